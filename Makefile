@@ -1,0 +1,93 @@
+# esfmon - GNU make.  `make help` lists the targets.
+# User CFLAGS/LDFLAGS/MOREFLAGS are appended last, so they win.
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+WARN    := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla \
+           -Wcast-qual -Wwrite-strings -Wold-style-definition -Werror=implicit-function-declaration
+BASE_CFLAGS := -std=c11 -g $(OPT) -D_GNU_SOURCE -Iinclude -Isrc -MMD -MP $(WARN)
+ALL_CFLAGS   = $(BASE_CFLAGS) $(SANFLAGS) $(CFLAGS) $(MOREFLAGS)
+LIBS        := -lz -lxxhash
+TEST_LIBS   := -lcriterion
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all test unit e2e demo bench asan ubsan clean help deps
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/esfmon $(BUILD)/esfgen
+
+help:
+	@echo "make            build $(BUILD)/esfmon and $(BUILD)/esfgen"
+	@echo "make test       install missing dependencies, build, run every test"
+	@echo "make demo       install, build, generate a realistic extract, show the report"
+	@echo "make bench      throughput on generated extracts of millions of rows"
+	@echo "make asan       every test under AddressSanitizer   (build in $(BUILD)/asan)"
+	@echo "make ubsan      every test under UBSanitizer        (build in $(BUILD)/ubsan)"
+	@echo "make clean      remove $(BUILD)"
+	@echo "Variables: CC, OPT, CFLAGS, LDFLAGS, MOREFLAGS (appended last), BUILD"
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libesfmon.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/esfmon: $(BUILD)/obj/main.o $(BUILD)/libesfmon.a
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LIBS)
+
+$(BUILD)/esfgen: $(BUILD)/obj/esfgen.o
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lz
+
+$(BUILD)/obj/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/esfgen.o: scripts/esfgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: tests/%.c tests/helpers.h $(BUILD)/libesfmon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-conversion -Itests $< -o $@ \
+	    $(BUILD)/libesfmon.a $(LDFLAGS) $(LIBS) $(TEST_LIBS)
+
+unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do $$t --jobs 2 || exit 1; done
+
+e2e: $(BUILD)/esfmon $(BUILD)/esfgen
+	@ESFMON=$(BUILD)/esfmon ESFGEN=$(BUILD)/esfgen bash tests/e2e.sh
+
+# The summary line of tests/run.sh is the last line of `make test`.
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@BUILD=$(BUILD) bash tests/run.sh $(TEST_BIN)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT=-O1 \
+	    SANFLAGS="-fsanitize=address -fno-omit-frame-pointer" test
+
+ubsan:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/ubsan OPT=-O1 \
+	    SANFLAGS="-fsanitize=undefined -fno-sanitize-recover=undefined" test
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bash scripts/demo.sh
+
+bench: all
+	@BUILD=$(BUILD) bash bench/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj/esfgen.d

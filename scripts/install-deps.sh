@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what esfmon needs to build and test, only what is missing.
+# Idempotent: a second run installs nothing and prints nothing.
+set -euo pipefail
+
+pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libcriterion-dev pkg-config python3 gzip)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

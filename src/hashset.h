@@ -1,0 +1,56 @@
+/* hashset.h - open addressing with linear probing.  A slot stores the key's
+ * 64-bit hash beside a 32-bit value, so growing never rehashes or touches key
+ * bytes, and a probe compares key bytes only when the hashes are equal.
+ * Integer keys use an invertible mixer as their hash: equal hashes are equal
+ * keys, and eq may be NULL. */
+#ifndef ESF_HASHSET_H
+#define ESF_HASHSET_H
+
+#include "common.h"
+
+#define HSET_EMPTY UINT32_MAX
+
+typedef struct {
+    uint64_t h;
+    uint32_t v;   /* HSET_EMPTY marks a free slot */
+    uint32_t aux; /* caller's bits                */
+} esf_slot;
+
+typedef struct {
+    esf_slot *slots;
+    size_t mask;
+    size_t n;
+} esf_hset;
+
+typedef bool (*hset_eq_fn)(const void *ctx, uint32_t v);
+
+esf_status hset_init(esf_hset *s, size_t cap_pow2);
+void hset_free(esf_hset *s);
+/* Makes room for one insertion; call before hset_probe when you may insert,
+ * since growing moves the slots. */
+esf_status hset_reserve(esf_hset *s);
+
+/* The slot holding the key (v != HSET_EMPTY) or the free slot it belongs in. */
+static inline esf_slot *hset_probe(const esf_hset *s, uint64_t h, hset_eq_fn eq, const void *ctx)
+{
+    size_t i = (size_t)h & s->mask;
+    for (;;) {
+        esf_slot *sl = &s->slots[i];
+        if (sl->v == HSET_EMPTY) return sl;
+        if (sl->h == h && (!eq || eq(ctx, sl->v))) return sl;
+        i = (i + 1) & s->mask;
+    }
+}
+
+/* Bijective 64-bit mixer (murmur3 finaliser) for integer keys. */
+static inline uint64_t hset_mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+#endif

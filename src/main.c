@@ -1,0 +1,324 @@
+/* main.c - the esfmon command line: the only place with argv, stderr and
+ * exit().  Everything else is the library behind include/esfmon.h. */
+#include "esfmon.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exit statuses (SPEC §7). */
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_REJECTS = 3 };
+
+#define STDERR_REJECTS 10 /* rejects shown on stderr; all go to --rejects */
+
+static const char usage_text[] =
+    "Usage: esfmon [OPTIONS] FILE...\n"
+    "Counts unique participants and results of ESF Actieve Inclusie extracts\n"
+    "(plain or gzip CSV; '-' is standard input) and writes every table of the\n"
+    "monitor as CSV: table,group,dimension,category,measure,value.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE       write the tables to FILE (default: standard output);\n"
+    "                          FILE is replaced only when the run succeeds\n"
+    "  -f, --format FMT        output format: csv (default)\n"
+    "  -d, --delimiter C       field delimiter: , ; | or tab (default: detected per file)\n"
+    "  -c, --column NAME=HDR   the column NAME is called HDR in the header (repeatable)\n"
+    "  -p, --period FROM:TO    keep trajectories starting in FROM..TO (YYYYMMDD or\n"
+    "                          YYYY-MM-DD, inclusive, either side may be empty)\n"
+    "      --rejects FILE      write every rejected row with its reason to FILE (CSV)\n"
+    "      --max-rejects N     tolerate N rejected rows (default 0), else exit 3\n"
+    "      --targets FILE      indicator targets, lines INDICATOR,VALUE\n"
+    "      --round N           round person counts to a multiple of N\n"
+    "      --suppress-below N  show person counts below N as x\n"
+    "  -q, --quiet             no summary or rejects on standard error\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version\n"
+    "\n"
+    "Exit status: 0 success; 1 usage error; 2 input cannot be read (missing file,\n"
+    "corrupt or truncated gzip, missing required column, out of memory) or output\n"
+    "cannot be written; 3 more rejected rows than --max-rejects (output written).\n";
+
+typedef struct {
+    FILE *rejects;
+    const char *rejects_path;
+    bool quiet;
+    uint64_t shown;
+    bool write_failed;
+} reject_sink;
+
+static void csv_field(FILE *f, const char *p, size_t len)
+{
+    putc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '"') putc('"', f);
+        putc(p[i], f);
+    }
+    putc('"', f);
+}
+
+/* Printable rendering for the terminal: control bytes and non-ASCII as \xNN. */
+static void put_quoted(FILE *f, const char *p, size_t len, size_t max)
+{
+    for (size_t i = 0; i < len && i < max; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\') putc(c, f);
+        else fprintf(f, "\\x%02x", c);
+    }
+    if (len > max) fputs("...", f);
+}
+
+static void on_reject(void *ctx, const esf_reject *r)
+{
+    reject_sink *s = ctx;
+    if (!s->quiet && s->shown < STDERR_REJECTS) {
+        fprintf(stderr, "%s:%" PRIu64 ": %s: ", r->file, r->line, esf_reject_name(r->reason));
+        if (r->column) {
+            fprintf(stderr, "%s '", r->column);
+            put_quoted(stderr, r->seen, r->seen_len, 80);
+            fputc('\'', stderr);
+        } else {
+            fprintf(stderr, "%s: '", r->detail);
+            put_quoted(stderr, r->record, r->record_len, 80);
+            fputc('\'', stderr);
+        }
+        fputc('\n', stderr);
+    }
+    s->shown++;
+    if (s->rejects) {
+        FILE *f = s->rejects;
+        csv_field(f, r->file, strlen(r->file));
+        fprintf(f, ",%" PRIu64 ",%s,", r->line, esf_reject_name(r->reason));
+        csv_field(f, r->column ? r->column : "", r->column ? strlen(r->column) : 0);
+        putc(',', f);
+        if (r->column) csv_field(f, r->seen, r->seen_len);
+        else csv_field(f, r->detail, strlen(r->detail));
+        putc(',', f);
+        csv_field(f, r->record, r->record_len);
+        putc('\n', f);
+    }
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("esfmon: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'esfmon --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-') return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > UINT32_MAX) return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-') return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end) return false;
+    *out = v;
+    return true;
+}
+
+/* Output goes to a temporary file beside -o FILE, renamed over it only when
+ * everything was written: a failed run never replaces a good result. */
+typedef struct {
+    FILE *f;
+    char *tmp;
+    const char *path;
+} output;
+
+static int output_open(output *o, const char *path)
+{
+    o->path = path;
+    o->tmp = NULL;
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return 0;
+    }
+    size_t n = strlen(path) + 16;
+    o->tmp = malloc(n);
+    if (!o->tmp) return -1;
+    snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) return -1;
+    o->f = fdopen(fd, "w");
+    return o->f ? 0 : -1;
+}
+
+static int output_close(output *o, bool ok)
+{
+    if (!o->tmp) return ok && fflush(o->f) == 0 && !ferror(o->f) ? 0 : -1;
+    ok = ok && fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+    ok = fclose(o->f) == 0 && ok;
+    if (ok) ok = rename(o->tmp, o->path) == 0;
+    if (!ok) unlink(o->tmp);
+    free(o->tmp);
+    return ok ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"delimiter", required_argument, NULL, 'd'},
+        {"column", required_argument, NULL, 'c'},
+        {"period", required_argument, NULL, 'p'},
+        {"rejects", required_argument, NULL, 'R'},
+        {"max-rejects", required_argument, NULL, 'M'},
+        {"targets", required_argument, NULL, 'T'},
+        {"round", required_argument, NULL, 'r'},
+        {"suppress-below", required_argument, NULL, 's'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    esf_options opts = {0};
+    esf_disclosure dc = {0};
+    esf_column_map *cols = calloc((size_t)argc, sizeof *cols);
+    const char *out_path = NULL, *targets_path = NULL;
+    uint64_t max_rejects = 0;
+    reject_sink sink = {0};
+    if (!cols) return EXIT_INPUT;
+
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:f:d:c:p:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out_path = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "csv") != 0) return usage_error("--format: unknown format '%s' (csv)", optarg);
+            break;
+        case 'd':
+            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0) opts.delimiter = '\t';
+            else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0])) opts.delimiter = optarg[0];
+            else return usage_error("--delimiter: '%s' is not one of , ; | tab", optarg);
+            break;
+        case 'c': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1]) return usage_error("--column: expected NAME=HEADER, not '%s'", optarg);
+            *eq = '\0';
+            cols[opts.ncolumns++] = (esf_column_map){optarg, eq + 1};
+            break;
+        }
+        case 'p':
+            if (esf_parse_period(optarg, &opts.period_from, &opts.period_to) != ESF_OK)
+                return usage_error("--period: expected FROM:TO with dates YYYYMMDD or YYYY-MM-DD, not '%s'", optarg);
+            break;
+        case 'R': sink.rejects_path = optarg; break;
+        case 'M':
+            if (!parse_u64(optarg, &max_rejects)) return usage_error("--max-rejects: not a count: '%s'", optarg);
+            break;
+        case 'T': targets_path = optarg; break;
+        case 'r':
+            if (!parse_u32(optarg, &dc.round) || dc.round == 0) return usage_error("--round: not a positive count: '%s'", optarg);
+            break;
+        case 's':
+            if (!parse_u32(optarg, &dc.suppress_below)) return usage_error("--suppress-below: not a count: '%s'", optarg);
+            break;
+        case 'q': sink.quiet = true; break;
+        case 'h': fputs(usage_text, stdout); return EXIT_OK;
+        case 'V': printf("esfmon %s\n", ESF_VERSION); return EXIT_OK;
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
+    opts.columns = cols;
+
+    char msg[512] = "";
+    esf_targets *targets = NULL;
+    if (targets_path) {
+        esf_status st = esf_targets_load(targets_path, &targets, msg, sizeof msg);
+        if (st == ESF_ERR_USAGE) return usage_error("--targets: %s", msg);
+        if (st != ESF_OK) return EXIT_INPUT;
+    }
+    if (sink.rejects_path) {
+        sink.rejects = fopen(sink.rejects_path, "w");
+        if (!sink.rejects) {
+            fprintf(stderr, "esfmon: %s: cannot write rejects file: %s\n", sink.rejects_path, strerror(errno));
+            return EXIT_INPUT;
+        }
+        fputs("file,line,reason,column,seen,record\n", sink.rejects);
+    }
+    opts.on_reject = on_reject;
+    opts.reject_ctx = &sink;
+
+    esf_run *run;
+    esf_status st = esf_run_new(&opts, &run, msg, sizeof msg);
+    if (st == ESF_ERR_USAGE) return usage_error("%s", msg);
+    if (st != ESF_OK) {
+        fprintf(stderr, "esfmon: out of memory\n");
+        return EXIT_INPUT;
+    }
+    for (int i = optind; i < argc && st == ESF_OK; i++) st = esf_run_add_path(run, argv[i]);
+    esf_tables *tables = NULL;
+    if (st == ESF_OK) st = esf_run_finish(run, targets, &tables);
+    if (st != ESF_OK) {
+        fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
+        fprintf(stderr, "esfmon: no output written\n");
+        if (sink.rejects) fclose(sink.rejects);
+        esf_run_free(run);
+        return EXIT_INPUT;
+    }
+
+    signal(SIGPIPE, SIG_DFL);
+    output out;
+    int rc = EXIT_OK;
+    if (output_open(&out, out_path) != 0) {
+        fprintf(stderr, "esfmon: %s: cannot write: %s\n", out_path, strerror(errno));
+        rc = EXIT_INPUT;
+    } else {
+        st = esf_tables_write(tables, ESF_FORMAT_CSV, &dc, out.f);
+        if (output_close(&out, st == ESF_OK) != 0) {
+            fprintf(stderr, "esfmon: %s: write failed: %s\n", out_path ? out_path : "<stdout>", strerror(errno));
+            rc = EXIT_INPUT;
+        }
+    }
+    if (sink.rejects && (fclose(sink.rejects) != 0)) {
+        fprintf(stderr, "esfmon: %s: write failed\n", sink.rejects_path);
+        rc = EXIT_INPUT;
+    }
+
+    esf_counts n;
+    esf_run_counts(run, &n);
+    if (!sink.quiet) {
+        fprintf(stderr, "esfmon: %" PRIu64 " rows read, %" PRIu64 " accepted, %" PRIu64
+                        " rejected, %" PRIu64 " filtered\n",
+                n.gelezen, n.geaccepteerd, n.afgewezen, n.gefilterd);
+        if (n.afgewezen > STDERR_REJECTS)
+            fprintf(stderr, "esfmon: first %d rejects shown%s\n", STDERR_REJECTS,
+                    sink.rejects_path ? "; all are in the rejects file" : "; use --rejects FILE for all");
+    }
+    if (rc == EXIT_OK && n.afgewezen > max_rejects) {
+        if (!sink.quiet)
+            fprintf(stderr, "esfmon: %" PRIu64 " rejected rows, more than --max-rejects %" PRIu64 "\n",
+                    n.afgewezen, max_rejects);
+        rc = EXIT_REJECTS;
+    }
+    esf_tables_free(tables);
+    esf_targets_free(targets);
+    esf_run_free(run);
+    free(cols);
+    return rc;
+}

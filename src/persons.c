@@ -1,0 +1,228 @@
+/* persons.c - stage 4: per-person and per-project state (see persons.h). */
+#include "persons.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+esf_status agg_init(esf_agg *a)
+{
+    memset(a, 0, sizeof *a);
+    if (hset_init(&a->pset, 1024) || hset_init(&a->prset, 64) || hset_init(&a->pairs, 1024)) {
+        agg_free(a);
+        return ESF_ERR_NOMEM;
+    }
+    return ESF_OK;
+}
+
+void agg_free(esf_agg *a)
+{
+    hset_free(&a->pset);
+    hset_free(&a->prset);
+    hset_free(&a->pairs);
+    free(a->persons);
+    free(a->keys);
+    free(a->states);
+    free(a->projects);
+    free(a->pkeys);
+    memset(a, 0, sizeof *a);
+}
+
+typedef struct {
+    const esf_agg *a;
+    const char *key;
+    size_t len;
+} key_ctx;
+
+static bool person_eq(const void *ctx, uint32_t v)
+{
+    const key_ctx *k = ctx;
+    const esf_person *p = &k->a->persons[v];
+    return p->key_len == k->len && memcmp(k->a->keys + p->key_off, k->key, k->len) == 0;
+}
+
+static bool project_eq(const void *ctx, uint32_t v)
+{
+    const key_ctx *k = ctx;
+    const esf_project *p = &k->a->projects[v];
+    return p->key_len == k->len && memcmp(k->a->pkeys + p->key_off, k->key, k->len) == 0;
+}
+
+static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char *p, size_t n,
+                               uint64_t *off)
+{
+    void *b = *buf;
+    FORWARD_IF_ERROR(esf_grow(&b, cap, *len + n, 1));
+    *buf = b;
+    memcpy(*buf + *len, p, n);
+    *off = *len;
+    *len += n;
+    return ESF_OK;
+}
+
+static esf_status intern_person(esf_agg *a, const esf_row *row, uint32_t *id)
+{
+    char key[1 + 8 + 32];
+    size_t n = 0;
+    key[n++] = (char)row->rinpersoons.len;
+    memcpy(key + n, row->rinpersoons.p, row->rinpersoons.len);
+    n += row->rinpersoons.len;
+    memcpy(key + n, row->rinpersoon.p, row->rinpersoon.len);
+    n += row->rinpersoon.len;
+
+    FORWARD_IF_ERROR(hset_reserve(&a->pset));
+    uint64_t h = XXH3_64bits(key, n);
+    key_ctx ctx = {a, key, n};
+    esf_slot *sl = hset_probe(&a->pset, h, person_eq, &ctx);
+    if (sl->v != HSET_EMPTY) {
+        *id = sl->v;
+        return ESF_OK;
+    }
+    RETURN_ERROR_IF(a->npersons >= HSET_EMPTY - 1, NULL, ESF_ERR_NOMEM, "too many persons");
+    void *b = a->persons;
+    FORWARD_IF_ERROR(esf_grow(&b, &a->persons_cap, a->npersons + 1, sizeof(esf_person)));
+    a->persons = b;
+    esf_person *p = &a->persons[a->npersons];
+    memset(p, 0, sizeof *p);
+    FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, key, n, &p->key_off));
+    p->key_len = (uint8_t)n;
+    sl->h = h;
+    sl->v = (uint32_t)a->npersons;
+    a->pset.n++;
+    *id = (uint32_t)a->npersons++;
+    return ESF_OK;
+}
+
+static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
+{
+    FORWARD_IF_ERROR(hset_reserve(&a->prset));
+    uint64_t h = XXH3_64bits(id.p, id.len);
+    key_ctx ctx = {a, id.p, id.len};
+    esf_slot *sl = hset_probe(&a->prset, h, project_eq, &ctx);
+    if (sl->v != HSET_EMPTY) {
+        *out = sl->v;
+        return ESF_OK;
+    }
+    RETURN_ERROR_IF(a->nprojects >= 0x7ffffffe, NULL, ESF_ERR_NOMEM, "too many projects");
+    void *b = a->projects;
+    FORWARD_IF_ERROR(esf_grow(&b, &a->projects_cap, a->nprojects + 1, sizeof(esf_project)));
+    a->projects = b;
+    esf_project *p = &a->projects[a->nprojects];
+    memset(p, 0, sizeof *p);
+    FORWARD_IF_ERROR(append_bytes(&a->pkeys, &a->pkeys_len, &a->pkeys_cap, id.p, id.len, &p->key_off));
+    p->key_len = (uint32_t)id.len;
+    sl->h = h;
+    sl->v = (uint32_t)a->nprojects;
+    a->prset.n++;
+    *out = (uint32_t)a->nprojects++;
+    return ESF_OK;
+}
+
+/* Target-group sets as the ascending lists of their codes, a prefix first. */
+static int dg_cmp(unsigned x, unsigned y)
+{
+    while (x && y) {
+        int cx = __builtin_ctz(x), cy = __builtin_ctz(y);
+        if (cx != cy) return cx < cy ? -1 : 1;
+        x &= x - 1;
+        y &= y - 1;
+    }
+    return (x != 0) - (y != 0);
+}
+
+#define CMP(x, y)                                                                     \
+    do {                                                                              \
+        if ((x) != (y)) return (x) < (y) ? -1 : 1;                                    \
+    } while (0)
+
+/* Column by column in the order of SPEC §2.2 (identifiers are equal here). */
+static int cmp_columns(const esf_traj *x, const esf_traj *y)
+{
+    CMP(x->aanvrager, y->aanvrager);
+    int d = dg_cmp(x->doelgroep, y->doelgroep);
+    if (d) return d;
+    CMP(x->geslacht, y->geslacht);
+    CMP(x->geb, y->geb);
+    CMP(x->start, y->start);
+    CMP(x->eind, y->eind);
+    CMP(x->eind_project, y->eind_project);
+    for (int m = 0; m < M_COUNT; m++) CMP(x->pos[m], y->pos[m]);
+    for (int m = 0; m < M_COUNT; m++) CMP(x->contract[m], y->contract[m]);
+    for (int m = 0; m < M_COUNT; m++) CMP(x->uren[m], y->uren[m]);
+    for (int m = 0; m < M_COUNT; m++) CMP(x->uurloon[m], y->uurloon[m]);
+    for (int m = 0; m < M_COUNT; m++) CMP(x->srg[m], y->srg[m]);
+    for (int m = 0; m < M_COUNT; m++) CMP(x->onderwijs[m], y->onderwijs[m]);
+    return 0;
+}
+
+static int cmp_project(const esf_agg *a, uint32_t x, uint32_t y)
+{
+    if (x == y) return 0;
+    esf_view px = project_id(a, x), py = project_id(a, y);
+    int c = memcmp(px.p, py.p, px.len < py.len ? px.len : py.len);
+    if (c) return c;
+    return px.len < py.len ? -1 : 1;
+}
+
+int traj_cmp_first(const esf_agg *a, const esf_traj *x, const esf_traj *y)
+{
+    CMP(x->start, y->start);
+    int c = cmp_project(a, x->project, y->project);
+    return c ? c : cmp_columns(x, y);
+}
+
+int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y)
+{
+    CMP(y->eind, x->eind); /* the latest wins */
+    int c = cmp_project(a, x->project, y->project);
+    return c ? c : cmp_columns(x, y);
+}
+#undef CMP
+
+void gstate_merge(const esf_agg *a, esf_gstate *dst, const esf_gstate *src)
+{
+    if (traj_cmp_first(a, &src->first, &dst->first) < 0) dst->first = src->first;
+    if (src->has_last &&
+        (!dst->has_last || traj_cmp_last(a, &src->last, &dst->last) < 0)) {
+        dst->last = src->last;
+        dst->has_last = 1;
+    }
+    dst->dg |= src->dg;
+}
+
+esf_status agg_add(esf_agg *a, const esf_row *row)
+{
+    uint32_t pid = 0, prj = 0;
+    FORWARD_IF_ERROR(intern_person(a, row, &pid));
+    FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
+    esf_gstate g;
+    g.first = row->t;
+    g.first.project = prj;
+    g.dg = row->t.doelgroep;
+    g.has_last = traj_finished(&g.first);
+    if (g.has_last) g.last = g.first;
+
+    uint32_t *si = &a->persons[pid].state[row->t.aanvrager];
+    if (*si == 0) {
+        void *b = a->states;
+        FORWARD_IF_ERROR(esf_grow(&b, &a->states_cap, a->nstates + 1, sizeof(esf_gstate)));
+        a->states = b;
+        a->states[a->nstates++] = g;
+        *si = (uint32_t)a->nstates;
+    } else {
+        gstate_merge(a, &a->states[*si - 1], &g);
+    }
+
+    a->projects[prj].trajecten++;
+    FORWARD_IF_ERROR(hset_reserve(&a->pairs));
+    uint64_t h = hset_mix64((uint64_t)prj << 32 | pid);
+    esf_slot *sl = hset_probe(&a->pairs, h, NULL, NULL);
+    if (sl->v == HSET_EMPTY) {
+        sl->h = h;
+        sl->v = prj;
+        sl->aux = pid;
+        a->pairs.n++;
+    }
+    if (g.has_last) sl->v = prj | 0x80000000u; /* finished in this project */
+    return ESF_OK;
+}

@@ -1,0 +1,48 @@
+/* reader.h - stage 1: bytes from an input (file, stdin, memory), plain or gzip.
+ *
+ * The reader hands out blocks of decoded bytes.  The caller consumes complete
+ * records from a block and tells the next call how many bytes at its end are
+ * still unconsumed ("keep"); they reappear at the start of the next block, so a
+ * record never has to be copied by the caller.  A plain regular file is
+ * memory-mapped and handed out as one block; gzip and streams are decoded into
+ * a buffer owned by the reader, grown only when one record exceeds it. */
+#ifndef ESF_READER_H
+#define ESF_READER_H
+
+#include "common.h"
+#include <zlib.h>
+
+typedef struct {
+    const char *name;                 /* display name, not owned            */
+    int fd;                           /* -1 when not reading a descriptor   */
+    bool close_fd;
+    /* whole input in memory: a mapping or the caller's buffer */
+    const unsigned char *src;
+    size_t src_len, src_pos;
+    bool mapped;
+    bool in_memory;
+    /* raw bytes read from fd (gzip from a stream) */
+    unsigned char *raw;
+    size_t raw_cap;
+    bool raw_eof;
+    /* gzip state */
+    bool gz, z_ready, in_member;
+    z_stream z;
+    /* decoded bytes handed out to the caller (not used for plain memory) */
+    unsigned char *buf;
+    size_t cap, len;
+    bool done;                        /* everything has been handed out     */
+    uint64_t bytes_in;                /* raw input bytes consumed           */
+} esf_reader;
+
+esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err);
+esf_status reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
+                              esf_err *err);
+/* Returns the next block in data and len; the first `keep` bytes of it are the
+ * last `keep` bytes of the previous block.  *eof is set when the block holds
+ * the rest of the input; after that, calling again is an error. */
+esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
+                       esf_err *err);
+void reader_close(esf_reader *r);
+
+#endif

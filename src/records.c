@@ -1,0 +1,133 @@
+/* records.c - stage 2: records and cells (see records.h). */
+#include "records.h"
+
+#include <string.h>
+
+static inline bool is_pad(char c, char delim)
+{
+    return (c == ' ' || c == '\t') && c != delim;
+}
+
+static uint32_t count_lf(const char *p, const char *end)
+{
+    uint32_t n = 0;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+static inline void put_cell(esf_record *rec, const char *p, size_t len, bool quoted, bool escaped)
+{
+    if (rec->ncells < rec->cap) {
+        esf_cell *c = &rec->cells[rec->ncells];
+        c->p = p;
+        c->len = (uint32_t)len;
+        c->quoted = quoted;
+        c->escaped = escaped;
+    }
+    rec->ncells++;
+}
+
+esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
+                        const char **next)
+{
+    const char *pos = p;
+    rec->ncells = 0;
+    rec->start = p;
+    rec->nlines = 1;
+    rec->bad_quote = false;
+    /* End of the current physical line; recomputed after a quoted field. */
+    const char *le = memchr(pos, '\n', (size_t)(end - pos));
+    if (!le) {
+        if (!eof) return REC_NEED_MORE;
+        le = end;
+    }
+    for (;;) {
+        while (pos < le && is_pad(*pos, delim)) pos++;
+        if (pos < le && *pos == '"') {
+            const char *cstart = ++pos;
+            bool escaped = false;
+            const char *q;
+            for (;;) {
+                q = memchr(pos, '"', (size_t)(end - pos));
+                if (!q) {
+                    if (!eof) return REC_NEED_MORE;
+                    rec->nlines += count_lf(cstart, end);
+                    rec->len = (size_t)(end - p);
+                    put_cell(rec, cstart, (size_t)(end - cstart), true, escaped);
+                    *next = end;
+                    return REC_QUOTE_OPEN;
+                }
+                if (q + 1 == end && !eof) return REC_NEED_MORE;
+                if (q + 1 < end && q[1] == '"') {
+                    escaped = true;
+                    pos = q + 2;
+                    continue;
+                }
+                break;
+            }
+            if (q >= le) {
+                /* The quoted field spans line breaks. */
+                rec->nlines += count_lf(cstart, q);
+                le = memchr(q, '\n', (size_t)(end - q));
+                if (!le) {
+                    if (!eof) return REC_NEED_MORE;
+                    le = end;
+                }
+            }
+            put_cell(rec, cstart, (size_t)(q - cstart), true, escaped);
+            pos = q + 1;
+            while (pos < le && is_pad(*pos, delim)) pos++;
+            if (pos < le && *pos == '\r' && pos + 1 == le) pos++;
+            if (pos < le && *pos != delim) {
+                /* Text after the closing quote: keep cell boundaries, flag it. */
+                rec->bad_quote = true;
+                while (pos < le && *pos != delim) pos++;
+            }
+        } else {
+            const char *s = pos;
+            while (pos < le && *pos != delim) pos++;
+            const char *e = pos;
+            if (pos == le && e > s && e[-1] == '\r') e--;
+            while (e > s && is_pad(e[-1], delim)) e--;
+            put_cell(rec, s, (size_t)(e - s), false, false);
+        }
+        if (pos >= le) break;
+        pos++; /* the delimiter */
+    }
+    const char *rend = le;
+    if (rend > p && rend[-1] == '\r') rend--;
+    rec->len = (size_t)(rend - p);
+    *next = le < end ? le + 1 : end;
+    return REC_OK;
+}
+
+char rec_detect_delimiter(const char *p, const char *end)
+{
+    static const char cand[4] = {',', ';', '\t', '|'};
+    size_t count[4] = {0, 0, 0, 0};
+    bool inq = false;
+    for (; p < end; p++) {
+        char c = *p;
+        if (c == '"') inq = !inq;
+        else if (!inq && c == '\n') break;
+        else if (!inq)
+            for (int i = 0; i < 4; i++) count[i] += (c == cand[i]);
+    }
+    int best = 0;
+    for (int i = 1; i < 4; i++)
+        if (count[i] > count[best]) best = i;
+    return cand[best];
+}
+
+size_t cell_unescape(const esf_cell *c, char *dst)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < c->len; i++) {
+        dst[o++] = c->p[i];
+        if (c->p[i] == '"' && i + 1 < c->len && c->p[i + 1] == '"') i++;
+    }
+    return o;
+}

@@ -1,0 +1,54 @@
+/* records.h - stage 2: split bytes into records and records into cells.
+ *
+ * RFC 4180 with the tolerances of SPEC §2.1: spaces around a field outside its
+ * quotes are trimmed, CRLF and LF both end a record, a quoted field may hold
+ * the delimiter, doubled quotes and line breaks.  Cells are views into the
+ * caller's buffer; a quoted cell with doubled quotes is flagged `escaped` and
+ * unescaped only by whoever needs its exact bytes (cell_unescape). */
+#ifndef ESF_RECORDS_H
+#define ESF_RECORDS_H
+
+#include "common.h"
+
+typedef struct {
+    const char *p;     /* content: inside the quotes when quoted, trimmed  */
+    uint32_t len;
+    uint8_t quoted;
+    uint8_t escaped;   /* contains "" pairs                                */
+} esf_cell;
+
+typedef enum {
+    REC_OK = 0,        /* a complete record                                */
+    REC_NEED_MORE,     /* the buffer ends inside the record (not at eof)   */
+    REC_QUOTE_OPEN     /* eof inside a quoted field: the record runs to eof */
+} esf_rec_status;
+
+typedef struct {
+    esf_cell *cells;   /* the first `cap` cells, owned by the caller       */
+    uint32_t cap;
+    uint32_t ncells;   /* number of cells in the record (may exceed cap)   */
+    const char *start; /* record bytes, without its line end               */
+    size_t len;
+    uint32_t nlines;   /* physical lines the record spans (>= 1)           */
+    bool bad_quote;    /* text between a closing quote and the delimiter   */
+} esf_record;
+
+/* Parses one record starting at p.  On REC_OK, *next is the start of the
+ * following record.  eof says that nothing follows `end`. */
+esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
+                        const char **next);
+
+/* True for a record that is blank (no cells but one unquoted empty one). */
+static inline bool rec_is_blank(const esf_record *rec)
+{
+    return rec->ncells == 1 && !rec->cells[0].quoted && rec->cells[0].len == 0;
+}
+
+/* The delimiter among , ; TAB | that occurs most often outside quotes in the
+ * first line of p (ties: in that order); ',' if none occurs. */
+char rec_detect_delimiter(const char *p, const char *end);
+
+/* Copies the cell's value with "" turned into ", into dst (room for c->len). */
+size_t cell_unescape(const esf_cell *c, char *dst);
+
+#endif

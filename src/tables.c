@@ -1,0 +1,416 @@
+/* tables.c - stage 5: finalise every table of SPEC §5 (see tables.h). */
+#include "tables.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { G_GEMEENTE, G_VSOPRO, G_UWV, G_JENV, G_AMR, G_TOTAAL, G_COUNT };
+static const char *const group_names[G_COUNT] = {"gemeente", "vsopro", "uwv", "jenv", "amr",
+                                                 "totaal"};
+
+/* Categories of the person tables: index -> (dimension, category). */
+enum { C_TOTAAL = 0, C_LEEFTIJD = 1, C_GESLACHT = 5, C_POSITIE = 8, C_DOELGROEP = 12, C_COUNT = 23 };
+static const char *const age_names[4] = {"jonger_dan_28", "28_49", "50_plus", "onbekend"};
+
+enum {
+    R_AFGEROND, R_WERK_EIND, R_WERK_12M, R_VERBETERD_EIND, R_VERBETERD_12M, R_ONBEKEND_EIND,
+    R_ONBEKEND_12M, R_ONDERWIJS_EIND, R_ONDERWIJS_12M, R_COUNT
+};
+static const char *const res_names[R_COUNT] = {
+    "afgerond",     "werk_eind",    "werk_12m",       "verbeterd_eind", "verbeterd_12m",
+    "onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"};
+
+/* Transition states: verbeterd, then the four positions. */
+enum { S_VERBETERD, S_COUNT = 1 + POS_COUNT };
+static const char *const state_names[S_COUNT] = {"verbeterd", "werkzaam", "niet_werkzaam",
+                                                 "inactief", "onbekend"};
+
+/* RI5/RI6 and their _cbs2018 variants: population and two numerators. */
+enum { J_RI5, J_RI6, J_COUNT };
+
+typedef struct {
+    uint64_t deel[G_COUNT][C_COUNT];
+    uint64_t res[G_COUNT][C_COUNT][R_COUNT]; /* C_POSITIE rows unused */
+    uint64_t se[G_COUNT][POS_COUNT][S_COUNT];
+    uint64_t e12[G_COUNT][S_COUNT][S_COUNT];
+    uint64_t jpop[J_COUNT], jnum[J_COUNT], jnum2018[J_COUNT];
+} counts_t;
+
+static const struct {
+    const char *name;
+    int group;
+    const char *target;
+} indicators[N_INDICATORS] = {
+    {"OI1", G_AMR, "72500"}, {"OI2", G_UWV, "5700"},       {"OI3", G_JENV, "10900"},
+    {"RI1", G_AMR, "20"},    {"RI2", G_AMR, "25"},         {"RI2_bekend", G_AMR, "25"},
+    {"RI3", G_UWV, "55"},    {"RI4", G_UWV, "65"},         {"RI4_bekend", G_UWV, "65"},
+    {"RI5", G_JENV, "22"},   {"RI5_cbs2018", G_JENV, "22"}, {"RI6", G_JENV, "60"},
+    {"RI6_cbs2018", G_JENV, "60"}};
+
+static int age_cat(const esf_traj *first)
+{
+    if (!first->geb) return 3;
+    int age = age_years(first->geb, first->start);
+    return age < 28 ? 0 : age < 50 ? 1 : 2;
+}
+
+static bool verbeterd(const esf_traj *t, int m)
+{
+    if (t->pos[M_START] != POS_WERKZAAM || t->pos[m] != POS_WERKZAAM) return false;
+    return (t->contract[M_START] == CONTRACT_TIJDELIJK && t->contract[m] == CONTRACT_VAST) ||
+           (t->uren[M_START] >= 0 && t->uren[m] > t->uren[M_START]) ||
+           (t->uurloon[M_START] >= 0 && t->uurloon[m] > t->uurloon[M_START]) ||
+           (t->srg[M_START] == BOOL_YES && t->srg[m] == BOOL_NO);
+}
+
+static bool werk(const esf_traj *t, int m)
+{
+    return (t->pos[M_START] == POS_NIET_WERKZAAM || t->pos[M_START] == POS_INACTIEF) &&
+           t->pos[m] == POS_WERKZAAM;
+}
+
+static int state_of(const esf_traj *t, int m)
+{
+    return verbeterd(t, m) ? S_VERBETERD : 1 + t->pos[m];
+}
+
+static void count_person(counts_t *c, int g, const esf_gstate *s)
+{
+    int cats[C_COUNT], nc = 0;
+    cats[nc++] = C_TOTAAL;
+    cats[nc++] = C_LEEFTIJD + age_cat(&s->first);
+    cats[nc++] = C_GESLACHT + s->first.geslacht;
+    int pos_cat = C_POSITIE + s->first.pos[M_START];
+    for (int d = 0; d < DG_COUNT; d++)
+        if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
+    for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
+    c->deel[g][pos_cat]++;
+    if (!s->has_last) return;
+
+    const esf_traj *L = &s->last;
+    bool r[R_COUNT];
+    r[R_AFGEROND] = true;
+    r[R_WERK_EIND] = werk(L, M_EIND);
+    r[R_WERK_12M] = werk(L, M_12M);
+    r[R_VERBETERD_EIND] = verbeterd(L, M_EIND);
+    r[R_VERBETERD_12M] = verbeterd(L, M_12M);
+    r[R_ONBEKEND_EIND] = L->pos[M_EIND] == POS_ONBEKEND;
+    r[R_ONBEKEND_12M] = L->pos[M_12M] == POS_ONBEKEND;
+    r[R_ONDERWIJS_EIND] = L->onderwijs[M_EIND] == BOOL_YES;
+    r[R_ONDERWIJS_12M] = L->onderwijs[M_12M] == BOOL_YES;
+    for (int i = 0; i < nc; i++)
+        for (int k = 0; k < R_COUNT; k++) c->res[g][cats[i]][k] += r[k];
+    int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
+    c->se[g][L->pos[M_START]][se]++;
+    c->e12[g][se][s12]++;
+
+    if (g == G_JENV) {
+        bool result = L->pos[M_EIND] == POS_WERKZAAM || L->onderwijs[M_EIND] == BOOL_YES;
+        bool result2018 = L->pos[M_EIND] == POS_WERKZAAM ||
+                          (L->onderwijs[M_START] == BOOL_NO && L->onderwijs[M_EIND] == BOOL_YES);
+        const unsigned pop[J_COUNT] = {1u << DG_GEDETINEERDE | 1u << DG_TBS,
+                                       1u << DG_JJI | 1u << DG_CJI};
+        for (int j = 0; j < J_COUNT; j++) {
+            if (!(s->dg & pop[j])) continue;
+            c->jpop[j]++;
+            c->jnum[j] += result;
+            c->jnum2018[j] += result2018;
+        }
+    }
+}
+
+static void count_all(const esf_agg *a, counts_t *c)
+{
+    for (size_t i = 0; i < a->npersons; i++) {
+        const esf_person *p = &a->persons[i];
+        esf_gstate amr, tot;
+        bool has_amr = false, has_tot = false;
+        for (int g = 0; g < AANV_COUNT; g++) {
+            if (!p->state[g]) continue;
+            const esf_gstate *s = &a->states[p->state[g] - 1];
+            count_person(c, g, s);
+            if (g == AANV_GEMEENTE || g == AANV_VSOPRO) {
+                if (has_amr) gstate_merge(a, &amr, s);
+                else amr = *s, has_amr = true;
+            }
+            if (has_tot) gstate_merge(a, &tot, s);
+            else tot = *s, has_tot = true;
+        }
+        if (has_amr) count_person(c, G_AMR, &amr);
+        if (has_tot) count_person(c, G_TOTAAL, &tot);
+    }
+}
+
+/* ---- cells ------------------------------------------------------------- */
+
+static esf_tcell *add(esf_tables *t, const char *table, const char *group, const char *dim,
+                      const char *cat, const char *measure)
+{
+    if (t->n == t->cap) {
+        void *b = t->cells;
+        if (esf_grow(&b, &t->cap, t->n + 1, sizeof *t->cells) != ESF_OK) return NULL;
+        t->cells = b;
+    }
+    esf_tcell *c = &t->cells[t->n++];
+    memset(c, 0, sizeof *c);
+    c->table = table;
+    c->group = group;
+    c->group_len = (uint32_t)strlen(group);
+    c->dim = dim;
+    snprintf(c->cat, sizeof c->cat, "%s", cat);
+    c->measure = measure;
+    return c;
+}
+
+#define ADD_OR_FAIL(var, ...)                                                         \
+    esf_tcell *var = add(__VA_ARGS__);                                                \
+    if (!var) return ESF_ERR_NOMEM
+
+static esf_status add_count(esf_tables *t, cell_kind kind, uint64_t v, const char *table,
+                            const char *group, const char *dim, const char *cat,
+                            const char *measure)
+{
+    ADD_OR_FAIL(c, t, table, group, dim, cat, measure);
+    c->kind = (uint8_t)kind;
+    c->value = v;
+    return ESF_OK;
+}
+
+static esf_status add_text(esf_tables *t, cell_kind kind, const char *text, uint64_t dep0,
+                           uint64_t dep1, int ndep, const char *group, const char *cat,
+                           const char *measure)
+{
+    ADD_OR_FAIL(c, t, "indicatoren", group, "indicator", cat, measure);
+    c->kind = (uint8_t)kind;
+    snprintf(c->text, sizeof c->text, "%s", text);
+    c->dep[0] = dep0;
+    c->dep[1] = dep1;
+    c->ndep = (uint8_t)ndep;
+    return ESF_OK;
+}
+
+void tenths_format(unsigned __int128 tenths, char *dst, size_t len)
+{
+    char tmp[48];
+    size_t n = 0;
+    unsigned __int128 whole = tenths / 10;
+    do {
+        tmp[n++] = (char)('0' + (int)(whole % 10));
+        whole /= 10;
+    } while (whole && n < sizeof tmp - 1);
+    size_t o = 0;
+    while (n && o + 3 < len) dst[o++] = tmp[--n];
+    if (o + 3 <= len) {
+        dst[o++] = '.';
+        dst[o++] = (char)('0' + (int)(tenths % 10));
+    }
+    dst[o] = '\0';
+}
+
+/* A target "m / 10^k": mantissa and power of ten, parsed from its text. */
+static void target_parse(const char *s, unsigned __int128 *m, unsigned __int128 *pow10)
+{
+    *m = 0;
+    *pow10 = 1;
+    bool frac = false;
+    for (; *s; s++) {
+        if (*s == '.' || *s == ',') {
+            frac = true;
+            continue;
+        }
+        *m = *m * 10 + (unsigned)(*s - '0');
+        if (frac) *pow10 *= 10;
+    }
+}
+
+/* num/den * 100 with one decimal, halves away from zero; "" when den is 0. */
+static void percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len)
+{
+    if (den == 0) {
+        dst[0] = '\0';
+        return;
+    }
+    tenths_format((num * 2000 + den) / (2 * den), dst, len);
+}
+
+static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_targets *targets)
+{
+    const uint64_t(*res)[C_COUNT][R_COUNT] = c->res;
+    for (int i = 0; i < N_INDICATORS; i++) {
+        const char *name = indicators[i].name, *group = group_names[indicators[i].group];
+        const char *target = targets && targets->value[i][0] ? targets->value[i] : indicators[i].target;
+        int g = indicators[i].group;
+        unsigned __int128 m, p10;
+        target_parse(target, &m, &p10);
+        char pct[48];
+        FORWARD_IF_ERROR(add_text(t, CELL_TEXT, target, 0, 0, 0, group, name, "streefwaarde"));
+        if (name[0] == 'O') {
+            uint64_t w = c->deel[g][C_TOTAAL];
+            percent((unsigned __int128)w * p10, m, pct, sizeof pct);
+            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, "indicatoren", group, "indicator", name,
+                                       "waarde"));
+            FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, pct, w, 0, 1, group, name, "procent"));
+            FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, (unsigned __int128)w * p10 >= m ? "1" : "0",
+                                      w, 0, 1, group, name, "behaald"));
+            continue;
+        }
+        uint64_t teller, noemer;
+        const uint64_t *tot = res[g][C_TOTAAL];
+        if (g == G_JENV) {
+            int j = strncmp(name, "RI5", 3) == 0 ? J_RI5 : J_RI6;
+            noemer = c->jpop[j];
+            teller = strstr(name, "cbs2018") ? c->jnum2018[j] : c->jnum[j];
+        } else {
+            bool twelve = !strcmp(name, "RI2") || !strcmp(name, "RI4") || strstr(name, "_bekend");
+            teller = twelve ? tot[R_WERK_12M] + tot[R_VERBETERD_12M]
+                            : tot[R_WERK_EIND] + tot[R_VERBETERD_EIND];
+            noemer = tot[R_AFGEROND] - (strstr(name, "_bekend") ? tot[R_ONBEKEND_12M] : 0);
+        }
+        percent(teller, noemer, pct, sizeof pct);
+        const char *behaald = noemer == 0 ? ""
+                              : (unsigned __int128)teller * 100 * p10 >= m * noemer ? "1"
+                                                                                     : "0";
+        FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, teller, "indicatoren", group, "indicator",
+                                   name, "teller"));
+        FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, noemer, "indicatoren", group, "indicator",
+                                   name, "noemer"));
+        FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, pct, teller, noemer, 2, group, name, "procent"));
+        FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, behaald, teller, noemer, 2, group, name,
+                                  "behaald"));
+    }
+    return ESF_OK;
+}
+
+static void cat_name(int cat, const char **dim, const char **name)
+{
+    if (cat == C_TOTAAL) *dim = "totaal", *name = "totaal";
+    else if (cat < C_GESLACHT) *dim = "leeftijd", *name = age_names[cat - C_LEEFTIJD];
+    else if (cat < C_POSITIE) *dim = "geslacht", *name = esf_sex_names[cat - C_GESLACHT];
+    else if (cat < C_DOELGROEP) *dim = "positie_start", *name = esf_pos_names[cat - C_POSITIE];
+    else *dim = "doelgroep", *name = esf_dg_names[cat - C_DOELGROEP];
+}
+
+static esf_status add_person_tables(esf_tables *t, const counts_t *c)
+{
+    for (int g = 0; g < G_COUNT; g++) {
+        const char *group = group_names[g];
+        for (int k = 0; k < C_COUNT; k++) {
+            const char *dim, *cat;
+            cat_name(k, &dim, &cat);
+            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel[g][k], "deelnemers", group, dim, cat, "n"));
+            if (k >= C_POSITIE && k < C_DOELGROEP) continue; /* not a resultaten dimension */
+            for (int r = 0; r < R_COUNT; r++)
+                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res[g][k][r], "resultaten", group,
+                                           dim, cat, res_names[r]));
+        }
+        char cat[48];
+        for (int f = 0; f < POS_COUNT; f++)
+            for (int s = 0; s < S_COUNT; s++) {
+                snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], state_names[s]);
+                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->se[g][f][s], "overgangen", group,
+                                           "start_eind", cat, "n"));
+            }
+        for (int f = 0; f < S_COUNT; f++)
+            for (int s = 0; s < S_COUNT; s++) {
+                snprintf(cat, sizeof cat, "%s>%s", state_names[f], state_names[s]);
+                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->e12[g][f][s], "overgangen", group,
+                                           "eind_12m", cat, "n"));
+            }
+    }
+    return ESF_OK;
+}
+
+static esf_status add_projects(esf_tables *t, const esf_agg *a)
+{
+    size_t np = a->nprojects;
+    uint64_t *persons = calloc(np ? np : 1, sizeof *persons);
+    uint64_t *finished = calloc(np ? np : 1, sizeof *finished);
+    t->groups = malloc(a->pkeys_len ? a->pkeys_len : 1);
+    esf_status st = ESF_ERR_NOMEM;
+    if (!persons || !finished || !t->groups) goto done;
+    if (a->pkeys_len) memcpy(t->groups, a->pkeys, a->pkeys_len);
+    for (size_t i = 0; i <= a->pairs.mask; i++) {
+        const esf_slot *sl = &a->pairs.slots[i];
+        if (sl->v == HSET_EMPTY) continue;
+        uint32_t prj = sl->v & 0x7fffffffu;
+        persons[prj]++;
+        finished[prj] += sl->v >> 31;
+    }
+    static const char *const measures[3] = {"deelnemers", "trajecten", "afgerond"};
+    for (size_t p = 0; p < np; p++) {
+        const uint64_t v[3] = {persons[p], a->projects[p].trajecten, finished[p]};
+        for (int m = 0; m < 3; m++) {
+            esf_tcell *c = add(t, "projecten", "", "totaal", "totaal", measures[m]);
+            if (!c) goto done;
+            c->group = t->groups + a->projects[p].key_off;
+            c->group_len = a->projects[p].key_len;
+            c->kind = m == 1 ? CELL_COUNT : CELL_PERSONS;
+            c->value = v[m];
+        }
+    }
+    st = ESF_OK;
+done:
+    free(persons);
+    free(finished);
+    return st;
+}
+
+static esf_status add_invoer(esf_tables *t, const esf_counts *n)
+{
+    static const char *const rows[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
+    const uint64_t v[4] = {n->gelezen, n->geaccepteerd, n->afgewezen, n->gefilterd};
+    for (int i = 0; i < 4; i++)
+        FORWARD_IF_ERROR(add_count(t, CELL_COUNT, v[i], "invoer", "invoer", "rijen", rows[i], "n"));
+    for (int r = 0; r < ESF_REJ_COUNT; r++)
+        FORWARD_IF_ERROR(add_count(t, CELL_COUNT, n->per_reason[r], "invoer", "invoer",
+                                   "afwijzing", esf_reject_name((esf_reject_reason)r), "n"));
+    return ESF_OK;
+}
+
+static int cmp_str(const char *a, size_t al, const char *b, size_t bl)
+{
+    int c = memcmp(a, b, al < bl ? al : bl);
+    if (c) return c;
+    return al < bl ? -1 : al > bl;
+}
+
+static int cell_cmp(const void *pa, const void *pb)
+{
+    const esf_tcell *a = pa, *b = pb;
+    int c;
+    if ((c = strcmp(a->table, b->table))) return c;
+    if ((c = cmp_str(a->group, a->group_len, b->group, b->group_len))) return c;
+    if ((c = strcmp(a->dim, b->dim))) return c;
+    if ((c = strcmp(a->cat, b->cat))) return c;
+    return strcmp(a->measure, b->measure);
+}
+
+esf_status tables_build(const esf_agg *a, const esf_counts *counts, const esf_targets *targets,
+                        esf_tables **out)
+{
+    *out = NULL;
+    counts_t *c = calloc(1, sizeof *c);
+    esf_tables *t = calloc(1, sizeof *t);
+    esf_status st = ESF_ERR_NOMEM;
+    if (!c || !t) goto fail;
+    count_all(a, c);
+    if ((st = add_person_tables(t, c)) || (st = add_indicators(t, c, targets)) ||
+        (st = add_projects(t, a)) || (st = add_invoer(t, counts)))
+        goto fail;
+    qsort(t->cells, t->n, sizeof *t->cells, cell_cmp);
+    free(c);
+    *out = t;
+    return ESF_OK;
+fail:
+    free(c);
+    esf_tables_free(t);
+    return st;
+}
+
+void esf_tables_free(esf_tables *t)
+{
+    if (!t) return;
+    free(t->cells);
+    free(t->groups);
+    free(t);
+}

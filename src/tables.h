@@ -1,0 +1,48 @@
+/* tables.h - stage 5: one pass over the person table fills every table of
+ * SPEC §5 (derived groups amr and totaal included); the result is a sorted
+ * list of cells, each knowing whether it is a person count (subject to
+ * disclosure control) or derived from person counts. */
+#ifndef ESF_TABLES_H
+#define ESF_TABLES_H
+
+#include "persons.h"
+
+typedef enum {
+    CELL_COUNT,    /* a count of rows: never rounded or suppressed      */
+    CELL_PERSONS,  /* a count of persons: rounded and suppressed (§6)  */
+    CELL_DERIVED,  /* text derived from the person counts in dep[]     */
+    CELL_TEXT      /* text as given (streefwaarde)                     */
+} cell_kind;
+
+typedef struct {
+    const char *table, *dim, *measure;
+    const char *group;          /* not NUL-terminated: project ids are bytes */
+    uint32_t group_len;
+    char cat[48];
+    uint8_t kind;
+    uint8_t ndep;
+    uint64_t value;             /* CELL_COUNT, CELL_PERSONS                 */
+    uint64_t dep[2];            /* CELL_DERIVED: the exact counts it uses   */
+    char text[48];              /* CELL_DERIVED, CELL_TEXT; "" = empty      */
+} esf_tcell;
+
+struct esf_tables {
+    esf_tcell *cells;
+    size_t n, cap;
+    char *groups;               /* project ids, owned */
+};
+
+#define N_INDICATORS 13
+
+struct esf_targets {
+    char value[N_INDICATORS][24]; /* as given; "" = default of Tabel 1.1 */
+};
+
+/* Builds the tables from the accumulated state and the input counters. */
+esf_status tables_build(const esf_agg *a, const esf_counts *counts, const esf_targets *targets,
+                        esf_tables **out);
+
+/* Writes n tenths as "12.3" (n / 10 with one decimal). */
+void tenths_format(unsigned __int128 tenths, char *dst, size_t len);
+
+#endif
