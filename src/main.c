@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Exit statuses (SPEC §7). */
@@ -155,6 +156,12 @@ static int output_open(output *o, const char *path)
         o->f = stdout;
         return 0;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or pipe (/dev/stdout, a FIFO) is written in place. */
+        o->f = fopen(path, "w");
+        return o->f ? 0 : -1;
+    }
     size_t n = strlen(path) + 16;
     o->tmp = malloc(n);
     if (!o->tmp) return -1;
@@ -167,7 +174,11 @@ static int output_open(output *o, const char *path)
 
 static int output_close(output *o, bool ok)
 {
-    if (!o->tmp) return ok && fflush(o->f) == 0 && !ferror(o->f) ? 0 : -1;
+    if (!o->tmp) {
+        ok = ok && fflush(o->f) == 0 && !ferror(o->f);
+        if (o->f != stdout) ok = fclose(o->f) == 0 && ok;
+        return ok ? 0 : -1;
+    }
     ok = ok && fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
     ok = fclose(o->f) == 0 && ok;
     if (ok) ok = rename(o->tmp, o->path) == 0;

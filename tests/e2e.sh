@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# End-to-end tests of the esfmon binary: golden output worked out by hand,
+# invariance (dialect, order, split, gzip, stdin), exit statuses and messages,
+# and a differential check against the independent reference implementation
+# (tests/ref/esfmon_ref.py) on generated messy extracts.
+# Prints one line per test and a summary "e2e: N passed, M failed".
+set -u
+ESFMON=${ESFMON:-build/esfmon}
+ESFGEN=${ESFGEN:-build/esfgen}
+REF="python3 tests/ref/esfmon_ref.py"
+T=$(mktemp -d "${TMPDIR:-/tmp}/esfmon-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok()   { pass=$((pass + 1)); echo "PASS $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "  $2"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+
+G=tests/golden/core.csv
+nonzero() { awk -F, 'NR>1 && $6!="0" && $6!="" && $5!="streefwaarde"' | LC_ALL=C sort; }
+
+# ---- golden: hand-worked expectations ---------------------------------------
+$ESFMON -q --max-rejects 2 "$G" > "$T/core.out"; rc=$?
+check "golden core: exit 0 with 2 rejects tolerated" [ $rc -eq 0 ]
+nonzero < "$T/core.out" > "$T/got"
+grep -v '^#' tests/golden/core.expected | LC_ALL=C sort > "$T/exp"
+if diff "$T/exp" "$T/got" > "$T/diff"; then ok "golden core: every non-zero cell as worked out by hand"
+else bad "golden core: every non-zero cell as worked out by hand" "$(head -5 "$T/diff")"; fi
+check "golden core: fixed shape (1531 rows incl. header)" [ "$(wc -l < "$T/core.out")" -eq $((1 + 138 + 1026 + 270 + 62 + 7 * 3 + 13)) ]
+check "golden core: rows sorted bytewise" bash -c "tail -n +2 '$T/core.out' | LC_ALL=C sort -c -t, -k1,1 -k2,2 -k3,3 -k4,4 -k5,5"
+
+# ---- invariance: the same extract in other shapes gives the same bytes ------
+same() { # name, command producing output
+    local name=$1; shift
+    if "$@" > "$T/inv.out" 2>/dev/null && cmp -s "$T/core.out" "$T/inv.out"; then ok "invariance: $name"
+    else bad "invariance: $name" "$(diff "$T/core.out" "$T/inv.out" | head -4)"; fi
+}
+hdr=$(head -1 "$G"); body() { tail -n +2 "$G"; }
+{ echo "$hdr"; body | tac; } > "$T/rev.csv"
+same "rows reversed" $ESFMON -q --max-rejects 2 "$T/rev.csv"
+{ echo "$hdr"; body | shuf --random-source=<(yes); } > "$T/shuf.csv"
+same "rows shuffled" $ESFMON -q --max-rejects 2 "$T/shuf.csv"
+{ echo "$hdr"; body | head -5; } > "$T/a.csv"; { echo "$hdr"; body | tail -n +6; } > "$T/b.csv"
+same "split in two files" $ESFMON -q --max-rejects 2 "$T/a.csv" "$T/b.csv"
+same "split, files reversed" $ESFMON -q --max-rejects 2 "$T/b.csv" "$T/a.csv"
+gzip -c "$G" > "$T/g.gz"
+same "gzip" $ESFMON -q --max-rejects 2 "$T/g.gz"
+{ head -c 300 "$G" | gzip -c; tail -c +301 "$G" | gzip -c; } > "$T/multi.gz"
+same "multi-member gzip split mid-record" $ESFMON -q --max-rejects 2 "$T/multi.gz"
+same "stdin" sh -c "$ESFMON -q --max-rejects 2 - < '$G'"
+same "gzip through a pipe" sh -c "cat '$T/g.gz' | $ESFMON -q --max-rejects 2 -"
+sed 's/,/;/g; s/$/\r/' "$G" | sed '1s/^/\xef\xbb\xbf/' > "$T/semi.csv"
+same "semicolons, CRLF, BOM" $ESFMON -q --max-rejects 2 "$T/semi.csv"
+python3 - "$G" "$T/messy.csv" <<'PY'
+import csv, sys, random
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+hdr, body = rows[0], [r for r in rows[1:] if r]
+random.seed(7)
+order = list(range(len(hdr))); random.shuffle(order)
+syn = {"vsopro": "VSO/PRO", "niet_werkzaam": "Niet-Werkzaam", "m": "MAN", "v": "2", "ja": "J",
+       "nee": "n", "tijdelijk": "B", "vast": "o", "20150101": "2015-01-01"}
+codes = {"aanvrager", "positie_start", "positie_eind", "positie_12m", "geslacht", "contract_start",
+         "contract_eind", "onderwijs_start", "onderwijs_eind", "start", "doelgroep"}
+with open(sys.argv[2], "w", newline="") as f:
+    f.write("|".join(" " + hdr[i].upper() + " " for i in order) + "|toelichting\r\n")
+    for k, r in enumerate(body):
+        out = []
+        for i in order:
+            v = r[i]
+            if hdr[i] in codes:
+                v = syn.get(v, v)
+            if hdr[i] == "doelgroep" and v:
+                v = '" ' + v + ' + "'      # quoted because of |, with padding and an empty part
+            elif v and k % 2:
+                v = "  " + v + " "         # unquoted padding
+            out.append(v)
+        f.write("|".join(out) + '|"note with | and ""quotes""\nand a line break"\r\n')
+        if k == 2:
+            f.write("\r\n   \n")             # blank lines are not rows
+PY
+same "messy dialect: column order, |, padding, synonyms, case, quotes, line breaks" $ESFMON -q --max-rejects 2 "$T/messy.csv"
+
+# ---- exit statuses and messages ---------------------------------------------
+expect_exit() { # name, status, stderr pattern, command...
+    local name=$1 want=$2 pat=$3; shift 3
+    "$@" > "$T/x.out" 2> "$T/x.err"; local rc=$?
+    if [ $rc -eq "$want" ] && grep -q -- "$pat" "$T/x.err"; then ok "$name"
+    else bad "$name" "exit $rc, stderr: $(head -3 "$T/x.err")"; fi
+}
+expect_exit "usage: no input" 1 "no input files" $ESFMON
+expect_exit "usage: unknown option is named" 1 "unknown option '--bogus'" $ESFMON --bogus "$G"
+expect_exit "usage: bad period" 1 "period" $ESFMON --period 2015-13-01: "$G"
+expect_exit "usage: unknown --column name" 1 "unknown column name 'foo'" $ESFMON --column foo=bar "$G"
+expect_exit "input: missing file" 2 "nope.csv: cannot open" $ESFMON "$T/nope.csv"
+expect_exit "input: directory" 2 "is a directory" $ESFMON "$T"
+head -c 200 "$T/g.gz" > "$T/trunc.gz"
+expect_exit "input: truncated gzip" 2 "trunc.gz: truncated gzip" $ESFMON "$T/trunc.gz"
+cp "$T/g.gz" "$T/crc.gz"; printf '\x00\x00\x00\x00' | dd of="$T/crc.gz" bs=1 seek=$(( $(stat -c %s "$T/g.gz") - 8 )) conv=notrunc 2>/dev/null
+expect_exit "input: corrupt gzip crc" 2 "crc.gz: corrupt gzip" $ESFMON "$T/crc.gz"
+{ cat "$T/g.gz"; echo garbage; } > "$T/garbage.gz"
+expect_exit "input: garbage after gzip member" 2 "garbage after a gzip member" $ESFMON "$T/garbage.gz"
+check "input: no output on corrupt gzip" [ ! -s "$T/x.out" ]
+: > "$T/empty.csv"
+expect_exit "input: empty file" 2 "empty.csv: empty input: no header" $ESFMON "$T/empty.csv"
+sed '1s/,start,/,begin,/' "$G" > "$T/nostart.csv"
+expect_exit "input: missing required column named" 2 "nostart.csv:1: missing required column 'start'" $ESFMON "$T/nostart.csv"
+expect_exit "--column maps a header" 0 "9 rows read" $ESFMON --max-rejects 2 --column start=begin "$T/nostart.csv"
+expect_exit "rejects: exit 3 above --max-rejects, file:line: reason: seen" 3 "core.csv:10: onbekende_code: geslacht 'x'" $ESFMON "$G"
+check "rejects: output still written with exit 3" cmp -s "$T/x.out" "$T/core.out"
+$ESFMON -q --max-rejects 5 --rejects "$T/rej.csv" "$G" > /dev/null
+check "rejects file: every rejected row with reason and line" bash -c "grep -q '^\"[^\"]*core.csv\",11,eind_voor_start,\"eind\",\"20150101\",\"R,100000006' '$T/rej.csv' && [ \$(wc -l < '$T/rej.csv') -eq 3 ]"
+$ESFMON -q --max-rejects 2 -o "$T/o.csv" "$G"
+check "-o writes the file" cmp -s "$T/o.csv" "$T/core.out"
+echo keep > "$T/keep.csv"
+$ESFMON -q -o "$T/keep.csv" "$T/trunc.gz" 2>/dev/null
+check "-o: a failed run leaves the old file" [ "$(cat "$T/keep.csv")" = keep ]
+expect_exit "output: /dev/full is an error" 2 "write failed" $ESFMON -q --max-rejects 2 -o /dev/full "$G"
+$ESFMON -q --period 2015-01-01:20151231 --max-rejects 2 "$G" > "$T/p.out"
+check "period: rows outside are gefilterd, gelezen = sum" bash -c "grep -q 'invoer,invoer,rijen,gefilterd,n,3' '$T/p.out' && grep -q 'rijen,geaccepteerd,n,4' '$T/p.out' && grep -q 'rijen,gelezen,n,9' '$T/p.out'"
+$REF --period 2015-01-01:20151231 "$G" | cmp -s - "$T/p.out"
+check "period: same as the reference" [ $? -eq 0 ]
+printf 'indicator,streefwaarde\nOI1,1\nRI1,100.5\n' > "$T/targets.csv"
+$ESFMON -q --max-rejects 2 --targets "$T/targets.csv" "$G" > "$T/t.out"
+check "targets file overrides streefwaarde, procent and behaald" bash -c "grep -q 'OI1,behaald,1' '$T/t.out' && grep -q 'OI1,procent,100.0' '$T/t.out' && grep -q 'RI1,streefwaarde,100.5' '$T/t.out' && grep -q 'RI1,behaald,0' '$T/t.out'"
+$ESFMON -q --max-rejects 2 --round 10 --suppress-below 2 "$G" > "$T/dc.out"
+check "disclosure: rounding and suppression of person counts only" bash -c "grep -q 'deelnemers,totaal,totaal,totaal,n,0' '$T/dc.out' && grep -q 'deelnemers,jenv,totaal,totaal,n,0' '$T/dc.out' && grep -q 'deelnemers,gemeente,totaal,totaal,n,x' '$T/dc.out' && grep -q 'invoer,invoer,rijen,gelezen,n,9' '$T/dc.out' && grep -q 'RI1,procent,x' '$T/dc.out'"
+
+# ---- differential: an independent implementation on generated extracts ------
+for d in canonical messy; do
+    rm -rf "$T/gen"; $ESFGEN --persons 20000 --seed 11 --files 3 --dialect $d -o "$T/gen" 2>/dev/null
+    $ESFMON -q --max-rejects 100000 "$T/gen"/*.csv > "$T/gen.out"
+    if $REF "$T/gen"/*.csv | cmp -s - "$T/gen.out"; then ok "differential: $d extract equals the reference"
+    else bad "differential: $d extract equals the reference"; fi
+    # Whole-file properties on the generated data: gzip, concatenation, stdin.
+    gzip -c "$T/gen/extract_01.csv" > "$T/gen1.gz"
+    same_gen() {
+        local name=$1; shift
+        if "$@" 2>/dev/null | cmp -s - "$T/gen.out"; then ok "invariance ($d): $name"; else bad "invariance ($d): $name"; fi
+    }
+    same_gen "one file gzip'd, order changed" $ESFMON -q --max-rejects 100000 "$T/gen/extract_03.csv" "$T/gen1.gz" "$T/gen/extract_02.csv"
+    same_gen "through stdin" sh -c "cat '$T/gen/extract_02.csv' | $ESFMON -q --max-rejects 100000 '$T/gen/extract_01.csv' - '$T/gen/extract_03.csv'"
+done
+rm -rf "$T/gen"; $ESFGEN --persons 2000 --seed 3 --files 1 -o "$T/gen" 2>/dev/null
+{ cat "$T/gen/extract_01.csv"; tail -n +2 "$T/gen/extract_01.csv"; } > "$T/twice.csv"
+$ESFMON -q "$T/gen/extract_01.csv" > "$T/once.out"
+$ESFMON -q "$T/twice.csv" > "$T/twice.out"
+check "duplicate rows: persons count once, trajecten twice" bash -c "diff <(grep -v -e projecten -e invoer '$T/once.out') <(grep -v -e projecten -e invoer '$T/twice.out') >/dev/null"
+
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,53 @@
+/* helpers.h - small shared shapes for the Criterion tests. */
+#ifndef ESF_TEST_HELPERS_H
+#define ESF_TEST_HELPERS_H
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "esfmon.h"
+
+#define VIEW(s) ((esf_view){(s), strlen(s)})
+
+/* Runs the whole library on one in-memory input and returns its CSV output
+ * (malloc'd).  Asserts that every step succeeds. */
+static inline char *run_csv(const char *input, size_t len, const esf_options *opts)
+{
+    esf_options o = {0};
+    if (opts) o = *opts;
+    esf_run *run;
+    cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+    cr_assert_eq(esf_run_add_memory(run, "mem.csv", input, len), ESF_OK, "%s", esf_run_error(run));
+    esf_tables *t;
+    cr_assert_eq(esf_run_finish(run, NULL, &t), ESF_OK);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    cr_assert_eq(esf_tables_write(t, ESF_FORMAT_CSV, NULL, f), ESF_OK);
+    fclose(f);
+    esf_tables_free(t);
+    esf_run_free(run);
+    return buf;
+}
+
+/* The value of one cell in CSV output, "" when absent (static buffer). */
+static inline const char *cell(const char *csv, const char *key)
+{
+    static char val[64];
+    size_t kl = strlen(key);
+    for (const char *p = csv; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, key, kl) == 0 && p[kl] == ',') {
+            const char *v = p + kl + 1, *e = strchr(v, '\n');
+            snprintf(val, sizeof val, "%.*s", (int)(e ? e - v : (long)strlen(v)), v);
+            return val;
+        }
+    val[0] = '\0';
+    return val;
+}
+
+#define expect_cell(csv, key, want) cr_expect_str_eq(cell((csv), (key)), (want), "cell %s", (key))
+
+#endif

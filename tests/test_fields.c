@@ -1,0 +1,129 @@
+/* Stage 3a: field parsers (SPEC §2.2): codes, dates, numbers, target groups. */
+#include "fields.h"
+#include "helpers.h"
+
+typedef struct {
+    const char *in;
+    bool month;
+    int ok;
+    int32_t out;
+} date_case;
+
+ParameterizedTestParameters(fields, dates)
+{
+    static date_case cases[] = {
+        {"20150101", false, 0, 20150101}, {"2015-01-31", false, 0, 20150131},
+        {"20160229", false, 0, 20160229}, {"20150229", false, -1, 0},   /* not a leap year */
+        {"20000229", false, 0, 20000229}, {"19000229", false, -1, 0},   /* century rule */
+        {"18991231", false, -1, 0},       {"21001231", false, 0, 21001231},
+        {"21010101", false, -1, 0},       {"20151301", false, -1, 0},
+        {"20150100", false, -1, 0},       {"2015-1-01", false, -1, 0},
+        {"2015/01/01", false, -1, 0},     {"201501", false, -1, 0},     /* YYYYMM only for birth dates */
+        {"201501", true, 0, 20150101},    {"201513", true, -1, 0},
+        {"", false, 0, 0},                {"2015010a", false, -1, 0},
+        {" 20150101", false, -1, 0},
+    };
+    return cr_make_param_array(date_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(date_case *c, fields, dates)
+{
+    int32_t out = -1;
+    cr_expect_eq(field_date(VIEW(c->in), c->month, &out), c->ok, "%s", c->in);
+    if (c->ok == 0) cr_expect_eq(out, c->out, "%s", c->in);
+}
+
+typedef struct {
+    int which; /* 0 aanvrager 1 geslacht 2 positie 3 contract 4 bool */
+    const char *in;
+    int want;  /* -1 invalid */
+} code_case;
+
+ParameterizedTestParameters(fields, codes)
+{
+    static code_case cases[] = {
+        {0, "gemeente", AANV_GEMEENTE}, {0, "GEMEENTE", AANV_GEMEENTE}, {0, "vso/pro", AANV_VSOPRO},
+        {0, "VSO-PRO", AANV_VSOPRO},    {0, "vsopro", AANV_VSOPRO},     {0, "UwV", AANV_UWV},
+        {0, "jenv", AANV_JENV},         {0, "", -1},                    {0, "gemeenten", -1},
+        {1, "m", SEX_MAN},              {1, "MAN", SEX_MAN},            {1, "1", SEX_MAN},
+        {1, "V", SEX_VROUW},            {1, "vrouw", SEX_VROUW},        {1, "2", SEX_VROUW},
+        {1, "", SEX_ONBEKEND},          {1, "x", -1},                   {1, "onbekend", -1},
+        {2, "werkzaam", POS_WERKZAAM},  {2, "Niet-Werkzaam", POS_NIET_WERKZAAM},
+        {2, "nietwerkzaam", POS_NIET_WERKZAAM}, {2, "niet_werkzaam", POS_NIET_WERKZAAM},
+        {2, "INACTIEF", POS_INACTIEF},  {2, "onbekend", POS_ONBEKEND},  {2, "", POS_ONBEKEND},
+        {2, "werkend", -1},             {3, "vast", CONTRACT_VAST},     {3, "O", CONTRACT_VAST},
+        {3, "b", CONTRACT_TIJDELIJK},   {3, "Tijdelijk", CONTRACT_TIJDELIJK},
+        {3, "", CONTRACT_NONE},         {3, "flex", -1},                {4, "1", BOOL_YES},
+        {4, "J", BOOL_YES},             {4, "ja", BOOL_YES},            {4, "0", BOOL_NO},
+        {4, "N", BOOL_NO},              {4, "Nee", BOOL_NO},            {4, "", BOOL_NO},
+        {4, "yes", -1},
+    };
+    return cr_make_param_array(code_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(code_case *c, fields, codes)
+{
+    int (*const fn[5])(esf_view, uint8_t *) = {field_aanvrager, field_geslacht, field_positie,
+                                               field_contract, field_bool};
+    uint8_t out = 255;
+    int r = fn[c->which](VIEW(c->in), &out);
+    if (c->want < 0) cr_expect_eq(r, -1, "'%s' should be invalid", c->in);
+    else cr_expect(r == 0 && out == c->want, "'%s' -> %d, want %d", c->in, out, c->want);
+}
+
+typedef struct {
+    const char *in;
+    int64_t max;
+    int ok;
+    int64_t out;
+} num_case;
+
+#define U ESF_NUM_SCALE
+ParameterizedTestParameters(fields, numbers)
+{
+    static num_case cases[] = {
+        {"12", 168 * U, 0, 12 * U},        {"12.5", 168 * U, 0, 12 * U + U / 2},
+        {"12,5", 168 * U, 0, 12 * U + U / 2}, {"0", 168 * U, 0, 0},
+        {"168", 168 * U, 0, 168 * U},      {"168.000000001", 168 * U, -1, 0},
+        {"169", 168 * U, -1, 0},           {"-1", 168 * U, -1, 0},
+        {"1e3", 168 * U, -1, 0},           {"1.2.3", 168 * U, -1, 0},
+        {".5", 168 * U, 0, U / 2},         {"5.", 168 * U, 0, 5 * U},
+        {".", 168 * U, -1, 0},             {"", 168 * U, 0, ESF_NUM_EMPTY},
+        {"0.123456789", 168 * U, 0, 123456789}, {"0.1234567891", 168 * U, -1, 0},
+        {"1.50000000000", 168 * U, 0, U + U / 2}, {"9223372036.854775807", INT64_MAX, 0, INT64_MAX},
+        {"9223372036.854775808", INT64_MAX, -1, 0}, {"99999999999999999999", INT64_MAX, -1, 0},
+        {"1 000", INT64_MAX, -1, 0},
+    };
+    return cr_make_param_array(num_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(num_case *c, fields, numbers)
+{
+    int64_t out = -7;
+    cr_expect_eq(field_number(VIEW(c->in), true, c->max, &out), c->ok, "%s", c->in);
+    if (c->ok == 0) cr_expect_eq(out, c->out, "%s: %lld", c->in, (long long)out);
+}
+
+Test(fields, doelgroep_sets)
+{
+    uint16_t s;
+    cr_expect_eq(field_doelgroep(VIEW(""), &s), 0);
+    cr_expect_eq(s, 0);
+    cr_expect_eq(field_doelgroep(VIEW(" tbs + JJI|| tbs |"), &s), 0);
+    cr_expect_eq(s, (1u << DG_TBS) | (1u << DG_JJI));
+    cr_expect_eq(field_doelgroep(VIEW("uitkering_6m|uwv_breed"), &s), 0);
+    cr_expect_eq(s, (1u << DG_UITKERING_6M) | (1u << DG_UWV_BREED));
+    cr_expect_eq(field_doelgroep(VIEW("tbs|onbekend"), &s), -1);
+    cr_expect_eq(field_doelgroep(VIEW("tbs,jji"), &s), -1);
+}
+
+Test(fields, age_in_completed_years)
+{
+    cr_expect_eq(age_years(19900615, 20180614), 27);
+    cr_expect_eq(age_years(19900615, 20180615), 28);
+    /* 29 February: the birthday falls on 1 March in other years. */
+    cr_expect_eq(age_years(19680229, 20180228), 49);
+    cr_expect_eq(age_years(19680229, 20180301), 50);
+    cr_expect_eq(age_years(19680229, 20160229), 48);
+    cr_expect_eq(age_years(20150101, 20150101), 0);
+}

@@ -1,0 +1,139 @@
+/* Stage 3b and 4: row validation order, and the person state with the
+ * tie-breaks of SPEC §3 (no output may depend on row order). */
+#include "helpers.h"
+#include "persons.h"
+
+static const char HDR[] =
+    "rinpersoons,rinpersoon,project,aanvrager,doelgroep,geslacht,geboortedatum,start,eind,"
+    "eind_project,positie_start,positie_eind,uren_start,uren_eind\n";
+
+typedef struct {
+    const char *row;
+    int reason; /* -1 accepted */
+} valid_case;
+
+ParameterizedTestParameters(rows, first_failing_check_wins)
+{
+    static valid_case cases[] = {
+        {"R,1,P,uwv,,m,,20150101,,,,,,", -1},
+        {"R,1,P,uwv,,m,,20150101,,,,", ESF_REJ_VELDAANTAL},
+        {",1,P,uwv,,m,,20150101,,,,,,", -1},                      /* rinpersoons empty = R */
+        {"R,,P,uwv,,x,,2015,,,,,,", ESF_REJ_VERPLICHT_LEEG},      /* before code and date */
+        {"R,1,\"\",uwv,,m,,20150101,,,,,,", ESF_REJ_VERPLICHT_LEEG},
+        {"R,\"  \",P,uwv,,m,,20150101,,,,,,", -1},                /* quoted spaces are a value */
+        {"ABCDEFGHI,1,P,uwv,,x,,20150101,,,,,,", ESF_REJ_TE_LANG},
+        {"R,123456789012345678901234567890123,P,uwv,,m,,20150101,,,,,,", ESF_REJ_TE_LANG},
+        {"R,1,P,gem,,m,,2015,,,,,,", ESF_REJ_ONBEKENDE_CODE},     /* before datum */
+        {"R,1,P,uwv,foo,m,,20150101,,,,,,", ESF_REJ_ONBEKENDE_CODE},
+        {"R,1,P,uwv,,m,,20150101,,,,werkend,,", ESF_REJ_ONBEKENDE_CODE},
+        {"R,1,P,uwv,,m,,20150101,,,,,abc,", ESF_REJ_GETAL},
+        {"R,1,P,uwv,,m,,2015-02-30,,,,,abc,", ESF_REJ_DATUM},     /* datum before getal */
+        {"R,1,P,uwv,,m,,20150101,,,,,200,", ESF_REJ_GETAL},
+        {"R,1,P,uwv,,m,20160101,20150101,20140101,,,,,", ESF_REJ_EIND_VOOR_START},
+        {"R,1,P,uwv,,m,20160101,20150101,,,,,,", ESF_REJ_GEBOORTE_NA_START},
+        {"R,1,P,uwv,,m,20150101,20150101,20150101,20140101,,,,", -1}, /* birth = start; eind_project early is fine */
+        {"R,1,\"a\"x,uwv,,m,,20150101,,,,,,", ESF_REJ_QUOTE_OPEN},
+    };
+    return cr_make_param_array(valid_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(valid_case *c, rows, first_failing_check_wins)
+{
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "%s%s\n", HDR, c->row);
+    char *out = run_csv(buf, (size_t)n, NULL);
+    if (c->reason < 0) {
+        expect_cell(out, "invoer,invoer,rijen,geaccepteerd,n", "1");
+    } else {
+        char key[96];
+        snprintf(key, sizeof key, "invoer,invoer,afwijzing,%s,n", esf_reject_name(c->reason));
+        expect_cell(out, key, "1");
+        expect_cell(out, "invoer,invoer,rijen,afgewezen,n", "1");
+    }
+    free(out);
+}
+
+/* All orders of the rows give the same output. */
+static void expect_order_free(const char *rows[], int n, const char *key, const char *want)
+{
+    int idx[6] = {0, 1, 2, 3, 4, 5};
+    char *first = NULL;
+    for (int perm = 0; perm < 24; perm++) {
+        /* next permutation-ish: rotate and swap to visit several orders */
+        int a = perm % n, b = (perm / n) % n, t = idx[a];
+        idx[a] = idx[b];
+        idx[b] = t;
+        char buf[2048];
+        size_t len = (size_t)snprintf(buf, sizeof buf, "%s", HDR);
+        for (int i = 0; i < n; i++) len += (size_t)snprintf(buf + len, sizeof buf - len, "%s\n", rows[idx[i]]);
+        char *out = run_csv(buf, len, NULL);
+        expect_cell(out, key, want);
+        if (!first) first = out;
+        else {
+            cr_expect_str_eq(out, first, "order %d changes the output", perm);
+            free(out);
+        }
+    }
+    free(first);
+}
+
+Test(persons, first_tie_on_start_goes_to_smaller_project)
+{
+    const char *rows[] = {"R,1,P2,gemeente,,m,,20150101,,,werkzaam,,,",
+                          "R,1,P1,gemeente,,v,,20150101,,,inactief,,,",
+                          "R,1,P0,gemeente,,m,,20150102,,,werkzaam,,,"};
+    expect_order_free(rows, 3, "deelnemers,gemeente,geslacht,vrouw,n", "1");
+}
+
+Test(persons, first_tie_on_project_goes_column_by_column)
+{
+    /* same start, same project: aanvrager equal, doelgroep: prefix first */
+    const char *rows[] = {"R,1,P,gemeente,tbs,m,,20150101,,,werkzaam,,,",
+                          "R,1,P,gemeente,,v,,20150101,,,inactief,,,",
+                          "R,1,P,gemeente,uitkering_6m|tbs,m,,20150101,,,werkzaam,,,"};
+    expect_order_free(rows, 3, "deelnemers,gemeente,positie_start,inactief,n", "1");
+    /* geslacht decides next: man before vrouw, empty (onbekend) last */
+    const char *rows2[] = {"R,1,P,gemeente,,,,20150101,,,werkzaam,,,",
+                           "R,1,P,gemeente,,v,,20150101,,,inactief,,,"};
+    expect_order_free(rows2, 2, "deelnemers,gemeente,geslacht,vrouw,n", "1");
+}
+
+Test(persons, last_is_latest_finished_then_smaller_project)
+{
+    const char *rows[] = {
+        "R,1,P2,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10,12", /* improved  */
+        "R,1,P1,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10,10", /* same eind, P1 wins */
+        "R,1,P0,uwv,,m,,20150101,20150701,20150630,werkzaam,inactief,,", /* after eind_project */
+        "R,1,P3,uwv,,m,,20150101,,,werkzaam,werkzaam,,"};           /* running */
+    expect_order_free(rows, 4, "resultaten,uwv,totaal,totaal,verbeterd_eind", "0");
+    expect_order_free(rows, 4, "resultaten,uwv,totaal,totaal,afgerond", "1");
+}
+
+Test(persons, last_tie_decided_by_numbers)
+{
+    /* identical but uren_start: the smaller (empty first) wins */
+    const char *rows[] = {"R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10,12",
+                          "R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,,12"};
+    expect_order_free(rows, 2, "resultaten,uwv,totaal,totaal,verbeterd_eind", "0");
+}
+
+Test(persons, key_type_and_number_form_the_person)
+{
+    const char *rows[] = {"R,1,P,uwv,,m,,20150101,,,,,,", "S,1,P,uwv,,m,,20150101,,,,,,",
+                          ",1,P,uwv,,m,,20150101,,,,,,", "R,01,P,uwv,,m,,20150101,,,,,,"};
+    expect_order_free(rows, 4, "deelnemers,uwv,totaal,totaal,n", "3");
+}
+
+Test(persons, finished_rule)
+{
+    esf_traj t = {0};
+    t.eind = 20150101;
+    cr_expect(traj_finished(&t));
+    t.eind_project = 20150101;
+    cr_expect(traj_finished(&t));
+    t.eind_project = 20141231;
+    cr_expect(!traj_finished(&t));
+    t.eind = 0;
+    t.eind_project = 0;
+    cr_expect(!traj_finished(&t));
+}

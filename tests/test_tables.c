@@ -1,0 +1,81 @@
+/* Stage 5 and 6: derived groups, indicator arithmetic, CSV shape. */
+#include "helpers.h"
+#include "tables.h"
+
+static const char HDR[] =
+    "rinpersoon,project,aanvrager,doelgroep,start,eind,positie_start,positie_eind,positie_12m\n";
+
+Test(tables, amr_counts_a_person_in_gemeente_and_vsopro_once)
+{
+    const char in[] = "rinpersoon,project,aanvrager,start\n1,P,gemeente,20150101\n1,Q,vsopro,20150101\n2,Q,vso/pro,20150101\n";
+    char *out = run_csv(in, sizeof in - 1, NULL);
+    expect_cell(out, "deelnemers,gemeente,totaal,totaal,n", "1");
+    expect_cell(out, "deelnemers,vsopro,totaal,totaal,n", "2");
+    expect_cell(out, "deelnemers,amr,totaal,totaal,n", "2");
+    expect_cell(out, "deelnemers,totaal,totaal,totaal,n", "2");
+    expect_cell(out, "projecten,Q,totaal,totaal,deelnemers", "2");
+    expect_cell(out, "projecten,Q,totaal,totaal,trajecten", "2");
+    free(out);
+}
+
+Test(tables, percent_rounds_halves_away_from_zero)
+{
+    char buf[8];
+    tenths_format(125, buf, sizeof buf);
+    cr_expect_str_eq(buf, "12.5");
+    tenths_format(20, buf, sizeof buf);
+    cr_expect_str_eq(buf, "2.0");
+    tenths_format(0, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.0");
+    /* 1 of 16 finished uwv persons found work: 6.25 % -> 6.3 */
+    char in[4096];
+    size_t n = (size_t)snprintf(in, sizeof in, "%s", HDR);
+    for (int i = 0; i < 16; i++)
+        n += (size_t)snprintf(in + n, sizeof in - n, "%d,P,uwv,,20150101,20150201,inactief,%s,\n", i,
+                              i == 0 ? "werkzaam" : "inactief");
+    char *out = run_csv(in, n, NULL);
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,teller", "1");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,noemer", "16");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "6.3");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,behaald", "0");
+    expect_cell(out, "indicatoren,uwv,indicator,RI4_bekend,noemer", "0");
+    expect_cell(out, "indicatoren,uwv,indicator,RI4_bekend,procent", "");
+    expect_cell(out, "indicatoren,uwv,indicator,RI4_bekend,behaald", "");
+    free(out);
+}
+
+Test(tables, behaald_uses_the_exact_ratio)
+{
+    /* 11 of 20 = 55 % exactly: RI3 target 55 reached. 6 of 11 = 54.5..% */
+    char in[4096];
+    size_t n = (size_t)snprintf(in, sizeof in, "%s", HDR);
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(in + n, sizeof in - n, "%d,P,uwv,,20150101,20150201,inactief,%s,\n", i,
+                              i < 11 ? "werkzaam" : "inactief");
+    char *out = run_csv(in, n, NULL);
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "55.0");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,behaald", "1");
+    free(out);
+}
+
+Test(tables, project_ids_are_quoted_in_csv)
+{
+    const char in[] = "rinpersoon;project;aanvrager;start\n1;\"A,\"\"B\"\"\";jenv;20150101\n";
+    char *out = run_csv(in, sizeof in - 1, NULL);
+    cr_expect(strstr(out, "\nprojecten,\"A,\"\"B\"\"\",totaal,totaal,trajecten,1\n"), "%s", out);
+    free(out);
+}
+
+Test(tables, empty_extract_has_the_full_shape)
+{
+    const char in[] = "rinpersoon,project,aanvrager,start\n";
+    char *out = run_csv(in, sizeof in - 1, NULL);
+    size_t lines = 0;
+    for (const char *p = out; *p; p++) lines += *p == '\n';
+    cr_expect_eq(lines, 1 + 138 + 1026 + 270 + 62 + 13);
+    expect_cell(out, "deelnemers,totaal,doelgroep,uwv_breed,n", "0");
+    expect_cell(out, "overgangen,jenv,eind_12m,verbeterd>onbekend,n", "0");
+    expect_cell(out, "indicatoren,amr,indicator,OI1,procent", "0.0");
+    expect_cell(out, "indicatoren,amr,indicator,RI1,procent", "");
+    free(out);
+}
