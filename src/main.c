@@ -187,7 +187,22 @@ static int output_close(output *o, bool ok)
     return ok ? 0 : -1;
 }
 
+static int run_cli(int argc, char **argv, esf_column_map *cols);
+
 int main(int argc, char **argv)
+{
+    /* Room for every --column; freed here whatever path run_cli takes. */
+    esf_column_map *cols = calloc((size_t)argc, sizeof *cols);
+    if (!cols) {
+        fputs("esfmon: out of memory\n", stderr);
+        return EXIT_INPUT;
+    }
+    int rc = run_cli(argc, argv, cols);
+    free(cols);
+    return rc;
+}
+
+static int run_cli(int argc, char **argv, esf_column_map *cols)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -206,11 +221,9 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     esf_options opts = {0};
     esf_disclosure dc = {0};
-    esf_column_map *cols = calloc((size_t)argc, sizeof *cols);
     const char *out_path = NULL, *targets_path = NULL;
     uint64_t max_rejects = 0;
     reject_sink sink = {0};
-    if (!cols) return EXIT_INPUT;
 
     opterr = 0;
     int c;
@@ -259,43 +272,40 @@ int main(int argc, char **argv)
 
     char msg[512] = "";
     esf_targets *targets = NULL;
-    if (targets_path) {
-        esf_status st = esf_targets_load(targets_path, &targets, msg, sizeof msg);
-        if (st == ESF_ERR_USAGE) return usage_error("--targets: %s", msg);
-        if (st != ESF_OK) return EXIT_INPUT;
+    esf_run *run = NULL;
+    esf_tables *tables = NULL;
+    int rc = EXIT_OK;
+    opts.on_reject = on_reject;
+    opts.reject_ctx = &sink;
+    esf_status st = esf_run_new(&opts, &run, msg, sizeof msg);
+    if (st != ESF_OK) {
+        rc = st == ESF_ERR_USAGE ? usage_error("%s", msg) : (fputs("esfmon: out of memory\n", stderr), EXIT_INPUT);
+        goto done;
+    }
+    if (targets_path && (st = esf_targets_load(targets_path, &targets, msg, sizeof msg)) != ESF_OK) {
+        rc = st == ESF_ERR_USAGE ? usage_error("--targets: %s", msg) : EXIT_INPUT;
+        goto done;
     }
     if (sink.rejects_path) {
         sink.rejects = fopen(sink.rejects_path, "w");
         if (!sink.rejects) {
             fprintf(stderr, "esfmon: %s: cannot write rejects file: %s\n", sink.rejects_path, strerror(errno));
-            return EXIT_INPUT;
+            rc = EXIT_INPUT;
+            goto done;
         }
         fputs("file,line,reason,column,seen,record\n", sink.rejects);
     }
-    opts.on_reject = on_reject;
-    opts.reject_ctx = &sink;
-
-    esf_run *run;
-    esf_status st = esf_run_new(&opts, &run, msg, sizeof msg);
-    if (st == ESF_ERR_USAGE) return usage_error("%s", msg);
-    if (st != ESF_OK) {
-        fprintf(stderr, "esfmon: out of memory\n");
-        return EXIT_INPUT;
-    }
     for (int i = optind; i < argc && st == ESF_OK; i++) st = esf_run_add_path(run, argv[i]);
-    esf_tables *tables = NULL;
     if (st == ESF_OK) st = esf_run_finish(run, targets, &tables);
     if (st != ESF_OK) {
         fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
         fprintf(stderr, "esfmon: no output written\n");
-        if (sink.rejects) fclose(sink.rejects);
-        esf_run_free(run);
-        return EXIT_INPUT;
+        rc = EXIT_INPUT;
+        goto done;
     }
 
     signal(SIGPIPE, SIG_DFL);
     output out;
-    int rc = EXIT_OK;
     if (output_open(&out, out_path) != 0) {
         fprintf(stderr, "esfmon: %s: cannot write: %s\n", out_path, strerror(errno));
         rc = EXIT_INPUT;
@@ -306,9 +316,13 @@ int main(int argc, char **argv)
             rc = EXIT_INPUT;
         }
     }
-    if (sink.rejects && (fclose(sink.rejects) != 0)) {
-        fprintf(stderr, "esfmon: %s: write failed\n", sink.rejects_path);
-        rc = EXIT_INPUT;
+    if (sink.rejects) {
+        int bad = fclose(sink.rejects);
+        sink.rejects = NULL;
+        if (bad) {
+            fprintf(stderr, "esfmon: %s: write failed\n", sink.rejects_path);
+            rc = EXIT_INPUT;
+        }
     }
 
     esf_counts n;
@@ -327,9 +341,10 @@ int main(int argc, char **argv)
                     n.afgewezen, max_rejects);
         rc = EXIT_REJECTS;
     }
+done:
+    if (sink.rejects) fclose(sink.rejects);
     esf_tables_free(tables);
     esf_targets_free(targets);
     esf_run_free(run);
-    free(cols);
     return rc;
 }
