@@ -87,7 +87,7 @@ demo: deps
 	@BUILD=$(BUILD) bash scripts/demo.sh
 
 bench: all
-	@BUILD=$(BUILD) bash bench/bench.sh
+	@BUILD=$(BUILD) python3 bench/bench.py
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""make bench: esfmon throughput on generated extracts, as ratios to the
+machine's own reference speeds measured in the same run on the same files
+(cat, wc -l, and zcat for gzip), since absolute times on a shared machine
+vary.  Warm cache (each file is read before it is timed); fastest and median
+of N runs; peak RSS per unique person.  Writes BUILD/bench.json."""
+import json, os, subprocess, sys, time
+
+BUILD = os.environ.get("BUILD", "build")
+RUNS = int(os.environ.get("RUNS", "5"))
+PERSONS = int(os.environ.get("PERSONS", "1000000"))
+D = os.path.join(BUILD, "bench-data")
+os.makedirs(D, exist_ok=True)
+
+
+def run(cmd):
+    """Wall time and peak RSS (KiB) of one run, output discarded."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    return time.perf_counter() - t0, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+def timed(cmd):
+    ts, rss = [], 0
+    for _ in range(RUNS):
+        t, m, rc = run(cmd)
+        if rc not in (0, 3):
+            sys.exit("bench: %s failed with %d" % (" ".join(cmd), rc))
+        ts.append(t)
+        rss = max(rss, m)
+    ts.sort()
+    return ts[0], ts[len(ts) // 2], rss
+
+
+files = []
+for dialect in ("canonical", "messy"):
+    f = os.path.join(D, "%s-%d.csv" % (dialect, PERSONS))
+    if not os.path.exists(f):
+        tmp = os.path.join(D, "tmp")
+        subprocess.run([os.path.join(BUILD, "esfgen"), "--persons", str(PERSONS), "--seed", "5",
+                        "--dialect", dialect, "-o", tmp], check=True, stderr=subprocess.DEVNULL)
+        os.replace(os.path.join(tmp, "extract_01.csv"), f)
+        os.rmdir(tmp)
+    if not os.path.exists(f + ".gz"):
+        with open(f + ".gz", "wb") as out:
+            subprocess.run(["gzip", "-1", "-c", f], stdout=out, check=True)
+    files += [f, f + ".gz"]
+
+esfmon = [os.path.join(BUILD, "esfmon"), "-q", "--max-rejects", "1000000000"]
+results = []
+hdr = "%-26s %7s %10s %8s %8s %7s %8s %9s %9s" % ("file", "MB", "rows/s", "MB/s", "x cat", "x wc", "x zcat",
+                                                  "RSS MiB", "B/person")
+print(hdr)
+for f in files:
+    plain = f[:-3] if f.endswith(".gz") else f
+    size = os.path.getsize(f)
+    with open(plain, "rb") as fh:
+        rows = sum(buf.count(b"\n") for buf in iter(lambda: fh.read(1 << 20), b"")) - 1
+    subprocess.run(["cat", f], stdout=subprocess.DEVNULL)
+    cat = timed(["cat", f])[0]
+    wc = timed(["wc", "-l", f])[0]
+    zc = timed(["zcat", f])[0] if f.endswith(".gz") else None
+    fast, med, rss = timed(esfmon + [f])
+    out = subprocess.run(esfmon + [f], capture_output=True, text=True).stdout
+    persons = next(int(l.split(",")[5]) for l in out.splitlines() if l.startswith("deelnemers,totaal,totaal,totaal,n,"))
+    r = {"file": os.path.basename(f), "bytes": size, "rows": rows, "persons": persons, "runs": RUNS,
+         "esfmon_fastest_s": fast, "esfmon_median_s": med, "peak_rss_kib": rss,
+         "rows_per_s": rows / fast, "mb_per_s": size / 1e6 / fast,
+         "cat_s": cat, "wc_s": wc, "zcat_s": zc,
+         "ratio_cat": cat / fast, "ratio_wc": wc / fast, "ratio_zcat": zc / fast if zc else None,
+         "rss_bytes_per_person": rss * 1024 / max(persons, 1)}
+    results.append(r)
+    print("%-26s %7.1f %10.0f %8.0f %8.3f %7.3f %8s %9.1f %9.0f" % (
+        r["file"], size / 1e6, r["rows_per_s"], r["mb_per_s"], r["ratio_cat"], r["ratio_wc"],
+        "%.3f" % r["ratio_zcat"] if zc else "-", rss / 1024, r["rss_bytes_per_person"]))
+with open(os.path.join(BUILD, "bench.json"), "w") as fh:
+    json.dump(results, fh, indent=1)
+print("fastest of %d runs, warm cache; x REF = REF time / esfmon time (1.0 = as fast as REF)" % RUNS)
+print("written: %s" % os.path.join(BUILD, "bench.json"))
