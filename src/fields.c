@@ -12,8 +12,11 @@ const char *const esf_dg_names[DG_COUNT] = {
 
 typedef struct {
     const char *name;
+    uint8_t len;
     uint8_t value;
 } code_entry;
+
+#define E(name, value) {name, sizeof(name) - 1, value}
 
 /* Case-insensitive (ASCII) lookup of v in a table; -1 when absent. */
 static int lookup(esf_view v, const code_entry *tab, size_t n)
@@ -25,7 +28,7 @@ static int lookup(esf_view v, const code_entry *tab, size_t n)
         low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
     }
     for (size_t i = 0; i < n; i++)
-        if (strlen(tab[i].name) == v.len && memcmp(tab[i].name, low, v.len) == 0)
+        if (tab[i].len == v.len && memcmp(tab[i].name, low, v.len) == 0)
             return tab[i].value;
     return -1;
 }
@@ -41,16 +44,16 @@ static int set_code(int r, uint8_t *out)
 
 int field_aanvrager(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {{"gemeente", AANV_GEMEENTE}, {"vsopro", AANV_VSOPRO},
-                                     {"vso/pro", AANV_VSOPRO},    {"vso-pro", AANV_VSOPRO},
-                                     {"uwv", AANV_UWV},           {"jenv", AANV_JENV}};
+    static const code_entry tab[] = {E("gemeente", AANV_GEMEENTE), E("vsopro", AANV_VSOPRO),
+                                     E("vso/pro", AANV_VSOPRO),    E("vso-pro", AANV_VSOPRO),
+                                     E("uwv", AANV_UWV),           E("jenv", AANV_JENV)};
     return set_code(LOOKUP(v, tab), out);
 }
 
 int field_geslacht(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {{"m", SEX_MAN},     {"man", SEX_MAN},     {"1", SEX_MAN},
-                                     {"v", SEX_VROUW},   {"vrouw", SEX_VROUW}, {"2", SEX_VROUW}};
+    static const code_entry tab[] = {E("m", SEX_MAN),     E("man", SEX_MAN),     E("1", SEX_MAN),
+                                     E("v", SEX_VROUW),   E("vrouw", SEX_VROUW), E("2", SEX_VROUW)};
     if (v.len == 0) return set_code(SEX_ONBEKEND, out);
     return set_code(LOOKUP(v, tab), out);
 }
@@ -58,27 +61,27 @@ int field_geslacht(esf_view v, uint8_t *out)
 int field_positie(esf_view v, uint8_t *out)
 {
     static const code_entry tab[] = {
-        {"werkzaam", POS_WERKZAAM},          {"niet_werkzaam", POS_NIET_WERKZAAM},
-        {"niet-werkzaam", POS_NIET_WERKZAAM}, {"nietwerkzaam", POS_NIET_WERKZAAM},
-        {"inactief", POS_INACTIEF},          {"onbekend", POS_ONBEKEND}};
+        E("werkzaam", POS_WERKZAAM),          E("niet_werkzaam", POS_NIET_WERKZAAM),
+        E("niet-werkzaam", POS_NIET_WERKZAAM), E("nietwerkzaam", POS_NIET_WERKZAAM),
+        E("inactief", POS_INACTIEF),          E("onbekend", POS_ONBEKEND)};
     if (v.len == 0) return set_code(POS_ONBEKEND, out);
     return set_code(LOOKUP(v, tab), out);
 }
 
 int field_contract(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {{"vast", CONTRACT_VAST},
-                                     {"o", CONTRACT_VAST},
-                                     {"tijdelijk", CONTRACT_TIJDELIJK},
-                                     {"b", CONTRACT_TIJDELIJK}};
+    static const code_entry tab[] = {E("vast", CONTRACT_VAST),
+                                     E("o", CONTRACT_VAST),
+                                     E("tijdelijk", CONTRACT_TIJDELIJK),
+                                     E("b", CONTRACT_TIJDELIJK)};
     if (v.len == 0) return set_code(CONTRACT_NONE, out);
     return set_code(LOOKUP(v, tab), out);
 }
 
 int field_bool(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {{"1", BOOL_YES}, {"j", BOOL_YES},  {"ja", BOOL_YES},
-                                     {"0", BOOL_NO},  {"n", BOOL_NO},   {"nee", BOOL_NO}};
+    static const code_entry tab[] = {E("1", BOOL_YES), E("j", BOOL_YES),  E("ja", BOOL_YES),
+                                     E("0", BOOL_NO),  E("n", BOOL_NO),   E("nee", BOOL_NO)};
     if (v.len == 0) return set_code(BOOL_NO, out);
     return set_code(LOOKUP(v, tab), out);
 }
@@ -86,12 +89,12 @@ int field_bool(esf_view v, uint8_t *out)
 int field_doelgroep(esf_view v, uint16_t *out)
 {
     static const code_entry tab[] = {
-        {"uitkering_6m", DG_UITKERING_6M},   {"arbeidsbelemmerd", DG_ARBEIDSBELEMMERD},
-        {"niet_uitkeringsontvanger", DG_NIET_UITKERINGSONTVANGER},
-        {"statushouder", DG_STATUSHOUDER},   {"jongere", DG_JONGERE},
-        {"oudere", DG_OUDERE},               {"gedetineerde", DG_GEDETINEERDE},
-        {"tbs", DG_TBS},                     {"jji", DG_JJI},
-        {"cji", DG_CJI},                     {"uwv_breed", DG_UWV_BREED}};
+        E("uitkering_6m", DG_UITKERING_6M),   E("arbeidsbelemmerd", DG_ARBEIDSBELEMMERD),
+        E("niet_uitkeringsontvanger", DG_NIET_UITKERINGSONTVANGER),
+        E("statushouder", DG_STATUSHOUDER),   E("jongere", DG_JONGERE),
+        E("oudere", DG_OUDERE),               E("gedetineerde", DG_GEDETINEERDE),
+        E("tbs", DG_TBS),                     E("jji", DG_JJI),
+        E("cji", DG_CJI),                     E("uwv_breed", DG_UWV_BREED)};
     uint16_t set = 0;
     const char *p = v.p, *end = v.p + v.len;
     while (p < end) {

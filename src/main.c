@@ -118,24 +118,14 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     return EXIT_USAGE;
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
+/* A decimal count no larger than max. */
+static bool parse_count(const char *s, uint64_t max, uint64_t *out)
 {
     char *end;
     errno = 0;
     if (!*s || *s == '-') return false;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > UINT32_MAX) return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-') return false;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end) return false;
+    if (errno || *end || v > max) return false;
     *out = v;
     return true;
 }
@@ -227,6 +217,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
 
     opterr = 0;
     int c;
+    uint64_t v;
     while ((c = getopt_long(argc, argv, ":o:f:d:c:p:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out_path = optarg; break;
@@ -251,14 +242,16 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
             break;
         case 'R': sink.rejects_path = optarg; break;
         case 'M':
-            if (!parse_u64(optarg, &max_rejects)) return usage_error("--max-rejects: not a count: '%s'", optarg);
+            if (!parse_count(optarg, UINT64_MAX, &max_rejects)) return usage_error("--max-rejects: not a count: '%s'", optarg);
             break;
         case 'T': targets_path = optarg; break;
         case 'r':
-            if (!parse_u32(optarg, &dc.round) || dc.round == 0) return usage_error("--round: not a positive count: '%s'", optarg);
+            if (!parse_count(optarg, UINT32_MAX, &v) || v == 0) return usage_error("--round: not a positive count: '%s'", optarg);
+            dc.round = (uint32_t)v;
             break;
         case 's':
-            if (!parse_u32(optarg, &dc.suppress_below)) return usage_error("--suppress-below: not a count: '%s'", optarg);
+            if (!parse_count(optarg, UINT32_MAX, &v)) return usage_error("--suppress-below: not a count: '%s'", optarg);
+            dc.suppress_below = (uint32_t)v;
             break;
         case 'q': sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
