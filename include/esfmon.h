@@ -125,7 +125,12 @@ void esf_targets_free(esf_targets *t);
 /* Parses --period FROM:TO (either side may be empty). */
 esf_status esf_parse_period(const char *s, int32_t *from, int32_t *to);
 
-typedef enum { ESF_FORMAT_CSV = 0 } esf_format;
+typedef enum {
+    ESF_FORMAT_CSV = 0, /* SPEC §5: table,group,dimension,category,measure,value */
+    ESF_FORMAT_TEXT,    /* the report's tables for people, Dutch labels        */
+    ESF_FORMAT_JSON,    /* {table: {group: {dimension: {category: {measure: v}}}}} */
+    ESF_FORMAT_MARKDOWN /* the text report's tables as pipe tables             */
+} esf_format;
 
 /* Disclosure control (SPEC §6); zeros mean off. */
 typedef struct {

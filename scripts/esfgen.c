@@ -300,7 +300,7 @@ static void make_traj(const person *p, int t, long start_day, bool finished_ok, 
     strcpy(v[C_RINS], p->rins);
     strcpy(v[C_RIN], p->rin);
     static const int nprojects[4] = {35, 35, 1, 3};
-    int prj = (int)((p->rin[8] * 7 + t * 13) % nprojects[p->appl]);
+    int prj = (int)(((uint64_t)strtoul(p->rin, NULL, 10) * 2654435761u + (uint64_t)t * 13) % (uint64_t)nprojects[p->appl]);
     static const char *const pre[4] = {"AMR", "AMR", "UWV-", "JENV-"}, *const suf[4] = {"-GEM", "-VSO", "", ""};
     sprintf(v[C_PROJECT], "%s%02d%s", pre[p->appl], prj + 1, suf[p->appl]);
     if (messy && p->appl == GEM && prj == 3) strcat(v[C_PROJECT], ", Twente"); /* delimiter inside */
@@ -338,7 +338,8 @@ static void make_traj(const person *p, int t, long start_day, bool finished_ok, 
         if (chance(0.1)) fmt_date(v[C_EIND], proj_end + 1 + below(90), dash);
         return;
     }
-    fmt_date(v[C_EIND], start_day + 30 + below(300), dash);
+    long eind = start_day + 30 + below(300);
+    fmt_date(v[C_EIND], eind < proj_end ? eind : proj_end, dash); /* finished: on or before the project end */
     const double afg = cal[p->appl].afgerond;
     for (int m = 1; m <= 2; m++) {
         double pw = (cal[p->appl].pos[0] / cal[p->appl].persons);
@@ -347,7 +348,7 @@ static void make_traj(const person *p, int t, long start_day, bool finished_ok, 
         bool improved = false;
         if (chance(m == 1 ? unknown_eind : unknown_12m)) pos = 3;
         else if (pos0 == 0) {
-            double pv = cal[p->appl].verb[m - 1] / afg / pw;
+            double pv = cal[p->appl].verb[m - 1] / afg / pw / (1 - (m == 1 ? unknown_eind : unknown_12m));
             if (chance(pv > 1 ? 1 : pv)) pos = 0, improved = true;
             else if (chance(0.5)) pos = 0;
         } else if (pos0 == 1 || pos0 == 2) {
@@ -432,7 +433,7 @@ int main(int argc, char **argv)
             strcpy(p.rins, messy && chance(0.1) ? "" : "R");
         }
         sprintf(p.rin, "%09ld", num);
-        int a0 = appls[0];
+        int a0 = appls[na - 1]; /* persons in gemeente and vso/pro: pupils first */
         double sexw[3] = {cal[a0].sex[0], cal[a0].sex[1], cal[a0].persons - cal[a0].sex[0] - cal[a0].sex[1]};
         p.sex = pick(sexw, 3);
         int ageband = pick(cal[a0].age, 3);

@@ -29,7 +29,8 @@ static const char usage_text[] =
     "Options:\n"
     "  -o, --output FILE       write the tables to FILE (default: standard output);\n"
     "                          FILE is replaced only when the run succeeds\n"
-    "  -f, --format FMT        output format: csv (default)\n"
+    "  -f, --format FMT        csv (default for files and pipes), text (default on a\n"
+    "                          terminal), json or markdown\n"
     "  -d, --delimiter C       field delimiter: , ; | or tab (default: detected per file)\n"
     "  -c, --column NAME=HDR   the column NAME is called HDR in the header (repeatable)\n"
     "  -p, --period FROM:TO    keep trajectories starting in FROM..TO (YYYYMMDD or\n"
@@ -215,6 +216,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     uint64_t max_rejects = 0;
     reject_sink sink = {0};
 
+    esf_format fmt = ESF_FORMAT_CSV;
+    bool fmt_given = false;
     opterr = 0;
     int c;
     uint64_t v;
@@ -222,7 +225,12 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         switch (c) {
         case 'o': out_path = optarg; break;
         case 'f':
-            if (strcmp(optarg, "csv") != 0) return usage_error("--format: unknown format '%s' (csv)", optarg);
+            if (!strcmp(optarg, "csv")) fmt = ESF_FORMAT_CSV;
+            else if (!strcmp(optarg, "text")) fmt = ESF_FORMAT_TEXT;
+            else if (!strcmp(optarg, "json")) fmt = ESF_FORMAT_JSON;
+            else if (!strcmp(optarg, "markdown")) fmt = ESF_FORMAT_MARKDOWN;
+            else return usage_error("--format: unknown format '%s' (csv, text, json, markdown)", optarg);
+            fmt_given = true;
             break;
         case 'd':
             if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0) opts.delimiter = '\t';
@@ -261,6 +269,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         }
     }
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
+    /* People at a terminal get the report; files and pipes get CSV. */
+    if (!fmt_given && (!out_path || !strcmp(out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
     opts.columns = cols;
 
     char msg[512] = "";
@@ -303,7 +313,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         fprintf(stderr, "esfmon: %s: cannot write: %s\n", out_path, strerror(errno));
         rc = EXIT_INPUT;
     } else {
-        st = esf_tables_write(tables, ESF_FORMAT_CSV, &dc, out.f);
+        st = esf_tables_write(tables, fmt, &dc, out.f);
         if (output_close(&out, st == ESF_OK) != 0) {
             fprintf(stderr, "esfmon: %s: write failed: %s\n", out_path ? out_path : "<stdout>", strerror(errno));
             rc = EXIT_INPUT;

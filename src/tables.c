@@ -5,24 +5,24 @@
 #include <string.h>
 
 enum { G_GEMEENTE, G_VSOPRO, G_UWV, G_JENV, G_AMR, G_TOTAAL, G_COUNT };
-static const char *const group_names[G_COUNT] = {"gemeente", "vsopro", "uwv", "jenv", "amr",
+const char *const esf_group_names[G_COUNT] = {"gemeente", "vsopro", "uwv", "jenv", "amr",
                                                  "totaal"};
 
 /* Categories of the person tables: index -> (dimension, category). */
 enum { C_TOTAAL = 0, C_LEEFTIJD = 1, C_GESLACHT = 5, C_POSITIE = 8, C_DOELGROEP = 12, C_COUNT = 23 };
-static const char *const age_names[4] = {"jonger_dan_28", "28_49", "50_plus", "onbekend"};
+const char *const esf_age_names[4] = {"jonger_dan_28", "28_49", "50_plus", "onbekend"};
 
 enum {
     R_AFGEROND, R_WERK_EIND, R_WERK_12M, R_VERBETERD_EIND, R_VERBETERD_12M, R_ONBEKEND_EIND,
     R_ONBEKEND_12M, R_ONDERWIJS_EIND, R_ONDERWIJS_12M, R_COUNT
 };
-static const char *const res_names[R_COUNT] = {
+const char *const esf_res_names[ESF_N_RESULTS] = {
     "afgerond",     "werk_eind",    "werk_12m",       "verbeterd_eind", "verbeterd_12m",
     "onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"};
 
 /* Transition states: verbeterd, then the four positions. */
 enum { S_VERBETERD, S_COUNT = 1 + POS_COUNT };
-static const char *const state_names[S_COUNT] = {"verbeterd", "werkzaam", "niet_werkzaam",
+const char *const esf_state_names[ESF_N_STATES] = {"verbeterd", "werkzaam", "niet_werkzaam",
                                                  "inactief", "onbekend"};
 
 /* RI5/RI6 and their _cbs2018 variants: population and two numerators. */
@@ -237,7 +237,7 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
 {
     const uint64_t(*res)[C_COUNT][R_COUNT] = c->res;
     for (int i = 0; i < N_INDICATORS; i++) {
-        const char *name = indicators[i].name, *group = group_names[indicators[i].group];
+        const char *name = indicators[i].name, *group = esf_group_names[indicators[i].group];
         const char *target = targets && targets->value[i][0] ? targets->value[i] : indicators[i].target;
         int g = indicators[i].group;
         unsigned __int128 m, p10;
@@ -284,7 +284,7 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
 static void cat_name(int cat, const char **dim, const char **name)
 {
     if (cat == C_TOTAAL) *dim = "totaal", *name = "totaal";
-    else if (cat < C_GESLACHT) *dim = "leeftijd", *name = age_names[cat - C_LEEFTIJD];
+    else if (cat < C_GESLACHT) *dim = "leeftijd", *name = esf_age_names[cat - C_LEEFTIJD];
     else if (cat < C_POSITIE) *dim = "geslacht", *name = esf_sex_names[cat - C_GESLACHT];
     else if (cat < C_DOELGROEP) *dim = "positie_start", *name = esf_pos_names[cat - C_POSITIE];
     else *dim = "doelgroep", *name = esf_dg_names[cat - C_DOELGROEP];
@@ -293,7 +293,7 @@ static void cat_name(int cat, const char **dim, const char **name)
 static esf_status add_person_tables(esf_tables *t, const counts_t *c)
 {
     for (int g = 0; g < G_COUNT; g++) {
-        const char *group = group_names[g];
+        const char *group = esf_group_names[g];
         for (int k = 0; k < C_COUNT; k++) {
             const char *dim, *cat;
             cat_name(k, &dim, &cat);
@@ -301,18 +301,18 @@ static esf_status add_person_tables(esf_tables *t, const counts_t *c)
             if (k >= C_POSITIE && k < C_DOELGROEP) continue; /* not a resultaten dimension */
             for (int r = 0; r < R_COUNT; r++)
                 FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res[g][k][r], "resultaten", group,
-                                           dim, cat, res_names[r]));
+                                           dim, cat, esf_res_names[r]));
         }
         char cat[48];
         for (int f = 0; f < POS_COUNT; f++)
             for (int s = 0; s < S_COUNT; s++) {
-                snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], state_names[s]);
+                snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], esf_state_names[s]);
                 FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->se[g][f][s], "overgangen", group,
                                            "start_eind", cat, "n"));
             }
         for (int f = 0; f < S_COUNT; f++)
             for (int s = 0; s < S_COUNT; s++) {
-                snprintf(cat, sizeof cat, "%s>%s", state_names[f], state_names[s]);
+                snprintf(cat, sizeof cat, "%s>%s", esf_state_names[f], esf_state_names[s]);
                 FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->e12[g][f][s], "overgangen", group,
                                            "eind_12m", cat, "n"));
             }
@@ -383,6 +383,15 @@ static int cell_cmp(const void *pa, const void *pb)
     if ((c = strcmp(a->dim, b->dim))) return c;
     if ((c = strcmp(a->cat, b->cat))) return c;
     return strcmp(a->measure, b->measure);
+}
+
+const esf_tcell *tables_find(const esf_tables *t, const char *table, const char *group,
+                             const char *dim, const char *cat, const char *measure)
+{
+    esf_tcell key = {.table = table, .group = group, .group_len = (uint32_t)strlen(group),
+                     .dim = dim, .measure = measure};
+    snprintf(key.cat, sizeof key.cat, "%s", cat);
+    return bsearch(&key, t->cells, t->n, sizeof *t->cells, cell_cmp);
 }
 
 esf_status tables_build(const esf_agg *a, const esf_counts *counts, const esf_targets *targets,

@@ -33,6 +33,19 @@ struct esf_tables {
 };
 
 #define N_INDICATORS 13
+#define ESF_N_GROUPS 6
+#define ESF_N_RESULTS 9
+#define ESF_N_STATES 5
+
+/* Names as written in the output, in the order of SPEC §5. */
+extern const char *const esf_group_names[ESF_N_GROUPS]; /* gemeente vsopro uwv jenv amr totaal */
+extern const char *const esf_age_names[4];
+extern const char *const esf_res_names[ESF_N_RESULTS];
+extern const char *const esf_state_names[ESF_N_STATES];
+
+/* The cell with these keys (group as a C string), NULL if there is none. */
+const esf_tcell *tables_find(const esf_tables *t, const char *table, const char *group,
+                             const char *dim, const char *cat, const char *measure);
 
 struct esf_targets {
     char value[N_INDICATORS][24]; /* as given; "" = default of Tabel 1.1 */

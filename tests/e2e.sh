@@ -124,6 +124,46 @@ check "targets file overrides streefwaarde, procent and behaald" bash -c "grep -
 $ESFMON -q --max-rejects 2 --round 10 --suppress-below 2 "$G" > "$T/dc.out"
 check "disclosure: rounding and suppression of person counts only" bash -c "grep -q 'deelnemers,totaal,totaal,totaal,n,0' '$T/dc.out' && grep -q 'deelnemers,jenv,totaal,totaal,n,0' '$T/dc.out' && grep -q 'deelnemers,gemeente,totaal,totaal,n,x' '$T/dc.out' && grep -q 'invoer,invoer,rijen,gelezen,n,9' '$T/dc.out' && grep -q 'RI1,procent,x' '$T/dc.out'"
 
+# ---- output formats -----------------------------------------------------------
+# Snapshots of the human formats on the golden extract (reviewed when made;
+# regenerate with the commands below and review the diff when a layout changes).
+for f in text markdown json; do
+    if $ESFMON -q --max-rejects 2 --format $f "$G" | cmp -s - tests/golden/core.$f; then ok "format $f: golden snapshot"
+    else bad "format $f: golden snapshot" "$ESFMON -q --max-rejects 2 --format $f $G > tests/golden/core.$f"; fi
+done
+if $ESFMON -q --max-rejects 2 --format text --round 5 --suppress-below 2 "$G" | cmp -s - tests/golden/core.dc.text; then ok "format text with disclosure control: golden snapshot"
+else bad "format text with disclosure control: golden snapshot"; fi
+for dc in "" "--round 10 --suppress-below 3"; do
+    $ESFMON -q --max-rejects 2 $dc "$G" > "$T/f.csv"; $ESFMON -q --max-rejects 2 $dc --format json "$G" > "$T/f.json"
+    if python3 - "$T/f.csv" "$T/f.json" <<'PY'
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))[1:]
+doc = json.load(open(sys.argv[2]))
+n = 0
+for t, g, d, c, m, v in rows:
+    j = doc[t][g][d][c][m]
+    j = "" if j is None else j if isinstance(j, str) else ("%.1f" % j if isinstance(j, float) else str(j))
+    assert j == v, (t, g, d, c, m, v, j)
+    n += 1
+assert n == sum(len(mm) for gg in doc.values() for dd in gg.values() for cc in dd.values() for mm in cc.values())
+PY
+    then ok "format json: every value equals the csv ${dc:+($dc)}"; else bad "format json: every value equals the csv ${dc:+($dc)}"; fi
+done
+$ESFMON -q --max-rejects 2 "$G" > /dev/null
+check "format: csv is the default when stdout is not a terminal" bash -c "$ESFMON -q --max-rejects 2 '$G' | head -1 | grep -q '^table,group,dimension,category,measure,value$'"
+
+# ---- generator ------------------------------------------------------------------
+rm -rf "$T/g1" "$T/g2" "$T/g3"
+$ESFGEN --persons 3000 --seed 9 --files 2 --gzip --dialect messy -o "$T/g1" 2>/dev/null
+$ESFGEN --persons 3000 --seed 9 --files 2 --gzip --dialect messy -o "$T/g2" 2>/dev/null
+$ESFGEN --persons 3000 --seed 10 --files 2 --gzip --dialect messy -o "$T/g3" 2>/dev/null
+check "esfgen: same seed, same bytes" cmp -s "$T/g1/extract_02.csv.gz" "$T/g2/extract_02.csv.gz"
+check "esfgen: another seed, other bytes" bash -c "! cmp -s '$T/g1/extract_02.csv.gz' '$T/g3/extract_02.csv.gz'"
+rm -rf "$T/g4"; $ESFGEN --persons 30000 --seed 9 --dialect messy -o "$T/g4" 2>/dev/null
+check "esfgen messy: invalid rows of every reject kind" [ "$($ESFMON -q --max-rejects 100000 "$T/g4"/*.csv | grep -c '^invoer,invoer,afwijzing,[a-z_]*,n,[1-9]')" -eq 9 ]
+if python3 scripts/compare-report.py --build "$(dirname "$ESFMON")" > "$T/cmp.txt"; then ok "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4"
+else bad "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4" "$(grep -E 'te groot|cells' "$T/cmp.txt" | head -3)"; fi
+
 # ---- differential: an independent implementation on generated extracts ------
 for d in canonical messy; do
     rm -rf "$T/gen"; $ESFGEN --persons 20000 --seed 11 --files 3 --dialect $d -o "$T/gen" 2>/dev/null

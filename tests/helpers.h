@@ -12,9 +12,11 @@
 
 #define VIEW(s) ((esf_view){(s), strlen(s)})
 
-/* Runs the whole library on one in-memory input and returns its CSV output
- * (malloc'd).  Asserts that every step succeeds. */
-static inline char *run_csv(const char *input, size_t len, const esf_options *opts)
+/* Runs the whole library on one in-memory input and returns its output in
+ * fmt with disclosure control dc (may be NULL), malloc'd.  Asserts that every
+ * step succeeds. */
+static inline char *run_fmt(const char *input, size_t len, const esf_options *opts, esf_format fmt,
+                            const esf_disclosure *dc)
 {
     esf_options o = {0};
     if (opts) o = *opts;
@@ -26,11 +28,16 @@ static inline char *run_csv(const char *input, size_t len, const esf_options *op
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    cr_assert_eq(esf_tables_write(t, ESF_FORMAT_CSV, NULL, f), ESF_OK);
+    cr_assert_eq(esf_tables_write(t, fmt, dc, f), ESF_OK);
     fclose(f);
     esf_tables_free(t);
     esf_run_free(run);
     return buf;
+}
+
+static inline char *run_csv(const char *input, size_t len, const esf_options *opts)
+{
+    return run_fmt(input, len, opts, ESF_FORMAT_CSV, NULL);
 }
 
 /* The value of one cell in CSV output, "" when absent (static buffer). */

@@ -1,0 +1,453 @@
+/* report.c - stage 6: the tables for people (--format text, markdown), laid
+ * out as the report's Bijlage 4: categories down, groups across, counts with
+ * column percentages, Dutch labels.  Values come from the published view, so
+ * rounding and suppression apply; percentages come from exact counts. */
+#include "output.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAXC = 14, CW = 48 };
+
+typedef struct {
+    char c[MAXC][CW];
+} grow_t;
+
+typedef struct {
+    char title[160];
+    int ncols;
+    grow_t head[2];  /* head[0]: spanning group titles, head[1]: column titles */
+    grow_t *rows;
+    size_t nrows, cap;
+    bool spans;
+} grid;
+
+static const char *const group_label[ESF_N_GROUPS] = {"Gemeenten", "Vso/pro", "UWV", "JenV", "AMR", "Totaal"};
+static const int group_order[ESF_N_GROUPS] = {0, 1, 4, 2, 3, 5}; /* as in the report */
+static const char *const age_label[4] = {"Jonger dan 28 jaar", "28-49 jaar", "50 jaar en ouder", "Onbekend"};
+static const char *const sex_label[3] = {"Man", "Vrouw", "Onbekend"};
+static const char *const pos_label[4] = {"Werkzaam", "Niet-werkzaam", "Inactief", "Onbekend"};
+static const char *const state_label[ESF_N_STATES] = {"Verbeterd", "Werkzaam", "Niet-werkzaam",
+                                                      "Inactief", "Onbekend"};
+static const char *const dg_label[DG_COUNT] = {
+    "Uitkering min. 6 maanden", "Arbeidsbelemmerden", "Niet-uitkeringsontvangers", "Statushouders",
+    "Jongeren", "Ouderen", "(Ex-)gedetineerden", "TBS'ers", "Jongeren justitiële jeugdinrichting",
+    "Jongeren civielrechtelijke jeugdinrichting", "Brede UWV-doelgroep"};
+
+/* Short forms for the text report, which must stay readable at 100 columns. */
+static const char *const age_short[4] = {"< 28 jaar", "28-49 jaar", "50 jaar e.o.", "Onbekend"};
+static const char *const dg_short[DG_COUNT] = {
+    "Uitkering 6m+", "Arb.belemmerd", "Niet-uitk.ontv.", "Statushouders", "Jongeren", "Ouderen",
+    "Gedetineerden", "TBS'ers", "Jongeren JJI", "Jongeren CJI", "UWV breed"};
+
+typedef struct {
+    const char *dim, *title;
+    int n;
+    const char *const *cats, *const *labels, *const *short_labels;
+} dimension;
+
+static const dimension dims[] = {
+    {"leeftijd", "leeftijd", 4, esf_age_names, age_label, age_short},
+    {"geslacht", "geslacht", 3, esf_sex_names, sex_label, sex_label},
+    {"positie_start", "arbeidsmarktpositie bij start traject", 4, esf_pos_names, pos_label, pos_label},
+    {"doelgroep", "doelgroep", DG_COUNT, esf_dg_names, dg_label, dg_short},
+};
+
+static grow_t *add_row(grid *g)
+{
+    if (g->nrows == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 16;
+        grow_t *r = realloc(g->rows, cap * sizeof *r);
+        if (!r) return NULL;
+        g->rows = r;
+        g->cap = cap;
+    }
+    grow_t *r = &g->rows[g->nrows++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+/* "1234567" -> "1.234.567"; "12.5" -> "12,5"; "x" and "" as they are. */
+static void dutch(const char *v, char *dst, size_t len)
+{
+    size_t n = strlen(v), digits = strspn(v, "0123456789"), o = 0;
+    if (digits == 0 || len < 2) {
+        snprintf(dst, len, "%s", v);
+        return;
+    }
+    for (size_t i = 0; i < n && o + 2 < len; i++) {
+        if (i < digits && i > 0 && (digits - i) % 3 == 0) dst[o++] = '.';
+        dst[o++] = v[i] == '.' ? ',' : v[i];
+    }
+    dst[o] = '\0';
+}
+
+static const esf_tcell *find(const esf_pub *p, const char *table, const char *group, const char *dim,
+                             const char *cat, const char *measure)
+{
+    return tables_find(p->t, table, group, dim, cat, measure);
+}
+
+/* A published count in Dutch notation. */
+static void put_count(const esf_pub *p, const esf_tcell *c, char *dst)
+{
+    char buf[64];
+    dutch(c ? pub_text(p, c, buf, sizeof buf) : "", dst, CW);
+}
+
+/* n / of as a percentage with one decimal, from exact counts; "x" when
+ * either is suppressed, "" when of is 0. */
+static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, char *dst)
+{
+    if (!n || !of) {
+        dst[0] = '\0';
+        return;
+    }
+    if (pub_suppressed(p, n) || pub_suppressed(p, of)) {
+        strcpy(dst, "x");
+        return;
+    }
+    if (of->value == 0) {
+        dst[0] = '\0';
+        return;
+    }
+    char buf[48];
+    tenths_format(((unsigned __int128)n->value * 2000 + of->value) / (2 * (unsigned __int128)of->value), buf, sizeof buf);
+    dutch(buf, dst, CW - 1);
+}
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) w += ((unsigned char)*s & 0xc0) != 0x80;
+    return w;
+}
+
+static void pad(FILE *out, size_t n)
+{
+    while (n--) putc(' ', out);
+}
+
+/* Spaces before column j: one between a count and its percentage. */
+static size_t gap(const grid *g, int j)
+{
+    return strcmp(g->head[1].c[j], "%") == 0 ? 1 : 2;
+}
+
+static void render_text(const grid *g, FILE *out)
+{
+    size_t w[MAXC] = {0};
+    for (int j = 0; j < g->ncols; j++) {
+        w[j] = width(g->head[1].c[j]);
+        for (size_t i = 0; i < g->nrows; i++)
+            if (width(g->rows[i].c[j]) > w[j]) w[j] = width(g->rows[i].c[j]);
+    }
+    fprintf(out, "%s\n", g->title);
+    if (g->spans) {
+        pad(out, w[0]);
+        for (int j = 1; j < g->ncols; j++) {
+            const char *h = g->head[0].c[j];
+            if (!h[0]) continue;
+            size_t span = w[j] + (j + 1 < g->ncols && !g->head[0].c[j + 1][0] ? gap(g, j + 1) + w[j + 1] : 0);
+            pad(out, gap(g, j));
+            pad(out, span > width(h) ? span - width(h) : 0);
+            fputs(h, out);
+        }
+        putc('\n', out);
+    }
+    for (size_t i = 0; i <= g->nrows; i++) {
+        const grow_t *r = i == 0 ? &g->head[1] : &g->rows[i - 1];
+        for (int j = 0; j < g->ncols; j++) {
+            size_t cw = width(r->c[j]);
+            if (j == 0) {
+                fputs(r->c[j], out);
+                pad(out, w[0] - cw);
+            } else {
+                pad(out, gap(g, j) + w[j] - cw);
+                fputs(r->c[j], out);
+            }
+        }
+        putc('\n', out);
+        if (i == 0) {
+            size_t total = 0;
+            for (int j = 0; j < g->ncols; j++) total += w[j] + (j ? gap(g, j) : 0);
+            for (size_t k = 0; k < total; k++) putc('-', out);
+            putc('\n', out);
+        }
+    }
+    putc('\n', out);
+}
+
+static void md_cell(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '\\') putc('\\', out);
+        putc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    }
+}
+
+static void render_markdown(const grid *g, FILE *out)
+{
+    fprintf(out, "### %s\n\n|", g->title);
+    const char *span = "";
+    for (int j = 0; j < g->ncols; j++) {
+        if (g->spans && j > 0 && g->head[0].c[j][0]) span = g->head[0].c[j];
+        putc(' ', out);
+        if (g->spans && j > 0 && span[0]) {
+            md_cell(out, span);
+            putc(' ', out);
+        }
+        md_cell(out, g->head[1].c[j]);
+        fputs(" |", out);
+    }
+    fputs("\n|", out);
+    for (int j = 0; j < g->ncols; j++) fputs(j == 0 ? " :--- |" : " ---: |", out);
+    putc('\n', out);
+    for (size_t i = 0; i < g->nrows; i++) {
+        putc('|', out);
+        for (int j = 0; j < g->ncols; j++) {
+            putc(' ', out);
+            md_cell(out, g->rows[i].c[j]);
+            fputs(" |", out);
+        }
+        putc('\n', out);
+    }
+    putc('\n', out);
+}
+
+typedef struct {
+    const esf_pub *p;
+    bool markdown;
+    FILE *out;
+    grid g;
+    bool nomem;
+} ctx;
+
+__attribute__((format(printf, 4, 5))) static grid *begin(ctx *x, int ncols, bool spans,
+                                                        const char *fmt, ...)
+{
+    grid *g = &x->g;
+    g->nrows = 0;
+    g->ncols = ncols;
+    g->spans = spans;
+    memset(g->head, 0, sizeof g->head);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->title, sizeof g->title, fmt, ap);
+    va_end(ap);
+    return g;
+}
+
+static void end(ctx *x)
+{
+    if (x->markdown) render_markdown(&x->g, x->out);
+    else render_text(&x->g, x->out);
+}
+
+static grow_t *row(ctx *x, const char *label)
+{
+    grow_t *r = add_row(&x->g);
+    if (!r) {
+        x->nomem = true;
+        static grow_t sink;
+        return &sink;
+    }
+    snprintf(r->c[0], CW, "%s", label);
+    return r;
+}
+
+static const char *label(const ctx *x, const dimension *d, int c)
+{
+    return x->markdown ? d->labels[c] : d->short_labels[c];
+}
+
+static void invoer(ctx *x)
+{
+    static const char *const rows[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
+    static const char *const labels[4] = {"Rijen gelezen", "Geaccepteerd", "Afgewezen", "Gefilterd (periode)"};
+    grid *g = begin(x, 3, false, "%s", "Invoer");
+    strcpy(g->head[1].c[0], "");
+    strcpy(g->head[1].c[1], "Rijen");
+    strcpy(g->head[1].c[2], "%");
+    const esf_tcell *all = find(x->p, "invoer", "invoer", "rijen", "gelezen", "n");
+    for (int i = 0; i < 4; i++) {
+        const esf_tcell *c = find(x->p, "invoer", "invoer", "rijen", rows[i], "n");
+        grow_t *r = row(x, labels[i]);
+        put_count(x->p, c, r->c[1]);
+        put_pct(x->p, c, all, r->c[2]);
+    }
+    for (int k = 0; k < ESF_REJ_COUNT; k++) {
+        char label[64];
+        const char *name = esf_reject_name((esf_reject_reason)k);
+        snprintf(label, sizeof label, "  afgewezen: %s", name);
+        const esf_tcell *c = find(x->p, "invoer", "invoer", "afwijzing", name, "n");
+        grow_t *r = row(x, label);
+        put_count(x->p, c, r->c[1]);
+        put_pct(x->p, c, all, r->c[2]);
+    }
+    end(x);
+}
+
+static void indicatoren(ctx *x)
+{
+    static const char *const names[] = {"OI1", "OI2", "OI3", "RI1", "RI2", "RI2_bekend", "RI3",
+                                        "RI4", "RI4_bekend", "RI5", "RI5_cbs2018", "RI6", "RI6_cbs2018"};
+    static const char *const groups[] = {"amr", "uwv", "jenv", "amr", "amr", "amr", "uwv",
+                                         "uwv", "uwv", "jenv", "jenv", "jenv", "jenv"};
+    grid *g = begin(x, 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
+    const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
+    for (int j = 0; j < 7; j++) strcpy(g->head[1].c[j], h[j]);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        grow_t *r = row(x, names[i]);
+        int gi = 0;
+        while (strcmp(esf_group_names[gi], groups[i])) gi++;
+        strcpy(r->c[1], group_label[gi]);
+        bool oi = names[i][0] == 'O';
+        char buf[64];
+        put_count(x->p, find(x->p, "indicatoren", groups[i], "indicator", names[i], oi ? "waarde" : "teller"), r->c[2]);
+        if (!oi) put_count(x->p, find(x->p, "indicatoren", groups[i], "indicator", names[i], "noemer"), r->c[3]);
+        const esf_tcell *pc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "procent");
+        const char *pv = pc ? pub_text(x->p, pc, buf, sizeof buf) : "";
+        dutch(pv, r->c[4], CW - 1);
+        if (pv[0] && strcmp(pv, "x")) strcat(r->c[4], "%");
+        const esf_tcell *tc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
+        dutch(tc ? tc->text : "", r->c[5], CW - 1);
+        if (!oi) strcat(r->c[5], "%");
+        const esf_tcell *bc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "behaald");
+        const char *bv = bc ? pub_text(x->p, bc, buf, sizeof buf) : "";
+        strcpy(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
+    }
+    end(x);
+}
+
+static void group_heads(grid *g)
+{
+    for (int k = 0; k < ESF_N_GROUPS; k++) {
+        strcpy(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
+        strcpy(g->head[1].c[1 + 2 * k], "n");
+        strcpy(g->head[1].c[2 + 2 * k], "%");
+    }
+}
+
+static void deelnemers(ctx *x)
+{
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+        grid *g = begin(x, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", dims[d].title);
+        group_heads(g);
+        for (int c = 0; c <= dims[d].n; c++) {
+            grow_t *r = row(x, c < dims[d].n ? label(x, &dims[d], c) : "Totaal");
+            for (int k = 0; k < ESF_N_GROUPS; k++) {
+                const char *gn = esf_group_names[group_order[k]];
+                const esf_tcell *tot = find(x->p, "deelnemers", gn, "totaal", "totaal", "n");
+                const esf_tcell *cell = c < dims[d].n ? find(x->p, "deelnemers", gn, dims[d].dim, dims[d].cats[c], "n") : tot;
+                put_count(x->p, cell, r->c[1 + 2 * k]);
+                put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
+            }
+        }
+        end(x);
+    }
+}
+
+static void resultaten(ctx *x)
+{
+    static const char *const sets[2][4] = {{"werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"},
+                                           {"onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"}};
+    static const char *const heads[2][4] = {{"Betaald werk eind", "Betaald werk na jaar", "Verbeterd eind", "Verbeterd na jaar"},
+                                            {"Positie onbekend eind", "Onbekend na jaar", "Onderwijs eind", "Onderwijs na jaar"}};
+    for (int k = 0; k < ESF_N_GROUPS; k++) {
+        const char *gn = esf_group_names[group_order[k]];
+        for (int s = 0; s < 2; s++) {
+            grid *g = begin(x, 10, true, "Resultaten deelnemers %s%s", group_label[group_order[k]],
+                            s == 0 ? " (met beëindigd traject)" : ": onbekend en onderwijs");
+            strcpy(g->head[1].c[1], "Afgerond");
+            for (int m = 0; m < 4; m++) {
+                strcpy(g->head[0].c[2 + 2 * m], heads[s][m]);
+                strcpy(g->head[1].c[2 + 2 * m], "n");
+                strcpy(g->head[1].c[3 + 2 * m], "%");
+            }
+            for (int d = -1; d < (int)(sizeof dims / sizeof dims[0]); d++) {
+                if (d >= 0 && !strcmp(dims[d].dim, "positie_start")) continue;
+                int n = d < 0 ? 1 : dims[d].n;
+                for (int c = 0; c < n; c++) {
+                    const char *dim = d < 0 ? "totaal" : dims[d].dim, *cat = d < 0 ? "totaal" : dims[d].cats[c];
+                    grow_t *r = row(x, d < 0 ? "Totaal" : label(x, &dims[d], c));
+                    const esf_tcell *afg = find(x->p, "resultaten", gn, dim, cat, "afgerond");
+                    put_count(x->p, afg, r->c[1]);
+                    for (int m = 0; m < 4; m++) {
+                        const esf_tcell *cell = find(x->p, "resultaten", gn, dim, cat, sets[s][m]);
+                        put_count(x->p, cell, r->c[2 + 2 * m]);
+                        put_pct(x->p, cell, afg, r->c[3 + 2 * m]);
+                    }
+                }
+            }
+            end(x);
+        }
+    }
+}
+
+static void overgangen(ctx *x)
+{
+    for (int k = 0; k < ESF_N_GROUPS; k++) {
+        const char *gn = esf_group_names[group_order[k]];
+        for (int s = 0; s < 2; s++) {
+            grid *g = begin(x, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
+                            s == 0 ? "positie bij start (rij) naar positie na traject (kolom)"
+                                   : "positie na traject (rij) naar positie na 12 maanden (kolom)");
+            strcpy(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
+            for (int t = 0; t < ESF_N_STATES; t++) strcpy(g->head[1].c[1 + t], state_label[t]);
+            int nfrom = s == 0 ? POS_COUNT : ESF_N_STATES;
+            for (int f = 0; f < nfrom; f++) {
+                grow_t *r = row(x, s == 0 ? pos_label[f] : state_label[f]);
+                for (int t = 0; t < ESF_N_STATES; t++) {
+                    char cat[48];
+                    snprintf(cat, sizeof cat, "%s>%s", s == 0 ? esf_pos_names[f] : esf_state_names[f], esf_state_names[t]);
+                    put_count(x->p, find(x->p, "overgangen", gn, s == 0 ? "start_eind" : "eind_12m", cat, "n"), r->c[1 + t]);
+                }
+            }
+            end(x);
+        }
+    }
+}
+
+static void projecten(ctx *x)
+{
+    grid *g = begin(x, 4, false, "%s", "Projecten");
+    const char *h[4] = {"Project", "Deelnemers", "Trajecten", "Afgerond"};
+    for (int j = 0; j < 4; j++) strcpy(g->head[1].c[j], h[j]);
+    static const char *const order[3] = {"deelnemers", "trajecten", "afgerond"};
+    const esf_tables *t = x->p->t;
+    for (size_t i = 0; i < t->n; i++) {
+        const esf_tcell *c = &t->cells[i];
+        if (strcmp(c->table, "projecten")) continue;
+        /* cells of one project are adjacent: afgerond, deelnemers, trajecten */
+        if (i > 0 && !strcmp(t->cells[i - 1].table, "projecten") && t->cells[i - 1].group_len == c->group_len &&
+            !memcmp(t->cells[i - 1].group, c->group, c->group_len))
+            continue;
+        char label[CW];
+        snprintf(label, sizeof label, "%.*s", (int)(c->group_len < CW - 1 ? c->group_len : CW - 1), c->group);
+        grow_t *r = row(x, label);
+        for (size_t j = i; j < t->n && j < i + 3; j++)
+            for (int m = 0; m < 3; m++)
+                if (!strcmp(t->cells[j].measure, order[m])) put_count(x->p, &t->cells[j], r->c[1 + m]);
+    }
+    end(x);
+}
+
+esf_status report_write(const esf_pub *p, bool markdown, FILE *out)
+{
+    ctx x = {.p = p, .markdown = markdown, .out = out};
+    fprintf(out, markdown ? "## ESF Actieve Inclusie: monitor (esfmon %s)\n\n" : "ESF Actieve Inclusie: monitor (esfmon %s)\n\n", ESF_VERSION);
+    if (p->dc.round > 1 || p->dc.suppress_below)
+        fprintf(out, "Aantallen personen afgerond op %u, kleiner dan %u onderdrukt (x); percentages uit exacte aantallen.\n\n",
+                p->dc.round > 1 ? p->dc.round : 1, p->dc.suppress_below);
+    indicatoren(&x);
+    deelnemers(&x);
+    resultaten(&x);
+    overgangen(&x);
+    projecten(&x);
+    invoer(&x);
+    free(x.g.rows);
+    return x.nomem ? ESF_ERR_NOMEM : ESF_OK;
+}

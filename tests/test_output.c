@@ -1,0 +1,133 @@
+/* Stage 6: disclosure control (SPEC §6 and secondary suppression) in every
+ * format, and the formats themselves. */
+#include "helpers.h"
+
+/* n uwv persons in project P, all finished, k of them found work. */
+static char *uwv_extract(int n, int k, size_t *len)
+{
+    size_t cap = 64 + (size_t)n * 64;
+    char *s = malloc(cap);
+    size_t o = (size_t)snprintf(s, cap, "rinpersoon,project,aanvrager,geslacht,start,eind,positie_start,positie_eind\n");
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(s + o, cap - o, "%d,P,uwv,%s,20150101,20150601,inactief,%s\n", i,
+                              i % 3 ? "m" : "v", i < k ? "werkzaam" : "inactief");
+    *len = o;
+    return s;
+}
+
+typedef struct {
+    int persons;
+    unsigned round;
+    const char *want;
+} round_case;
+
+ParameterizedTestParameters(output, rounding_halves_away_from_zero)
+{
+    static round_case cases[] = {{14, 10, "10"}, {15, 10, "20"}, {25, 10, "30"}, {5, 10, "10"},
+                                 {4, 10, "0"},   {7, 5, "5"},    {8, 5, "10"},   {7, 3, "6"},
+                                 {7, 1, "7"}};
+    return cr_make_param_array(round_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(round_case *c, output, rounding_halves_away_from_zero)
+{
+    size_t len;
+    char *in = uwv_extract(c->persons, 1, &len);
+    esf_disclosure dc = {.round = c->round};
+    char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
+    expect_cell(out, "deelnemers,uwv,totaal,totaal,n", c->want);
+    /* rows and the invoer table are not person counts: never rounded */
+    char rows[16];
+    snprintf(rows, sizeof rows, "%d", c->persons);
+    expect_cell(out, "projecten,P,totaal,totaal,trajecten", rows);
+    expect_cell(out, "invoer,invoer,rijen,gelezen,n", rows);
+    free(out);
+    free(in);
+}
+
+Test(output, percentages_come_from_exact_counts)
+{
+    size_t len;
+    char *in = uwv_extract(16, 1, &len); /* 1/16 = 6.25 % */
+    esf_disclosure dc = {.round = 10};
+    char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,teller", "0");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,noemer", "20");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "6.3");
+    free(out);
+    free(in);
+}
+
+Test(output, suppression_of_counts_and_what_derives_from_them)
+{
+    size_t len;
+    char *in = uwv_extract(12, 2, &len);
+    esf_disclosure dc = {.suppress_below = 5};
+    char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
+    expect_cell(out, "deelnemers,uwv,totaal,totaal,n", "12");
+    expect_cell(out, "deelnemers,jenv,totaal,totaal,n", "x"); /* 0 < 5 */
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,teller", "x");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,noemer", "12");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "x");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,behaald", "x");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,streefwaarde", "55");
+    expect_cell(out, "invoer,invoer,rijen,afgewezen,n", "0");
+    free(out);
+    free(in);
+}
+
+Test(output, secondary_suppression_protects_the_row_total)
+{
+    /* geslacht in uwv: man 8, vrouw 4, onbekend 0 -> with N = 1 only
+     * onbekend (0) is below: exactly one, so the next smallest (vrouw, 4)
+     * goes too; man stays.  With N = 5 two cells are below: no secondary. */
+    size_t len;
+    char *in = uwv_extract(12, 0, &len);
+    esf_disclosure dc = {.suppress_below = 1};
+    char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
+    expect_cell(out, "deelnemers,uwv,geslacht,onbekend,n", "x");
+    expect_cell(out, "deelnemers,uwv,geslacht,vrouw,n", "x");
+    expect_cell(out, "deelnemers,uwv,geslacht,man,n", "8");
+    expect_cell(out, "deelnemers,uwv,totaal,totaal,n", "12");
+    free(out);
+    dc.suppress_below = 5;
+    out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
+    expect_cell(out, "deelnemers,uwv,geslacht,onbekend,n", "x");
+    expect_cell(out, "deelnemers,uwv,geslacht,vrouw,n", "x");
+    expect_cell(out, "deelnemers,uwv,geslacht,man,n", "8");
+    free(out);
+    free(in);
+}
+
+Test(output, text_report_shows_suppressed_cells_and_their_percentages_as_x)
+{
+    size_t len;
+    char *in = uwv_extract(12, 0, &len);
+    esf_disclosure dc = {.suppress_below = 1};
+    char *out = run_fmt(in, len, NULL, ESF_FORMAT_TEXT, &dc);
+    const char *sec = strstr(out, "Unieke deelnemers naar geslacht");
+    cr_assert(sec);
+    const char *vrouw = strstr(sec, "\nVrouw");
+    cr_assert(vrouw);
+    /* Columns: Gemeenten n %, Vso/pro n %, AMR n %, UWV n % ... */
+    char line[256];
+    sscanf(vrouw + 1, "%255[^\n]", line);
+    int xs = 0;
+    for (char *p = line; *p; p++) xs += *p == 'x';
+    cr_expect_geq(xs, 4, "%s", line);
+    cr_expect(strstr(out, "kleiner dan 1 onderdrukt"), "the report says what was done");
+    free(out);
+    free(in);
+}
+
+Test(output, json_is_nested_and_typed)
+{
+    size_t len;
+    char *in = uwv_extract(3, 1, &len);
+    char *out = run_fmt(in, len, NULL, ESF_FORMAT_JSON, NULL);
+    cr_expect(strstr(out, "\"deelnemers\":{\"amr\":{\"doelgroep\":{\"arbeidsbelemmerd\":{\"n\":0}"), "%.200s", out);
+    cr_expect(strstr(out, "\"RI3\":{\"behaald\":0,\"noemer\":3,\"procent\":33.3,\"streefwaarde\":55,\"teller\":1}"));
+    cr_expect(strstr(out, "\"RI4_bekend\":{\"behaald\":null,\"noemer\":0,\"procent\":null"));
+    free(out);
+    free(in);
+}
