@@ -3,7 +3,8 @@
 # Idempotent: a second run installs nothing and prints nothing.
 set -euo pipefail
 
-pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libcriterion-dev pkg-config python3 gzip)
+pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libcriterion-dev pkg-config python3 gzip
+      clang libclang-rt-14-dev cppcheck clang-tidy)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -162,8 +162,10 @@ static bool raw_at_end(const esf_reader *r)
 /* Inflates into buf[len..cap); sets r->done at the clean end of the input. */
 static esf_status inflate_some(esf_reader *r, esf_err *err)
 {
+    /* zlib counts in 32 bits: at most 1 GiB per call; len follows next_out. */
+    size_t room = r->cap - r->len;
     r->z.next_out = r->buf + r->len;
-    r->z.avail_out = (uInt)(r->cap - r->len);
+    r->z.avail_out = (uInt)(room < (1u << 30) ? room : (1u << 30));
     while (r->z.avail_out > 0) {
         if (!r->in_member) {
             /* Between members: only the end of input or another member may follow. */
@@ -197,7 +199,7 @@ static esf_status inflate_some(esf_reader *r, esf_err *err)
                             r->z.msg ? r->z.msg : "data error");
         }
     }
-    r->len = r->cap - r->z.avail_out;
+    r->len = (size_t)(r->z.next_out - r->buf);
     return ESF_OK;
 }
 

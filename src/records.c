@@ -8,9 +8,9 @@ static inline bool is_pad(char c, char delim)
     return (c == ' ' || c == '\t') && c != delim;
 }
 
-static uint32_t count_lf(const char *p, const char *end)
+static uint64_t count_lf(const char *p, const char *end)
 {
-    uint32_t n = 0;
+    uint64_t n = 0;
     while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
         n++;
         p++;
@@ -23,7 +23,7 @@ static inline void put_cell(esf_record *rec, const char *p, size_t len, bool quo
     if (rec->ncells < rec->cap) {
         esf_cell *c = &rec->cells[rec->ncells];
         c->p = p;
-        c->len = (uint32_t)len;
+        c->len = len;
         c->quoted = quoted;
         c->escaped = escaped;
     }

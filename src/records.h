@@ -12,7 +12,7 @@
 
 typedef struct {
     const char *p;     /* content: inside the quotes when quoted, trimmed  */
-    uint32_t len;
+    size_t len;        /* 64-bit: a field may be longer than 4 GiB          */
     uint8_t quoted;
     uint8_t escaped;   /* contains "" pairs                                */
 } esf_cell;
@@ -26,10 +26,10 @@ typedef enum {
 typedef struct {
     esf_cell *cells;   /* the first `cap` cells, owned by the caller       */
     uint32_t cap;
-    uint32_t ncells;   /* number of cells in the record (may exceed cap)   */
+    size_t ncells;     /* number of cells in the record (may exceed cap)   */
     const char *start; /* record bytes, without its line end               */
     size_t len;
-    uint32_t nlines;   /* physical lines the record spans (>= 1)           */
+    uint64_t nlines;   /* physical lines the record spans (>= 1)           */
     bool bad_quote;    /* text between a closing quote and the delimiter   */
 } esf_record;
 

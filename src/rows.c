@@ -42,11 +42,11 @@ esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_m
                         size_t nmap, const char *file, uint64_t line, esf_err *err)
 {
     RETURN_ERROR_IF(rec->ncells > rec->cap, err, ESF_ERR_INPUT,
-                    "%s:%llu: header has %u columns, more than the %u supported", file,
+                    "%s:%llu: header has %zu columns, more than the %u supported", file,
                     (unsigned long long)line, rec->ncells, rec->cap);
-    h->nfields = rec->ncells;
+    h->nfields = (uint32_t)rec->ncells;
     for (int c = 0; c < COL_COUNT; c++) h->cell[c] = -1;
-    for (uint32_t i = 0; i < rec->ncells; i++) {
+    for (size_t i = 0; i < rec->ncells; i++) {
         const esf_cell *cell = &rec->cells[i];
         char buf[256];
         esf_view v = {cell->p, cell->len};
@@ -67,7 +67,7 @@ esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_m
             char seen[128];
             esf_quote_bytes(seen, sizeof seen, v.p, v.len, 64);
             return esf_fail(err, ESF_ERR_INPUT,
-                            "%s:%llu: column '%s' appears twice in the header (columns %d and %u, "
+                            "%s:%llu: column '%s' appears twice in the header (columns %d and %zu, "
                             "'%s')",
                             file, (unsigned long long)line, esf_col_names[col], h->cell[col] + 1,
                             i + 1, seen);

@@ -87,7 +87,7 @@ static void report_reject(esf_run *r, const char *file, uint64_t line, const esf
     if (!r->opts.on_reject) return;
     char detail[96] = "";
     if (e->reason == ESF_REJ_VELDAANTAL)
-        snprintf(detail, sizeof detail, "%u fields, header has %u", rec->ncells, h->nfields);
+        snprintf(detail, sizeof detail, "%zu fields, header has %u", rec->ncells, h->nfields);
     else if (e->reason == ESF_REJ_QUOTE_OPEN)
         snprintf(detail, sizeof detail, "%s",
                  st == REC_QUOTE_OPEN ? "quote not closed at end of file"

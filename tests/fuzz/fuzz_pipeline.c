@@ -1,0 +1,85 @@
+/* libFuzzer: the whole library on one in-memory input.  It must never crash;
+ * when it accepts the input, gelezen = geaccepteerd + afgewezen + gefilterd,
+ * and the same bytes gzip'd (split over two gzip members) give the same
+ * tables byte for byte. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "esfmon.h"
+
+static void ignore(void *ctx, const esf_reject *r)
+{
+    (void)ctx;
+    /* touch every view: they must be valid during the callback */
+    volatile size_t sum = 0;
+    for (size_t i = 0; i < r->record_len; i++) sum += (unsigned char)r->record[i];
+    for (size_t i = 0; i < r->seen_len; i++) sum += (unsigned char)r->seen[i];
+}
+
+static char *run(const void *d, size_t n, esf_status *st)
+{
+    esf_options o = {.on_reject = ignore};
+    esf_run *r;
+    if (esf_run_new(&o, &r, NULL, 0) != ESF_OK) abort();
+    *st = esf_run_add_memory(r, "fuzz.csv", d, n);
+    char *out = NULL;
+    if (*st == ESF_OK) {
+        esf_counts c;
+        esf_run_counts(r, &c);
+        if (c.gelezen != c.geaccepteerd + c.afgewezen + c.gefilterd) abort();
+        uint64_t sum = 0;
+        for (int i = 0; i < ESF_REJ_COUNT; i++) sum += c.per_reason[i];
+        if (sum != c.afgewezen) abort();
+        esf_tables *t;
+        if (esf_run_finish(r, NULL, &t) != ESF_OK) abort();
+        size_t len;
+        FILE *f = open_memstream(&out, &len);
+        esf_disclosure dc = {.round = 3, .suppress_below = 2};
+        if (esf_tables_write(t, ESF_FORMAT_CSV, NULL, f) != ESF_OK) abort();
+        if (esf_tables_write(t, ESF_FORMAT_TEXT, &dc, f) != ESF_OK) abort();
+        if (esf_tables_write(t, ESF_FORMAT_JSON, &dc, f) != ESF_OK) abort();
+        fclose(f);
+        esf_tables_free(t);
+    }
+    esf_run_free(r);
+    return out;
+}
+
+static size_t gz_member(const void *src, size_t n, unsigned char *dst, size_t cap)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) abort();
+    z.next_in = (Bytef *)(uintptr_t)src;
+    z.avail_in = (uInt)n;
+    z.next_out = dst;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END) abort();
+    size_t out = cap - z.avail_out;
+    deflateEnd(&z);
+    return out;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    esf_status st;
+    char *plain = run(data, size, &st);
+    if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) { /* already gzip */
+        free(plain);
+        return 0;
+    }
+    size_t cap = 2 * (size + 64) + 256, half = size / 2;
+    unsigned char *gz = malloc(cap);
+    size_t n = gz_member(data, half, gz, cap);
+    n += gz_member(data + half, size - half, gz + n, cap - n);
+    esf_status st2;
+    char *zipped = run(gz, n, &st2);
+    if (st != st2) abort();
+    if ((plain == NULL) != (zipped == NULL) || (plain && strcmp(plain, zipped) != 0)) abort();
+    free(plain);
+    free(zipped);
+    free(gz);
+    return 0;
+}

@@ -1,0 +1,64 @@
+/* libFuzzer: the record splitter.  The first byte picks the delimiter; the
+ * rest is split into records once whole (eof) and once fed in two parts the
+ * way the reader does (NEED_MORE, then the rest): both must agree, every cell
+ * must lie inside the input, and every call must make progress. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "records.h"
+
+#define CAP 64
+
+typedef struct {
+    size_t start, len, ncells;
+    uint64_t nlines;
+    int st;
+} rec_sum;
+
+static size_t split_all(const char *d, size_t n, size_t feed, char delim, rec_sum *out, size_t max)
+{
+    esf_cell cells[CAP];
+    esf_record rec = {.cells = cells, .cap = CAP};
+    size_t k = 0, avail = feed;
+    const char *p = d;
+    while (p < d + n && k < max) {
+        bool eof = avail == n;
+        const char *next;
+        esf_rec_status st = rec_next(p, d + avail, eof, delim, &rec, &next);
+        if (st == REC_NEED_MORE) {
+            if (eof) abort(); /* never at eof */
+            avail = n;
+            continue;
+        }
+        if (next <= p || next > d + avail) abort();
+        for (size_t i = 0; i < rec.ncells && i < CAP; i++)
+            if (cells[i].p < d || cells[i].p + cells[i].len > d + avail) abort();
+        if (rec.nlines < 1 || rec.start != p) abort();
+        out[k++] = (rec_sum){(size_t)(p - d), rec.len, rec.ncells, rec.nlines, st};
+        p = next;
+    }
+    return k;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const char delims[4] = {',', ';', '\t', '|'};
+    if (size < 2) return 0;
+    char delim = delims[data[0] & 3];
+    size_t split = data[1] % (size - 1);
+    const char *d = (const char *)data + 2;
+    size_t n = size - 2;
+    rec_sum *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+    size_t na = split_all(d, n, n, delim, a, n + 1);
+    size_t nb = split_all(d, n, split < n ? split : n, delim, b, n + 1);
+    if (na != nb) abort();
+    for (size_t i = 0; i < na; i++) /* field by field: the struct has padding */
+        if (a[i].start != b[i].start || a[i].len != b[i].len || a[i].ncells != b[i].ncells ||
+            a[i].nlines != b[i].nlines || a[i].st != b[i].st)
+            abort();
+    (void)rec_detect_delimiter(d, d + n);
+    free(a);
+    free(b);
+    return 0;
+}
