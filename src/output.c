@@ -44,7 +44,10 @@ esf_status pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc)
     uint32_t n = p->dc.suppress_below;
     if (n == 0) return ESF_OK;
     size_t *idx = malloc((t->n ? t->n : 1) * sizeof *idx), m = 0;
-    if (!idx) return ESF_ERR_NOMEM;
+    if (!idx) {
+        pub_free(p);
+        return ESF_ERR_NOMEM;
+    }
     for (size_t i = 0; i < t->n; i++) {
         const esf_tcell *c = &t->cells[i];
         if (c->kind == CELL_PERSONS && c->value < n) p->sup[i] = 1;

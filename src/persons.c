@@ -200,7 +200,7 @@ esf_status agg_add(esf_agg *a, const esf_row *row)
     g.first.project = prj;
     g.dg = row->t.doelgroep;
     g.has_last = traj_finished(&g.first);
-    if (g.has_last) g.last = g.first;
+    g.last = g.first; /* meaningful only when has_last */
 
     uint32_t *si = &a->persons[pid].state[row->t.aanvrager];
     if (*si == 0) {

@@ -54,6 +54,18 @@ static const dimension dims[] = {
     {"doelgroep", "doelgroep", DG_COUNT, esf_dg_names, dg_label, dg_short},
 };
 
+/* Bounded copies into a grid cell (CW bytes). */
+static void put(char *dst, const char *s)
+{
+    snprintf(dst, CW, "%s", s);
+}
+
+static void append(char *dst, const char *s)
+{
+    size_t n = strnlen(dst, CW - 1);
+    snprintf(dst + n, CW - n, "%s", s);
+}
+
 static grow_t *add_row(grid *g)
 {
     if (g->nrows == g->cap) {
@@ -105,7 +117,7 @@ static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, c
         return;
     }
     if (pub_suppressed(p, n) || pub_suppressed(p, of)) {
-        strcpy(dst, "x");
+        put(dst, "x");
         return;
     }
     if (of->value == 0) {
@@ -268,9 +280,9 @@ static void invoer(ctx *x)
     static const char *const rows[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
     static const char *const labels[4] = {"Rijen gelezen", "Geaccepteerd", "Afgewezen", "Gefilterd (periode)"};
     grid *g = begin(x, 3, false, "%s", "Invoer");
-    strcpy(g->head[1].c[0], "");
-    strcpy(g->head[1].c[1], "Rijen");
-    strcpy(g->head[1].c[2], "%");
+    put(g->head[1].c[0], "");
+    put(g->head[1].c[1], "Rijen");
+    put(g->head[1].c[2], "%");
     const esf_tcell *all = find(x->p, "invoer", "invoer", "rijen", "gelezen", "n");
     for (int i = 0; i < 4; i++) {
         const esf_tcell *c = find(x->p, "invoer", "invoer", "rijen", rows[i], "n");
@@ -298,12 +310,12 @@ static void indicatoren(ctx *x)
                                          "uwv", "uwv", "jenv", "jenv", "jenv", "jenv"};
     grid *g = begin(x, 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
     const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
-    for (int j = 0; j < 7; j++) strcpy(g->head[1].c[j], h[j]);
+    for (int j = 0; j < 7; j++) put(g->head[1].c[j], h[j]);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         grow_t *r = row(x, names[i]);
         int gi = 0;
         while (strcmp(esf_group_names[gi], groups[i])) gi++;
-        strcpy(r->c[1], group_label[gi]);
+        put(r->c[1], group_label[gi]);
         bool oi = names[i][0] == 'O';
         char buf[64];
         put_count(x->p, find(x->p, "indicatoren", groups[i], "indicator", names[i], oi ? "waarde" : "teller"), r->c[2]);
@@ -311,13 +323,13 @@ static void indicatoren(ctx *x)
         const esf_tcell *pc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "procent");
         const char *pv = pc ? pub_text(x->p, pc, buf, sizeof buf) : "";
         dutch(pv, r->c[4], CW - 1);
-        if (pv[0] && strcmp(pv, "x")) strcat(r->c[4], "%");
+        if (pv[0] && strcmp(pv, "x")) append(r->c[4], "%");
         const esf_tcell *tc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
         dutch(tc ? tc->text : "", r->c[5], CW - 1);
-        if (!oi) strcat(r->c[5], "%");
+        if (!oi) append(r->c[5], "%");
         const esf_tcell *bc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "behaald");
         const char *bv = bc ? pub_text(x->p, bc, buf, sizeof buf) : "";
-        strcpy(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
+        put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
     }
     end(x);
 }
@@ -325,9 +337,9 @@ static void indicatoren(ctx *x)
 static void group_heads(grid *g)
 {
     for (int k = 0; k < ESF_N_GROUPS; k++) {
-        strcpy(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
-        strcpy(g->head[1].c[1 + 2 * k], "n");
-        strcpy(g->head[1].c[2 + 2 * k], "%");
+        put(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
+        put(g->head[1].c[1 + 2 * k], "n");
+        put(g->head[1].c[2 + 2 * k], "%");
     }
 }
 
@@ -361,11 +373,11 @@ static void resultaten(ctx *x)
         for (int s = 0; s < 2; s++) {
             grid *g = begin(x, 10, true, "Resultaten deelnemers %s%s", group_label[group_order[k]],
                             s == 0 ? " (met beëindigd traject)" : ": onbekend en onderwijs");
-            strcpy(g->head[1].c[1], "Afgerond");
+            put(g->head[1].c[1], "Afgerond");
             for (int m = 0; m < 4; m++) {
-                strcpy(g->head[0].c[2 + 2 * m], heads[s][m]);
-                strcpy(g->head[1].c[2 + 2 * m], "n");
-                strcpy(g->head[1].c[3 + 2 * m], "%");
+                put(g->head[0].c[2 + 2 * m], heads[s][m]);
+                put(g->head[1].c[2 + 2 * m], "n");
+                put(g->head[1].c[3 + 2 * m], "%");
             }
             for (int d = -1; d < (int)(sizeof dims / sizeof dims[0]); d++) {
                 if (d >= 0 && !strcmp(dims[d].dim, "positie_start")) continue;
@@ -395,8 +407,8 @@ static void overgangen(ctx *x)
             grid *g = begin(x, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
                             s == 0 ? "positie bij start (rij) naar positie na traject (kolom)"
                                    : "positie na traject (rij) naar positie na 12 maanden (kolom)");
-            strcpy(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
-            for (int t = 0; t < ESF_N_STATES; t++) strcpy(g->head[1].c[1 + t], state_label[t]);
+            put(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
+            for (int t = 0; t < ESF_N_STATES; t++) put(g->head[1].c[1 + t], state_label[t]);
             int nfrom = s == 0 ? POS_COUNT : ESF_N_STATES;
             for (int f = 0; f < nfrom; f++) {
                 grow_t *r = row(x, s == 0 ? pos_label[f] : state_label[f]);
@@ -415,7 +427,7 @@ static void projecten(ctx *x)
 {
     grid *g = begin(x, 4, false, "%s", "Projecten");
     const char *h[4] = {"Project", "Deelnemers", "Trajecten", "Afgerond"};
-    for (int j = 0; j < 4; j++) strcpy(g->head[1].c[j], h[j]);
+    for (int j = 0; j < 4; j++) put(g->head[1].c[j], h[j]);
     static const char *const order[3] = {"deelnemers", "trajecten", "afgerond"};
     const esf_tables *t = x->p->t;
     for (size_t i = 0; i < t->n; i++) {
