@@ -76,7 +76,7 @@ e2e: $(BUILD)/esfmon $(BUILD)/esfgen
 # The summary line of tests/run.sh is the last line of `make test`.
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@BUILD=$(BUILD) bash tests/run.sh $(TEST_BIN)
+	@BUILD=$(BUILD) SANITIZED=$(if $(SANFLAGS),1,) bash tests/run.sh $(TEST_BIN)
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT=-O1 \
