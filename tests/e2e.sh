@@ -221,6 +221,16 @@ for d in canonical messy; do
     same_gen "one file gzip'd, order changed" $ESFMON -q --max-rejects 100000 "$T/gen/extract_03.csv" "$T/gen1.gz" "$T/gen/extract_02.csv"
     same_gen "through stdin" sh -c "cat '$T/gen/extract_02.csv' | $ESFMON -q --max-rejects 100000 '$T/gen/extract_01.csv' - '$T/gen/extract_03.csv'"
 done
+# Random extracts full of ties (same person, project and dates; every column
+# random, some invalid), against the reference, and shuffled.
+for seed in 1 2 3 4; do
+    python3 tests/ref/random_extract.py $seed 3000 > "$T/rand.csv"
+    $ESFMON -q --max-rejects 100000 "$T/rand.csv" > "$T/rand.out"
+    { head -1 "$T/rand.csv"; tail -n +2 "$T/rand.csv" | shuf --random-source=<(yes $seed); } > "$T/rand-shuf.csv"
+    if $REF "$T/rand.csv" | cmp -s - "$T/rand.out" && $ESFMON -q --max-rejects 100000 "$T/rand-shuf.csv" | cmp -s - "$T/rand.out"
+    then ok "differential: random tie-rich extract $seed equals the reference, shuffled too"
+    else bad "differential: random tie-rich extract $seed equals the reference, shuffled too"; fi
+done
 rm -rf "$T/gen"; $ESFGEN --persons 2000 --seed 3 --files 1 -o "$T/gen" 2>/dev/null
 { cat "$T/gen/extract_01.csv"; tail -n +2 "$T/gen/extract_01.csv"; } > "$T/twice.csv"
 $ESFMON -q "$T/gen/extract_01.csv" > "$T/once.out"
