@@ -23,6 +23,7 @@ void agg_free(esf_agg *a)
     free(a->persons);
     free(a->keys);
     free(a->states);
+    free(a->lasts);
     free(a->projects);
     free(a->pkeys);
     memset(a, 0, sizeof *a);
@@ -164,11 +165,20 @@ static int cmp_project(const esf_agg *a, uint32_t x, uint32_t y)
     return px.len < py.len ? -1 : 1;
 }
 
-int traj_cmp_first(const esf_agg *a, const esf_traj *x, const esf_traj *y)
+int first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y)
 {
     CMP(x->start, y->start);
     int c = cmp_project(a, x->project, y->project);
-    return c ? c : cmp_columns(x, y);
+    if (c) return c;
+    /* the columns of SPEC §2.2 in order, up to positie_start */
+    CMP(x->aanvrager, y->aanvrager);
+    if ((c = dg_cmp(x->doelgroep, y->doelgroep))) return c;
+    CMP(x->geslacht, y->geslacht);
+    CMP(x->geb, y->geb);
+    CMP(x->eind, y->eind);
+    CMP(x->eind_project, y->eind_project);
+    CMP(x->pos_start, y->pos_start);
+    return 0;
 }
 
 int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y)
@@ -179,15 +189,26 @@ int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y)
 }
 #undef CMP
 
-void gstate_merge(const esf_agg *a, esf_gstate *dst, const esf_gstate *src)
+esf_gview gstate_view(const esf_agg *a, const esf_gstate *s)
 {
-    if (traj_cmp_first(a, &src->first, &dst->first) < 0) dst->first = src->first;
-    if (src->has_last &&
-        (!dst->has_last || traj_cmp_last(a, &src->last, &dst->last) < 0)) {
-        dst->last = src->last;
-        dst->has_last = 1;
-    }
+    return (esf_gview){&s->first, s->last ? &a->lasts[s->last - 1] : NULL, s->dg};
+}
+
+void gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src)
+{
+    if (first_cmp(a, src->first, dst->first) < 0) dst->first = src->first;
+    if (src->last && (!dst->last || traj_cmp_last(a, src->last, dst->last) < 0)) dst->last = src->last;
     dst->dg |= src->dg;
+}
+
+static esf_status push_last(esf_agg *a, const esf_traj *t, uint32_t *idx)
+{
+    void *b = a->lasts;
+    FORWARD_IF_ERROR(esf_grow(&b, &a->lasts_cap, a->nlasts + 1, sizeof(esf_traj)));
+    a->lasts = b;
+    a->lasts[a->nlasts++] = *t;
+    *idx = (uint32_t)a->nlasts;
+    return ESF_OK;
 }
 
 esf_status agg_add(esf_agg *a, const esf_row *row)
@@ -195,22 +216,31 @@ esf_status agg_add(esf_agg *a, const esf_row *row)
     uint32_t pid = 0, prj = 0;
     FORWARD_IF_ERROR(intern_person(a, row, &pid));
     FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
-    esf_gstate g;
-    g.first = row->t;
-    g.first.project = prj;
-    g.dg = row->t.doelgroep;
-    g.has_last = traj_finished(&g.first);
-    g.last = g.first; /* meaningful only when has_last */
+    esf_traj t = row->t;
+    t.project = prj;
+    const esf_first f = {t.start, t.geb, t.eind, t.eind_project, prj, t.doelgroep,
+                         t.aanvrager, t.geslacht, t.pos[M_START]};
+    const bool finished = traj_finished(&t);
 
-    uint32_t *si = &a->persons[pid].state[row->t.aanvrager];
+    uint32_t *si = &a->persons[pid].state[t.aanvrager];
     if (*si == 0) {
         void *b = a->states;
         FORWARD_IF_ERROR(esf_grow(&b, &a->states_cap, a->nstates + 1, sizeof(esf_gstate)));
         a->states = b;
-        a->states[a->nstates++] = g;
+        esf_gstate *g = &a->states[a->nstates++];
         *si = (uint32_t)a->nstates;
+        g->first = f;
+        g->dg = t.doelgroep;
+        g->last = 0;
+        if (finished) FORWARD_IF_ERROR(push_last(a, &t, &g->last));
     } else {
-        gstate_merge(a, &a->states[*si - 1], &g);
+        esf_gstate *g = &a->states[*si - 1];
+        if (first_cmp(a, &f, &g->first) < 0) g->first = f;
+        g->dg |= t.doelgroep;
+        if (finished) {
+            if (!g->last) FORWARD_IF_ERROR(push_last(a, &t, &g->last));
+            else if (traj_cmp_last(a, &t, &a->lasts[g->last - 1]) < 0) a->lasts[g->last - 1] = t;
+        }
     }
 
     a->projects[prj].trajecten++;
@@ -223,6 +253,6 @@ esf_status agg_add(esf_agg *a, const esf_row *row)
         sl->aux = pid;
         a->pairs.n++;
     }
-    if (g.has_last) sl->v = prj | 0x80000000u; /* finished in this project */
+    if (finished) sl->v = prj | 0x80000000u; /* finished in this project */
     return ESF_OK;
 }

@@ -9,12 +9,29 @@
 #include "hashset.h"
 #include "rows.h"
 
+/* first(p,G) needs only the columns up to positie_start: rows that tie on
+ * all of them give the same outputs (sex, age, position at start), so the
+ * rest of the order of SPEC §3 cannot change a table. */
 typedef struct {
-    esf_traj first;
-    esf_traj last;     /* valid when has_last */
+    int32_t start, geb, eind, eind_project;
+    uint32_t project;
+    uint16_t doelgroep;
+    uint8_t aanvrager, geslacht, pos_start;
+} esf_first;
+
+typedef struct {
+    esf_first first;
+    uint32_t last;     /* 1-based index into esf_agg.lasts; 0 = none finished */
     uint16_t dg;       /* union of doelgroep over the group's trajectories */
-    uint8_t has_last;
 } esf_gstate;
+
+/* A person's state in one group, base or derived (amr, totaal): views into
+ * the accumulated state. */
+typedef struct {
+    const esf_first *first;
+    const esf_traj *last;  /* NULL when no trajectory is finished */
+    uint16_t dg;
+} esf_gview;
 
 typedef struct {
     uint64_t key_off;             /* into keys: [len(rinpersoons)][rinpersoons][rinpersoon] */
@@ -37,6 +54,8 @@ typedef struct {
     size_t keys_len, keys_cap;
     esf_gstate *states;
     size_t nstates, states_cap;
+    esf_traj *lasts;              /* last(p,G), only for states with one */
+    size_t nlasts, lasts_cap;
     esf_hset prset;               /* project id -> index in projects */
     esf_project *projects;
     size_t nprojects, projects_cap;
@@ -59,11 +78,13 @@ static inline bool traj_finished(const esf_traj *t)
 /* Orders of SPEC §3, negative when x wins over y: earliest start (first) or
  * latest eind (last), then the bytewise smaller project, then column by
  * column. */
-int traj_cmp_first(const esf_agg *a, const esf_traj *x, const esf_traj *y);
+int first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y);
 int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y);
 
-/* Merges src into dst (the state of group g of one person). */
-void gstate_merge(const esf_agg *a, esf_gstate *dst, const esf_gstate *src);
+/* The view of a base group's state, and the merge of views by the orders
+ * above (for amr = gemeente + vsopro and totaal). */
+esf_gview gstate_view(const esf_agg *a, const esf_gstate *s);
+void gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src);
 
 static inline esf_view project_id(const esf_agg *a, uint32_t p)
 {

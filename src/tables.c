@@ -47,7 +47,7 @@ static const struct {
     {"RI5", G_JENV, "22"},   {"RI5_cbs2018", G_JENV, "22"}, {"RI6", G_JENV, "60"},
     {"RI6_cbs2018", G_JENV, "60"}};
 
-static int age_cat(const esf_traj *first)
+static int age_cat(const esf_first *first)
 {
     if (!first->geb) return 3;
     int age = age_years(first->geb, first->start);
@@ -74,20 +74,20 @@ static int state_of(const esf_traj *t, int m)
     return verbeterd(t, m) ? S_VERBETERD : 1 + t->pos[m];
 }
 
-static void count_person(counts_t *c, int g, const esf_gstate *s)
+static void count_person(counts_t *c, int g, const esf_gview *s)
 {
     int cats[C_COUNT], nc = 0;
     cats[nc++] = C_TOTAAL;
-    cats[nc++] = C_LEEFTIJD + age_cat(&s->first);
-    cats[nc++] = C_GESLACHT + s->first.geslacht;
-    int pos_cat = C_POSITIE + s->first.pos[M_START];
+    cats[nc++] = C_LEEFTIJD + age_cat(s->first);
+    cats[nc++] = C_GESLACHT + s->first->geslacht;
+    int pos_cat = C_POSITIE + s->first->pos_start;
     for (int d = 0; d < DG_COUNT; d++)
         if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
     for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
     c->deel[g][pos_cat]++;
-    if (!s->has_last) return;
+    if (!s->last) return;
 
-    const esf_traj *L = &s->last;
+    const esf_traj *L = s->last;
     bool r[R_COUNT];
     r[R_AFGEROND] = true;
     r[R_WERK_EIND] = werk(L, M_EIND);
@@ -123,18 +123,18 @@ static void count_all(const esf_agg *a, counts_t *c)
 {
     for (size_t i = 0; i < a->npersons; i++) {
         const esf_person *p = &a->persons[i];
-        esf_gstate amr, tot;
+        esf_gview amr = {0}, tot = {0};
         bool has_amr = false, has_tot = false;
         for (int g = 0; g < AANV_COUNT; g++) {
             if (!p->state[g]) continue;
-            const esf_gstate *s = &a->states[p->state[g] - 1];
-            count_person(c, g, s);
+            const esf_gview v = gstate_view(a, &a->states[p->state[g] - 1]);
+            count_person(c, g, &v);
             if (g == AANV_GEMEENTE || g == AANV_VSOPRO) {
-                if (has_amr) gstate_merge(a, &amr, s);
-                else amr = *s, has_amr = true;
+                if (has_amr) gview_merge(a, &amr, &v);
+                else amr = v, has_amr = true;
             }
-            if (has_tot) gstate_merge(a, &tot, s);
-            else tot = *s, has_tot = true;
+            if (has_tot) gview_merge(a, &tot, &v);
+            else tot = v, has_tot = true;
         }
         if (has_amr) count_person(c, G_AMR, &amr);
         if (has_tot) count_person(c, G_TOTAAL, &tot);
