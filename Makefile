@@ -18,7 +18,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e demo bench asan ubsan fuzz fuzz-run lint clean help deps
+.PHONY: all test unit e2e demo bench bench-check asan ubsan fuzz fuzz-run lint clean help deps
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/esfmon $(BUILD)/esfgen
@@ -28,6 +28,7 @@ help:
 	@echo "make test       install missing dependencies, build, run every test"
 	@echo "make demo       install, build, generate a realistic extract, show the report"
 	@echo "make bench      throughput on generated extracts of millions of rows"
+	@echo "make bench-check  a short bench compared with bench/floors.json (fails on a regression)"
 	@echo "make asan       every test under AddressSanitizer   (build in $(BUILD)/asan)"
 	@echo "make ubsan      every test under UBSanitizer        (build in $(BUILD)/ubsan)"
 	@echo "make fuzz       libFuzzer targets (clang) in $(BUILD)/fuzz"
@@ -92,6 +93,10 @@ demo: deps
 
 bench: all
 	@BUILD=$(BUILD) python3 bench/bench.py
+
+# A short run compared with the committed floors (ratios, so machine-independent).
+bench-check: all
+	@BUILD=$(BUILD) PERSONS=$${PERSONS:-300000} RUNS=$${RUNS:-3} python3 bench/bench.py --check=bench/floors.json
 
 # ---- fuzzing: one libFuzzer target per input stage (tests/fuzz) -------------
 FUZZ_CC      ?= clang

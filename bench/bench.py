@@ -6,6 +6,8 @@ vary.  Warm cache (each file is read before it is timed); fastest and median
 of N runs; peak RSS per unique person.  Writes BUILD/bench.json."""
 import json, os, subprocess, sys, time
 
+CHECK = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1].startswith("--check=") else None
+
 BUILD = os.environ.get("BUILD", "build")
 RUNS = int(os.environ.get("RUNS", "5"))
 PERSONS = int(os.environ.get("PERSONS", "1000000"))
@@ -78,3 +80,23 @@ with open(os.path.join(BUILD, "bench.json"), "w") as fh:
     json.dump(results, fh, indent=1)
 print("fastest of %d runs, warm cache; x REF = REF time / esfmon time (1.0 = as fast as REF)" % RUNS)
 print("written: %s" % os.path.join(BUILD, "bench.json"))
+
+if CHECK:
+    # Floors are ratios to the machine's own references (and a ceiling on
+    # memory per person), so a slower or busier machine does not fail them;
+    # a regression in esfmon does.
+    floors = json.load(open(CHECK.split("=", 1)[1]))
+    failed = 0
+    for r in results:
+        kind = ("messy" if r["file"].startswith("messy") else "canonical") + (".gz" if r["file"].endswith(".gz") else "")
+        f = floors[kind]
+        for key, lo in f.get("min", {}).items():
+            ok = r[key] is not None and r[key] >= lo
+            failed += not ok
+            print("%-4s %-26s %-22s %10.4f >= %s" % ("ok" if ok else "FAIL", r["file"], key, r[key] or 0, lo))
+        for key, hi in f.get("max", {}).items():
+            ok = r[key] <= hi
+            failed += not ok
+            print("%-4s %-26s %-22s %10.1f <= %s" % ("ok" if ok else "FAIL", r["file"], key, r[key], hi))
+    print("bench-check: %s" % ("regression" if failed else "no regression"))
+    sys.exit(1 if failed else 0)
