@@ -117,7 +117,7 @@ fuzz-run: fuzz
 	    echo "fuzz_$$n: $(FUZZ_SECONDS) s"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
 	        -artifact_prefix=$(BUILD)/fuzz/crash-$$n- $(BUILD)/fuzz/corpus-$$n tests/corpus/$$n 2>&1 \
-	        | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)' ; \
+	        | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+[[:space:]]+DONE|==[0-9]+==ERROR|SUMMARY)' ; \
 	    test $${PIPESTATUS[0]} -eq 0; done
 
 # ---- static analysis -----------------------------------------------------------

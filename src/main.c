@@ -269,6 +269,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         }
     }
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
+    for (int i = optind, seen = 0; i < argc; i++)
+        if (strcmp(argv[i], "-") == 0 && seen++) return usage_error("%s", "'-' (standard input) given twice");
     /* People at a terminal get the report; files and pipes get CSV. */
     if (!fmt_given && (!out_path || !strcmp(out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
     opts.columns = cols;

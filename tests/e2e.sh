@@ -89,6 +89,7 @@ expect_exit() { # name, status, stderr pattern, command...
 expect_exit "usage: no input" 1 "no input files" $ESFMON
 expect_exit "usage: unknown option is named" 1 "unknown option '--bogus'" $ESFMON --bogus "$G"
 expect_exit "usage: bad period" 1 "period" $ESFMON --period 2015-13-01: "$G"
+expect_exit "usage: stdin twice" 1 "standard input) given twice" $ESFMON - -
 expect_exit "usage: unknown --column name" 1 "unknown column name 'foo'" $ESFMON --column foo=bar "$G"
 expect_exit "input: missing file" 2 "nope.csv: cannot open" $ESFMON "$T/nope.csv"
 expect_exit "input: directory" 2 "is a directory" $ESFMON "$T"

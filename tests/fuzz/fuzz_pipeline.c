@@ -38,8 +38,10 @@ static char *run(const void *d, size_t n, esf_status *st)
         FILE *f = open_memstream(&out, &len);
         esf_disclosure dc = {.round = 3, .suppress_below = 2};
         if (esf_tables_write(t, ESF_FORMAT_CSV, NULL, f) != ESF_OK) abort();
-        if (esf_tables_write(t, ESF_FORMAT_TEXT, &dc, f) != ESF_OK) abort();
-        if (esf_tables_write(t, ESF_FORMAT_JSON, &dc, f) != ESF_OK) abort();
+        if (n % 4 == 0) { /* the reports are slow to render: a quarter of the runs */
+            if (esf_tables_write(t, ESF_FORMAT_TEXT, &dc, f) != ESF_OK) abort();
+            if (esf_tables_write(t, ESF_FORMAT_JSON, &dc, f) != ESF_OK) abort();
+        }
         fclose(f);
         esf_tables_free(t);
     }
