@@ -79,3 +79,27 @@ Test(tables, empty_extract_has_the_full_shape)
     expect_cell(out, "indicatoren,amr,indicator,RI1,procent", "");
     free(out);
 }
+
+Test(tables, counts_beyond_32_bits_are_written_whole)
+{
+    /* 2^32+ rows simulated through the counters: every count is 64-bit. */
+    esf_agg a;
+    cr_assert_eq(agg_init(&a), ESF_OK);
+    esf_counts n = {0};
+    n.gelezen = (1ull << 32) + 7;
+    n.geaccepteerd = (1ull << 32) + 1;
+    n.afgewezen = 6;
+    n.per_reason[ESF_REJ_DATUM] = 6;
+    esf_tables *t;
+    cr_assert_eq(tables_build(&a, &n, NULL, &t), ESF_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(esf_tables_write(t, ESF_FORMAT_CSV, NULL, f), ESF_OK);
+    fclose(f);
+    expect_cell(buf, "invoer,invoer,rijen,gelezen,n", "4294967303");
+    expect_cell(buf, "invoer,invoer,rijen,geaccepteerd,n", "4294967297");
+    free(buf);
+    esf_tables_free(t);
+    agg_free(&a);
+}
