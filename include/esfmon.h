@@ -69,6 +69,17 @@ typedef struct {
 
 typedef void (*esf_reject_fn)(void *ctx, const esf_reject *rej);
 
+/* Progress of a run, handed to the progress callback about every 64 Ki rows
+ * and at the end of each input. */
+typedef struct {
+    const char *file;      /* the input being read                          */
+    uint64_t bytes_done;   /* input bytes (compressed for gzip) read so far */
+    uint64_t bytes_total;  /* size of the input, 0 when unknown (a pipe)    */
+    uint64_t rows;         /* data rows read so far, all inputs together    */
+} esf_progress;
+
+typedef void (*esf_progress_fn)(void *ctx, const esf_progress *p);
+
 /* --column NAME=HEADER: the canonical column NAME is found under HEADER. */
 typedef struct {
     const char *name;
@@ -83,6 +94,8 @@ typedef struct {
     size_t ncolumns;
     esf_reject_fn on_reject;      /* may be NULL                             */
     void *reject_ctx;
+    esf_progress_fn on_progress;  /* may be NULL                             */
+    void *progress_ctx;
 } esf_options;
 
 typedef struct esf_run esf_run;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Exit statuses (SPEC §7). */
@@ -40,7 +41,7 @@ static const char usage_text[] =
     "      --targets FILE      indicator targets, lines INDICATOR,VALUE\n"
     "      --round N           round person counts to a multiple of N\n"
     "      --suppress-below N  show person counts below N as x\n"
-    "  -q, --quiet             no summary or rejects on standard error\n"
+    "  -q, --quiet             no summary, rejects or progress line on standard error\n"
     "  -h, --help              this help\n"
     "  -V, --version           the version\n"
     "\n"
@@ -51,6 +52,7 @@ static const char usage_text[] =
 typedef struct {
     FILE *rejects;
     const char *rejects_path;
+    const bool *progress_shown; /* a reject message first clears that line */
     bool quiet;
     uint64_t shown;
     bool write_failed;
@@ -81,6 +83,7 @@ static void on_reject(void *ctx, const esf_reject *r)
 {
     reject_sink *s = ctx;
     if (!s->quiet && s->shown < STDERR_REJECTS) {
+        if (s->progress_shown && *s->progress_shown) fputs("\r\033[K", stderr);
         fprintf(stderr, "%s:%" PRIu64 ": %s: ", r->file, r->line, esf_reject_name(r->reason));
         if (r->column) {
             fprintf(stderr, "%s '", r->column);
@@ -106,6 +109,40 @@ static void on_reject(void *ctx, const esf_reject *r)
         csv_field(f, r->record, r->record_len);
         putc('\n', f);
     }
+}
+
+/* The progress line: on a terminal only, at most twice a second. */
+typedef struct {
+    struct timespec start, last, file_start;
+    const char *file;
+    bool shown;
+} progress_line;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void on_progress(void *ctx, const esf_progress *p)
+{
+    progress_line *pl = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->file != pl->file) { /* rates and ETA per input */
+        pl->file = p->file;
+        pl->file_start = now;
+    }
+    if (pl->shown && seconds_between(&pl->last, &now) < 0.5) return;
+    if (seconds_between(&pl->start, &now) < 1.0) return; /* short runs stay quiet */
+    double t = seconds_between(&pl->file_start, &now);
+    if (t <= 0) return;
+    pl->last = now;
+    pl->shown = true;
+    fprintf(stderr, "\r\033[Kesfmon: %s: %" PRIu64 " rows, %.0f MB/s", p->file, p->rows,
+            (double)p->bytes_done / 1e6 / t);
+    if (p->bytes_total && p->bytes_done)
+        fprintf(stderr, ", %.0f%%, %.0f s left", 100.0 * (double)p->bytes_done / (double)p->bytes_total,
+                t * (double)(p->bytes_total - p->bytes_done) / (double)p->bytes_done);
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -282,6 +319,13 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     int rc = EXIT_OK;
     opts.on_reject = on_reject;
     opts.reject_ctx = &sink;
+    progress_line pl = {0};
+    clock_gettime(CLOCK_MONOTONIC, &pl.start);
+    if (!sink.quiet && isatty(STDERR_FILENO)) {
+        opts.on_progress = on_progress;
+        opts.progress_ctx = &pl;
+        sink.progress_shown = &pl.shown;
+    }
     esf_status st = esf_run_new(&opts, &run, msg, sizeof msg);
     if (st != ESF_OK) {
         rc = st == ESF_ERR_USAGE ? usage_error("%s", msg) : (fputs("esfmon: out of memory\n", stderr), EXIT_INPUT);
@@ -301,6 +345,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         fputs("file,line,reason,column,seen,record\n", sink.rejects);
     }
     for (int i = optind; i < argc && st == ESF_OK; i++) st = esf_run_add_path(run, argv[i]);
+    if (pl.shown) fputs("\r\033[K", stderr); /* the summary replaces the progress line */
     if (st == ESF_OK) st = esf_run_finish(run, targets, &tables);
     if (st != ESF_OK) {
         fprintf(stderr, "esfmon: %s\n", esf_run_error(run));

@@ -45,4 +45,12 @@ esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *le
                        esf_err *err);
 void reader_close(esf_reader *r);
 
+/* Raw input bytes the decoder has consumed (gzip or stream); for plain
+ * input in memory the caller's position in the one block says more. */
+static inline uint64_t reader_consumed(const esf_reader *r)
+{
+    if (r->in_memory) return r->gz ? r->src_pos - r->z.avail_in : r->src_len;
+    return r->bytes_in - (r->gz ? r->z.avail_in : 0);
+}
+
 #endif

@@ -129,6 +129,14 @@ static esf_status process_row(esf_run *r, const char *file, uint64_t line, const
     return ESF_OK;
 }
 
+static void report_progress(const esf_run *r, const esf_reader *rd, const char *name,
+                            const char *data, const char *p)
+{
+    esf_progress pr = {name, rd->in_memory && !rd->gz ? (uint64_t)(p - data) : reader_consumed(rd),
+                       rd->in_memory ? rd->src_len : 0, r->counts.gelezen};
+    r->opts.on_progress(r->opts.progress_ctx, &pr);
+}
+
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
 {
     const char *data;
@@ -174,6 +182,8 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
                 have_header = true;
             } else {
                 FORWARD_IF_ERROR(process_row(r, name, rec_line, &h, &rec, st));
+                if (ESF_UNLIKELY((r->counts.gelezen & 0xffff) == 0) && r->opts.on_progress)
+                    report_progress(r, rd, name, data, next);
             }
             p = next;
         }
@@ -181,6 +191,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     } while (!eof);
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
                     name);
+    if (r->opts.on_progress) report_progress(r, rd, name, data, data + len);
     return ESF_OK;
 }
 

@@ -125,6 +125,9 @@ check "targets file overrides streefwaarde, procent and behaald" bash -c "grep -
 $ESFMON -q --max-rejects 2 --round 10 --suppress-below 2 "$G" > "$T/dc.out"
 check "disclosure: rounding and suppression of person counts only" bash -c "grep -q 'deelnemers,totaal,totaal,totaal,n,0' '$T/dc.out' && grep -q 'deelnemers,jenv,totaal,totaal,n,0' '$T/dc.out' && grep -q 'deelnemers,gemeente,totaal,totaal,n,x' '$T/dc.out' && grep -q 'invoer,invoer,rijen,gelezen,n,9' '$T/dc.out' && grep -q 'RI1,procent,x' '$T/dc.out'"
 
+$ESFMON --max-rejects 2 "$G" 2> "$T/err.txt" > /dev/null
+check "no progress line when stderr is not a terminal" bash -c "! grep -q \$'\r' '$T/err.txt'"
+
 # ---- faults and limits ------------------------------------------------------------
 head -1 "$G" > "$T/hdr.csv"; printf '\xef\xbb\xbf' | cat - "$T/hdr.csv" > "$T/hdrbom.csv"
 expect_exit "a file of only a header: 0 rows, exit 0" 0 "0 rows read" $ESFMON "$T/hdr.csv"
