@@ -55,6 +55,20 @@ static inline const char *cell(const char *csv, const char *key)
     return val;
 }
 
+/* An extract of n uwv persons in project P, all finished, inactief at start,
+ * k of them werkzaam at the end (malloc'd, length in *len). */
+static inline char *uwv_extract(int n, int k, size_t *len)
+{
+    size_t cap = 64 + (size_t)n * 64;
+    char *s = malloc(cap);
+    size_t o = (size_t)snprintf(s, cap, "rinpersoon,project,aanvrager,geslacht,start,eind,positie_start,positie_eind\n");
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(s + o, cap - o, "%d,P,uwv,%s,20150101,20150601,inactief,%s\n", i,
+                              i % 3 ? "m" : "v", i < k ? "werkzaam" : "inactief");
+    *len = o;
+    return s;
+}
+
 #define expect_cell(csv, key, want) cr_expect_str_eq(cell((csv), (key)), (want), "cell %s", (key))
 
 #endif

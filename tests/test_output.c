@@ -2,19 +2,6 @@
  * format, and the formats themselves. */
 #include "helpers.h"
 
-/* n uwv persons in project P, all finished, k of them found work. */
-static char *uwv_extract(int n, int k, size_t *len)
-{
-    size_t cap = 64 + (size_t)n * 64;
-    char *s = malloc(cap);
-    size_t o = (size_t)snprintf(s, cap, "rinpersoon,project,aanvrager,geslacht,start,eind,positie_start,positie_eind\n");
-    for (int i = 0; i < n; i++)
-        o += (size_t)snprintf(s + o, cap - o, "%d,P,uwv,%s,20150101,20150601,inactief,%s\n", i,
-                              i % 3 ? "m" : "v", i < k ? "werkzaam" : "inactief");
-    *len = o;
-    return s;
-}
-
 typedef struct {
     int persons;
     unsigned round;

@@ -2,9 +2,6 @@
 #include "helpers.h"
 #include "tables.h"
 
-static const char HDR[] =
-    "rinpersoon,project,aanvrager,doelgroep,start,eind,positie_start,positie_eind,positie_12m\n";
-
 Test(tables, amr_counts_a_person_in_gemeente_and_vsopro_once)
 {
     const char in[] = "rinpersoon,project,aanvrager,start\n1,P,gemeente,20150101\n1,Q,vsopro,20150101\n2,Q,vso/pro,20150101\n";
@@ -28,11 +25,8 @@ Test(tables, percent_rounds_halves_away_from_zero)
     tenths_format(0, buf, sizeof buf);
     cr_expect_str_eq(buf, "0.0");
     /* 1 of 16 finished uwv persons found work: 6.25 % -> 6.3 */
-    char in[4096];
-    size_t n = (size_t)snprintf(in, sizeof in, "%s", HDR);
-    for (int i = 0; i < 16; i++)
-        n += (size_t)snprintf(in + n, sizeof in - n, "%d,P,uwv,,20150101,20150201,inactief,%s,\n", i,
-                              i == 0 ? "werkzaam" : "inactief");
+    size_t n;
+    char *in = uwv_extract(16, 1, &n);
     char *out = run_csv(in, n, NULL);
     expect_cell(out, "indicatoren,uwv,indicator,RI3,teller", "1");
     expect_cell(out, "indicatoren,uwv,indicator,RI3,noemer", "16");
@@ -42,20 +36,19 @@ Test(tables, percent_rounds_halves_away_from_zero)
     expect_cell(out, "indicatoren,uwv,indicator,RI4_bekend,procent", "");
     expect_cell(out, "indicatoren,uwv,indicator,RI4_bekend,behaald", "");
     free(out);
+    free(in);
 }
 
 Test(tables, behaald_uses_the_exact_ratio)
 {
-    /* 11 of 20 = 55 % exactly: RI3 target 55 reached. 6 of 11 = 54.5..% */
-    char in[4096];
-    size_t n = (size_t)snprintf(in, sizeof in, "%s", HDR);
-    for (int i = 0; i < 20; i++)
-        n += (size_t)snprintf(in + n, sizeof in - n, "%d,P,uwv,,20150101,20150201,inactief,%s,\n", i,
-                              i < 11 ? "werkzaam" : "inactief");
+    /* 11 of 20 = 55 % exactly: RI3 target 55 reached. */
+    size_t n;
+    char *in = uwv_extract(20, 11, &n);
     char *out = run_csv(in, n, NULL);
     expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "55.0");
     expect_cell(out, "indicatoren,uwv,indicator,RI3,behaald", "1");
     free(out);
+    free(in);
 }
 
 Test(tables, project_ids_are_quoted_in_csv)
