@@ -96,6 +96,9 @@ typedef struct {
     void *reject_ctx;
     esf_progress_fn on_progress;  /* may be NULL                             */
     void *progress_ctx;
+    unsigned threads;             /* 0 = one per online core; the output is
+                                     the same for any number                 */
+    size_t chunk_min;             /* least bytes per parallel chunk, 0 = 1 MiB */
 } esf_options;
 
 typedef struct esf_run esf_run;

@@ -38,12 +38,15 @@ void hset_free(esf_hset *s)
     memset(s, 0, sizeof *s);
 }
 
-esf_status hset_reserve(esf_hset *s)
+esf_status hset_reserve_n(esf_hset *s, size_t extra)
 {
-    size_t cap = s->mask + 1;
-    if ((s->n + 1) * 10 <= cap * 7) return ESF_OK;
-    if (cap > SIZE_MAX / 2 / sizeof(esf_slot)) return ESF_ERR_NOMEM;
-    size_t ncap = cap * 2;
+    size_t cap = s->mask + 1, ncap = cap;
+    if (extra > SIZE_MAX / 16 - s->n) return ESF_ERR_NOMEM;
+    while ((s->n + extra) * 10 > ncap * 7) {
+        if (ncap > SIZE_MAX / 4 / sizeof(esf_slot)) return ESF_ERR_NOMEM;
+        ncap *= 2;
+    }
+    if (ncap == cap) return ESF_OK;
     esf_slot *ns = alloc_slots(ncap);
     if (!ns) return ESF_ERR_NOMEM;
     size_t nmask = ncap - 1;

@@ -26,9 +26,14 @@ typedef bool (*hset_eq_fn)(const void *ctx, uint32_t v);
 
 esf_status hset_init(esf_hset *s, size_t cap_pow2);
 void hset_free(esf_hset *s);
-/* Makes room for one insertion; call before hset_probe when you may insert,
- * since growing moves the slots. */
-esf_status hset_reserve(esf_hset *s);
+/* Makes room for `extra` more insertions (load stays at most 70%); call
+ * before hset_probe when you may insert, since growing moves the slots. */
+esf_status hset_reserve_n(esf_hset *s, size_t extra);
+static inline esf_status hset_reserve(esf_hset *s)
+{
+    if ((s->n + 1) * 10 <= (s->mask + 1) * 7) return ESF_OK;
+    return hset_reserve_n(s, 1);
+}
 
 /* The slot holding the key (v != HSET_EMPTY) or the free slot it belongs in. */
 static inline esf_slot *hset_probe(const esf_hset *s, uint64_t h, hset_eq_fn eq, const void *ctx)

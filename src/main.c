@@ -41,6 +41,10 @@ static const char usage_text[] =
     "      --targets FILE      indicator targets, lines INDICATOR,VALUE\n"
     "      --round N           round person counts to a multiple of N\n"
     "      --suppress-below N  show person counts below N as x\n"
+    "  -j, --jobs N            threads (default: one per core); the output is the\n"
+    "                          same for any N\n"
+    "      --chunk-size BYTES  least bytes per thread's share of a file (default\n"
+    "                          1 MiB; small values are for tests)\n"
     "  -q, --quiet             no summary, rejects or progress line on standard error\n"
     "  -h, --help              this help\n"
     "  -V, --version           the version\n"
@@ -243,6 +247,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         {"targets", required_argument, NULL, 'T'},
         {"round", required_argument, NULL, 'r'},
         {"suppress-below", required_argument, NULL, 's'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"chunk-size", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -258,7 +264,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     opterr = 0;
     int c;
     uint64_t v;
-    while ((c = getopt_long(argc, argv, ":o:f:d:c:p:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:f:d:c:p:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out_path = optarg; break;
         case 'f':
@@ -297,6 +303,14 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         case 's':
             if (!parse_count(optarg, UINT32_MAX, &v)) return usage_error("--suppress-below: not a count: '%s'", optarg);
             dc.suppress_below = (uint32_t)v;
+            break;
+        case 'j':
+            if (!parse_count(optarg, 256, &v) || v == 0) return usage_error("--jobs: not a count from 1 to 256: '%s'", optarg);
+            opts.threads = (unsigned)v;
+            break;
+        case 'C':
+            if (!parse_count(optarg, SIZE_MAX, &v) || v == 0) return usage_error("--chunk-size: not a positive count: '%s'", optarg);
+            opts.chunk_min = (size_t)v;
             break;
         case 'q': sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;

@@ -61,18 +61,9 @@ static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char 
     return ESF_OK;
 }
 
-static esf_status intern_person(esf_agg *a, const esf_row *row, uint32_t *id)
+static esf_status intern_hashed(esf_agg *a, const char *key, size_t n, uint64_t h, uint32_t *id)
 {
-    char key[1 + 8 + 32];
-    size_t n = 0;
-    key[n++] = (char)row->rinpersoons.len;
-    memcpy(key + n, row->rinpersoons.p, row->rinpersoons.len);
-    n += row->rinpersoons.len;
-    memcpy(key + n, row->rinpersoon.p, row->rinpersoon.len);
-    n += row->rinpersoon.len;
-
     FORWARD_IF_ERROR(hset_reserve(&a->pset));
-    uint64_t h = XXH3_64bits(key, n);
     key_ctx ctx = {a, key, n};
     esf_slot *sl = hset_probe(&a->pset, h, person_eq, &ctx);
     if (sl->v != HSET_EMPTY) {
@@ -92,6 +83,18 @@ static esf_status intern_person(esf_agg *a, const esf_row *row, uint32_t *id)
     a->pset.n++;
     *id = (uint32_t)a->npersons++;
     return ESF_OK;
+}
+
+static esf_status intern_person(esf_agg *a, const esf_row *row, uint32_t *id)
+{
+    char key[1 + 8 + 32];
+    size_t n = 0;
+    key[n++] = (char)row->rinpersoons.len;
+    memcpy(key + n, row->rinpersoons.p, row->rinpersoons.len);
+    n += row->rinpersoons.len;
+    memcpy(key + n, row->rinpersoon.p, row->rinpersoon.len);
+    n += row->rinpersoon.len;
+    return intern_hashed(a, key, n, XXH3_64bits(key, n), id);
 }
 
 static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
@@ -211,39 +214,38 @@ static esf_status push_last(esf_agg *a, const esf_traj *t, uint32_t *idx)
     return ESF_OK;
 }
 
-esf_status agg_add(esf_agg *a, const esf_row *row)
+/* Folds one trajectory (or a partial state's first, last and target groups)
+ * into the state of person pid in group g.  last is NULL when none of the
+ * trajectories folded in is finished. */
+static esf_status state_update(esf_agg *a, uint32_t pid, unsigned g, const esf_first *f,
+                               uint16_t dg, const esf_traj *last)
 {
-    uint32_t pid = 0, prj = 0;
-    FORWARD_IF_ERROR(intern_person(a, row, &pid));
-    FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
-    esf_traj t = row->t;
-    t.project = prj;
-    const esf_first f = {t.start, t.geb, t.eind, t.eind_project, prj, t.doelgroep,
-                         t.aanvrager, t.geslacht, t.pos[M_START]};
-    const bool finished = traj_finished(&t);
-
-    uint32_t *si = &a->persons[pid].state[t.aanvrager];
+    uint32_t *si = &a->persons[pid].state[g];
     if (*si == 0) {
         void *b = a->states;
         FORWARD_IF_ERROR(esf_grow(&b, &a->states_cap, a->nstates + 1, sizeof(esf_gstate)));
         a->states = b;
-        esf_gstate *g = &a->states[a->nstates++];
+        esf_gstate *s = &a->states[a->nstates++];
         *si = (uint32_t)a->nstates;
-        g->first = f;
-        g->dg = t.doelgroep;
-        g->last = 0;
-        if (finished) FORWARD_IF_ERROR(push_last(a, &t, &g->last));
-    } else {
-        esf_gstate *g = &a->states[*si - 1];
-        if (first_cmp(a, &f, &g->first) < 0) g->first = f;
-        g->dg |= t.doelgroep;
-        if (finished) {
-            if (!g->last) FORWARD_IF_ERROR(push_last(a, &t, &g->last));
-            else if (traj_cmp_last(a, &t, &a->lasts[g->last - 1]) < 0) a->lasts[g->last - 1] = t;
-        }
+        s->first = *f;
+        s->dg = dg;
+        s->last = 0;
+        if (last) FORWARD_IF_ERROR(push_last(a, last, &s->last));
+        return ESF_OK;
     }
+    esf_gstate *s = &a->states[*si - 1];
+    if (first_cmp(a, f, &s->first) < 0) s->first = *f;
+    s->dg |= dg;
+    if (last) {
+        if (!s->last) FORWARD_IF_ERROR(push_last(a, last, &s->last));
+        else if (traj_cmp_last(a, last, &a->lasts[s->last - 1]) < 0) a->lasts[s->last - 1] = *last;
+    }
+    return ESF_OK;
+}
 
-    a->projects[prj].trajecten++;
+/* Marks that person pid has a trajectory in project prj (finished or not). */
+static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finished)
+{
     FORWARD_IF_ERROR(hset_reserve(&a->pairs));
     uint64_t h = hset_mix64((uint64_t)prj << 32 | pid);
     esf_slot *sl = hset_probe(&a->pairs, h, NULL, NULL);
@@ -255,4 +257,78 @@ esf_status agg_add(esf_agg *a, const esf_row *row)
     }
     if (finished) sl->v = prj | 0x80000000u; /* finished in this project */
     return ESF_OK;
+}
+
+esf_status agg_add(esf_agg *a, const esf_row *row)
+{
+    uint32_t pid = 0, prj = 0;
+    FORWARD_IF_ERROR(intern_person(a, row, &pid));
+    FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
+    esf_traj t = row->t;
+    t.project = prj;
+    const esf_first f = {t.start, t.geb, t.eind, t.eind_project, prj, t.doelgroep,
+                         t.aanvrager, t.geslacht, t.pos[M_START]};
+    const bool finished = traj_finished(&t);
+    FORWARD_IF_ERROR(state_update(a, pid, t.aanvrager, &f, t.doelgroep, finished ? &t : NULL));
+    a->projects[prj].trajecten++;
+    return pair_mark(a, prj, pid, finished);
+}
+
+static esf_status merge_into(esf_agg *dst, const esf_agg *src, uint32_t *pmap, uint32_t *qmap)
+{
+    /* grow once, not step by step */
+    FORWARD_IF_ERROR(hset_reserve_n(&dst->pset, src->npersons));
+    FORWARD_IF_ERROR(hset_reserve_n(&dst->pairs, src->pairs.n));
+    for (size_t j = 0; j < src->nprojects; j++) {
+        FORWARD_IF_ERROR(intern_project(dst, project_id(src, (uint32_t)j), &pmap[j]));
+        dst->projects[pmap[j]].trajecten += src->projects[j].trajecten;
+    }
+    /* Probes into dst miss the cache: hash a batch ahead and prefetch. */
+    enum { AHEAD = 16 };
+    uint64_t hs[AHEAD];
+    for (size_t i = 0; i < src->npersons; i++) {
+        if (i % AHEAD == 0)
+            for (size_t j = i; j < i + AHEAD && j < src->npersons; j++) {
+                const esf_person *q = &src->persons[j];
+                hs[j % AHEAD] = XXH3_64bits(src->keys + q->key_off, q->key_len);
+                __builtin_prefetch(&dst->pset.slots[hs[j % AHEAD] & dst->pset.mask]);
+            }
+        const esf_person *p = &src->persons[i];
+        FORWARD_IF_ERROR(intern_hashed(dst, src->keys + p->key_off, p->key_len, hs[i % AHEAD], &qmap[i]));
+        for (unsigned g = 0; g < AANV_COUNT; g++) {
+            if (!p->state[g]) continue;
+            const esf_gstate *s = &src->states[p->state[g] - 1];
+            esf_first f = s->first;
+            f.project = pmap[f.project];
+            esf_traj last;
+            if (s->last) {
+                last = src->lasts[s->last - 1];
+                last.project = pmap[last.project];
+            }
+            FORWARD_IF_ERROR(state_update(dst, qmap[i], g, &f, s->dg, s->last ? &last : NULL));
+        }
+    }
+    for (size_t i = 0; i <= src->pairs.mask; i++) {
+        if (i + AHEAD <= src->pairs.mask) {
+            const esf_slot *ah = &src->pairs.slots[i + AHEAD];
+            if (ah->v != HSET_EMPTY) {
+                uint64_t h = hset_mix64((uint64_t)pmap[ah->v & 0x7fffffffu] << 32 | qmap[ah->aux]);
+                __builtin_prefetch(&dst->pairs.slots[h & dst->pairs.mask]);
+            }
+        }
+        const esf_slot *sl = &src->pairs.slots[i];
+        if (sl->v == HSET_EMPTY) continue;
+        FORWARD_IF_ERROR(pair_mark(dst, pmap[sl->v & 0x7fffffffu], qmap[sl->aux], sl->v >> 31));
+    }
+    return ESF_OK;
+}
+
+esf_status agg_merge(esf_agg *dst, const esf_agg *src)
+{
+    uint32_t *pmap = malloc((src->nprojects + 1) * sizeof *pmap);
+    uint32_t *qmap = malloc((src->npersons + 1) * sizeof *qmap);
+    esf_status st = pmap && qmap ? merge_into(dst, src, pmap, qmap) : ESF_ERR_NOMEM;
+    free(pmap);
+    free(qmap);
+    return st;
 }

@@ -68,6 +68,9 @@ esf_status agg_init(esf_agg *a);
 void agg_free(esf_agg *a);
 /* Counts one accepted row. */
 esf_status agg_add(esf_agg *a, const esf_row *row);
+/* Folds the state src accumulated into dst, as if dst had seen src's rows
+ * too (the result does not depend on which rows each one saw). */
+esf_status agg_merge(esf_agg *dst, const esf_agg *src);
 
 /* A trajectory is finished when eind is set and not after eind_project. */
 static inline bool traj_finished(const esf_traj *t)

@@ -3,9 +3,36 @@
 #include "reader.h"
 #include "tables.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+/* Where the rows of one stretch of input are counted: the run itself, or a
+ * worker reading one chunk of a file in parallel (then rejects are kept as
+ * marks and replayed in input order after the join). */
+typedef struct {
+    uint64_t off;  /* record start, from the start of the block */
+    uint64_t line; /* from the chunk's first line */
+} rej_mark;
+
+typedef struct part part;
+struct part {
+    esf_run *r;
+    esf_agg *agg;
+    esf_counts *counts;
+    esf_err *err;
+    esf_record rec;
+    bool defer;                      /* keep rejects as marks             */
+    const char *base;                /* the block the marks point into    */
+    rej_mark *marks;
+    size_t nmarks, marks_cap;
+    void (*tick)(part *pt, const char *pos); /* every 64 Ki rows          */
+    const esf_reader *rd;
+    const char *data;
+};
 
 struct esf_run {
     esf_options opts;
@@ -15,6 +42,7 @@ struct esf_run {
     esf_err err;
     esf_cell *cells;
     uint32_t cells_cap;
+    unsigned nthreads;
     bool failed;             /* an input failed: counts are partial */
 };
 
@@ -25,6 +53,15 @@ static const char *const reject_names[ESF_REJ_COUNT] = {
 const char *esf_reject_name(esf_reject_reason r)
 {
     return (unsigned)r < ESF_REJ_COUNT ? reject_names[r] : "?";
+}
+
+static unsigned online_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
 }
 
 esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t msglen)
@@ -56,6 +93,7 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t
     }
     for (size_t i = 0; i < opts->ncolumns; i++) r->columns[i] = opts->columns[i];
     r->opts.columns = r->columns;
+    r->nthreads = opts->threads ? opts->threads : online_cpus();
     *out = r;
     return ESF_OK;
 }
@@ -79,12 +117,9 @@ void esf_run_counts(const esf_run *r, esf_counts *out)
     *out = r->counts;
 }
 
-static void report_reject(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
-                          const esf_header *h, const esf_rowerr *e, esf_rec_status st)
+static void emit_reject(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
+                        const esf_header *h, const esf_rowerr *e, esf_rec_status st)
 {
-    r->counts.afgewezen++;
-    r->counts.per_reason[e->reason]++;
-    if (!r->opts.on_reject) return;
     char detail[96] = "";
     if (e->reason == ESF_REJ_VELDAANTAL)
         snprintf(detail, sizeof detail, "%zu fields, header has %u", rec->ncells, h->nfields);
@@ -106,35 +141,274 @@ static void report_reject(esf_run *r, const char *file, uint64_t line, const esf
     r->opts.on_reject(r->opts.reject_ctx, &rej);
 }
 
-static esf_status process_row(esf_run *r, const char *file, uint64_t line, const esf_header *h,
-                              const esf_record *rec, esf_rec_status st)
+static esf_status process_row(part *pt, const char *file, uint64_t line, const esf_header *h,
+                              esf_rec_status st)
 {
     esf_row row;
     esf_rowerr e;
     char scratch[ROW_SCRATCH];
-    r->counts.gelezen++;
-    if (!row_parse(h, rec, st, &row, &e, scratch)) {
-        report_reject(r, file, line, rec, h, &e, st);
+    esf_run *r = pt->r;
+    pt->counts->gelezen++;
+    if (!row_parse(h, &pt->rec, st, &row, &e, scratch)) {
+        pt->counts->afgewezen++;
+        pt->counts->per_reason[e.reason]++;
+        if (!r->opts.on_reject) return ESF_OK;
+        if (!pt->defer) {
+            emit_reject(r, file, line, &pt->rec, h, &e, st);
+            return ESF_OK;
+        }
+        void *b = pt->marks;
+        RETURN_ERROR_IF(esf_grow(&b, &pt->marks_cap, pt->nmarks + 1, sizeof(rej_mark)), pt->err,
+                        ESF_ERR_NOMEM, "%s: out of memory", file);
+        pt->marks = b;
+        pt->marks[pt->nmarks++] = (rej_mark){(uint64_t)(pt->rec.start - pt->base), line};
         return ESF_OK;
     }
     if ((r->opts.period_from && row.t.start < r->opts.period_from) ||
         (r->opts.period_to && row.t.start > r->opts.period_to)) {
-        r->counts.gefilterd++;
+        pt->counts->gefilterd++;
         return ESF_OK;
     }
-    esf_status s = agg_add(&r->agg, &row);
-    RETURN_ERROR_IF(s != ESF_OK, &r->err, s, "%s:%llu: out of memory", file,
+    esf_status s = agg_add(pt->agg, &row);
+    RETURN_ERROR_IF(s != ESF_OK, pt->err, s, "%s:%llu: out of memory", file,
                     (unsigned long long)line);
-    r->counts.geaccepteerd++;
+    pt->counts->geaccepteerd++;
     return ESF_OK;
 }
 
-static void report_progress(const esf_run *r, const esf_reader *rd, const char *name,
-                            const char *data, const char *p)
+/* Counts the data records from *pp on, until the block ends (or a record
+ * needs more of it) or, for a chunk read in parallel, until the first record
+ * boundary that is one of stops[] (ascending). */
+static esf_status parse_rows(part *pt, const char *name, const esf_header *h, const char **pp,
+                             const char *end, bool eof, uint64_t *line, const char *const *stops,
+                             size_t nstops)
 {
-    esf_progress pr = {name, rd->in_memory && !rd->gz ? (uint64_t)(p - data) : reader_consumed(rd),
-                       rd->in_memory ? rd->src_len : 0, r->counts.gelezen};
+    const char *p = *pp;
+    size_t si = 0;
+    esf_status st = ESF_OK;
+    while (p < end) {
+        if (si < nstops && p >= stops[si]) {
+            while (si < nstops && stops[si] < p) si++;
+            if (si < nstops && stops[si] == p) break;
+        }
+        const char *next;
+        esf_rec_status rs = rec_next(p, end, eof, h->delim, &pt->rec, &next);
+        if (rs == REC_NEED_MORE) break;
+        uint64_t rec_line = *line;
+        *line += pt->rec.nlines;
+        p = next;
+        if (rs == REC_OK && rec_is_blank(&pt->rec)) continue;
+        if ((st = process_row(pt, name, rec_line, h, rs)) != ESF_OK) break;
+        if (ESF_UNLIKELY((pt->counts->gelezen & 0xffff) == 0) && pt->tick) pt->tick(pt, p);
+    }
+    *pp = p;
+    return st;
+}
+
+static void report_progress(const esf_run *r, const char *name, uint64_t done, uint64_t total)
+{
+    esf_progress pr = {name, done, total, r->counts.gelezen};
     r->opts.on_progress(r->opts.progress_ctx, &pr);
+}
+
+static uint64_t reader_done(const esf_reader *rd, const char *data, const char *p)
+{
+    return rd->in_memory && !rd->gz ? (uint64_t)(p - data) : reader_consumed(rd);
+}
+
+static void seq_tick(part *pt, const char *pos)
+{
+    report_progress(pt->r, pt->rd->name, reader_done(pt->rd, pt->data, pos),
+                    pt->rd->in_memory ? pt->rd->src_len : 0);
+}
+
+/* ---- one block read by several threads ------------------------------------
+ * The block is cut into chunks at guessed record starts: the byte after the
+ * first line feed past each cut.  A guess is wrong when that line feed is
+ * inside a quoted field.  Every chunk is parsed to the first record boundary
+ * that is one of the guesses (or to the end), so the chunks whose start is a
+ * boundary of the chunk before them form one exact sequential cover of the
+ * block; the others are dropped.  The result is the sequential one, whatever
+ * the guesses. */
+
+#define CHUNK_MIN_DEFAULT ((size_t)1 << 20)
+
+typedef struct {
+    part pt;
+    esf_agg agg;
+    esf_counts counts;
+    esf_err err;
+    esf_status st;
+    const char *name;
+    const esf_header *h;
+    const char *begin, *pos, *end;
+    const char *const *stops;
+    size_t nstops;
+    uint64_t lines;
+    pthread_t tid;
+    bool started;
+} chunk;
+
+static void *chunk_main(void *arg)
+{
+    chunk *c = arg;
+    c->pos = c->begin;
+    c->st = parse_rows(&c->pt, c->name, c->h, &c->pos, c->end, true, &c->lines, c->stops, c->nstops);
+    return NULL;
+}
+
+static esf_status chunk_init(chunk *c, esf_run *r, const esf_header *h)
+{
+    memset(c, 0, sizeof *c);
+    uint32_t cap = h->nfields + 1 > r->cells_cap ? h->nfields + 1 : r->cells_cap;
+    c->pt = (part){.r = r, .agg = &c->agg, .counts = &c->counts, .err = &c->err, .defer = true,
+                   .rec = {.cells = malloc(cap * sizeof(esf_cell)), .cap = cap}};
+    if (!c->pt.rec.cells) return ESF_ERR_NOMEM;
+    if (agg_init(&c->agg) != ESF_OK) {
+        free(c->pt.rec.cells);
+        return ESF_ERR_NOMEM;
+    }
+    return ESF_OK;
+}
+
+static void chunk_free(chunk *c)
+{
+    agg_free(&c->agg);
+    free(c->pt.rec.cells);
+    free(c->pt.marks);
+}
+
+static void counts_add(esf_counts *d, const esf_counts *s)
+{
+    d->gelezen += s->gelezen;
+    d->geaccepteerd += s->geaccepteerd;
+    d->afgewezen += s->afgewezen;
+    d->gefilterd += s->gefilterd;
+    for (int i = 0; i < ESF_REJ_COUNT; i++) d->per_reason[i] += s->per_reason[i];
+}
+
+/* Replays a chunk's rejects in order, now that their first line is known. */
+static void replay_rejects(part *main_pt, const chunk *c, uint64_t line0)
+{
+    esf_record *rec = &main_pt->rec;
+    char scratch[ROW_SCRATCH];
+    for (size_t i = 0; i < c->pt.nmarks; i++) {
+        const char *next;
+        esf_rec_status st = rec_next(c->pt.base + c->pt.marks[i].off, c->end, true, c->h->delim,
+                                     rec, &next);
+        esf_row row;
+        esf_rowerr e;
+        bool ok = row_parse(c->h, rec, st, &row, &e, scratch);
+        (void)ok; /* rejected as before: same bytes, same checks */
+        emit_reject(main_pt->r, c->name, line0 + c->pt.marks[i].line, rec, c->h, &e, st);
+    }
+}
+
+static esf_status parse_parallel(part *pt, const char *name, const esf_header *h,
+                                 const char **pp, const char *end, uint64_t *line)
+{
+    esf_run *r = pt->r;
+    size_t rest = (size_t)(end - *pp);
+    size_t min = r->opts.chunk_min ? r->opts.chunk_min : CHUNK_MIN_DEFAULT;
+    unsigned n = r->nthreads;
+    if (n > 64) n = 64;
+    if (n > 1 && rest / n < min) n = (unsigned)(rest / min);
+    if (n <= 1) return parse_rows(pt, name, h, pp, end, true, line, NULL, 0);
+
+    const char *stops[64] = {0};
+    size_t nstops = 0;
+    for (unsigned k = 1; k < n; k++) {
+        const char *cut = *pp + rest / n * k;
+        const char *nl = memchr(cut, '\n', (size_t)(end - cut));
+        if (!nl || nl + 1 >= end) break;
+        if (nstops && nl + 1 <= stops[nstops - 1]) continue;
+        stops[nstops++] = nl + 1;
+    }
+    chunk *cs = calloc(nstops ? nstops : 1, sizeof *cs);
+    RETURN_ERROR_IF(!cs, pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+    esf_status st = ESF_OK;
+    for (size_t k = 0; k < nstops; k++) {
+        chunk *c = &cs[k];
+        if (chunk_init(c, r, h) != ESF_OK) {
+            st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+            break;
+        }
+        c->name = name;
+        c->h = h;
+        c->begin = stops[k];
+        c->end = end;
+        c->stops = stops + k + 1;
+        c->nstops = nstops - k - 1;
+        c->pt.base = *pp;
+        if (pthread_create(&c->tid, NULL, chunk_main, c) != 0) break; /* parsed below */
+        c->started = true;
+    }
+    /* The first chunk is this thread's, counted straight into the run. */
+    const char *p = *pp;
+    if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, true, line, stops, nstops);
+    for (size_t k = 0; k < nstops; k++)
+        if (cs[k].started) pthread_join(cs[k].tid, NULL);
+    for (size_t k = 0; k < nstops && st == ESF_OK; k++) {
+        chunk *c = &cs[k];
+        if (c->begin != p) continue; /* a wrong guess, or covered by the chunk before */
+        if (!c->started) chunk_main(c);
+        if (c->st != ESF_OK) {
+            *pt->err = c->err;
+            st = c->st;
+            break;
+        }
+        if ((st = agg_merge(pt->agg, &c->agg)) != ESF_OK) {
+            st = esf_fail(pt->err, st, "%s: out of memory", name);
+            break;
+        }
+        counts_add(pt->counts, &c->counts);
+        replay_rejects(pt, c, *line);
+        *line += c->lines;
+        p = c->pos;
+    }
+    for (size_t k = 0; k < nstops; k++) chunk_free(&cs[k]);
+    free(cs);
+    *pp = p;
+    return st;
+}
+
+/* Reads up to the header: skips blank lines, finds the delimiter. */
+static esf_status read_header(esf_run *r, part *pt, const char *name, esf_header *h,
+                              const char **pp, const char *end, bool eof, uint64_t *line,
+                              bool *have)
+{
+    const char *p = *pp;
+    while (p < end) {
+        h->delim = r->opts.delimiter ? r->opts.delimiter : rec_detect_delimiter(p, end);
+        const char *next;
+        esf_rec_status st = rec_next(p, end, eof, h->delim, &pt->rec, &next);
+        if (st == REC_NEED_MORE) break;
+        if (st == REC_OK && rec_is_blank(&pt->rec)) {
+            *line += pt->rec.nlines;
+            p = next;
+            continue;
+        }
+        RETURN_ERROR_IF(st == REC_QUOTE_OPEN, &r->err, ESF_ERR_INPUT,
+                        "%s:%llu: header: quote not closed at end of file", name,
+                        (unsigned long long)*line);
+        if (pt->rec.ncells > pt->rec.cap) { /* a wide header: room for its cells */
+            void *b = r->cells;
+            size_t cap = r->cells_cap;
+            RETURN_ERROR_IF(esf_grow(&b, &cap, pt->rec.ncells + 1, sizeof *r->cells), &r->err,
+                            ESF_ERR_NOMEM, "%s: out of memory", name);
+            r->cells = pt->rec.cells = b;
+            r->cells_cap = pt->rec.cap = (uint32_t)cap;
+            continue;
+        }
+        FORWARD_IF_ERROR(header_parse(h, &pt->rec, r->opts.columns, r->opts.ncolumns, name, *line,
+                                      &r->err));
+        *line += pt->rec.nlines;
+        *have = true;
+        p = next;
+        break;
+    }
+    *pp = p;
+    return ESF_OK;
 }
 
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
@@ -145,53 +419,27 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     uint64_t line = 1;
     esf_header h;
     memset(&h, 0, sizeof h);
-    esf_record rec = {.cells = r->cells, .cap = r->cells_cap};
+    part pt = {.r = r, .agg = &r->agg, .counts = &r->counts, .err = &r->err, .rd = rd,
+               .rec = {.cells = r->cells, .cap = r->cells_cap}};
+    if (r->opts.on_progress) pt.tick = seq_tick;
     do {
         FORWARD_IF_ERROR(reader_next(rd, keep, &data, &len, &eof, &r->err));
         const char *p = data, *end = data + len;
+        pt.data = data;
         if (first_block && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
         first_block = false;
-        while (p < end) {
-            if (!have_header)
-                h.delim = r->opts.delimiter ? r->opts.delimiter : rec_detect_delimiter(p, end);
-            const char *next;
-            esf_rec_status st = rec_next(p, end, eof, h.delim, &rec, &next);
-            if (st == REC_NEED_MORE) break;
-            uint64_t rec_line = line;
-            line += rec.nlines;
-            if (st == REC_OK && rec_is_blank(&rec)) {
-                p = next;
-                continue;
-            }
-            if (!have_header) {
-                RETURN_ERROR_IF(st == REC_QUOTE_OPEN, &r->err, ESF_ERR_INPUT,
-                                "%s:%llu: header: quote not closed at end of file", name,
-                                (unsigned long long)rec_line);
-                if (rec.ncells > rec.cap) { /* a wide header: room for its cells */
-                    void *b = r->cells;
-                    size_t cap = r->cells_cap;
-                    RETURN_ERROR_IF(esf_grow(&b, &cap, rec.ncells + 1, sizeof *r->cells), &r->err,
-                                    ESF_ERR_NOMEM, "%s: out of memory", name);
-                    r->cells = rec.cells = b;
-                    r->cells_cap = rec.cap = (uint32_t)cap;
-                    line = rec_line;
-                    continue;
-                }
-                FORWARD_IF_ERROR(header_parse(&h, &rec, r->opts.columns, r->opts.ncolumns, name,
-                                              rec_line, &r->err));
-                have_header = true;
-            } else {
-                FORWARD_IF_ERROR(process_row(r, name, rec_line, &h, &rec, st));
-                if (ESF_UNLIKELY((r->counts.gelezen & 0xffff) == 0) && r->opts.on_progress)
-                    report_progress(r, rd, name, data, next);
-            }
-            p = next;
+        if (!have_header)
+            FORWARD_IF_ERROR(read_header(r, &pt, name, &h, &p, end, eof, &line, &have_header));
+        if (have_header) {
+            if (eof) FORWARD_IF_ERROR(parse_parallel(&pt, name, &h, &p, end, &line));
+            else FORWARD_IF_ERROR(parse_rows(&pt, name, &h, &p, end, eof, &line, NULL, 0));
         }
         keep = (size_t)(end - p);
     } while (!eof);
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
                     name);
-    if (r->opts.on_progress) report_progress(r, rd, name, data, data + len);
+    if (r->opts.on_progress)
+        report_progress(r, name, reader_done(rd, data, data + len), rd->in_memory ? rd->src_len : 0);
     return ESF_OK;
 }
 

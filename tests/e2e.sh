@@ -228,6 +228,19 @@ for d in canonical messy; do
     }
     same_gen "one file gzip'd, order changed" $ESFMON -q --max-rejects 100000 "$T/gen/extract_03.csv" "$T/gen1.gz" "$T/gen/extract_02.csv"
     same_gen "through stdin" sh -c "cat '$T/gen/extract_02.csv' | $ESFMON -q --max-rejects 100000 '$T/gen/extract_01.csv' - '$T/gen/extract_03.csv'"
+    for j in "1" "2 --chunk-size 4096" "3 --chunk-size 1" "16 --chunk-size 1000"; do
+        $ESFMON -q --max-rejects 100000 --rejects "$T/rej-j1.csv" -j 1 "$T/gen"/*.csv > /dev/null
+        if $ESFMON -q --max-rejects 100000 --rejects "$T/rej-j.csv" -j $j "$T/gen"/*.csv | cmp -s - "$T/gen.out" &&
+           cmp -s "$T/rej-j1.csv" "$T/rej-j.csv"
+        then ok "invariance ($d): -j $j, rejects file too"; else bad "invariance ($d): -j $j, rejects file too"; fi
+    done
+done
+for seed in 5 6; do
+    python3 tests/ref/random_extract.py $seed 3000 > "$T/rand.csv"
+    $ESFMON -q -j 1 --max-rejects 100000 --rejects "$T/rej-j1.csv" "$T/rand.csv" > "$T/rand.out"
+    if $ESFMON -q -j 2 --chunk-size 1 --max-rejects 100000 --rejects "$T/rej-j.csv" "$T/rand.csv" | cmp -s - "$T/rand.out" &&
+       cmp -s "$T/rej-j1.csv" "$T/rej-j.csv"
+    then ok "invariance: random tie-rich extract $seed, -j 2 in 1-byte chunks"; else bad "invariance: random tie-rich extract $seed, -j 2 in 1-byte chunks"; fi
 done
 # Random extracts full of ties (same person, project and dates; every column
 # random, some invalid), against the reference, and shuffled.

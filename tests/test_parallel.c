@@ -1,0 +1,155 @@
+/* test_parallel.c - a file read by several threads gives exactly what one
+ * thread gives: the same tables, the same rejects in the same order with the
+ * same line numbers.  The random extracts are full of line feeds inside
+ * quoted fields, so many of the guessed chunk starts are wrong and the
+ * chunk-chaining of run.c has to recover from them. */
+#include "helpers.h"
+
+#define ESF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->buf = realloc(b->buf, b->cap);
+        cr_assert(b->buf);
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+
+static void puts_(sbuf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+static unsigned long long rng_state;
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)(rng_state >> 33) % n;
+}
+
+/* A random extract: few persons (so many of them in several chunks and
+ * projects), quoted notes with line feeds and delimiters, CRLF and LF, blank
+ * lines, and a share of rows that are rejected for various reasons. */
+static sbuf random_extract(unsigned seed, int rows)
+{
+    static const char *const aanv[] = {"gemeente", "vsopro", "uwv", "justitie", "gemeente"};
+    static const char *const pos[] = {"werkzaam", "inactief", "werkloos", "nietwerkzaam", "onderwijs", ""};
+    static const char *const notes[] = {"", "\"a\nb\"", "\"\n\"", "\"x,\"\"y\"\"\nz\r\n\"", "plain",
+                                        "\"\n\n\n\"", "\"ok\""};
+    rng_state = seed * 2654435761ULL + 1;
+    sbuf b = {0};
+    puts_(&b, "rinpersoon,opmerking,project,aanvrager,geslacht,start,eind,positie_start,positie_eind\n");
+    char line[512];
+    for (int i = 0; i < rows; i++) {
+        int d = (int)rnd(28) + 1;
+        const char *bad = "";
+        switch (rnd(25)) {
+        case 0: bad = "x"; break;                         /* unknown code (geslacht) */
+        case 1: d = 31; bad = "feb"; break;               /* bad date               */
+        case 2: puts_(&b, "\n"); break;                   /* blank line before      */
+        case 3: puts_(&b, "1,2,3\n"); break;              /* too few fields         */
+        default: break;
+        }
+        snprintf(line, sizeof line, "%u,%s,P%u,%s,%s,2016%02u%02d,%s,%s,%s%s",
+                 rnd(40), notes[rnd(7)], rnd(6), aanv[rnd(5)],
+                 bad[0] == 'x' ? "x" : (rnd(2) ? "m" : "v"), bad[0] == 'f' ? 2 : rnd(12) + 1, d,
+                 rnd(3) ? "20170301" : "", pos[rnd(6)], pos[rnd(6)], rnd(4) ? "\n" : "\r\n");
+        puts_(&b, line);
+    }
+    if (rnd(2)) puts_(&b, "7,\"open quote at the end,P1,uwv,m,20160101,,,\n");
+    return b;
+}
+
+typedef struct {
+    sbuf log;
+} rej_log;
+
+static void log_reject(void *ctx, const esf_reject *r)
+{
+    rej_log *l = ctx;
+    char head[128];
+    snprintf(head, sizeof head, "%s:%llu:%s:%s:", r->file, (unsigned long long)r->line,
+             esf_reject_name(r->reason), r->column ? r->column : "");
+    puts_(&l->log, head);
+    put(&l->log, r->seen, r->seen_len);
+    puts_(&l->log, "|");
+    put(&l->log, r->record, r->record_len);
+    puts_(&l->log, "\n");
+}
+
+/* CSV output and reject log of one run with the given thread settings. */
+static void run_once(const sbuf *in, unsigned threads, size_t chunk_min, char **csv, char **rejects)
+{
+    rej_log l = {{0}};
+    puts_(&l.log, "");
+    esf_options o = {.threads = threads, .chunk_min = chunk_min, .on_reject = log_reject,
+                     .reject_ctx = &l};
+    *csv = run_csv(in->buf, in->len, &o);
+    *rejects = l.log.buf;
+}
+
+ParameterizedTestParameters(parallel, same_as_sequential)
+{
+    static unsigned seeds[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    return cr_make_param_array(unsigned, seeds, ESF_ARRAY_SIZE(seeds));
+}
+
+ParameterizedTest(unsigned *seed, parallel, same_as_sequential)
+{
+    sbuf in = random_extract(*seed, 300 + (int)(*seed * 97 % 400));
+    char *csv1, *rej1;
+    run_once(&in, 1, 0, &csv1, &rej1);
+    cr_assert(strstr(rej1, ":onbekende_code:geslacht:"), "the extract must have rejects");
+    static const struct {
+        unsigned threads;
+        size_t chunk;
+    } setups[] = {{2, 1}, {3, 7}, {4, 64}, {8, 1}, {2, 1000}, {64, 1}};
+    for (size_t i = 0; i < ESF_ARRAY_SIZE(setups); i++) {
+        char *csv, *rej;
+        run_once(&in, setups[i].threads, setups[i].chunk, &csv, &rej);
+        cr_expect_str_eq(csv, csv1, "tables differ: seed %u, %u threads, chunks >= %zu", *seed,
+                         setups[i].threads, setups[i].chunk);
+        cr_expect_str_eq(rej, rej1, "rejects differ: seed %u, %u threads, chunks >= %zu", *seed,
+                         setups[i].threads, setups[i].chunk);
+        free(csv);
+        free(rej);
+    }
+    free(csv1);
+    free(rej1);
+    free(in.buf);
+}
+
+/* A chunk start guessed inside a quoted field must not be used: the note
+ * holds a line feed followed by something that looks like a whole row. */
+Test(parallel, wrong_guess_inside_quotes)
+{
+    sbuf in = {0};
+    puts_(&in, "rinpersoon,opmerking,project,aanvrager,start\n");
+    for (int i = 0; i < 50; i++) {
+        char line[200];
+        snprintf(line, sizeof line, "%d,\"note\n%d,,Q,uwv,20160101\n\",P,gemeente,20160101\n", i,
+                 i + 1000);
+        puts_(&in, line);
+    }
+    char *csv1, *rej1, *csv2, *rej2;
+    run_once(&in, 1, 0, &csv1, &rej1);
+    run_once(&in, 4, 1, &csv2, &rej2);
+    cr_expect_str_eq(csv2, csv1);
+    cr_expect_str_eq(rej2, rej1);
+    expect_cell(csv1, "deelnemers,totaal,totaal,totaal,n", "50");
+    expect_cell(csv1, "invoer,invoer,rijen,gelezen,n", "50");
+    free(csv1);
+    free(rej1);
+    free(csv2);
+    free(rej2);
+    free(in.buf);
+}
