@@ -325,8 +325,8 @@ static esf_status merge_into(esf_agg *dst, const esf_agg *src, uint32_t *pmap, u
 
 esf_status agg_merge(esf_agg *dst, const esf_agg *src)
 {
-    uint32_t *pmap = malloc((src->nprojects + 1) * sizeof *pmap);
-    uint32_t *qmap = malloc((src->npersons + 1) * sizeof *qmap);
+    uint32_t *pmap = calloc(src->nprojects + 1, sizeof *pmap);
+    uint32_t *qmap = calloc(src->npersons + 1, sizeof *qmap);
     esf_status st = pmap && qmap ? merge_into(dst, src, pmap, qmap) : ESF_ERR_NOMEM;
     free(pmap);
     free(qmap);
