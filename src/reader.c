@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -106,8 +107,11 @@ esf_status reader_open_path(esf_reader *r, const char *path, const char *name, e
     return ESF_OK;
 }
 
+static void pipe_free(esf_reader *r);
+
 void reader_close(esf_reader *r)
 {
+    pipe_free(r);
     if (r->mapped) munmap((void *)(uintptr_t)r->src, r->src_len);
     if (r->z_ready) inflateEnd(&r->z);
     if (r->close_fd && r->fd >= 0) close(r->fd);
@@ -159,12 +163,14 @@ static bool raw_at_end(const esf_reader *r)
     return r->in_memory ? r->src_pos >= r->src_len : r->raw_eof;
 }
 
-/* Inflates into buf[len..cap); sets r->done at the clean end of the input. */
-static esf_status inflate_some(esf_reader *r, esf_err *err)
+/* Inflates into out[0..room), *n bytes; sets r->done at the clean end of the
+ * input. */
+static esf_status inflate_some(esf_reader *r, unsigned char *out, size_t room, size_t *n,
+                               esf_err *err)
 {
-    /* zlib counts in 32 bits: at most 1 GiB per call; len follows next_out. */
-    size_t room = r->cap - r->len;
-    r->z.next_out = r->buf + r->len;
+    /* zlib counts in 32 bits: at most 1 GiB per call. */
+    *n = 0;
+    r->z.next_out = out;
     r->z.avail_out = (uInt)(room < (1u << 30) ? room : (1u << 30));
     while (r->z.avail_out > 0) {
         if (!r->in_member) {
@@ -199,21 +205,23 @@ static esf_status inflate_some(esf_reader *r, esf_err *err)
                             r->z.msg ? r->z.msg : "data error");
         }
     }
-    r->len = (size_t)(r->z.next_out - r->buf);
+    *n = (size_t)(r->z.next_out - out);
     return ESF_OK;
 }
 
-static esf_status read_some(esf_reader *r, esf_err *err)
+/* Reads plain bytes of a stream into out[0..room), *n bytes. */
+static esf_status read_some(esf_reader *r, unsigned char *out, size_t room, size_t *n,
+                            esf_err *err)
 {
+    *n = 0;
     /* Bytes already read while sniffing for gzip come first. */
     if (r->z.avail_in) {
-        size_t n = r->z.avail_in;
-        if (n > r->cap - r->len) n = r->cap - r->len;
-        memcpy(r->buf + r->len, r->z.next_in, n);
-        r->z.next_in += n;
-        r->z.avail_in -= (uInt)n;
-        r->len += n;
-        r->bytes_in += n;
+        size_t k = r->z.avail_in < room ? r->z.avail_in : room;
+        memcpy(out, r->z.next_in, k);
+        r->z.next_in += k;
+        r->z.avail_in -= (uInt)k;
+        *n = k;
+        r->bytes_in += k;
         if (r->z.avail_in == 0 && r->raw_eof) r->done = true;
         return ESF_OK;
     }
@@ -221,18 +229,142 @@ static esf_status read_some(esf_reader *r, esf_err *err)
         r->done = true;
         return ESF_OK;
     }
-    while (r->len < r->cap) {
-        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
-        if (n < 0 && errno == EINTR) continue;
-        RETURN_ERROR_IF(n < 0, err, ESF_ERR_INPUT, "%s: read error: %s", r->name, strerror(errno));
-        if (n == 0) {
+    while (*n < room) {
+        ssize_t k = read(r->fd, out + *n, room - *n);
+        if (k < 0 && errno == EINTR) continue;
+        RETURN_ERROR_IF(k < 0, err, ESF_ERR_INPUT, "%s: read error: %s", r->name, strerror(errno));
+        if (k == 0) {
             r->done = r->raw_eof = true;
             break;
         }
-        r->len += (size_t)n;
-        r->bytes_in += (uint64_t)n;
-        if (r->len >= r->cap / 2) break; /* enough for one block */
+        *n += (size_t)k;
+        r->bytes_in += (uint64_t)k;
+        if (*n >= room / 2) break; /* enough for one block */
     }
+    return ESF_OK;
+}
+
+static esf_status decode_some(esf_reader *r, unsigned char *out, size_t room, size_t *n,
+                              esf_err *err)
+{
+    return r->gz ? inflate_some(r, out, room, n, err) : read_some(r, out, room, n, err);
+}
+
+/* ---- decoding on a second thread ------------------------------------------
+ * The decoder fills two slabs in turn; reader_next copies each behind the
+ * kept bytes.  The decoder alone touches the zlib and raw-input state while
+ * it runs; the caller's side sees only slabs. */
+enum { SLAB = 4 << 20 };
+
+typedef struct {
+    unsigned char *p;
+    size_t len;
+    bool full, last;
+    esf_status st;
+    uint64_t consumed; /* raw input bytes consumed when the slab was full */
+} slab;
+
+struct esf_pipe {
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    slab s[2];
+    unsigned next;     /* the slab the caller takes next */
+    bool stop, ended, started;
+    esf_err err;
+};
+
+static void *decoder_main(void *arg)
+{
+    esf_reader *r = arg;
+    struct esf_pipe *q = r->pipe;
+    for (unsigned i = 0;; i ^= 1) {
+        slab *sl = &q->s[i];
+        pthread_mutex_lock(&q->mu);
+        while (sl->full && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
+        bool stop = q->stop;
+        pthread_mutex_unlock(&q->mu);
+        if (stop) break;
+        size_t len = 0, n;
+        esf_status st = ESF_OK;
+        while (len < SLAB && !r->done && st == ESF_OK) {
+            st = decode_some(r, sl->p + len, SLAB - len, &n, &q->err);
+            len += n;
+        }
+        pthread_mutex_lock(&q->mu);
+        sl->len = len;
+        sl->st = st;
+        sl->last = r->done || st != ESF_OK;
+        sl->consumed = r->bytes_in - (r->gz ? r->z.avail_in : 0);
+        sl->full = true;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        if (sl->last) break;
+    }
+    return NULL;
+}
+
+esf_status reader_pipeline(esf_reader *r, esf_err *err)
+{
+    if (r->in_memory && !r->gz) return ESF_OK; /* one mapped block: nothing to decode */
+    struct esf_pipe *q = calloc(1, sizeof *q);
+    RETURN_ERROR_IF(!q, err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
+    q->s[0].p = malloc(SLAB);
+    q->s[1].p = malloc(SLAB);
+    if (!q->s[0].p || !q->s[1].p) {
+        free(q->s[0].p);
+        free(q->s[1].p);
+        free(q);
+        return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
+    }
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    r->pipe = q;
+    q->started = pthread_create(&q->tid, NULL, decoder_main, r) == 0;
+    if (!q->started) pipe_free(r); /* decode on this thread after all */
+    return ESF_OK;
+}
+
+static void pipe_free(esf_reader *r)
+{
+    struct esf_pipe *q = r->pipe;
+    if (!q) return;
+    if (q->started) {
+        pthread_mutex_lock(&q->mu);
+        q->stop = true;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(q->tid, NULL);
+    }
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+    free(q->s[0].p);
+    free(q->s[1].p);
+    free(q);
+    r->pipe = NULL;
+}
+
+/* Appends the next slab to buf[len..]. */
+static esf_status take_slab(esf_reader *r, esf_err *err)
+{
+    struct esf_pipe *q = r->pipe;
+    slab *sl = &q->s[q->next];
+    pthread_mutex_lock(&q->mu);
+    while (!sl->full) pthread_cond_wait(&q->cv, &q->mu);
+    pthread_mutex_unlock(&q->mu);
+    if (sl->st != ESF_OK) {
+        *err = q->err;
+        return sl->st;
+    }
+    memcpy(r->buf + r->len, sl->p, sl->len);
+    r->len += sl->len;
+    r->pipe_consumed = sl->consumed;
+    q->ended = sl->last;
+    pthread_mutex_lock(&q->mu);
+    sl->full = false;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    q->next ^= 1;
     return ESF_OK;
 }
 
@@ -251,19 +383,32 @@ esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *le
     if (keep > r->len) keep = r->len;
     if (keep && keep < r->len) memmove(r->buf, r->buf + r->len - keep, keep);
     r->len = keep;
+    size_t block = r->pipe ? SLAB : BLOCK;
     /* Grow when the kept record fills more than half the buffer. */
-    if (r->cap - r->len < BLOCK / 2 || r->cap < BLOCK) {
-        size_t need = r->len + BLOCK;
+    if (r->cap - r->len < block / 2 || r->cap < block || (r->pipe && r->cap - r->len < SLAB)) {
+        size_t need = r->len + block;
         void *b = r->buf;
         esf_status st = esf_grow(&b, &r->cap, need, 1);
         RETURN_ERROR_IF(st != ESF_OK, err, ESF_ERR_NOMEM,
                         "%s: out of memory (a record of %zu bytes)", r->name, r->len);
         r->buf = b;
     }
+    if (r->pipe) {
+        while (!r->pipe->ended) {
+            size_t before = r->len;
+            FORWARD_IF_ERROR(take_slab(r, err));
+            if (r->len > before) break;
+        }
+        *data = (const char *)r->buf;
+        *len = r->len;
+        *eof = r->pipe->ended;
+        return ESF_OK;
+    }
     while (!r->done) {
-        size_t before = r->len;
-        FORWARD_IF_ERROR(r->gz ? inflate_some(r, err) : read_some(r, err));
-        if (r->len > before) break;
+        size_t n;
+        FORWARD_IF_ERROR(decode_some(r, r->buf + r->len, r->cap - r->len, &n, err));
+        r->len += n;
+        if (n) break;
     }
     *data = (const char *)r->buf;
     *len = r->len;

@@ -33,6 +33,8 @@ typedef struct {
     size_t cap, len;
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
+    struct esf_pipe *pipe;            /* decoder thread (reader_pipeline)   */
+    uint64_t pipe_consumed;           /* raw bytes behind the blocks so far */
 } esf_reader;
 
 esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err);
@@ -45,10 +47,16 @@ esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *le
                        esf_err *err);
 void reader_close(esf_reader *r);
 
+/* Decodes (gzip, or a stream) on a second thread from now on, so that the
+ * caller parses one block while the next is inflated.  Call before the first
+ * reader_next; the blocks handed out are the same, only sooner. */
+esf_status reader_pipeline(esf_reader *r, esf_err *err);
+
 /* Raw input bytes the decoder has consumed (gzip or stream); for plain
  * input in memory the caller's position in the one block says more. */
 static inline uint64_t reader_consumed(const esf_reader *r)
 {
+    if (r->pipe) return r->pipe_consumed;
     if (r->in_memory) return r->gz ? r->src_pos - r->z.avail_in : r->src_len;
     return r->bytes_in - (r->gz ? r->z.avail_in : 0);
 }

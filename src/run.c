@@ -422,6 +422,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     part pt = {.r = r, .agg = &r->agg, .counts = &r->counts, .err = &r->err, .rd = rd,
                .rec = {.cells = r->cells, .cap = r->cells_cap}};
     if (r->opts.on_progress) pt.tick = seq_tick;
+    if (r->nthreads > 1) FORWARD_IF_ERROR(reader_pipeline(rd, &r->err));
     do {
         FORWARD_IF_ERROR(reader_next(rd, keep, &data, &len, &eof, &r->err));
         const char *p = data, *end = data + len;

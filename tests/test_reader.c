@@ -69,9 +69,17 @@ Test(reader, plain_memory_is_one_block)
     reader_close(&r);
 }
 
-Test(reader, gzip_multi_member_with_keep)
+/* Both ways of decoding: on the caller's thread, and on a decoder thread
+ * (reader_pipeline) that hands over 4 MiB slabs. */
+ParameterizedTestParameters(reader, gzip_multi_member_with_keep)
 {
-    size_t n = 3u << 20; /* three blocks and more */
+    static bool pipelined[] = {false, true};
+    return cr_make_param_array(bool, pipelined, 2);
+}
+
+ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
+{
+    size_t n = 9u << 20; /* several blocks and slabs */
     char *src = pattern(n);
     size_t l1, l2;
     unsigned char *a = gz(src, n / 3, &l1), *b = gz(src + n / 3, n - n / 3, &l2);
@@ -81,11 +89,16 @@ Test(reader, gzip_multi_member_with_keep)
     esf_reader r;
     esf_err err;
     cr_assert_eq(reader_open_memory(&r, "m.gz", both, l1 + l2, &err), ESF_OK);
+    if (*pipelined) {
+        cr_assert_eq(reader_pipeline(&r, &err), ESF_OK);
+        cr_assert(r.pipe != NULL);
+    }
     char *all = NULL;
     size_t all_len = 0;
     cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
     cr_expect_eq(all_len, n);
     cr_expect_eq(memcmp(all, src, n), 0);
+    cr_expect_eq(reader_consumed(&r), l1 + l2);
     reader_close(&r);
     free(all), free(a), free(b), free(both), free(src);
 }
@@ -93,14 +106,19 @@ Test(reader, gzip_multi_member_with_keep)
 typedef struct {
     int kind; /* 0 truncated, 1 crc, 2 garbage after member, 3 truncated header */
     const char *msg;
+    bool pipelined;
 } broken_case;
 
 ParameterizedTestParameters(reader, broken_gzip)
 {
-    static broken_case cases[] = {{0, "truncated gzip"},
-                                  {1, "corrupt gzip"},
-                                  {2, "garbage after a gzip member"},
-                                  {3, "truncated gzip"}};
+    static broken_case cases[] = {{0, "truncated gzip", false},
+                                  {1, "corrupt gzip", false},
+                                  {2, "garbage after a gzip member", false},
+                                  {3, "truncated gzip", false},
+                                  {0, "truncated gzip", true},
+                                  {1, "corrupt gzip", true},
+                                  {2, "garbage after a gzip member", true},
+                                  {3, "truncated gzip", true}};
     return cr_make_param_array(broken_case, cases, sizeof cases / sizeof cases[0]);
 }
 
@@ -119,6 +137,7 @@ ParameterizedTest(broken_case *c, reader, broken_gzip)
     esf_reader r;
     esf_err err = {{0}};
     cr_assert_eq(reader_open_memory(&r, "bad.gz", buf, len, &err), ESF_OK);
+    if (c->pipelined) cr_assert_eq(reader_pipeline(&r, &err), ESF_OK);
     const char *d;
     size_t dl, keep = 0;
     bool eof = false;
