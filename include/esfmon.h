@@ -145,7 +145,8 @@ typedef enum {
     ESF_FORMAT_CSV = 0, /* SPEC §5: table,group,dimension,category,measure,value */
     ESF_FORMAT_TEXT,    /* the report's tables for people, Dutch labels        */
     ESF_FORMAT_JSON,    /* {table: {group: {dimension: {category: {measure: v}}}}} */
-    ESF_FORMAT_MARKDOWN /* the text report's tables as pipe tables             */
+    ESF_FORMAT_MARKDOWN, /* the text report's tables as pipe tables            */
+    ESF_FORMAT_HTML     /* one self-contained page: the tables and SVG figures */
 } esf_format;
 
 /* Disclosure control (SPEC §6); zeros mean off. */

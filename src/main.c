@@ -31,7 +31,8 @@ static const char usage_text[] =
     "  -o, --output FILE       write the tables to FILE (default: standard output);\n"
     "                          FILE is replaced only when the run succeeds\n"
     "  -f, --format FMT        csv (default for files and pipes), text (default on a\n"
-    "                          terminal), json or markdown\n"
+    "                          terminal), json, markdown or html (one page with\n"
+    "                          figures, no external files)\n"
     "  -d, --delimiter C       field delimiter: , ; | or tab (default: detected per file)\n"
     "  -c, --column NAME=HDR   the column NAME is called HDR in the header (repeatable)\n"
     "  -p, --period FROM:TO    keep trajectories starting in FROM..TO (YYYYMMDD or\n"
@@ -200,6 +201,14 @@ static int output_open(output *o, const char *path)
     snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) return -1;
+    /* mkstemp makes the file 0600; the result gets what fopen would give it */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        close(fd);
+        unlink(o->tmp);
+        return -1;
+    }
     o->f = fdopen(fd, "w");
     return o->f ? 0 : -1;
 }
@@ -272,7 +281,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
             else if (!strcmp(optarg, "text")) fmt = ESF_FORMAT_TEXT;
             else if (!strcmp(optarg, "json")) fmt = ESF_FORMAT_JSON;
             else if (!strcmp(optarg, "markdown")) fmt = ESF_FORMAT_MARKDOWN;
-            else return usage_error("--format: unknown format '%s' (csv, text, json, markdown)", optarg);
+            else if (!strcmp(optarg, "html")) fmt = ESF_FORMAT_HTML;
+            else return usage_error("--format: unknown format '%s' (csv, text, json, markdown, html)", optarg);
             fmt_given = true;
             break;
         case 'd':

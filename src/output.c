@@ -198,8 +198,9 @@ esf_status esf_tables_write(const esf_tables *t, esf_format fmt, const esf_discl
     switch (fmt) {
     case ESF_FORMAT_CSV: write_csv(&p, out); break;
     case ESF_FORMAT_JSON: write_json(&p, out); break;
-    case ESF_FORMAT_TEXT: st = report_write(&p, false, out); break;
-    case ESF_FORMAT_MARKDOWN: st = report_write(&p, true, out); break;
+    case ESF_FORMAT_TEXT: st = report_write(&p, REPORT_TEXT, out); break;
+    case ESF_FORMAT_MARKDOWN: st = report_write(&p, REPORT_MARKDOWN, out); break;
+    case ESF_FORMAT_HTML: st = report_write(&p, REPORT_HTML, out); break;
     default: st = ESF_ERR_USAGE;
     }
     pub_free(&p);

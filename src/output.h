@@ -26,7 +26,8 @@ static inline bool pub_suppressed(const esf_pub *p, const esf_tcell *c)
     return p->sup[c - p->t->cells];
 }
 
-/* Text and Markdown reports (report.c). */
-esf_status report_write(const esf_pub *p, bool markdown, FILE *out);
+/* Text, Markdown and HTML reports (report.c, figures in html.c). */
+typedef enum { REPORT_TEXT, REPORT_MARKDOWN, REPORT_HTML } report_mode;
+esf_status report_write(const esf_pub *p, report_mode mode, FILE *out);
 
 #endif

@@ -2,7 +2,7 @@
  * out as the report's Bijlage 4: categories down, groups across, counts with
  * column percentages, Dutch labels.  Values come from the published view, so
  * rounding and suppression apply; percentages come from exact counts. */
-#include "output.h"
+#include "html.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -229,18 +229,83 @@ static void render_markdown(const grid *g, FILE *out)
     putc('\n', out);
 }
 
+/* One table as HTML, numbers right-aligned, the group titles spanning
+ * their columns. */
+static void render_html(const grid *g, const char *id, FILE *out)
+{
+    fprintf(out, "<table id=\"t-%s\">\n<caption>", id);
+    html_escape(out, g->title, strlen(g->title));
+    fputs("</caption>\n<thead>\n", out);
+    if (g->spans) {
+        fputs("<tr><th></th>", out);
+        for (int j = 1; j < g->ncols; j++) {
+            const char *h = g->head[0].c[j];
+            if (!h[0]) continue;
+            int span = 1;
+            while (j + span < g->ncols && !g->head[0].c[j + span][0]) span++;
+            fprintf(out, "<th colspan=\"%d\">", span);
+            html_escape(out, h, strlen(h));
+            fputs("</th>", out);
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("<tr>", out);
+    for (int j = 0; j < g->ncols; j++) {
+        fputs("<th>", out);
+        html_escape(out, g->head[1].c[j], strlen(g->head[1].c[j]));
+        fputs("</th>", out);
+    }
+    fputs("</tr>\n</thead>\n<tbody>\n", out);
+    for (size_t i = 0; i < g->nrows; i++) {
+        fputs("<tr>", out);
+        for (int j = 0; j < g->ncols; j++) {
+            fputs(j ? "<td class=\"n\">" : "<td>", out);
+            html_escape(out, g->rows[i].c[j], strlen(g->rows[i].c[j]));
+            fputs("</td>", out);
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody>\n</table>\n", out);
+}
+
 typedef struct {
     const esf_pub *p;
-    bool markdown;
+    report_mode mode;
     FILE *out;
     grid g;
+    char id[64];
     bool nomem;
 } ctx;
 
-__attribute__((format(printf, 4, 5))) static grid *begin(ctx *x, int ncols, bool spans,
-                                                        const char *fmt, ...)
+static bool html(const ctx *x)
+{
+    return x->mode == REPORT_HTML;
+}
+
+/* An HTML section heading (nothing in the other modes). */
+static void section(ctx *x, const char *id, const char *title)
+{
+    if (html(x)) fprintf(x->out, "<h2 id=\"%s\">%s</h2>\n", id, title);
+}
+
+/* The start and end of an HTML figure around a chart. */
+static void figure_open(ctx *x, const char *id, const char *caption)
+{
+    fprintf(x->out, "<figure id=\"f-%s\">\n<figcaption>", id);
+    html_escape(x->out, caption, strlen(caption));
+    fputs("</figcaption>\n", x->out);
+}
+
+static void figure_close(ctx *x)
+{
+    fputs("</figure>\n", x->out);
+}
+
+__attribute__((format(printf, 5, 6))) static grid *begin(ctx *x, const char *id, int ncols,
+                                                        bool spans, const char *fmt, ...)
 {
     grid *g = &x->g;
+    snprintf(x->id, sizeof x->id, "%s", id);
     g->nrows = 0;
     g->ncols = ncols;
     g->spans = spans;
@@ -254,7 +319,8 @@ __attribute__((format(printf, 4, 5))) static grid *begin(ctx *x, int ncols, bool
 
 static void end(ctx *x)
 {
-    if (x->markdown) render_markdown(&x->g, x->out);
+    if (x->mode == REPORT_MARKDOWN) render_markdown(&x->g, x->out);
+    else if (html(x)) render_html(&x->g, x->id, x->out);
     else render_text(&x->g, x->out);
 }
 
@@ -272,14 +338,27 @@ static grow_t *row(ctx *x, const char *label)
 
 static const char *label(const ctx *x, const dimension *d, int c)
 {
-    return x->markdown ? d->labels[c] : d->short_labels[c];
+    return x->mode == REPORT_TEXT ? d->short_labels[c] : d->labels[c];
 }
 
 static void invoer(ctx *x)
 {
     static const char *const rows[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
     static const char *const labels[4] = {"Rijen gelezen", "Geaccepteerd", "Afgewezen", "Gefilterd (periode)"};
-    grid *g = begin(x, 3, false, "%s", "Invoer");
+    section(x, "invoer", "Invoer");
+    if (html(x)) {
+        const char *reasons[ESF_REJ_COUNT];
+        for (int k = 0; k < ESF_REJ_COUNT; k++) reasons[k] = esf_reject_name((esf_reject_reason)k);
+        static const char *const one[1] = {"invoer"}, *const one_label[1] = {"rijen"};
+        html_bars_spec s = {.table = "invoer", .nseries = 1, .groups = one, .series_labels = one_label,
+                            .nrows = ESF_REJ_COUNT, .row_labels = reasons, .dim = "afwijzing", .cats = reasons,
+                            .measure = "n", .of_dim = "rijen", .of_cat = "gelezen", .of_measure = "n",
+                            .zoom = true};
+        figure_open(x, "invoer", "Afgewezen rijen naar reden (% van de gelezen rijen)");
+        html_bars(x->out, x->p, "c-invoer", "Afgewezen rijen naar reden", &s);
+        figure_close(x);
+    }
+    grid *g = begin(x, "invoer", 3, false, "%s", "Invoer");
     put(g->head[1].c[0], "");
     put(g->head[1].c[1], "Rijen");
     put(g->head[1].c[2], "%");
@@ -308,7 +387,13 @@ static void indicatoren(ctx *x)
                                         "RI4", "RI4_bekend", "RI5", "RI5_cbs2018", "RI6", "RI6_cbs2018"};
     static const char *const groups[] = {"amr", "uwv", "jenv", "amr", "amr", "amr", "uwv",
                                          "uwv", "uwv", "jenv", "jenv", "jenv", "jenv"};
-    grid *g = begin(x, 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
+    section(x, "indicatoren", "Indicatoren");
+    if (html(x)) {
+        figure_open(x, "indicatoren", "Indicatoren (Tabel 1.1): realisatie tegen streefwaarde");
+        html_indicators(x->out, x->p, "c-indicatoren", (int)(sizeof names / sizeof names[0]), names, groups);
+        figure_close(x);
+    }
+    grid *g = begin(x, "indicatoren", 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
     const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
     for (int j = 0; j < 7; j++) put(g->head[1].c[j], h[j]);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -343,10 +428,39 @@ static void group_heads(grid *g)
     }
 }
 
+static const char *const *ordered_groups(void)
+{
+    static const char *g[ESF_N_GROUPS];
+    for (int k = 0; k < ESF_N_GROUPS; k++) g[k] = esf_group_names[group_order[k]];
+    return g;
+}
+
+static const char *const *ordered_labels(void)
+{
+    static const char *g[ESF_N_GROUPS];
+    for (int k = 0; k < ESF_N_GROUPS; k++) g[k] = group_label[group_order[k]];
+    return g;
+}
+
 static void deelnemers(ctx *x)
 {
+    section(x, "deelnemers", "Unieke deelnemers");
     for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
-        grid *g = begin(x, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", dims[d].title);
+        char id[64], title[160];
+        snprintf(id, sizeof id, "deelnemers-%s", dims[d].dim);
+        snprintf(title, sizeof title, "Unieke deelnemers naar %s (%% van de deelnemers per aanvrager)", dims[d].title);
+        if (html(x)) {
+            html_bars_spec s = {.table = "deelnemers", .nseries = ESF_N_GROUPS, .groups = ordered_groups(),
+                                .series_labels = ordered_labels(), .nrows = dims[d].n, .row_labels = dims[d].labels,
+                                .dim = dims[d].dim, .cats = dims[d].cats, .measure = "n", .of_dim = "totaal",
+                                .of_cat = "totaal", .of_measure = "n"};
+            char cid[72];
+            snprintf(cid, sizeof cid, "c-%s", id);
+            figure_open(x, id, title);
+            html_bars(x->out, x->p, cid, title, &s);
+            figure_close(x);
+        }
+        grid *g = begin(x, id, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", dims[d].title);
         group_heads(g);
         for (int c = 0; c <= dims[d].n; c++) {
             grow_t *r = row(x, c < dims[d].n ? label(x, &dims[d], c) : "Totaal");
@@ -368,10 +482,25 @@ static void resultaten(ctx *x)
                                            {"onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"}};
     static const char *const heads[2][4] = {{"Betaald werk eind", "Betaald werk na jaar", "Verbeterd eind", "Verbeterd na jaar"},
                                             {"Positie onbekend eind", "Onbekend na jaar", "Onderwijs eind", "Onderwijs na jaar"}};
+    section(x, "resultaten", "Resultaten");
+    if (html(x)) {
+        static const char *const rows[4] = {"Betaald werk na traject (4 weken)", "Betaald werk na 12 maanden",
+                                            "Positie verbeterd na traject", "Positie verbeterd na 12 maanden"};
+        html_bars_spec sp = {.table = "resultaten", .nseries = ESF_N_GROUPS, .groups = ordered_groups(),
+                             .series_labels = ordered_labels(), .nrows = 4, .row_labels = rows, .dim = "totaal",
+                             .cat = "totaal", .measures = sets[0], .of_dim = "totaal", .of_cat = "totaal",
+                             .of_measure = "afgerond"};
+        const char *t = "Resultaten na traject en na 12 maanden (% van de deelnemers met beëindigd traject)";
+        figure_open(x, "resultaten", t);
+        html_bars(x->out, x->p, "c-resultaten", t, &sp);
+        figure_close(x);
+    }
     for (int k = 0; k < ESF_N_GROUPS; k++) {
         const char *gn = esf_group_names[group_order[k]];
         for (int s = 0; s < 2; s++) {
-            grid *g = begin(x, 10, true, "Resultaten deelnemers %s%s", group_label[group_order[k]],
+            char id[64];
+            snprintf(id, sizeof id, "resultaten-%s-%s", gn, s == 0 ? "werk" : "onbekend");
+            grid *g = begin(x, id, 10, true, "Resultaten deelnemers %s%s", group_label[group_order[k]],
                             s == 0 ? " (met beëindigd traject)" : ": onbekend en onderwijs");
             put(g->head[1].c[1], "Afgerond");
             for (int m = 0; m < 4; m++) {
@@ -401,10 +530,22 @@ static void resultaten(ctx *x)
 
 static void overgangen(ctx *x)
 {
+    section(x, "overgangen", "Overgangen");
     for (int k = 0; k < ESF_N_GROUPS; k++) {
         const char *gn = esf_group_names[group_order[k]];
+        if (html(x)) {
+            char id[64], cid[72], t[160];
+            snprintf(id, sizeof id, "overgangen-%s", gn);
+            snprintf(cid, sizeof cid, "c-%s", id);
+            snprintf(t, sizeof t, "Overgangen %s: positie bij start, na traject en na 12 maanden", group_label[group_order[k]]);
+            figure_open(x, id, t);
+            html_sankey(x->out, x->p, cid, gn, pos_label, state_label);
+            figure_close(x);
+        }
         for (int s = 0; s < 2; s++) {
-            grid *g = begin(x, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
+            char id[64];
+            snprintf(id, sizeof id, "overgangen-%s-%s", gn, s == 0 ? "start_eind" : "eind_12m");
+            grid *g = begin(x, id, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
                             s == 0 ? "positie bij start (rij) naar positie na traject (kolom)"
                                    : "positie na traject (rij) naar positie na 12 maanden (kolom)");
             put(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
@@ -425,7 +566,8 @@ static void overgangen(ctx *x)
 
 static void projecten(ctx *x)
 {
-    grid *g = begin(x, 4, false, "%s", "Projecten");
+    section(x, "projecten", "Projecten");
+    grid *g = begin(x, "projecten", 4, false, "%s", "Projecten");
     const char *h[4] = {"Project", "Deelnemers", "Trajecten", "Afgerond"};
     for (int j = 0; j < 4; j++) put(g->head[1].c[j], h[j]);
     static const char *const order[3] = {"deelnemers", "trajecten", "afgerond"};
@@ -447,11 +589,13 @@ static void projecten(ctx *x)
     end(x);
 }
 
-esf_status report_write(const esf_pub *p, bool markdown, FILE *out)
+esf_status report_write(const esf_pub *p, report_mode mode, FILE *out)
 {
-    ctx x = {.p = p, .markdown = markdown, .out = out};
-    fprintf(out, markdown ? "## ESF Actieve Inclusie: monitor (esfmon %s)\n\n" : "ESF Actieve Inclusie: monitor (esfmon %s)\n\n", ESF_VERSION);
-    if (p->dc.round > 1 || p->dc.suppress_below)
+    ctx x = {.p = p, .mode = mode, .out = out};
+    bool markdown = mode == REPORT_MARKDOWN;
+    if (mode == REPORT_HTML) html_head(out, &p->dc);
+    else fprintf(out, markdown ? "## ESF Actieve Inclusie: monitor (esfmon %s)\n\n" : "ESF Actieve Inclusie: monitor (esfmon %s)\n\n", ESF_VERSION);
+    if (mode != REPORT_HTML && (p->dc.round > 1 || p->dc.suppress_below))
         fprintf(out, "Aantallen personen afgerond op %u, kleiner dan %u onderdrukt (x); percentages uit exacte aantallen.\n\n",
                 p->dc.round > 1 ? p->dc.round : 1, p->dc.suppress_below);
     indicatoren(&x);
@@ -460,6 +604,7 @@ esf_status report_write(const esf_pub *p, bool markdown, FILE *out)
     overgangen(&x);
     projecten(&x);
     invoer(&x);
+    if (mode == REPORT_HTML) html_foot(out);
     free(x.g.rows);
     return x.nomem ? ESF_ERR_NOMEM : ESF_OK;
 }

@@ -1,0 +1,375 @@
+/* html.c - stage 6: the figures of the HTML report, drawn as inline SVG from
+ * the published view (report.c writes the page and its tables).  Every mark
+ * carries data-key (table|group|dimension|category|measure) and data-value
+ * (the published text) so that a test can compare the page with the CSV, and
+ * a <title> with its number; a suppressed cell is drawn as a hatched gap
+ * marked "x", never with its exact count.  Palette: Okabe-Ito, safe for
+ * colour-blind readers. */
+#include "html.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                      "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+
+void html_escape(FILE *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default:
+            if ((unsigned char)s[i] < 0x20) fprintf(out, "&#xfffd;"); /* not in HTML text */
+            else putc(s[i], out);
+        }
+    }
+}
+
+static void esc(FILE *out, const char *s)
+{
+    html_escape(out, s, strlen(s));
+}
+
+/* A published value: *sup when suppressed ("x"), *missing when there is no
+ * cell or it is empty; else the number. */
+typedef struct {
+    const esf_tcell *c;
+    char text[64];
+    double v;
+    bool sup, missing;
+} pval;
+
+static pval get(const esf_pub *p, const char *table, const char *group, const char *dim,
+                const char *cat, const char *measure)
+{
+    pval r = {.c = tables_find(p->t, table, group, dim, cat, measure)};
+    if (!r.c) {
+        r.missing = true;
+        return r;
+    }
+    char buf[64];
+    snprintf(r.text, sizeof r.text, "%s", pub_text(p, r.c, buf, sizeof buf));
+    r.sup = strcmp(r.text, "x") == 0;
+    r.missing = !r.sup && r.text[0] == '\0';
+    r.v = r.sup || r.missing ? 0 : strtod(r.text, NULL);
+    return r;
+}
+
+/* data-key and data-value of the cell a mark shows. */
+static void data_attrs(FILE *out, const pval *v)
+{
+    if (!v->c) return;
+    fputs(" data-key=\"", out);
+    esc(out, v->c->table);
+    putc('|', out);
+    html_escape(out, v->c->group, v->c->group_len);
+    fprintf(out, "|%s|", v->c->dim);
+    esc(out, v->c->cat);
+    fprintf(out, "|%s\" data-value=\"", v->c->measure);
+    esc(out, v->text);
+    putc('"', out);
+}
+
+/* "12,3" from a share in percent. */
+static void pct_text(double pct, char *dst, size_t len)
+{
+    snprintf(dst, len, "%.1f", pct);
+    char *dot = strchr(dst, '.');
+    if (dot) *dot = ',';
+}
+
+static void svg_open(FILE *out, const char *id, int w, int h, const char *label)
+{
+    fprintf(out, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
+            id, w, h, w, h);
+    esc(out, label);
+    fputs("\" xmlns=\"http://www.w3.org/2000/svg\">\n", out);
+    fputs("<defs><pattern id=\"hatch-", out);
+    fprintf(out, "%s\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+                 "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#888\" stroke-width=\"2\"/>"
+                 "</pattern></defs>\n", id);
+}
+
+static void legend(FILE *out, int x, int y, int n, const char *const *labels)
+{
+    for (int i = 0; i < n; i++) {
+        int lx = x + (i % 4) * 150, ly = y + (i / 4) * 16;
+        fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx, ly,
+                palette[i % 8]);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"lg\">", lx + 14, ly + 9);
+        esc(out, labels[i]);
+        fputs("</text>\n", out);
+    }
+}
+
+/* ---- grouped horizontal bars: rows of categories, a bar per series --------- */
+
+enum { LABEL_W = 210, PLOT_W = 380, BAR_H = 9, BAR_GAP = 2, ROW_GAP = 10, CHART_W = LABEL_W + PLOT_W + 110 };
+
+void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s)
+{
+    int legend_h = s->nseries > 1 ? ((s->nseries + 3) / 4) * 16 + 6 : 0;
+    int top = 6 + legend_h + 16, row_h = s->nseries * (BAR_H + BAR_GAP) + ROW_GAP;
+    int h = top + s->nrows * row_h + 8;
+    svg_open(out, id, CHART_W, h, title);
+    if (s->nseries > 1) legend(out, LABEL_W, 6, s->nseries, s->series_labels);
+    /* the axis runs to 100%, or for small shares to the first of 1, 2, 5,
+     * 10, 20, 50 above the largest */
+    double axis = 100;
+    if (s->zoom) {
+        double big = 0;
+        for (int r = 0; r < s->nrows; r++)
+            for (int k = 0; k < s->nseries; k++) {
+                pval v = get(p, s->table, s->groups[k], s->dim, s->cats ? s->cats[r] : s->cat,
+                             s->measures ? s->measures[r] : s->measure);
+                pval of = get(p, s->table, s->groups[k], s->of_dim, s->of_cat, s->of_measure);
+                if (of.v > 0 && 100.0 * v.v / of.v > big) big = 100.0 * v.v / of.v;
+            }
+        static const double steps[] = {1, 2, 5, 10, 20, 50};
+        for (int i = 5; i >= 0 && steps[i] >= big; i--) axis = steps[i];
+    }
+    int ax = top - 4;
+    for (int t = 0; t <= 4; t++) {
+        int x = LABEL_W + PLOT_W * t / 4;
+        char ts[32];
+        pct_text(axis * t / 4, ts, sizeof ts);
+        fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>", x, ax, x, h - 8);
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\">%s%%</text>\n", x, ax - 2, ts);
+    }
+    for (int r = 0; r < s->nrows; r++) {
+        int y0 = top + r * row_h;
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rl\">", LABEL_W - 6,
+                y0 + (s->nseries * (BAR_H + BAR_GAP)) / 2 + 4);
+        esc(out, s->row_labels[r]);
+        fputs("</text>\n", out);
+        for (int k = 0; k < s->nseries; k++) {
+            const char *cat = s->cats ? s->cats[r] : s->cat;
+            const char *measure = s->measures ? s->measures[r] : s->measure;
+            pval v = get(p, s->table, s->groups[k], s->dim, cat, measure);
+            pval of = get(p, s->table, s->groups[k], s->of_dim, s->of_cat, s->of_measure);
+            int y = y0 + k * (BAR_H + BAR_GAP);
+            if (v.missing) continue;
+            if (v.sup || of.sup) {
+                fprintf(out, "<g class=\"sup\"><rect x=\"%d\" y=\"%d\" width=\"24\" height=\"%d\" fill=\"url(#hatch-%s)\" stroke=\"#888\"",
+                        LABEL_W, y, BAR_H, id);
+                data_attrs(out, &v);
+                fprintf(out, "><title>%s: onderdrukt (x)</title></rect><text x=\"%d\" y=\"%d\" class=\"vl\">x</text></g>\n",
+                        s->series_labels[k], LABEL_W + 28, y + BAR_H - 1);
+                continue;
+            }
+            double pct = of.v > 0 ? 100.0 * v.v / of.v : 0;
+            double w = PLOT_W * (pct > axis ? axis : pct) / axis;
+            char ps[32];
+            pct_text(pct, ps, sizeof ps);
+            fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"", LABEL_W, y, w,
+                    BAR_H, palette[k % 8]);
+            data_attrs(out, &v);
+            fprintf(out, "><title>%s: %s van %s (%s%%)</title></rect>", s->series_labels[k], v.text,
+                    of.text, ps);
+            fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>\n", LABEL_W + w + 3,
+                    y + BAR_H - 1, ps);
+        }
+    }
+    fputs("</svg>\n", out);
+}
+
+/* ---- indicators: a bar per indicator against its target line -------------- */
+
+void html_indicators(FILE *out, const esf_pub *p, const char *id, int n, const char *const *names,
+                     const char *const *groups)
+{
+    int top = 30, row_h = 20, h = top + n * row_h + 10;
+    double max = 100;
+    for (int i = 0; i < n; i++) {
+        pval v = get(p, "indicatoren", groups[i], "indicator", names[i], "procent");
+        pval t = get(p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
+        if (v.v > max) max = v.v;
+        if (names[i][0] != 'O' && t.v > max) max = t.v;
+    }
+    max = ((int)(max / 50) + 1) * 50.0;
+    svg_open(out, id, CHART_W, h, "Indicatoren: realisatie tegen streefwaarde");
+    fprintf(out, "<rect x=\"%d\" y=\"6\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"15\" class=\"lg\">realisatie (%%)</text>",
+            LABEL_W, palette[0], LABEL_W + 14);
+    fprintf(out, "<line x1=\"%d\" y1=\"4\" x2=\"%d\" y2=\"18\" class=\"target\"/><text x=\"%d\" y=\"15\" class=\"lg\">streefwaarde (OI: 100%% van het doel)</text>\n",
+            LABEL_W + 160, LABEL_W + 160, LABEL_W + 166);
+    for (int t = 0; t <= (int)max; t += (int)max / 4) {
+        int x = LABEL_W + (int)(PLOT_W * t / max);
+        fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/><text x=\"%d\" y=\"%d\" class=\"ax\">%d%%</text>\n",
+                x, top - 4, x, h - 6, x, top - 6, t);
+    }
+    for (int i = 0; i < n; i++) {
+        int y = top + i * row_h;
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rl\">%s (%s)</text>", LABEL_W - 6, y + 12, names[i], groups[i]);
+        pval v = get(p, "indicatoren", groups[i], "indicator", names[i], "procent");
+        pval t = get(p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
+        double target = names[i][0] == 'O' ? 100 : t.v;
+        if (v.sup) {
+            fprintf(out, "<g class=\"sup\"><rect x=\"%d\" y=\"%d\" width=\"24\" height=\"12\" fill=\"url(#hatch-%s)\" stroke=\"#888\"", LABEL_W, y + 2, id);
+            data_attrs(out, &v);
+            fprintf(out, "><title>%s: onderdrukt (x)</title></rect><text x=\"%d\" y=\"%d\" class=\"vl\">x</text></g>", names[i], LABEL_W + 28, y + 12);
+        } else if (!v.missing) {
+            double w = PLOT_W * v.v / max;
+            char ps[32];
+            pct_text(v.v, ps, sizeof ps);
+            fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"%s\"", LABEL_W, y + 2, w, palette[0]);
+            data_attrs(out, &v);
+            fprintf(out, "><title>%s: %s%%</title></rect><text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>", names[i], ps,
+                    LABEL_W + w + 3, y + 12, ps);
+        }
+        if (!t.missing) {
+            double x = LABEL_W + PLOT_W * target / max;
+            fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"target\"", x, y, x, y + 16);
+            data_attrs(out, &t);
+            fprintf(out, "><title>streefwaarde %s</title></line>", t.text);
+        }
+        putc('\n', out);
+    }
+    fputs("</svg>\n", out);
+}
+
+/* ---- Sankey: start -> after the trajectory -> after 12 months -------------- */
+
+enum { SK_W = 700, SK_H = 300, SK_NODE = 14, SK_PAD = 10, SK_TOP = 30 };
+
+void html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
+                 const char *const *pos_labels, const char *const *state_labels)
+{
+    enum { NP = POS_COUNT, NS = ESF_N_STATES };
+    pval se[NP][NS], e12[NS][NS];
+    double in1[NS] = {0}, out1[NS] = {0}, col0[NP] = {0}, col2[NS] = {0};
+    char cat[64];
+    for (int f = 0; f < NP; f++)
+        for (int s = 0; s < NS; s++) {
+            snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], esf_state_names[s]);
+            se[f][s] = get(p, "overgangen", group, "start_eind", cat, "n");
+            col0[f] += se[f][s].v;
+            in1[s] += se[f][s].v;
+        }
+    for (int f = 0; f < NS; f++)
+        for (int s = 0; s < NS; s++) {
+            snprintf(cat, sizeof cat, "%s>%s", esf_state_names[f], esf_state_names[s]);
+            e12[f][s] = get(p, "overgangen", group, "eind_12m", cat, "n");
+            out1[f] += e12[f][s].v;
+            col2[s] += e12[f][s].v;
+        }
+    double mid[NS], tot[3] = {0};
+    for (int i = 0; i < NP; i++) tot[0] += col0[i];
+    for (int i = 0; i < NS; i++) {
+        mid[i] = in1[i] > out1[i] ? in1[i] : out1[i];
+        tot[1] += mid[i];
+        tot[2] += col2[i];
+    }
+    double big = tot[0];
+    for (int i = 1; i < 3; i++) big = tot[i] > big ? tot[i] : big;
+    double scale = big > 0 ? (SK_H - SK_PAD * NS) / big : 0;
+    /* node tops */
+    double y0[NP], y1[NS], y2[NS];
+    const int xs[3] = {150, 150 + (SK_W - 300) / 2, SK_W - 150};
+    double y = SK_TOP;
+    for (int i = 0; i < NP; i++) y0[i] = y, y += col0[i] * scale + SK_PAD;
+    y = SK_TOP;
+    for (int i = 0; i < NS; i++) y1[i] = y, y += mid[i] * scale + SK_PAD;
+    y = SK_TOP;
+    for (int i = 0; i < NS; i++) y2[i] = y, y += col2[i] * scale + SK_PAD;
+
+    char label[128];
+    snprintf(label, sizeof label, "Overgangen %s: positie bij start, na traject en na 12 maanden", group);
+    svg_open(out, id, SK_W, SK_H + SK_TOP + 30, label);
+    fprintf(out, "<text x=\"%d\" y=\"16\" class=\"colh\">bij start</text><text x=\"%d\" y=\"16\" class=\"colh\">na traject</text>"
+                 "<text x=\"%d\" y=\"16\" class=\"colh\">na 12 maanden</text>\n",
+            xs[0], xs[1], xs[2]);
+    /* links, stacked inside their nodes in a fixed order */
+    double o0[NP] = {0}, i1[NS] = {0}, o1[NS] = {0}, i2[NS] = {0};
+    int nsup = 0;
+    for (int stage = 0; stage < 2; stage++) {
+        int nf = stage == 0 ? NP : NS;
+        for (int f = 0; f < nf; f++)
+            for (int s = 0; s < NS; s++) {
+                const pval *v = stage == 0 ? &se[f][s] : &e12[f][s];
+                if (v->missing || (!v->sup && v->v <= 0)) continue;
+                double xa = xs[stage] + SK_NODE, xb = xs[stage + 1];
+                if (v->sup) {
+                    /* a gap: a dashed thread with its "x", no width */
+                    double ya = (stage == 0 ? y0[f] + o0[f] : y1[f] + o1[f]);
+                    double yb = (stage == 0 ? y1[s] + i1[s] : y2[s] + i2[s]);
+                    fprintf(out, "<path class=\"sup-link\" d=\"M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f\"", xa, ya,
+                            (xa + xb) / 2, ya, (xa + xb) / 2, yb, xb, yb);
+                    data_attrs(out, v);
+                    fprintf(out, "><title>%s &#8594; %s: onderdrukt (x)</title></path>\n",
+                            stage == 0 ? pos_labels[f] : state_labels[f], state_labels[s]);
+                    nsup++;
+                    continue;
+                }
+                double w = v->v * scale;
+                double ya = stage == 0 ? y0[f] + o0[f] : y1[f] + o1[f];
+                double yb = stage == 0 ? y1[s] + i1[s] : y2[s] + i2[s];
+                if (stage == 0) o0[f] += w, i1[s] += w;
+                else o1[f] += w, i2[s] += w;
+                double xm = (xa + xb) / 2;
+                fprintf(out, "<path class=\"link\" fill=\"%s\" d=\"M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fL%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fZ\"",
+                        palette[s % 8], xa, ya, xm, ya, xm, yb, xb, yb, xb, yb + w, xm, yb + w, xm,
+                        ya + w, xa, ya + w);
+                data_attrs(out, v);
+                fprintf(out, "><title>%s &#8594; %s: %s</title></path>\n",
+                        stage == 0 ? pos_labels[f] : state_labels[f], state_labels[s], v->text);
+            }
+    }
+    /* nodes with their labels and totals (of the published flows) */
+    for (int c = 0; c < 3; c++) {
+        int n = c == 0 ? NP : NS;
+        for (int i = 0; i < n; i++) {
+            double top = c == 0 ? y0[i] : c == 1 ? y1[i] : y2[i];
+            double hgt = (c == 0 ? col0[i] : c == 1 ? mid[i] : col2[i]) * scale;
+            const char *lab = c == 0 ? pos_labels[i] : state_labels[i];
+            fprintf(out, "<rect class=\"node\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"/>", xs[c], top, SK_NODE,
+                    hgt > 1 ? hgt : 1);
+            fprintf(out, "<text x=\"%d\" y=\"%.1f\" class=\"%s\">", c == 2 ? xs[c] + SK_NODE + 4 : xs[c] - 4,
+                    top + (hgt > 1 ? hgt : 1) / 2 + 4, c == 2 ? "nl" : "rl");
+            esc(out, lab);
+            fprintf(out, " (%.0f)</text>\n", c == 0 ? col0[i] : c == 1 ? mid[i] : col2[i]);
+        }
+    }
+    if (nsup)
+        fprintf(out, "<text x=\"0\" y=\"%d\" class=\"lg\">Gestippeld: %d onderdrukte stromen (x), niet meegeteld in de breedtes.</text>\n",
+                SK_H + SK_TOP + 24, nsup);
+    fputs("</svg>\n", out);
+}
+
+void html_head(FILE *out, const esf_disclosure *dc)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta name=\"generator\" content=\"esfmon " ESF_VERSION "\">\n"
+          "<title>ESF Actieve Inclusie: monitor</title>\n<style>\n"
+          "body{font-family:\"DejaVu Sans\",Arial,Helvetica,sans-serif;font-size:13px;color:#222;max-width:190mm;margin:1em auto;padding:0 1em}\n"
+          "h1{font-size:20px}h2{font-size:16px;border-bottom:2px solid #0072B2;margin-top:2em}h3{font-size:14px}\n"
+          "figure{margin:1em 0;break-inside:avoid;page-break-inside:avoid}figcaption{font-weight:bold;margin-bottom:.3em}\n"
+          "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:11px;break-inside:avoid}\n"
+          "th,td{padding:2px 6px;border-bottom:1px solid #ddd}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+          "th{background:#eef3f8;text-align:right}th:first-child,td:first-child{text-align:left}\n"
+          "svg.chart{max-width:100%;height:auto;display:block}\n"
+          "svg text{font-family:inherit;font-size:10px;fill:#222}svg .rl{text-anchor:end}svg .ax{text-anchor:middle;fill:#666}\n"
+          "svg .rl,svg .nl{paint-order:stroke;stroke:#fff;stroke-width:3px}\n"
+          "svg .colh{text-anchor:middle;font-weight:bold}svg .vl{fill:#333}svg .lg{font-size:10px}\n"
+          "svg .grid{stroke:#ddd;stroke-width:1}svg .target{stroke:#D55E00;stroke-width:3}\n"
+          "svg .link{opacity:.55}svg .node{fill:#444}svg .sup-link{fill:none;stroke:#888;stroke-dasharray:3 3}\n"
+          ".note{color:#555}\n"
+          "@page{size:A4;margin:15mm}@media print{body{max-width:none;margin:0}h2{break-before:auto}}\n"
+          "</style>\n</head>\n<body>\n<h1>ESF Actieve Inclusie: monitor</h1>\n", out);
+    fputs("<p class=\"note\">Gemaakt met esfmon " ESF_VERSION ". ", out);
+    if (dc->round > 1 || dc->suppress_below)
+        fprintf(out, "Aantallen personen afgerond op %u, kleiner dan %u onderdrukt (x, gearceerd in de figuren); "
+                     "figuren tonen alleen gepubliceerde waarden.",
+                dc->round > 1 ? dc->round : 1, dc->suppress_below);
+    else
+        fputs("Zonder afronding of onderdrukking: niet zonder controle publiceren.", out);
+    fputs("</p>\n", out);
+}
+
+void html_foot(FILE *out)
+{
+    fputs("</body>\n</html>\n", out);
+}

@@ -1,0 +1,35 @@
+/* html.h - stage 6: SVG figures and the frame of the HTML report (html.c);
+ * report.c lays out the sections and their tables. */
+#ifndef ESF_HTML_H
+#define ESF_HTML_H
+
+#include "output.h"
+
+/* Grouped horizontal bars: a row per category (or measure), a bar per series
+ * (group), each the share of a published count in a published total. */
+typedef struct {
+    const char *table;
+    int nseries;
+    const char *const *groups;         /* group of each series            */
+    const char *const *series_labels;
+    int nrows;
+    const char *const *row_labels;
+    const char *dim;                   /* the counted cell of row r:       */
+    const char *const *cats;           /*   cats[r] or cat                 */
+    const char *cat;
+    const char *const *measures;       /*   measures[r] or measure         */
+    const char *measure;
+    const char *of_dim, *of_cat, *of_measure; /* its total                 */
+    bool zoom;                         /* axis to the largest share, not 100% */
+} html_bars_spec;
+
+void html_head(FILE *out, const esf_disclosure *dc);
+void html_foot(FILE *out);
+void html_escape(FILE *out, const char *s, size_t n);
+void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);
+void html_indicators(FILE *out, const esf_pub *p, const char *id, int n, const char *const *names,
+                     const char *const *groups);
+void html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
+                 const char *const *pos_labels, const char *const *state_labels);
+
+#endif
