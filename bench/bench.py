@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """make bench: esfmon throughput on generated extracts, as ratios to the
 machine's own reference speeds measured in the same run on the same files
-(cat, wc -l, and zcat for gzip), since absolute times on a shared machine
+(cat, wc -l, and for gzip zcat and zlib's inflate alone, the decoder esfmon
+uses), since absolute times on a shared machine
 vary.  Warm cache (each file is read before it is timed); fastest and median
 of N runs; peak RSS per unique person.  Writes BUILD/bench.json."""
 import json, os, subprocess, sys, time
@@ -50,9 +51,23 @@ for dialect in ("canonical", "messy"):
     files += [f, f + ".gz"]
 
 esfmon = [os.path.join(BUILD, "esfmon"), "-q", "--max-rejects", "1000000000"]
+# zlib inflate alone (C zlib through Python, 1 MiB reads: the interpreter's
+# share is small), the reference for "at the decompressor's speed".
+INFLATE = [sys.executable, "-c", """
+import sys, zlib
+f = open(sys.argv[1], 'rb'); d = zlib.decompressobj(31)
+while True:
+    b = f.read(1 << 20)
+    if not b: break
+    while b:
+        d.decompress(b, 1 << 22)
+        b = d.unconsumed_tail
+        if d.eof:
+            rest = d.unused_data; d = zlib.decompressobj(31); b = rest
+"""]
 results = []
-hdr = "%-26s %7s %10s %8s %8s %7s %8s %9s %9s" % ("file", "MB", "rows/s", "MB/s", "x cat", "x wc", "x zcat",
-                                                  "RSS MiB", "B/person")
+hdr = "%-26s %7s %10s %8s %8s %7s %8s %9s %6s %9s %9s" % ("file", "MB", "rows/s", "MB/s", "x cat", "x wc", "x zcat",
+                                                  "x inflate", "x -j1", "RSS MiB", "B/person")
 print(hdr)
 for f in files:
     plain = f[:-3] if f.endswith(".gz") else f
@@ -63,19 +78,23 @@ for f in files:
     cat = timed(["cat", f])[0]
     wc = timed(["wc", "-l", f])[0]
     zc = timed(["zcat", f])[0] if f.endswith(".gz") else None
+    inf = timed(INFLATE + [f])[0] if f.endswith(".gz") else None
     fast, med, rss = timed(esfmon + [f])
+    one = timed(esfmon + ["-j", "1", f])[0]
     out = subprocess.run(esfmon + [f], capture_output=True, text=True).stdout
     persons = next(int(l.split(",")[5]) for l in out.splitlines() if l.startswith("deelnemers,totaal,totaal,totaal,n,"))
     r = {"file": os.path.basename(f), "bytes": size, "rows": rows, "persons": persons, "runs": RUNS,
          "esfmon_fastest_s": fast, "esfmon_median_s": med, "peak_rss_kib": rss,
          "rows_per_s": rows / fast, "mb_per_s": size / 1e6 / fast,
-         "cat_s": cat, "wc_s": wc, "zcat_s": zc,
+         "cat_s": cat, "wc_s": wc, "zcat_s": zc, "inflate_s": inf, "esfmon_j1_s": one,
          "ratio_cat": cat / fast, "ratio_wc": wc / fast, "ratio_zcat": zc / fast if zc else None,
+         "ratio_inflate": inf / fast if inf else None, "speedup_threads": one / fast,
          "rss_bytes_per_person": rss * 1024 / max(persons, 1)}
     results.append(r)
-    print("%-26s %7.1f %10.0f %8.0f %8.3f %7.3f %8s %9.1f %9.0f" % (
+    print("%-26s %7.1f %10.0f %8.0f %8.3f %7.3f %8s %9s %6.2f %9.1f %9.0f" % (
         r["file"], size / 1e6, r["rows_per_s"], r["mb_per_s"], r["ratio_cat"], r["ratio_wc"],
-        "%.3f" % r["ratio_zcat"] if zc else "-", rss / 1024, r["rss_bytes_per_person"]))
+        "%.3f" % r["ratio_zcat"] if zc else "-", "%.3f" % r["ratio_inflate"] if inf else "-",
+        r["speedup_threads"], rss / 1024, r["rss_bytes_per_person"]))
 with open(os.path.join(BUILD, "bench.json"), "w") as fh:
     json.dump(results, fh, indent=1)
 print("fastest of %d runs, warm cache; x REF = REF time / esfmon time (1.0 = as fast as REF)" % RUNS)
