@@ -109,6 +109,17 @@ static void legend(FILE *out, int x, int y, int n, const char *const *labels)
 
 enum { LABEL_W = 210, PLOT_W = 380, BAR_H = 9, BAR_GAP = 2, ROW_GAP = 10, CHART_W = LABEL_W + PLOT_W + 110 };
 
+/* A suppressed cell: a short hatched bar at the axis, marked "x". */
+static void gap_mark(FILE *out, const char *id, int top, int h, int baseline, const pval *v,
+                     const char *name)
+{
+    fprintf(out, "<g class=\"sup\"><rect x=\"%d\" y=\"%d\" width=\"24\" height=\"%d\" fill=\"url(#hatch-%s)\" stroke=\"#888\"",
+            LABEL_W, top, h, id);
+    data_attrs(out, v);
+    fprintf(out, "><title>%s: onderdrukt (x)</title></rect><text x=\"%d\" y=\"%d\" class=\"vl\">x</text></g>",
+            name, LABEL_W + 28, baseline);
+}
+
 void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s)
 {
     int legend_h = s->nseries > 1 ? ((s->nseries + 3) / 4) * 16 + 6 : 0;
@@ -153,11 +164,8 @@ void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, c
             int y = y0 + k * (BAR_H + BAR_GAP);
             if (v.missing) continue;
             if (v.sup || of.sup) {
-                fprintf(out, "<g class=\"sup\"><rect x=\"%d\" y=\"%d\" width=\"24\" height=\"%d\" fill=\"url(#hatch-%s)\" stroke=\"#888\"",
-                        LABEL_W, y, BAR_H, id);
-                data_attrs(out, &v);
-                fprintf(out, "><title>%s: onderdrukt (x)</title></rect><text x=\"%d\" y=\"%d\" class=\"vl\">x</text></g>\n",
-                        s->series_labels[k], LABEL_W + 28, y + BAR_H - 1);
+                gap_mark(out, id, y, BAR_H, y + BAR_H - 1, &v, s->series_labels[k]);
+                putc('\n', out);
                 continue;
             }
             double pct = of.v > 0 ? 100.0 * v.v / of.v : 0;
@@ -207,9 +215,7 @@ void html_indicators(FILE *out, const esf_pub *p, const char *id, int n, const c
         pval t = get(p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
         double target = names[i][0] == 'O' ? 100 : t.v;
         if (v.sup) {
-            fprintf(out, "<g class=\"sup\"><rect x=\"%d\" y=\"%d\" width=\"24\" height=\"12\" fill=\"url(#hatch-%s)\" stroke=\"#888\"", LABEL_W, y + 2, id);
-            data_attrs(out, &v);
-            fprintf(out, "><title>%s: onderdrukt (x)</title></rect><text x=\"%d\" y=\"%d\" class=\"vl\">x</text></g>", names[i], LABEL_W + 28, y + 12);
+            gap_mark(out, id, y + 2, 12, y + 12, &v, names[i]);
         } else if (!v.missing) {
             double w = PLOT_W * v.v / max;
             char ps[32];
