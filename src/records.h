@@ -38,6 +38,12 @@ typedef struct {
 esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
                         const char **next);
 
+/* rec_next without its fast path for lines free of quotes and padding: the
+ * reference that path must agree with (le is the first line end in [p, end),
+ * or end).  For tests. */
+esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,
+                                char delim, esf_record *rec, const char **next);
+
 /* True for a record that is blank (no cells but one unquoted empty one). */
 static inline bool rec_is_blank(const esf_record *rec)
 {

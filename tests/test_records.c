@@ -103,3 +103,51 @@ ParameterizedTest(delim_case *c, records, delimiter_detection)
     cr_expect_eq(rec_detect_delimiter(c->header, c->header + strlen(c->header)), c->want, "%s",
                  c->header);
 }
+
+/* The fast path for lines without quotes or padding against the general
+ * splitter, on random lines over the characters that matter (and lengths
+ * around the 16-byte blocks). */
+Test(records, fast_path_agrees_with_general)
+{
+    static const char alphabet[] = "ab,;|\t \"\r\n";
+    static const char delims[] = ",;\t|";
+    esf_cell c1[40], c2[40];
+    char buf[96];
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    int simple = 0;
+    for (int iter = 0; iter < 200000; iter++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t n = (size_t)(x % sizeof buf);
+        char delim = delims[(x >> 8) % 4];
+        bool eof = (x >> 12) & 1;
+        int rare = (int)((x >> 16) % 4); /* often draw only letters and delimiters */
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf[i] = rare ? (x % 3 ? 'a' : delim) : alphabet[x % (sizeof alphabet - 1)];
+        }
+        esf_record r1 = {.cells = c1, .cap = 40}, r2 = {.cells = c2, .cap = 40};
+        const char *n1 = NULL, *n2 = NULL;
+        const char *le = memchr(buf, '\n', n);
+        esf_rec_status s1 = rec_next(buf, buf + n, eof, delim, &r1, &n1);
+        if (!le && !eof) {
+            cr_assert_eq(s1, REC_NEED_MORE);
+            continue;
+        }
+        esf_rec_status s2 = rec_next_general(buf, le ? le : buf + n, buf + n, eof, delim, &r2, &n2);
+        cr_assert_eq(s1, s2, "status, case %d", iter);
+        if (s1 == REC_NEED_MORE) continue;
+        simple += !memchr(buf, '"', n);
+        cr_assert_eq(r1.ncells, r2.ncells, "cells, case %d", iter);
+        cr_assert_eq(r1.len, r2.len, "case %d", iter);
+        cr_assert_eq(r1.nlines, r2.nlines, "case %d", iter);
+        cr_assert_eq(r1.bad_quote, r2.bad_quote, "case %d", iter);
+        cr_assert_eq(n1, n2, "next, case %d", iter);
+        for (size_t i = 0; i < r1.ncells && i < 40; i++) {
+            cr_assert_eq(c1[i].p, c2[i].p, "cell %zu, case %d", i, iter);
+            cr_assert_eq(c1[i].len, c2[i].len, "cell %zu, case %d", i, iter);
+            cr_assert_eq(c1[i].quoted, c2[i].quoted, "cell %zu, case %d", i, iter);
+            cr_assert_eq(c1[i].escaped, c2[i].escaped, "cell %zu, case %d", i, iter);
+        }
+    }
+    cr_expect_gt(simple, 50000, "the fast path was exercised");
+}
