@@ -18,18 +18,17 @@ typedef struct {
 
 #define E(name, value) {name, sizeof(name) - 1, value}
 
-/* Case-insensitive (ASCII) lookup of v in a table; -1 when absent. */
+/* Case-insensitive (ASCII) lookup of v in a table; -1 when absent.  Names
+ * are short and lower case: compare inline, no call per entry. */
 static int lookup(esf_view v, const code_entry *tab, size_t n)
 {
-    char low[32];
-    if (v.len == 0 || v.len >= sizeof low) return -1;
-    for (size_t i = 0; i < v.len; i++) {
-        char c = v.p[i];
-        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    for (size_t i = 0; i < n; i++) {
+        if (tab[i].len != v.len) continue;
+        size_t j = 0;
+        while (j < v.len && tab[i].name[j] == ((v.p[j] >= 'A' && v.p[j] <= 'Z') ? v.p[j] + 32 : v.p[j]))
+            j++;
+        if (j == v.len) return tab[i].value;
     }
-    for (size_t i = 0; i < n; i++)
-        if (tab[i].len == v.len && memcmp(tab[i].name, low, v.len) == 0)
-            return tab[i].value;
     return -1;
 }
 

@@ -22,7 +22,8 @@ typedef struct {
     size_t n;
 } esf_hset;
 
-typedef bool (*hset_eq_fn)(const void *ctx, uint32_t v);
+/* Whether the slot (whose hash equals the probe's) holds the probe's key. */
+typedef bool (*hset_eq_fn)(const void *ctx, const esf_slot *sl);
 
 esf_status hset_init(esf_hset *s, size_t cap_pow2);
 void hset_free(esf_hset *s);
@@ -42,7 +43,7 @@ static inline esf_slot *hset_probe(const esf_hset *s, uint64_t h, hset_eq_fn eq,
     for (;;) {
         esf_slot *sl = &s->slots[i];
         if (sl->v == HSET_EMPTY) return sl;
-        if (sl->h == h && (!eq || eq(ctx, sl->v))) return sl;
+        if (sl->h == h && (!eq || eq(ctx, sl))) return sl;
         i = (i + 1) & s->mask;
     }
 }

@@ -32,21 +32,33 @@ void agg_free(esf_agg *a)
 typedef struct {
     const esf_agg *a;
     const char *key;
-    size_t len;
+    size_t len;       /* 0: a packed person key (slot aux 1) */
 } key_ctx;
 
-static bool person_eq(const void *ctx, uint32_t v)
+/* memcmp(x, y, n) == 0, inline for the short identifiers of every row. */
+static inline bool bytes_eq(const char *x, const char *y, size_t n)
 {
-    const key_ctx *k = ctx;
-    const esf_person *p = &k->a->persons[v];
-    return p->key_len == k->len && memcmp(k->a->keys + p->key_off, k->key, k->len) == 0;
+    uint64_t a, b, c, d;
+    if (n < 8 || n > 16) return memcmp(x, y, n) == 0;
+    memcpy(&a, x, 8), memcpy(&b, y, 8);           /* the first 8 bytes */
+    memcpy(&c, x + n - 8, 8), memcpy(&d, y + n - 8, 8); /* and the last 8 */
+    return ((a ^ b) | (c ^ d)) == 0;
 }
 
-static bool project_eq(const void *ctx, uint32_t v)
+static bool person_eq(const void *ctx, const esf_slot *sl)
 {
     const key_ctx *k = ctx;
-    const esf_project *p = &k->a->projects[v];
-    return p->key_len == k->len && memcmp(k->a->pkeys + p->key_off, k->key, k->len) == 0;
+    if (sl->aux != (k->len == 0)) return false;
+    if (k->len == 0) return true; /* equal mixed codes are equal codes */
+    const esf_person *p = &k->a->persons[sl->v];
+    return p->key_len == k->len && bytes_eq(k->a->keys + p->key_off, k->key, k->len);
+}
+
+static bool project_eq(const void *ctx, const esf_slot *sl)
+{
+    const key_ctx *k = ctx;
+    const esf_project *p = &k->a->projects[sl->v];
+    return p->key_len == k->len && bytes_eq(k->a->pkeys + p->key_off, k->key, k->len);
 }
 
 static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char *p, size_t n,
@@ -61,10 +73,26 @@ static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char 
     return ESF_OK;
 }
 
-static esf_status intern_hashed(esf_agg *a, const char *key, size_t n, uint64_t h, uint32_t *id)
+/* A person key: bytes (len >= 2) or a packed code (len 0), and its hash. */
+typedef struct {
+    const char *p;
+    size_t len;
+    uint64_t code, h;
+} person_key;
+
+static person_key stored_key(const esf_agg *a, const esf_person *p)
+{
+    if (p->key_len == 0) return (person_key){NULL, 0, p->key_off, hset_mix64(p->key_off)};
+    const char *k = a->keys + p->key_off;
+    return (person_key){k, p->key_len, 0, XXH3_64bits(k, p->key_len)};
+}
+
+static esf_status intern_hashed(esf_agg *a, const person_key *k, uint32_t *id)
 {
     FORWARD_IF_ERROR(hset_reserve(&a->pset));
-    key_ctx ctx = {a, key, n};
+    key_ctx ctx = {a, k->p, k->len};
+    const uint64_t h = k->h;
+    const size_t n = k->len;
     esf_slot *sl = hset_probe(&a->pset, h, person_eq, &ctx);
     if (sl->v != HSET_EMPTY) {
         *id = sl->v;
@@ -76,17 +104,40 @@ static esf_status intern_hashed(esf_agg *a, const char *key, size_t n, uint64_t 
     a->persons = b;
     esf_person *p = &a->persons[a->npersons];
     memset(p, 0, sizeof *p);
-    FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, key, n, &p->key_off));
+    if (n) FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, k->p, n, &p->key_off));
+    else p->key_off = k->code;
     p->key_len = (uint8_t)n;
     sl->h = h;
     sl->v = (uint32_t)a->npersons;
+    sl->aux = n == 0;
     a->pset.n++;
     *id = (uint32_t)a->npersons++;
     return ESF_OK;
 }
 
+/* The packed code of a key with rinpersoons one byte and rinpersoon 1-15
+ * digits: digits' value (bits 0-49), their count (50-53), the rinpersoons byte
+ * (54-61).  Leading zeros are kept by the count, so the code is unique. */
+static bool pack_key(esf_view rps, esf_view rp, uint64_t *code)
+{
+    if (rps.len != 1 || rp.len == 0 || rp.len > 15) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < rp.len; i++) {
+        unsigned d = (unsigned)(unsigned char)rp.p[i] - '0';
+        if (d > 9) return false;
+        v = v * 10 + d;
+    }
+    *code = v | (uint64_t)rp.len << 50 | (uint64_t)(unsigned char)rps.p[0] << 54;
+    return true;
+}
+
 static esf_status intern_person(esf_agg *a, const esf_row *row, uint32_t *id)
 {
+    person_key k = {NULL, 0, 0, 0};
+    if (pack_key(row->rinpersoons, row->rinpersoon, &k.code)) {
+        k.h = hset_mix64(k.code);
+        return intern_hashed(a, &k, id);
+    }
     char key[1 + 8 + 32];
     size_t n = 0;
     key[n++] = (char)row->rinpersoons.len;
@@ -94,7 +145,10 @@ static esf_status intern_person(esf_agg *a, const esf_row *row, uint32_t *id)
     n += row->rinpersoons.len;
     memcpy(key + n, row->rinpersoon.p, row->rinpersoon.len);
     n += row->rinpersoon.len;
-    return intern_hashed(a, key, n, XXH3_64bits(key, n), id);
+    k.p = key;
+    k.len = n;
+    k.h = XXH3_64bits(key, n);
+    return intern_hashed(a, &k, id);
 }
 
 static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
@@ -246,6 +300,13 @@ static esf_status state_update(esf_agg *a, uint32_t pid, unsigned g, const esf_f
 /* Marks that person pid has a trajectory in project prj (finished or not). */
 static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finished)
 {
+    /* Most persons have one project: it lives beside their state. */
+    uint32_t *p0 = &a->persons[pid].proj0;
+    if (*p0 == 0) *p0 = prj + 1;
+    if ((*p0 & 0x7fffffffu) == prj + 1) {
+        if (finished) *p0 |= 0x80000000u;
+        return ESF_OK;
+    }
     FORWARD_IF_ERROR(hset_reserve(&a->pairs));
     uint64_t h = hset_mix64((uint64_t)prj << 32 | pid);
     esf_slot *sl = hset_probe(&a->pairs, h, NULL, NULL);
@@ -285,16 +346,17 @@ static esf_status merge_into(esf_agg *dst, const esf_agg *src, uint32_t *pmap, u
     }
     /* Probes into dst miss the cache: hash a batch ahead and prefetch. */
     enum { AHEAD = 16 };
-    uint64_t hs[AHEAD];
+    person_key ks[AHEAD];
     for (size_t i = 0; i < src->npersons; i++) {
         if (i % AHEAD == 0)
             for (size_t j = i; j < i + AHEAD && j < src->npersons; j++) {
-                const esf_person *q = &src->persons[j];
-                hs[j % AHEAD] = XXH3_64bits(src->keys + q->key_off, q->key_len);
-                __builtin_prefetch(&dst->pset.slots[hs[j % AHEAD] & dst->pset.mask]);
+                ks[j % AHEAD] = stored_key(src, &src->persons[j]);
+                __builtin_prefetch(&dst->pset.slots[ks[j % AHEAD].h & dst->pset.mask]);
             }
         const esf_person *p = &src->persons[i];
-        FORWARD_IF_ERROR(intern_hashed(dst, src->keys + p->key_off, p->key_len, hs[i % AHEAD], &qmap[i]));
+        FORWARD_IF_ERROR(intern_hashed(dst, &ks[i % AHEAD], &qmap[i]));
+        if (p->proj0)
+            FORWARD_IF_ERROR(pair_mark(dst, pmap[(p->proj0 & 0x7fffffffu) - 1], qmap[i], p->proj0 >> 31));
         for (unsigned g = 0; g < AANV_COUNT; g++) {
             if (!p->state[g]) continue;
             const esf_gstate *s = &src->states[p->state[g] - 1];

@@ -33,9 +33,16 @@ typedef struct {
     uint16_t dg;
 } esf_gview;
 
+/* A person's key is the bytes [len(rinpersoons)][rinpersoons][rinpersoon] in
+ * keys (key_len >= 2), or, for the usual shape (rinpersoons one byte,
+ * rinpersoon 1-15 digits), packed into an integer (key_len == 0, key_off is
+ * the code): its hash is then the bijective mixer of the code, so equal
+ * hashes are equal keys and a probe reads no key bytes. */
 typedef struct {
-    uint64_t key_off;             /* into keys: [len(rinpersoons)][rinpersoons][rinpersoon] */
+    uint64_t key_off;
     uint32_t state[AANV_COUNT];   /* 1-based index into states, 0 = not in that group */
+    uint32_t proj0;               /* the first project seen + 1 (bit 31: finished there),
+                                     0 = none; further projects are in pairs */
     uint8_t key_len;
 } esf_person;
 
@@ -61,7 +68,8 @@ typedef struct {
     size_t nprojects, projects_cap;
     char *pkeys;
     size_t pkeys_len, pkeys_cap;
-    esf_hset pairs;               /* (project, person); aux bit 0 = finished there */
+    esf_hset pairs;               /* (project, person) beyond each person's proj0:
+                                     v = project (bit 31: finished there), aux = person */
 } esf_agg;
 
 esf_status agg_init(esf_agg *a);

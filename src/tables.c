@@ -329,6 +329,12 @@ static esf_status add_projects(esf_tables *t, const esf_agg *a)
     esf_status st = ESF_ERR_NOMEM;
     if (!persons || !finished || !t->groups) goto done;
     if (a->pkeys_len) memcpy(t->groups, a->pkeys, a->pkeys_len);
+    for (size_t i = 0; i < a->npersons; i++) {
+        const uint32_t p0 = a->persons[i].proj0;
+        if (!p0) continue;
+        persons[(p0 & 0x7fffffffu) - 1]++;
+        finished[(p0 & 0x7fffffffu) - 1] += p0 >> 31;
+    }
     for (size_t i = 0; i <= a->pairs.mask; i++) {
         const esf_slot *sl = &a->pairs.slots[i];
         if (sl->v == HSET_EMPTY) continue;

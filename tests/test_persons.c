@@ -124,6 +124,24 @@ Test(persons, key_type_and_number_form_the_person)
     expect_order_free(rows, 4, "deelnemers,uwv,totaal,totaal,n", "3");
 }
 
+/* Keys of the usual shape are packed into integers, others kept as bytes
+ * (persons.h); neither may merge distinct persons or split one.  Person 123
+ * is in two projects: one kept beside the person, one in the pair set. */
+Test(persons, packed_and_byte_keys)
+{
+    const char *rows[] = {"R,123,P,uwv,,m,,20150101,,,,,,",
+                          "R,0123,P,uwv,,m,,20150101,,,,,,",
+                          "R,000000000000123,Q,uwv,,m,,20150101,,,,,,",  /* 15 digits: packed */
+                          "R,0000000000000123,Q,uwv,,m,,20150101,,,,,,", /* 16: bytes */
+                          "R,123,Q,uwv,,m,,20150101,20150201,,,,,",
+                          "R,12a,P,uwv,,m,,20150101,,,,,,"};
+    expect_order_free(rows, 6, "deelnemers,uwv,totaal,totaal,n", "5");
+    expect_order_free(rows, 6, "projecten,P,totaal,totaal,deelnemers", "3");
+    expect_order_free(rows, 6, "projecten,Q,totaal,totaal,deelnemers", "3");
+    expect_order_free(rows, 6, "projecten,Q,totaal,totaal,afgerond", "1");
+    expect_order_free(rows, 6, "projecten,P,totaal,totaal,afgerond", "0");
+}
+
 Test(persons, finished_rule)
 {
     esf_traj t = {0};
