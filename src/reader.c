@@ -27,6 +27,14 @@ static esf_status start_gzip(esf_reader *r, esf_err *err)
     return ESF_OK;
 }
 
+void reader_release(const esf_reader *r, const char *from, const char *to)
+{
+    if (!r->mapped || r->gz) return;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a = ((uintptr_t)from + page - 1) & ~(page - 1),
+                    b = (uintptr_t)to & ~(page - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 esf_status reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
                               esf_err *err)
 {

@@ -47,6 +47,11 @@ esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *le
                        esf_err *err);
 void reader_close(esf_reader *r);
 
+/* Gives back the pages of a mapped plain file in [from, to) (shrunk to whole
+ * pages): they leave this process's memory and are read again from the page
+ * cache if touched.  Nothing for any other input (never the caller's memory). */
+void reader_release(const esf_reader *r, const char *from, const char *to);
+
 /* Decodes (gzip, or a stream) on a second thread from now on, so that the
  * caller parses one block while the next is inflated.  Call before the first
  * reader_next; the blocks handed out are the same, only sooner. */

@@ -32,6 +32,8 @@ struct part {
     void (*tick)(part *pt, const char *pos); /* every 64 Ki rows          */
     const esf_reader *rd;
     const char *data;
+    const esf_reader *map;           /* a mapped file: give back pages...  */
+    const char *kept;                /* ...read before this, as we go      */
 };
 
 struct esf_run {
@@ -199,7 +201,15 @@ static esf_status parse_rows(part *pt, const char *name, const esf_header *h, co
         p = next;
         if (rs == REC_OK && rec_is_blank(&pt->rec)) continue;
         if ((st = process_row(pt, name, rec_line, h, rs)) != ESF_OK) break;
-        if (ESF_UNLIKELY((pt->counts->gelezen & 0xffff) == 0) && pt->tick) pt->tick(pt, p);
+        if (ESF_UNLIKELY((pt->counts->gelezen & 0xffff) == 0)) {
+            if (pt->tick) pt->tick(pt, p);
+            if (pt->map) {
+                /* Peak memory is the state, not the file: a wrong guess or a
+                 * replayed reject reads pages again from the page cache. */
+                reader_release(pt->map, pt->kept, pt->rec.start);
+                pt->kept = pt->rec.start;
+            }
+        }
     }
     *pp = p;
     return st;
@@ -340,6 +350,8 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         c->stops = stops + k + 1;
         c->nstops = nstops - k - 1;
         c->pt.base = *pp;
+        c->pt.map = pt->map;
+        c->pt.kept = c->begin;
         if (pthread_create(&c->tid, NULL, chunk_main, c) != 0) break; /* parsed below */
         c->started = true;
     }
@@ -427,6 +439,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
         FORWARD_IF_ERROR(reader_next(rd, keep, &data, &len, &eof, &r->err));
         const char *p = data, *end = data + len;
         pt.data = data;
+        if (rd->mapped && !rd->gz) pt.map = rd, pt.kept = data;
         if (first_block && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
         first_block = false;
         if (!have_header)

@@ -5,6 +5,8 @@
  * chunk-chaining of run.c has to recover from them. */
 #include "helpers.h"
 
+#include <unistd.h>
+
 #define ESF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct {
@@ -77,7 +79,8 @@ static void log_reject(void *ctx, const esf_reject *r)
 {
     rej_log *l = ctx;
     char head[128];
-    snprintf(head, sizeof head, "%s:%llu:%s:%s:", r->file, (unsigned long long)r->line,
+    const char *base = strrchr(r->file, '/'); /* the same for a path and a buffer */
+    snprintf(head, sizeof head, "%s:%llu:%s:%s:", base ? base + 1 : r->file, (unsigned long long)r->line,
              esf_reject_name(r->reason), r->column ? r->column : "");
     puts_(&l->log, head);
     put(&l->log, r->seen, r->seen_len);
@@ -151,5 +154,53 @@ Test(parallel, wrong_guess_inside_quotes)
     free(rej1);
     free(csv2);
     free(rej2);
+    free(in.buf);
+}
+
+/* A mapped file gives its pages back as it is read (run.c, reader_release):
+ * rows and rejects replayed after the join read them again, and the
+ * caller's own memory is never given back. */
+Test(parallel, mapped_pages_given_back)
+{
+    sbuf in = random_extract(99, 150000); /* > 64 Ki rows per chunk with 2 threads */
+    char *copy = malloc(in.len);
+    cr_assert(copy);
+    memcpy(copy, in.buf, in.len);
+    char dir[] = "/tmp/esfmon-test-XXXXXX", path[64];
+    cr_assert(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/mem.csv", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f && fwrite(in.buf, 1, in.len, f) == in.len && fclose(f) == 0);
+
+    char *csv1, *rej1;
+    run_once(&in, 2, 0, &csv1, &rej1);
+    cr_assert(memcmp(copy, in.buf, in.len) == 0, "the caller's buffer was changed");
+    cr_assert(strstr(rej1, ":onbekende_code:geslacht:"), "the extract must have rejects");
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        rej_log l = {{0}};
+        puts_(&l.log, "");
+        esf_options o = {.threads = threads, .on_reject = log_reject, .reject_ctx = &l};
+        esf_run *run;
+        cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+        cr_assert_eq(esf_run_add_path(run, path), ESF_OK, "%s", esf_run_error(run));
+        esf_tables *t;
+        cr_assert_eq(esf_run_finish(run, NULL, &t), ESF_OK);
+        char *csv = NULL;
+        size_t n = 0;
+        FILE *m = open_memstream(&csv, &n);
+        cr_assert_eq(esf_tables_write(t, ESF_FORMAT_CSV, NULL, m), ESF_OK);
+        fclose(m);
+        esf_tables_free(t);
+        esf_run_free(run);
+        cr_expect_str_eq(csv, csv1, "tables differ: file, %u threads", threads);
+        cr_expect_str_eq(l.log.buf, rej1, "rejects differ: file, %u threads", threads);
+        free(csv);
+        free(l.log.buf);
+    }
+    remove(path);
+    rmdir(dir);
+    free(csv1);
+    free(rej1);
+    free(copy);
     free(in.buf);
 }
