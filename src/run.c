@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,6 +33,7 @@ struct part {
     void (*tick)(part *pt, const char *pos); /* every 64 Ki rows          */
     const esf_reader *rd;
     const char *data;
+    const char *ticked;              /* a worker's position at its last tick */
     const esf_reader *map;           /* a mapped file: give back pages...  */
     const char *kept;                /* ...read before this, as we go      */
 };
@@ -46,6 +48,9 @@ struct esf_run {
     uint32_t cells_cap;
     unsigned nthreads;
     bool failed;             /* an input failed: counts are partial */
+    /* bytes and rows the workers of parse_parallel have read so far, for the
+     * progress line the calling thread reports */
+    _Atomic uint64_t par_bytes, par_rows;
 };
 
 static const char *const reject_names[ESF_REJ_COUNT] = {
@@ -215,9 +220,12 @@ static esf_status parse_rows(part *pt, const char *name, const esf_header *h, co
     return st;
 }
 
-static void report_progress(const esf_run *r, const char *name, uint64_t done, uint64_t total)
+static void report_progress(esf_run *r, const char *name, uint64_t done, uint64_t total)
 {
-    esf_progress pr = {name, done, total, r->counts.gelezen};
+    done += atomic_load_explicit(&r->par_bytes, memory_order_relaxed);
+    if (total && done > total) done = total; /* a worker past a wrong guess */
+    esf_progress pr = {name, done, total,
+                       r->counts.gelezen + atomic_load_explicit(&r->par_rows, memory_order_relaxed)};
     r->opts.on_progress(r->opts.progress_ctx, &pr);
 }
 
@@ -230,6 +238,14 @@ static void seq_tick(part *pt, const char *pos)
 {
     report_progress(pt->r, pt->rd->name, reader_done(pt->rd, pt->data, pos),
                     pt->rd->in_memory ? pt->rd->src_len : 0);
+}
+
+/* A worker's tick (every 64 Ki rows): its share of the progress line. */
+static void chunk_tick(part *pt, const char *pos)
+{
+    atomic_fetch_add_explicit(&pt->r->par_bytes, (uint64_t)(pos - pt->ticked), memory_order_relaxed);
+    atomic_fetch_add_explicit(&pt->r->par_rows, 0x10000, memory_order_relaxed);
+    pt->ticked = pos;
 }
 
 /* ---- one block read by several threads ------------------------------------
@@ -352,6 +368,8 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         c->pt.base = *pp;
         c->pt.map = pt->map;
         c->pt.kept = c->begin;
+        c->pt.ticked = c->begin;
+        if (pt->tick) c->pt.tick = chunk_tick;
         if (pthread_create(&c->tid, NULL, chunk_main, c) != 0) break; /* parsed below */
         c->started = true;
     }
@@ -380,6 +398,8 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     }
     for (size_t k = 0; k < nstops; k++) chunk_free(&cs[k]);
     free(cs);
+    atomic_store(&r->par_bytes, 0); /* merged: the run's own counts say it now */
+    atomic_store(&r->par_rows, 0);
     *pp = p;
     return st;
 }

@@ -157,6 +157,21 @@ Test(parallel, wrong_guess_inside_quotes)
     free(in.buf);
 }
 
+typedef struct {
+    esf_progress last;
+    int n;
+    bool bad;
+} prog_log;
+
+static void log_progress(void *ctx, const esf_progress *p)
+{
+    prog_log *l = ctx;
+    if (l->n && (p->bytes_done < l->last.bytes_done || p->rows < l->last.rows)) l->bad = true;
+    if (p->bytes_total && p->bytes_done > p->bytes_total) l->bad = true;
+    l->last = *p;
+    l->n++;
+}
+
 /* A mapped file gives its pages back as it is read (run.c, reader_release):
  * rows and rejects replayed after the join read them again, and the
  * caller's own memory is never given back. */
@@ -179,7 +194,9 @@ Test(parallel, mapped_pages_given_back)
     for (unsigned threads = 1; threads <= 3; threads++) {
         rej_log l = {{0}};
         puts_(&l.log, "");
-        esf_options o = {.threads = threads, .on_reject = log_reject, .reject_ctx = &l};
+        prog_log pl = {0};
+        esf_options o = {.threads = threads, .on_reject = log_reject, .reject_ctx = &l,
+                         .on_progress = log_progress, .progress_ctx = &pl};
         esf_run *run;
         cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
         cr_assert_eq(esf_run_add_path(run, path), ESF_OK, "%s", esf_run_error(run));
@@ -194,6 +211,14 @@ Test(parallel, mapped_pages_given_back)
         esf_run_free(run);
         cr_expect_str_eq(csv, csv1, "tables differ: file, %u threads", threads);
         cr_expect_str_eq(l.log.buf, rej1, "rejects differ: file, %u threads", threads);
+        /* The progress line, whichever thread read what: never back, never
+         * past the end, and all of it at the end. */
+        if (threads <= 2) /* with 3, no chunk reaches the first tick at 64 Ki rows */
+            cr_expect_geq(pl.n, 2, "%u threads: progress reported while reading", threads);
+        cr_expect(!pl.bad, "%u threads: progress went back or past the end", threads);
+        cr_expect_eq(pl.last.bytes_done, in.len);
+        cr_expect_eq(pl.last.bytes_total, in.len);
+        cr_expect_eq(pl.last.rows, strtoull(cell(csv, "invoer,invoer,rijen,gelezen,n"), NULL, 10));
         free(csv);
         free(l.log.buf);
     }
