@@ -10,6 +10,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef ESF_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 enum { BLOCK = 1 << 20, RAW_BLOCK = 1 << 18 };
 
@@ -18,12 +21,23 @@ static bool is_gzip_magic(const unsigned char *p, size_t n)
     return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
+/* Gzip members are inflated by ISA-L when esfmon is built with it (about 3x
+ * zlib's speed here), by zlib otherwise; both give the same bytes and the
+ * same errors.  z.next_in/avail_in is the raw cursor either way. */
 static esf_status start_gzip(esf_reader *r, esf_err *err)
 {
     memset(&r->z, 0, sizeof r->z);
+#ifdef ESF_HAVE_ISAL
+    r->isal = malloc(sizeof(struct inflate_state));
+    RETURN_ERROR_IF(!r->isal, err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
+    isal_inflate_init(r->isal);
+    ((struct inflate_state *)r->isal)->crc_flag = ISAL_GZIP;
+#else
     RETURN_ERROR_IF(inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK, err, ESF_ERR_NOMEM,
                     "%s: cannot initialise gzip decoder", r->name);
-    r->gz = r->z_ready = r->in_member = true;
+    r->z_ready = true;
+#endif
+    r->gz = r->in_member = true;
     return ESF_OK;
 }
 
@@ -122,6 +136,7 @@ void reader_close(esf_reader *r)
     pipe_free(r);
     if (r->mapped) munmap((void *)(uintptr_t)r->src, r->src_len);
     if (r->z_ready) inflateEnd(&r->z);
+    free(r->isal);
     if (r->close_fd && r->fd >= 0) close(r->fd);
     free(r->raw);
     free(r->buf);
@@ -171,6 +186,61 @@ static bool raw_at_end(const esf_reader *r)
     return r->in_memory ? r->src_pos >= r->src_len : r->raw_eof;
 }
 
+/* Between gzip members: only the end of input or another member may follow.
+ * Returns false at the clean end (r->done set). */
+static esf_status next_member(esf_reader *r, bool *more, esf_err *err)
+{
+    FORWARD_IF_ERROR(raw_fill(r, 2, err));
+    *more = !raw_at_end(r);
+    if (!*more) {
+        r->done = true;
+        return ESF_OK;
+    }
+    RETURN_ERROR_IF(!is_gzip_magic(r->z.next_in, r->z.avail_in), err, ESF_ERR_INPUT,
+                    "%s: corrupt gzip: %u bytes of garbage after a gzip member (offset %llu)",
+                    r->name, r->z.avail_in, (unsigned long long)(r->bytes_in - r->z.avail_in));
+    r->in_member = true;
+    return ESF_OK;
+}
+
+#ifdef ESF_HAVE_ISAL
+static esf_status inflate_some(esf_reader *r, unsigned char *out, size_t room, size_t *n,
+                               esf_err *err)
+{
+    struct inflate_state *s = r->isal;
+    s->next_out = out;
+    s->avail_out = (uint32_t)(room < (1u << 30) ? room : (1u << 30));
+    while (s->avail_out > 0) {
+        if (!r->in_member) {
+            bool more;
+            FORWARD_IF_ERROR(next_member(r, &more, err));
+            if (!more) break;
+            isal_inflate_reset(s);
+            s->crc_flag = ISAL_GZIP;
+        }
+        FORWARD_IF_ERROR(raw_fill(r, 1, err));
+        bool at_end = raw_at_end(r);
+        uint32_t out_before = s->avail_out;
+        s->next_in = r->z.next_in;
+        s->avail_in = r->z.avail_in;
+        int ret = isal_inflate(s);
+        bool moved = s->next_in != r->z.next_in || s->avail_out != out_before;
+        r->z.next_in = s->next_in;
+        r->z.avail_in = s->avail_in;
+        RETURN_ERROR_IF(ret == ISAL_INCORRECT_CHECKSUM, err, ESF_ERR_INPUT,
+                        "%s: corrupt gzip: incorrect data check", r->name);
+        RETURN_ERROR_IF(ret < 0, err, ESF_ERR_INPUT, "%s: corrupt gzip: %s", r->name,
+                        ret == ISAL_INVALID_WRAPPER      ? "incorrect header"
+                        : ret == ISAL_UNSUPPORTED_METHOD ? "unknown compression method"
+                                                         : "invalid deflate data");
+        if (s->block_state == ISAL_BLOCK_FINISH) r->in_member = false;
+        else RETURN_ERROR_IF(at_end && !moved, err, ESF_ERR_INPUT,
+                             "%s: truncated gzip: input ends inside a gzip member", r->name);
+    }
+    *n = (size_t)(s->next_out - out);
+    return ESF_OK;
+}
+#else
 /* Inflates into out[0..room), *n bytes; sets r->done at the clean end of the
  * input. */
 static esf_status inflate_some(esf_reader *r, unsigned char *out, size_t room, size_t *n,
@@ -182,20 +252,11 @@ static esf_status inflate_some(esf_reader *r, unsigned char *out, size_t room, s
     r->z.avail_out = (uInt)(room < (1u << 30) ? room : (1u << 30));
     while (r->z.avail_out > 0) {
         if (!r->in_member) {
-            /* Between members: only the end of input or another member may follow. */
-            FORWARD_IF_ERROR(raw_fill(r, 2, err));
-            if (raw_at_end(r)) {
-                r->done = true;
-                break;
-            }
-            RETURN_ERROR_IF(!is_gzip_magic(r->z.next_in, r->z.avail_in), err, ESF_ERR_INPUT,
-                            "%s: corrupt gzip: %u bytes of garbage after a gzip member "
-                            "(offset %llu)",
-                            r->name, r->z.avail_in,
-                            (unsigned long long)(r->bytes_in - r->z.avail_in));
+            bool more;
+            FORWARD_IF_ERROR(next_member(r, &more, err));
+            if (!more) break;
             RETURN_ERROR_IF(inflateReset(&r->z) != Z_OK, err, ESF_ERR_INPUT,
                             "%s: cannot reset gzip decoder", r->name);
-            r->in_member = true;
         }
         FORWARD_IF_ERROR(raw_fill(r, 1, err));
         bool at_end = raw_at_end(r);
@@ -216,6 +277,7 @@ static esf_status inflate_some(esf_reader *r, unsigned char *out, size_t room, s
     *n = (size_t)(r->z.next_out - out);
     return ESF_OK;
 }
+#endif
 
 /* Reads plain bytes of a stream into out[0..room), *n bytes. */
 static esf_status read_some(esf_reader *r, unsigned char *out, size_t room, size_t *n,

@@ -27,7 +27,9 @@ typedef struct {
     bool raw_eof;
     /* gzip state */
     bool gz, z_ready, in_member;
-    z_stream z;
+    z_stream z;                       /* next_in/avail_in: the raw cursor,
+                                         whichever decoder inflates */
+    void *isal;                       /* ISA-L's state when built with it */
     /* decoded bytes handed out to the caller (not used for plain memory) */
     unsigned char *buf;
     size_t cap, len;
