@@ -243,7 +243,8 @@ static void seq_tick(part *pt, const char *pos)
 /* A worker's tick (every 64 Ki rows): its share of the progress line. */
 static void chunk_tick(part *pt, const char *pos)
 {
-    atomic_fetch_add_explicit(&pt->r->par_bytes, (uint64_t)(pos - pt->ticked), memory_order_relaxed);
+    if (pt->rd) /* else the reader's count of raw bytes says it */
+        atomic_fetch_add_explicit(&pt->r->par_bytes, (uint64_t)(pos - pt->ticked), memory_order_relaxed);
     atomic_fetch_add_explicit(&pt->r->par_rows, 0x10000, memory_order_relaxed);
     pt->ticked = pos;
 }
@@ -272,14 +273,15 @@ typedef struct {
     size_t nstops;
     uint64_t lines;
     pthread_t tid;
-    bool started;
+    bool started, eof;
 } chunk;
 
 static void *chunk_main(void *arg)
 {
     chunk *c = arg;
     c->pos = c->begin;
-    c->st = parse_rows(&c->pt, c->name, c->h, &c->pos, c->end, true, &c->lines, c->stops, c->nstops);
+    c->st = parse_rows(&c->pt, c->name, c->h, &c->pos, c->end, c->eof, &c->lines, c->stops,
+                       c->nstops);
     return NULL;
 }
 
@@ -330,8 +332,11 @@ static void replay_rejects(part *main_pt, const chunk *c, uint64_t line0)
     }
 }
 
+/* Counts the records of the block [*pp, end) on up to nthreads threads.
+ * When more input follows (!eof), *pp stops before a record the block ends
+ * inside, as parse_rows does. */
 static esf_status parse_parallel(part *pt, const char *name, const esf_header *h,
-                                 const char **pp, const char *end, uint64_t *line)
+                                 const char **pp, const char *end, bool eof, uint64_t *line)
 {
     esf_run *r = pt->r;
     size_t rest = (size_t)(end - *pp);
@@ -339,7 +344,7 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     unsigned n = r->nthreads;
     if (n > 64) n = 64;
     if (n > 1 && rest / n < min) n = (unsigned)(rest / min);
-    if (n <= 1) return parse_rows(pt, name, h, pp, end, true, line, NULL, 0);
+    if (n <= 1) return parse_rows(pt, name, h, pp, end, eof, line, NULL, 0);
 
     const char *stops[64] = {0};
     size_t nstops = 0;
@@ -363,6 +368,7 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         c->h = h;
         c->begin = stops[k];
         c->end = end;
+        c->eof = eof;
         c->stops = stops + k + 1;
         c->nstops = nstops - k - 1;
         c->pt.base = *pp;
@@ -370,12 +376,13 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         c->pt.kept = c->begin;
         c->pt.ticked = c->begin;
         if (pt->tick) c->pt.tick = chunk_tick;
+        c->pt.rd = pt->map; /* bytes for the progress line: only of a mapped file */
         if (pthread_create(&c->tid, NULL, chunk_main, c) != 0) break; /* parsed below */
         c->started = true;
     }
     /* The first chunk is this thread's, counted straight into the run. */
     const char *p = *pp;
-    if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, true, line, stops, nstops);
+    if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, eof, line, stops, nstops);
     for (size_t k = 0; k < nstops; k++)
         if (cs[k].started) pthread_join(cs[k].tid, NULL);
     for (size_t k = 0; k < nstops && st == ESF_OK; k++) {
@@ -465,8 +472,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
         if (!have_header)
             FORWARD_IF_ERROR(read_header(r, &pt, name, &h, &p, end, eof, &line, &have_header));
         if (have_header) {
-            if (eof) FORWARD_IF_ERROR(parse_parallel(&pt, name, &h, &p, end, &line));
-            else FORWARD_IF_ERROR(parse_rows(&pt, name, &h, &p, end, eof, &line, NULL, 0));
+            FORWARD_IF_ERROR(parse_parallel(&pt, name, &h, &p, end, eof, &line));
         }
         keep = (size_t)(end - p);
     } while (!eof);

@@ -246,6 +246,19 @@ check "esfgen: same seed, same bytes" cmp -s "$T/g1/extract_02.csv.gz" "$T/g2/ex
 check "esfgen: another seed, other bytes" bash -c "! cmp -s '$T/g1/extract_02.csv.gz' '$T/g3/extract_02.csv.gz'"
 rm -rf "$T/g4"; $ESFGEN --persons 30000 --seed 9 --dialect messy -o "$T/g4" 2>/dev/null
 check "esfgen messy: invalid rows of every reject kind" [ "$($ESFMON -q --max-rejects 100000 "$T/g4"/*.csv | grep -c '^invoer,invoer,afwijzing,[a-z_]*,n,[1-9]')" -eq 9 ]
+# Streams (gzip, a pipe) come in blocks; each block is parsed in parallel, so
+# records cut by a block's end and quoted line feeds meet the chunk cuts.
+cat "$T/g4"/*.csv "$T/g4"/*.csv "$T/g4"/*.csv > "$T/g4x3.csv"; gzip -1 -c "$T/g4x3.csv" > "$T/g4x3.csv.gz"
+$ESFMON -q --max-rejects 1000000 -j 1 --rejects "$T/s-rej1.csv" "$T/g4x3.csv" > "$T/s1.out"
+for j in "2 --chunk-size 4096" "3 --chunk-size 1"; do
+    for src in gz pipe; do
+        if [ $src = gz ]; then in=("$T/g4x3.csv.gz"); else in=(-); fi
+        if $ESFMON -q --max-rejects 1000000 -j $j --rejects "$T/s-rej.csv" "${in[@]}" < "$T/g4x3.csv" > "$T/s.out" &&
+           cmp -s "$T/s.out" "$T/s1.out" && diff -q <(cut -d, -f2- "$T/s-rej.csv") <(cut -d, -f2- "$T/s-rej1.csv") >/dev/null
+        then ok "invariance: stream ($src) parsed block by block, -j $j, rejects too"
+        else bad "invariance: stream ($src) parsed block by block, -j $j, rejects too"; fi
+    done
+done
 if python3 scripts/compare-report.py --build "$(dirname "$ESFMON")" > "$T/cmp.txt"; then ok "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4"
 else bad "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4" "$(grep -E 'te groot|cells' "$T/cmp.txt" | head -3)"; fi
 
