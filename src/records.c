@@ -84,8 +84,7 @@ esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, es
         *next = le < end ? le + 1 : end;
         return REC_OK;
     }
-    rec->ncells = 0;
-    return rec_next_general(p, le, end, eof, delim, rec, next);
+    return rec_next_general(p, le, end, eof, delim, rec, next); /* starts the record afresh */
 }
 
 esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,

@@ -243,7 +243,7 @@ static void seq_tick(part *pt, const char *pos)
 /* A worker's tick (every 64 Ki rows): its share of the progress line. */
 static void chunk_tick(part *pt, const char *pos)
 {
-    if (pt->rd) /* else the reader's count of raw bytes says it */
+    if (pt->map) /* a mapped file; else the reader's count of raw bytes says it */
         atomic_fetch_add_explicit(&pt->r->par_bytes, (uint64_t)(pos - pt->ticked), memory_order_relaxed);
     atomic_fetch_add_explicit(&pt->r->par_rows, 0x10000, memory_order_relaxed);
     pt->ticked = pos;
@@ -376,7 +376,6 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         c->pt.kept = c->begin;
         c->pt.ticked = c->begin;
         if (pt->tick) c->pt.tick = chunk_tick;
-        c->pt.rd = pt->map; /* bytes for the progress line: only of a mapped file */
         if (pthread_create(&c->tid, NULL, chunk_main, c) != 0) break; /* parsed below */
         c->started = true;
     }

@@ -12,6 +12,22 @@
 
 #define VIEW(s) ((esf_view){(s), strlen(s)})
 
+/* Finishes a run whose inputs are added, frees it, and returns its output in
+ * fmt with disclosure control dc (may be NULL), malloc'd. */
+static inline char *finish_fmt(esf_run *run, esf_format fmt, const esf_disclosure *dc)
+{
+    esf_tables *t;
+    cr_assert_eq(esf_run_finish(run, NULL, &t), ESF_OK);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    cr_assert_eq(esf_tables_write(t, fmt, dc, f), ESF_OK);
+    fclose(f);
+    esf_tables_free(t);
+    esf_run_free(run);
+    return buf;
+}
+
 /* Runs the whole library on one in-memory input and returns its output in
  * fmt with disclosure control dc (may be NULL), malloc'd.  Asserts that every
  * step succeeds. */
@@ -23,16 +39,7 @@ static inline char *run_fmt(const char *input, size_t len, const esf_options *op
     esf_run *run;
     cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
     cr_assert_eq(esf_run_add_memory(run, "mem.csv", input, len), ESF_OK, "%s", esf_run_error(run));
-    esf_tables *t;
-    cr_assert_eq(esf_run_finish(run, NULL, &t), ESF_OK);
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    cr_assert_eq(esf_tables_write(t, fmt, dc, f), ESF_OK);
-    fclose(f);
-    esf_tables_free(t);
-    esf_run_free(run);
-    return buf;
+    return finish_fmt(run, fmt, dc);
 }
 
 static inline char *run_csv(const char *input, size_t len, const esf_options *opts)

@@ -200,15 +200,7 @@ Test(parallel, mapped_pages_given_back)
         esf_run *run;
         cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
         cr_assert_eq(esf_run_add_path(run, path), ESF_OK, "%s", esf_run_error(run));
-        esf_tables *t;
-        cr_assert_eq(esf_run_finish(run, NULL, &t), ESF_OK);
-        char *csv = NULL;
-        size_t n = 0;
-        FILE *m = open_memstream(&csv, &n);
-        cr_assert_eq(esf_tables_write(t, ESF_FORMAT_CSV, NULL, m), ESF_OK);
-        fclose(m);
-        esf_tables_free(t);
-        esf_run_free(run);
+        char *csv = finish_fmt(run, ESF_FORMAT_CSV, NULL);
         cr_expect_str_eq(csv, csv1, "tables differ: file, %u threads", threads);
         cr_expect_str_eq(l.log.buf, rej1, "rejects differ: file, %u threads", threads);
         /* The progress line, whichever thread read what: never back, never
