@@ -97,7 +97,8 @@ ubsan:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/ubsan OPT=-O1 \
 	    SANFLAGS="-fsanitize=undefined -fno-sanitize-recover=undefined" test
 
-# Threads meet only in run.c (chunks of one file); TSan watches them in the
+# Threads meet in run.c (partitions of a block) and tables.c (counting the
+# partitions); TSan watches them in the
 # end-to-end tests (its runtime and Criterion's arena cannot share a process,
 # so the unit tests are not run here; test_parallel runs in the other builds).
 tsan: deps

@@ -98,7 +98,8 @@ typedef struct {
     void *progress_ctx;
     unsigned threads;             /* 0 = one per online core; the output is
                                      the same for any number                 */
-    size_t chunk_min;             /* least bytes per parallel chunk, 0 = 1 MiB */
+    size_t chunk_min;             /* least bytes of a block per thread reading
+                                     it, 0 = 1 MiB (smaller: fewer threads) */
 } esf_options;
 
 typedef struct esf_run esf_run;

@@ -44,7 +44,7 @@ static const char usage_text[] =
     "      --suppress-below N  show person counts below N as x\n"
     "  -j, --jobs N            threads (default: one per core); the output is the\n"
     "                          same for any N\n"
-    "      --chunk-size BYTES  least bytes per thread's share of a file (default\n"
+    "      --chunk-size BYTES  least bytes of input per thread reading it (default\n"
     "                          1 MiB; small values are for tests)\n"
     "  -q, --quiet             no summary, rejects or progress line on standard error\n"
     "  -h, --help              this help\n"

@@ -73,24 +73,10 @@ static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char 
     return ESF_OK;
 }
 
-/* A person key: bytes (len >= 2) or a packed code (len 0), and its hash. */
-typedef struct {
-    const char *p;
-    size_t len;
-    uint64_t code, h;
-} person_key;
-
-static person_key stored_key(const esf_agg *a, const esf_person *p)
-{
-    if (p->key_len == 0) return (person_key){NULL, 0, p->key_off, hset_mix64(p->key_off)};
-    const char *k = a->keys + p->key_off;
-    return (person_key){k, p->key_len, 0, XXH3_64bits(k, p->key_len)};
-}
-
-static esf_status intern_hashed(esf_agg *a, const person_key *k, uint32_t *id)
+static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
 {
     FORWARD_IF_ERROR(hset_reserve(&a->pset));
-    key_ctx ctx = {a, k->p, k->len};
+    key_ctx ctx = {a, k->buf, k->len};
     const uint64_t h = k->h;
     const size_t n = k->len;
     esf_slot *sl = hset_probe(&a->pset, h, person_eq, &ctx);
@@ -104,7 +90,7 @@ static esf_status intern_hashed(esf_agg *a, const person_key *k, uint32_t *id)
     a->persons = b;
     esf_person *p = &a->persons[a->npersons];
     memset(p, 0, sizeof *p);
-    if (n) FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, k->p, n, &p->key_off));
+    if (n) FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, k->buf, n, &p->key_off));
     else p->key_off = k->code;
     p->key_len = (uint8_t)n;
     sl->h = h;
@@ -131,24 +117,22 @@ static bool pack_key(esf_view rps, esf_view rp, uint64_t *code)
     return true;
 }
 
-static esf_status intern_person(esf_agg *a, const esf_row *row, uint32_t *id)
+void pkey_make(esf_pkey *k, esf_view rps, esf_view rp)
 {
-    person_key k = {NULL, 0, 0, 0};
-    if (pack_key(row->rinpersoons, row->rinpersoon, &k.code)) {
-        k.h = hset_mix64(k.code);
-        return intern_hashed(a, &k, id);
+    if (pack_key(rps, rp, &k->code)) {
+        k->len = 0;
+        k->h = hset_mix64(k->code);
+        return;
     }
-    char key[1 + 8 + 32];
     size_t n = 0;
-    key[n++] = (char)row->rinpersoons.len;
-    memcpy(key + n, row->rinpersoons.p, row->rinpersoons.len);
-    n += row->rinpersoons.len;
-    memcpy(key + n, row->rinpersoon.p, row->rinpersoon.len);
-    n += row->rinpersoon.len;
-    k.p = key;
-    k.len = n;
-    k.h = XXH3_64bits(key, n);
-    return intern_hashed(a, &k, id);
+    k->buf[n++] = (char)rps.len;
+    memcpy(k->buf + n, rps.p, rps.len);
+    n += rps.len;
+    memcpy(k->buf + n, rp.p, rp.len);
+    n += rp.len;
+    k->len = n;
+    k->code = 0;
+    k->h = XXH3_64bits(k->buf, n);
 }
 
 static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
@@ -320,10 +304,12 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
     return ESF_OK;
 }
 
-esf_status agg_add(esf_agg *a, const esf_row *row)
+esf_status agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key)
 {
     uint32_t pid = 0, prj = 0;
-    FORWARD_IF_ERROR(intern_person(a, row, &pid));
+    esf_pkey k;
+    if (!key) pkey_make(&k, row->rinpersoons, row->rinpersoon), key = &k;
+    FORWARD_IF_ERROR(intern_hashed(a, key, &pid));
     FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
     esf_traj t = row->t;
     t.project = prj;
@@ -333,64 +319,4 @@ esf_status agg_add(esf_agg *a, const esf_row *row)
     FORWARD_IF_ERROR(state_update(a, pid, t.aanvrager, &f, t.doelgroep, finished ? &t : NULL));
     a->projects[prj].trajecten++;
     return pair_mark(a, prj, pid, finished);
-}
-
-static esf_status merge_into(esf_agg *dst, const esf_agg *src, uint32_t *pmap, uint32_t *qmap)
-{
-    /* grow once, not step by step */
-    FORWARD_IF_ERROR(hset_reserve_n(&dst->pset, src->npersons));
-    FORWARD_IF_ERROR(hset_reserve_n(&dst->pairs, src->pairs.n));
-    for (size_t j = 0; j < src->nprojects; j++) {
-        FORWARD_IF_ERROR(intern_project(dst, project_id(src, (uint32_t)j), &pmap[j]));
-        dst->projects[pmap[j]].trajecten += src->projects[j].trajecten;
-    }
-    /* Probes into dst miss the cache: hash a batch ahead and prefetch. */
-    enum { AHEAD = 16 };
-    person_key ks[AHEAD];
-    for (size_t i = 0; i < src->npersons; i++) {
-        if (i % AHEAD == 0)
-            for (size_t j = i; j < i + AHEAD && j < src->npersons; j++) {
-                ks[j % AHEAD] = stored_key(src, &src->persons[j]);
-                __builtin_prefetch(&dst->pset.slots[ks[j % AHEAD].h & dst->pset.mask]);
-            }
-        const esf_person *p = &src->persons[i];
-        FORWARD_IF_ERROR(intern_hashed(dst, &ks[i % AHEAD], &qmap[i]));
-        if (p->proj0)
-            FORWARD_IF_ERROR(pair_mark(dst, pmap[(p->proj0 & 0x7fffffffu) - 1], qmap[i], p->proj0 >> 31));
-        for (unsigned g = 0; g < AANV_COUNT; g++) {
-            if (!p->state[g]) continue;
-            const esf_gstate *s = &src->states[p->state[g] - 1];
-            esf_first f = s->first;
-            f.project = pmap[f.project];
-            esf_traj last;
-            if (s->last) {
-                last = src->lasts[s->last - 1];
-                last.project = pmap[last.project];
-            }
-            FORWARD_IF_ERROR(state_update(dst, qmap[i], g, &f, s->dg, s->last ? &last : NULL));
-        }
-    }
-    for (size_t i = 0; i <= src->pairs.mask; i++) {
-        if (i + AHEAD <= src->pairs.mask) {
-            const esf_slot *ah = &src->pairs.slots[i + AHEAD];
-            if (ah->v != HSET_EMPTY) {
-                uint64_t h = hset_mix64((uint64_t)pmap[ah->v & 0x7fffffffu] << 32 | qmap[ah->aux]);
-                __builtin_prefetch(&dst->pairs.slots[h & dst->pairs.mask]);
-            }
-        }
-        const esf_slot *sl = &src->pairs.slots[i];
-        if (sl->v == HSET_EMPTY) continue;
-        FORWARD_IF_ERROR(pair_mark(dst, pmap[sl->v & 0x7fffffffu], qmap[sl->aux], sl->v >> 31));
-    }
-    return ESF_OK;
-}
-
-esf_status agg_merge(esf_agg *dst, const esf_agg *src)
-{
-    uint32_t *pmap = calloc(src->nprojects + 1, sizeof *pmap);
-    uint32_t *qmap = calloc(src->npersons + 1, sizeof *qmap);
-    esf_status st = pmap && qmap ? merge_into(dst, src, pmap, qmap) : ESF_ERR_NOMEM;
-    free(pmap);
-    free(qmap);
-    return st;
 }

@@ -72,13 +72,29 @@ typedef struct {
                                      v = project (bit 31: finished there), aux = person */
 } esf_agg;
 
+/* A person key as the hash set takes it: packed (len 0: code) or the bytes
+ * buf[0, len), and its hash. */
+typedef struct {
+    uint64_t code, h;
+    size_t len;
+    char buf[1 + 8 + 32];
+} esf_pkey;
+
+void pkey_make(esf_pkey *k, esf_view rinpersoons, esf_view rinpersoon);
+
+/* Which of n partitions a person belongs to.  A run keeps one esf_agg per
+ * partition, so each person's whole state is in one of them and threads can
+ * fill different partitions at once.  The high bits of the hash: the low
+ * ones pick the slot. */
+static inline unsigned pkey_part(const esf_pkey *k, unsigned n)
+{
+    return (unsigned)(((k->h >> 32) * n) >> 32);
+}
+
 esf_status agg_init(esf_agg *a);
 void agg_free(esf_agg *a);
-/* Counts one accepted row. */
-esf_status agg_add(esf_agg *a, const esf_row *row);
-/* Folds the state src accumulated into dst, as if dst had seen src's rows
- * too (the result does not depend on which rows each one saw). */
-esf_status agg_merge(esf_agg *dst, const esf_agg *src);
+/* Counts one accepted row; key is the row's person key (NULL: made here). */
+esf_status agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key);
 
 /* A trajectory is finished when eind is set and not after eind_project. */
 static inline bool traj_finished(const esf_traj *t)

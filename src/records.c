@@ -156,6 +156,68 @@ esf_rec_status rec_next_general(const char *p, const char *le, const char *end, 
     return REC_OK;
 }
 
+bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
+              esf_view got[2], bool *blank, const char **next)
+{
+    const char pad2 = delim == '\t' ? ' ' : '\t';
+    const char *from[2] = {NULL, NULL}, *to[2] = {NULL, NULL};
+    const size_t top = (size_t)(want[0] > want[1] ? want[0] : want[1]) + 1; /* delimiters to see */
+    size_t n = 0; /* delimiters so far */
+    for (int j = 0; j < 2; j++)
+        if (want[j] == 0) from[j] = p;
+#define SKIM_DELIM(d)                                                                 \
+    do {                                                                              \
+        n++;                                                                          \
+        for (int j = 0; j < 2; j++) {                                                 \
+            if ((size_t)want[j] + 1 == n) to[j] = (d);                                \
+            if ((size_t)want[j] == n) from[j] = (d) + 1;                              \
+        }                                                                             \
+    } while (0)
+    const char *b = p, *le = NULL;
+#if defined(__SSE2__)
+    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vn = _mm_set1_epi8('\n');
+    for (; !le && end - b >= 16; b += 16) {
+        const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+        unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
+        unsigned upto = mn ? (mn & -mn) - 1 : 0xffffu; /* the bytes before the line feed */
+        if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) & upto) return false;
+        if (n < top)
+            for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) & upto; m; m &= m - 1)
+                SKIM_DELIM(b + __builtin_ctz(m));
+        if (mn) le = b + __builtin_ctz(mn);
+    }
+#endif
+    for (; !le && b < end; b++) {
+        if (*b == '"') return false;
+        if (*b == '\n') le = b;
+        else if (*b == delim && n < top) SKIM_DELIM(b);
+    }
+#undef SKIM_DELIM
+    if (!le) {
+        if (!eof) return false; /* rec_next will say it needs more */
+        le = end;
+    }
+    const char *lend = le - (le > p && le[-1] == '\r');
+    for (int j = 0; j < 2; j++) {
+        const char *s = from[j], *e = to[j] ? to[j] : lend;
+        if (!s) { /* no such cell */
+            got[j] = (esf_view){"", 0};
+            continue;
+        }
+        while (s < e && (*s == ' ' || *s == pad2)) s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == pad2)) e--;
+        got[j] = (esf_view){s, (size_t)(e - s)};
+    }
+    *blank = false;
+    if (n == 0 && memchr(p, delim, (size_t)(lend - p)) == NULL) { /* one cell: only padding? */
+        const char *s = p;
+        while (s < lend && (*s == ' ' || *s == pad2)) s++;
+        *blank = s == lend;
+    }
+    *next = le < end ? le + 1 : end;
+    return true;
+}
+
 char rec_detect_delimiter(const char *p, const char *end)
 {
     static const char cand[4] = {',', ';', '\t', '|'};

@@ -44,6 +44,14 @@ esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, es
 esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,
                                 char delim, esf_record *rec, const char **next);
 
+/* A look at the record at p that does not split it, for a line without
+ * quotes: then the record is that line, [p, *next), got[j] is its cell
+ * want[j] as rec_next would give it (empty when want[j] < 0 or the line has
+ * fewer cells), and *blank says whether rec_is_blank would hold.  False
+ * when the line holds a quote or the input ends inside it: rec_next can. */
+bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
+              esf_view got[2], bool *blank, const char **next);
+
 /* True for a record that is blank (no cells but one unquoted empty one). */
 static inline bool rec_is_blank(const esf_record *rec)
 {

@@ -115,6 +115,16 @@ static esf_view ident(const esf_header *h, const esf_record *rec, int col, char 
     return v;
 }
 
+bool row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
+               char scratch[ROW_SCRATCH], esf_view *rinpersoons, esf_view *rinpersoon)
+{
+    if (st == REC_QUOTE_OPEN || rec->bad_quote || rec->ncells != h->nfields) return false;
+    char *sp = scratch;
+    *rinpersoons = ident(h, rec, COL_RINPERSOONS, &sp, 8);
+    *rinpersoon = ident(h, rec, COL_RINPERSOON, &sp, 32);
+    return row_key_views(rinpersoons, rinpersoon);
+}
+
 bool row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
                esf_rowerr *e, char scratch[ROW_SCRATCH])
 {

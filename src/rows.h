@@ -55,4 +55,19 @@ typedef struct {
 bool row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
                esf_rowerr *e, char scratch[ROW_SCRATCH]);
 
+/* The person key of a row from its two identifiers' exact bytes, as
+ * row_parse reads it: false when one is too long (the row is rejected). */
+static inline bool row_key_views(esf_view *rinpersoons, esf_view *rinpersoon)
+{
+    if (rinpersoons->len > 8 || rinpersoon->len > 32) return false;
+    if (rinpersoons->len == 0) *rinpersoons = (esf_view){"R", 1};
+    return true;
+}
+
+/* The person of a record, as row_parse reads it, without checking the rest
+ * of the row; false when the record cannot give one (it is then rejected).
+ * The views may point into scratch. */
+bool row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
+               char scratch[ROW_SCRATCH], esf_view *rinpersoons, esf_view *rinpersoon);
+
 #endif

@@ -11,46 +11,50 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* Where the rows of one stretch of input are counted: the run itself, or a
- * worker reading one chunk of a file in parallel (then rejects are kept as
- * marks and replayed in input order after the join). */
+/* Rejects found by a thread of parse_parallel are kept as marks and replayed
+ * in input order after the join. */
 typedef struct {
     uint64_t off;  /* record start, from the start of the block */
-    uint64_t line; /* from the chunk's first line */
+    uint64_t line;
 } rej_mark;
 
+/* One thread's pass over a block: the calling thread's (the run's counters,
+ * the progress line, pages given back) or a worker's. */
 typedef struct part part;
 struct part {
     esf_run *r;
-    esf_agg *agg;
     esf_counts *counts;
     esf_err *err;
     esf_record rec;
+    unsigned me, nwork;              /* counts the rows of the partitions k with
+                                        k % nwork == me; nwork 0: all rows */
+    uint64_t nscan;                  /* records passed (counted or not)   */
     bool defer;                      /* keep rejects as marks             */
     const char *base;                /* the block the marks point into    */
     rej_mark *marks;
     size_t nmarks, marks_cap;
-    void (*tick)(part *pt, const char *pos); /* every 64 Ki rows          */
+    void (*tick)(part *pt, const char *pos); /* every 64 Ki records       */
     const esf_reader *rd;
     const char *data;
-    const char *ticked;              /* a worker's position at its last tick */
     const esf_reader *map;           /* a mapped file: give back pages...  */
     const char *kept;                /* ...read before this, as we go      */
+    _Atomic(const char *) *at;       /* a worker's position, for the above */
+    _Atomic(const char *) *peers;    /* the workers' positions (calling thread) */
+    unsigned npeers;
 };
 
 struct esf_run {
     esf_options opts;
     esf_column_map *columns; /* deep copy of opts.columns */
-    esf_agg agg;
+    esf_agg *parts;          /* one per partition of the persons (pkey_part) */
+    unsigned nparts;
     esf_counts counts;
     esf_err err;
     esf_cell *cells;
     uint32_t cells_cap;
     unsigned nthreads;
+    uint64_t scanned;        /* records of the inputs done, for the progress line */
     bool failed;             /* an input failed: counts are partial */
-    /* bytes and rows the workers of parse_parallel have read so far, for the
-     * progress line the calling thread reports */
-    _Atomic uint64_t par_bytes, par_rows;
 };
 
 static const char *const reject_names[ESF_REJ_COUNT] = {
@@ -61,6 +65,8 @@ const char *esf_reject_name(esf_reject_reason r)
 {
     return (unsigned)r < ESF_REJ_COUNT ? reject_names[r] : "?";
 }
+
+#define MAX_THREADS 64
 
 static unsigned online_cpus(void)
 {
@@ -92,15 +98,17 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t
     r->columns = calloc(opts->ncolumns ? opts->ncolumns : 1, sizeof *r->columns);
     r->cells_cap = 256;
     r->cells = malloc(r->cells_cap * sizeof *r->cells);
-    if (!r->columns || !r->cells || agg_init(&r->agg) != ESF_OK) {
-        free(r->columns);
-        free(r->cells);
-        free(r);
+    r->nthreads = opts->threads ? opts->threads : online_cpus();
+    r->nparts = r->nthreads < MAX_THREADS ? r->nthreads : MAX_THREADS;
+    r->parts = calloc(r->nparts, sizeof *r->parts);
+    bool ok = r->columns && r->cells && r->parts;
+    for (unsigned k = 0; ok && k < r->nparts; k++) ok = agg_init(&r->parts[k]) == ESF_OK;
+    if (!ok) {
+        esf_run_free(r);
         return esf_fail(&err, ESF_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < opts->ncolumns; i++) r->columns[i] = opts->columns[i];
     r->opts.columns = r->columns;
-    r->nthreads = opts->threads ? opts->threads : online_cpus();
     *out = r;
     return ESF_OK;
 }
@@ -108,7 +116,8 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t
 void esf_run_free(esf_run *r)
 {
     if (!r) return;
-    agg_free(&r->agg);
+    for (unsigned k = 0; r->parts && k < r->nparts; k++) agg_free(&r->parts[k]);
+    free(r->parts);
     free(r->columns);
     free(r->cells);
     free(r);
@@ -148,8 +157,8 @@ static void emit_reject(esf_run *r, const char *file, uint64_t line, const esf_r
     r->opts.on_reject(r->opts.reject_ctx, &rej);
 }
 
-static esf_status process_row(part *pt, const char *file, uint64_t line, const esf_header *h,
-                              esf_rec_status st)
+static esf_status process_row(part *pt, esf_agg *agg, const esf_pkey *key, const char *file,
+                              uint64_t line, const esf_header *h, esf_rec_status st)
 {
     esf_row row;
     esf_rowerr e;
@@ -176,56 +185,121 @@ static esf_status process_row(part *pt, const char *file, uint64_t line, const e
         pt->counts->gefilterd++;
         return ESF_OK;
     }
-    esf_status s = agg_add(pt->agg, &row);
+    esf_status s = agg_add(agg, &row, key);
     RETURN_ERROR_IF(s != ESF_OK, pt->err, s, "%s:%llu: out of memory", file,
                     (unsigned long long)line);
     pt->counts->geaccepteerd++;
     return ESF_OK;
 }
 
-/* Counts the data records from *pp on, until the block ends (or a record
- * needs more of it) or, for a chunk read in parallel, until the first record
- * boundary that is one of stops[] (ascending). */
-static esf_status parse_rows(part *pt, const char *name, const esf_header *h, const char **pp,
-                             const char *end, bool eof, uint64_t *line, const char *const *stops,
-                             size_t nstops)
+/* Gives back the pages of a mapped file that every thread has passed. */
+static void release_behind(part *pt, const char *pos)
 {
+    for (unsigned k = 0; k < pt->npeers; k++) {
+        const char *q = atomic_load_explicit(&pt->peers[k], memory_order_relaxed);
+        if (q < pos) pos = q;
+    }
+    if (pos > pt->kept) {
+        reader_release(pt->map, pt->kept, pos);
+        pt->kept = pos;
+    }
+}
+
+/* The partition of the record at p (partition 0 when it has no person),
+ * its person key (*key = NULL: none) and where the record ends.  A line
+ * without quotes is only skimmed for its identifiers (*split is then
+ * REC_NEED_MORE); else the record is split into pt->rec and *split is what
+ * rec_next said.  False when the block ends
+ * inside the record and more input follows. */
+static bool record_part(part *pt, const esf_header *h, const char *p, const char *end, bool eof,
+                        esf_pkey **key, unsigned *k, const char **next, uint64_t *line, bool *blank,
+                        esf_rec_status *split)
+{
+    const unsigned n = pt->r->nparts;
+    const int32_t want[2] = {h->cell[COL_RINPERSOONS], h->cell[COL_RINPERSOON]};
+    esf_view id[2];
+    *k = 0;
+    *split = REC_NEED_MORE; /* not split */
+    if (rec_skim(p, end, eof, h->delim, want, id, blank, next)) {
+        *line += 1;
+        /* any cells will do for a record that is rejected */
+        if (row_key_views(&id[0], &id[1])) {
+            pkey_make(*key, id[0], id[1]);
+            *k = pkey_part(*key, n);
+        } else {
+            *key = NULL;
+        }
+        return true;
+    }
+    esf_rec_status rs = *split = rec_next(p, end, eof, h->delim, &pt->rec, next);
+    if (rs == REC_NEED_MORE) return false;
+    *line += pt->rec.nlines;
+    *blank = rs == REC_OK && rec_is_blank(&pt->rec);
+    char scratch[ROW_SCRATCH];
+    if (row_ident(h, &pt->rec, rs, scratch, &id[0], &id[1])) {
+        pkey_make(*key, id[0], id[1]);
+        *k = pkey_part(*key, n);
+    } else {
+        *key = NULL;
+    }
+    return true;
+}
+
+/* Counts the data records from *pp on (those of this part's partitions),
+ * until the block ends or a record needs more of it. */
+static esf_status parse_rows(part *pt, const char *name, const esf_header *h, const char **pp,
+                             const char *end, bool eof, uint64_t *line)
+{
+    esf_run *r = pt->r;
     const char *p = *pp;
-    size_t si = 0;
     esf_status st = ESF_OK;
     while (p < end) {
-        if (si < nstops && p >= stops[si]) {
-            while (si < nstops && stops[si] < p) si++;
-            if (si < nstops && stops[si] == p) break;
-        }
         const char *next;
-        esf_rec_status rs = rec_next(p, end, eof, h->delim, &pt->rec, &next);
-        if (rs == REC_NEED_MORE) break;
-        uint64_t rec_line = *line;
-        *line += pt->rec.nlines;
-        p = next;
-        if (rs == REC_OK && rec_is_blank(&pt->rec)) continue;
-        if ((st = process_row(pt, name, rec_line, h, rs)) != ESF_OK) break;
-        if (ESF_UNLIKELY((pt->counts->gelezen & 0xffff) == 0)) {
-            if (pt->tick) pt->tick(pt, p);
-            if (pt->map) {
-                /* Peak memory is the state, not the file: a wrong guess or a
-                 * replayed reject reads pages again from the page cache. */
-                reader_release(pt->map, pt->kept, pt->rec.start);
-                pt->kept = pt->rec.start;
+        const uint64_t rec_line = *line;
+        esf_agg *agg = r->parts;
+        esf_pkey key, *kp = &key;
+        esf_rec_status rs = REC_NEED_MORE;
+        bool blank;
+        if (r->nparts > 1) { /* whose is it? */
+            unsigned k;
+            if (!record_part(pt, h, p, end, eof, &kp, &k, &next, line, &blank, &rs)) break;
+            if (blank || (pt->nwork && k % pt->nwork != pt->me)) {
+                p = next;
+                if (blank) continue;
+                goto tick;
             }
+            agg = &r->parts[k];
+            if (rs == REC_NEED_MORE) /* skimmed: split it now */
+                rs = rec_next(p, end, eof, h->delim, &pt->rec, &next);
+        } else {
+            rs = rec_next(p, end, eof, h->delim, &pt->rec, &next);
+            if (rs == REC_NEED_MORE) break;
+            *line += pt->rec.nlines;
+            if (rs == REC_OK && rec_is_blank(&pt->rec)) {
+                p = next;
+                continue;
+            }
+            kp = NULL; /* agg_add makes it */
+        }
+        p = next;
+        if ((st = process_row(pt, agg, kp, name, rec_line, h, rs)) != ESF_OK) break;
+    tick:
+        if (ESF_UNLIKELY((++pt->nscan & 0xffff) == 0)) {
+            if (pt->at) atomic_store_explicit(pt->at, p, memory_order_relaxed);
+            if (pt->tick) pt->tick(pt, p);
+            /* Peak memory is the state, not the file: a replayed reject
+             * reads its page again from the page cache. */
+            if (pt->map) release_behind(pt, p);
         }
     }
     *pp = p;
     return st;
 }
 
-static void report_progress(esf_run *r, const char *name, uint64_t done, uint64_t total)
+static void report_progress(esf_run *r, const char *name, uint64_t done, uint64_t total,
+                            uint64_t rows)
 {
-    done += atomic_load_explicit(&r->par_bytes, memory_order_relaxed);
-    if (total && done > total) done = total; /* a worker past a wrong guess */
-    esf_progress pr = {name, done, total,
-                       r->counts.gelezen + atomic_load_explicit(&r->par_rows, memory_order_relaxed)};
+    esf_progress pr = {name, done, total, r->scanned + rows};
     r->opts.on_progress(r->opts.progress_ctx, &pr);
 }
 
@@ -234,76 +308,42 @@ static uint64_t reader_done(const esf_reader *rd, const char *data, const char *
     return rd->in_memory && !rd->gz ? (uint64_t)(p - data) : reader_consumed(rd);
 }
 
+/* The calling thread's tick: it passes every record of every block. */
 static void seq_tick(part *pt, const char *pos)
 {
     report_progress(pt->r, pt->rd->name, reader_done(pt->rd, pt->data, pos),
-                    pt->rd->in_memory ? pt->rd->src_len : 0);
-}
-
-/* A worker's tick (every 64 Ki rows): its share of the progress line. */
-static void chunk_tick(part *pt, const char *pos)
-{
-    if (pt->map) /* a mapped file; else the reader's count of raw bytes says it */
-        atomic_fetch_add_explicit(&pt->r->par_bytes, (uint64_t)(pos - pt->ticked), memory_order_relaxed);
-    atomic_fetch_add_explicit(&pt->r->par_rows, 0x10000, memory_order_relaxed);
-    pt->ticked = pos;
+                    pt->rd->in_memory ? pt->rd->src_len : 0, pt->nscan);
 }
 
 /* ---- one block read by several threads ------------------------------------
- * The block is cut into chunks at guessed record starts: the byte after the
- * first line feed past each cut.  A guess is wrong when that line feed is
- * inside a quoted field.  Every chunk is parsed to the first record boundary
- * that is one of the guesses (or to the end), so the chunks whose start is a
- * boundary of the chunk before them form one exact sequential cover of the
- * block; the others are dropped.  The result is the sequential one, whatever
- * the guesses. */
+ * Every thread passes every record of the block, so each knows the true
+ * record boundaries and line numbers without guessing; a record is counted
+ * only by the thread of its person's partition (pkey_part), into that
+ * partition's esf_agg.  No state is shared and nothing is merged: the
+ * partitions hold different persons.  Splitting a record is cheap next to
+ * validating and counting it, which is what the threads share out. */
 
 #define CHUNK_MIN_DEFAULT ((size_t)1 << 20)
 
 typedef struct {
     part pt;
-    esf_agg agg;
     esf_counts counts;
     esf_err err;
     esf_status st;
     const char *name;
     const esf_header *h;
-    const char *begin, *pos, *end;
-    const char *const *stops;
-    size_t nstops;
-    uint64_t lines;
+    const char *pos, *end;
+    uint64_t line;
     pthread_t tid;
     bool started, eof;
-} chunk;
+} worker;
 
-static void *chunk_main(void *arg)
+static void *worker_main(void *arg)
 {
-    chunk *c = arg;
-    c->pos = c->begin;
-    c->st = parse_rows(&c->pt, c->name, c->h, &c->pos, c->end, c->eof, &c->lines, c->stops,
-                       c->nstops);
+    worker *w = arg;
+    w->st = parse_rows(&w->pt, w->name, w->h, &w->pos, w->end, w->eof, &w->line);
+    if (w->pt.at) atomic_store_explicit(w->pt.at, w->end, memory_order_relaxed);
     return NULL;
-}
-
-static esf_status chunk_init(chunk *c, esf_run *r, const esf_header *h)
-{
-    memset(c, 0, sizeof *c);
-    uint32_t cap = h->nfields + 1 > r->cells_cap ? h->nfields + 1 : r->cells_cap;
-    c->pt = (part){.r = r, .agg = &c->agg, .counts = &c->counts, .err = &c->err, .defer = true,
-                   .rec = {.cells = malloc(cap * sizeof(esf_cell)), .cap = cap}};
-    if (!c->pt.rec.cells) return ESF_ERR_NOMEM;
-    if (agg_init(&c->agg) != ESF_OK) {
-        free(c->pt.rec.cells);
-        return ESF_ERR_NOMEM;
-    }
-    return ESF_OK;
-}
-
-static void chunk_free(chunk *c)
-{
-    agg_free(&c->agg);
-    free(c->pt.rec.cells);
-    free(c->pt.marks);
 }
 
 static void counts_add(esf_counts *d, const esf_counts *s)
@@ -315,20 +355,36 @@ static void counts_add(esf_counts *d, const esf_counts *s)
     for (int i = 0; i < ESF_REJ_COUNT; i++) d->per_reason[i] += s->per_reason[i];
 }
 
-/* Replays a chunk's rejects in order, now that their first line is known. */
-static void replay_rejects(part *main_pt, const chunk *c, uint64_t line0)
+/* Reports the rejects of all parts in input order (each part's are in
+ * order already). */
+static void replay_rejects(part *main_pt, part *const *pts, unsigned n, const char *name,
+                           const esf_header *h, const char *end)
 {
-    esf_record *rec = &main_pt->rec;
+    size_t at[MAX_THREADS] = {0};
     char scratch[ROW_SCRATCH];
-    for (size_t i = 0; i < c->pt.nmarks; i++) {
+    const char *kept = main_pt->base;
+    for (;;) {
+        unsigned best = n;
+        for (unsigned k = 0; k < n; k++)
+            if (at[k] < pts[k]->nmarks &&
+                (best == n || pts[k]->marks[at[k]].line < pts[best]->marks[at[best]].line))
+                best = k;
+        if (best == n) {
+            if (main_pt->map) reader_release(main_pt->map, kept, end);
+            return;
+        }
+        const rej_mark *m = &pts[best]->marks[at[best]++];
         const char *next;
-        esf_rec_status st = rec_next(c->pt.base + c->pt.marks[i].off, c->end, true, c->h->delim,
-                                     rec, &next);
+        esf_rec_status st = rec_next(main_pt->base + m->off, end, true, h->delim, &main_pt->rec, &next);
         esf_row row;
         esf_rowerr e;
-        bool ok = row_parse(c->h, rec, st, &row, &e, scratch);
+        bool ok = row_parse(h, &main_pt->rec, st, &row, &e, scratch);
         (void)ok; /* rejected as before: same bytes, same checks */
-        emit_reject(main_pt->r, c->name, line0 + c->pt.marks[i].line, rec, c->h, &e, st);
+        emit_reject(main_pt->r, name, m->line, &main_pt->rec, h, &e, st);
+        if (main_pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
+            const char *w = (const char *)((uintptr_t)main_pt->rec.start & ~(uintptr_t)0xffff);
+            if (w > kept) reader_release(main_pt->map, kept, w), kept = w;
+        }
     }
 }
 
@@ -341,71 +397,49 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     esf_run *r = pt->r;
     size_t rest = (size_t)(end - *pp);
     size_t min = r->opts.chunk_min ? r->opts.chunk_min : CHUNK_MIN_DEFAULT;
-    unsigned n = r->nthreads;
-    if (n > 64) n = 64;
+    unsigned n = r->nparts;
     if (n > 1 && rest / n < min) n = (unsigned)(rest / min);
-    if (n <= 1) return parse_rows(pt, name, h, pp, end, eof, line, NULL, 0);
+    if (n <= 1) return parse_rows(pt, name, h, pp, end, eof, line);
 
-    const char *stops[64] = {0};
-    size_t nstops = 0;
-    for (unsigned k = 1; k < n; k++) {
-        const char *cut = *pp + rest / n * k;
-        const char *nl = memchr(cut, '\n', (size_t)(end - cut));
-        if (!nl || nl + 1 >= end) break;
-        if (nstops && nl + 1 <= stops[nstops - 1]) continue;
-        stops[nstops++] = nl + 1;
-    }
-    chunk *cs = calloc(nstops ? nstops : 1, sizeof *cs);
-    RETURN_ERROR_IF(!cs, pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+    worker *ws = calloc(n, sizeof *ws);
+    _Atomic(const char *) at[MAX_THREADS];
+    part *pts[MAX_THREADS] = {pt};
+    RETURN_ERROR_IF(!ws, pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
     esf_status st = ESF_OK;
-    for (size_t k = 0; k < nstops; k++) {
-        chunk *c = &cs[k];
-        if (chunk_init(c, r, h) != ESF_OK) {
-            st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
-            break;
-        }
-        c->name = name;
-        c->h = h;
-        c->begin = stops[k];
-        c->end = end;
-        c->eof = eof;
-        c->stops = stops + k + 1;
-        c->nstops = nstops - k - 1;
-        c->pt.base = *pp;
-        c->pt.map = pt->map;
-        c->pt.kept = c->begin;
-        c->pt.ticked = c->begin;
-        if (pt->tick) c->pt.tick = chunk_tick;
-        if (pthread_create(&c->tid, NULL, chunk_main, c) != 0) break; /* parsed below */
-        c->started = true;
+    for (unsigned k = 1; k < n && st == ESF_OK; k++) {
+        worker *w = &ws[k];
+        *w = (worker){.name = name, .h = h, .pos = *pp, .end = end, .line = *line, .eof = eof};
+        w->pt = (part){.r = r, .counts = &w->counts, .err = &w->err, .me = k, .nwork = n,
+                       .defer = true, .base = *pp, .at = &at[k - 1],
+                       .rec = {.cells = malloc(pt->rec.cap * sizeof(esf_cell)), .cap = pt->rec.cap}};
+        atomic_init(&at[k - 1], *pp);
+        pts[k] = &w->pt;
+        if (!w->pt.rec.cells) st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+        else w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0; /* else run below */
     }
-    /* The first chunk is this thread's, counted straight into the run. */
+    /* This thread's share, with the progress line and the pages given back. */
     const char *p = *pp;
-    if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, eof, line, stops, nstops);
-    for (size_t k = 0; k < nstops; k++)
-        if (cs[k].started) pthread_join(cs[k].tid, NULL);
-    for (size_t k = 0; k < nstops && st == ESF_OK; k++) {
-        chunk *c = &cs[k];
-        if (c->begin != p) continue; /* a wrong guess, or covered by the chunk before */
-        if (!c->started) chunk_main(c);
-        if (c->st != ESF_OK) {
-            *pt->err = c->err;
-            st = c->st;
-            break;
-        }
-        if ((st = agg_merge(pt->agg, &c->agg)) != ESF_OK) {
-            st = esf_fail(pt->err, st, "%s: out of memory", name);
-            break;
-        }
-        counts_add(pt->counts, &c->counts);
-        replay_rejects(pt, c, *line);
-        *line += c->lines;
-        p = c->pos;
+    pt->me = 0, pt->nwork = n, pt->defer = true, pt->base = *pp;
+    pt->peers = at, pt->npeers = n - 1;
+    if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, eof, line);
+    for (unsigned k = 1; k < n; k++) {
+        worker *w = &ws[k];
+        if (w->started) pthread_join(w->tid, NULL);
+        else if (st == ESF_OK) worker_main(w);
+        if (st == ESF_OK && w->st != ESF_OK) *pt->err = w->err, st = w->st;
     }
-    for (size_t k = 0; k < nstops; k++) chunk_free(&cs[k]);
-    free(cs);
-    atomic_store(&r->par_bytes, 0); /* merged: the run's own counts say it now */
-    atomic_store(&r->par_rows, 0);
+    if (st == ESF_OK) {
+        for (unsigned k = 1; k < n; k++) counts_add(pt->counts, &ws[k].counts);
+        replay_rejects(pt, pts, n, name, h, end);
+    }
+    for (unsigned k = 1; k < n; k++) {
+        free(ws[k].pt.rec.cells);
+        free(ws[k].pt.marks);
+    }
+    free(ws);
+    free(pt->marks);
+    pt->marks = NULL, pt->nmarks = pt->marks_cap = 0;
+    pt->nwork = 0, pt->defer = false, pt->npeers = 0, pt->peers = NULL;
     *pp = p;
     return st;
 }
@@ -457,7 +491,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     uint64_t line = 1;
     esf_header h;
     memset(&h, 0, sizeof h);
-    part pt = {.r = r, .agg = &r->agg, .counts = &r->counts, .err = &r->err, .rd = rd,
+    part pt = {.r = r, .counts = &r->counts, .err = &r->err, .rd = rd,
                .rec = {.cells = r->cells, .cap = r->cells_cap}};
     if (r->opts.on_progress) pt.tick = seq_tick;
     if (r->nthreads > 1) FORWARD_IF_ERROR(reader_pipeline(rd, &r->err));
@@ -478,7 +512,9 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
                     name);
     if (r->opts.on_progress)
-        report_progress(r, name, reader_done(rd, data, data + len), rd->in_memory ? rd->src_len : 0);
+        report_progress(r, name, reader_done(rd, data, data + len), rd->in_memory ? rd->src_len : 0,
+                        pt.nscan);
+    r->scanned += pt.nscan;
     return ESF_OK;
 }
 
@@ -513,7 +549,7 @@ esf_status esf_run_finish(esf_run *r, const esf_targets *targets, esf_tables **o
 {
     *out = NULL;
     RETURN_ERROR_IF(r->failed, &r->err, ESF_ERR_INPUT, "an input failed: no tables from a partial count");
-    esf_status st = tables_build(&r->agg, &r->counts, targets, out);
+    esf_status st = tables_build(r->parts, r->nparts, &r->counts, targets, out);
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
     return ESF_OK;
 }

@@ -1,6 +1,7 @@
 /* tables.c - stage 5: finalise every table of SPEC §5 (see tables.h). */
 #include "tables.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,45 +321,79 @@ static esf_status add_person_tables(esf_tables *t, const counts_t *c)
     return ESF_OK;
 }
 
-static esf_status add_projects(esf_tables *t, const esf_agg *a)
+/* One project of one partition, or (after combine) of all. */
+typedef struct {
+    const char *id;
+    uint32_t len;
+    uint64_t v[3]; /* deelnemers, trajecten, afgerond */
+} proj_sum;
+
+static int proj_sum_cmp(const void *pa, const void *pb)
 {
-    size_t np = a->nprojects;
-    uint64_t *persons = calloc(np ? np : 1, sizeof *persons);
-    uint64_t *finished = calloc(np ? np : 1, sizeof *finished);
-    t->groups = malloc(a->pkeys_len ? a->pkeys_len : 1);
-    esf_status st = ESF_ERR_NOMEM;
-    if (!persons || !finished || !t->groups) goto done;
-    if (a->pkeys_len) memcpy(t->groups, a->pkeys, a->pkeys_len);
+    const proj_sum *a = pa, *b = pb;
+    int c = memcmp(a->id, b->id, a->len < b->len ? a->len : b->len);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Appends a partition's projects: its persons are in no other partition, so
+ * the counts of the partitions add up. */
+static void project_sums(const esf_agg *a, proj_sum *out)
+{
+    for (size_t p = 0; p < a->nprojects; p++)
+        out[p] = (proj_sum){a->pkeys + a->projects[p].key_off, a->projects[p].key_len,
+                            {0, a->projects[p].trajecten, 0}};
     for (size_t i = 0; i < a->npersons; i++) {
         const uint32_t p0 = a->persons[i].proj0;
         if (!p0) continue;
-        persons[(p0 & 0x7fffffffu) - 1]++;
-        finished[(p0 & 0x7fffffffu) - 1] += p0 >> 31;
+        out[(p0 & 0x7fffffffu) - 1].v[0]++;
+        out[(p0 & 0x7fffffffu) - 1].v[2] += p0 >> 31;
     }
     for (size_t i = 0; i <= a->pairs.mask; i++) {
         const esf_slot *sl = &a->pairs.slots[i];
         if (sl->v == HSET_EMPTY) continue;
-        uint32_t prj = sl->v & 0x7fffffffu;
-        persons[prj]++;
-        finished[prj] += sl->v >> 31;
+        out[sl->v & 0x7fffffffu].v[0]++;
+        out[sl->v & 0x7fffffffu].v[2] += sl->v >> 31;
     }
+}
+
+static esf_status add_projects(esf_tables *t, const esf_agg *parts, size_t nparts)
+{
+    size_t np = 0, bytes = 0;
+    for (size_t k = 0; k < nparts; k++) np += parts[k].nprojects, bytes += parts[k].pkeys_len;
+    proj_sum *ps = malloc((np ? np : 1) * sizeof *ps);
+    t->groups = malloc(bytes ? bytes : 1);
+    if (!ps || !t->groups) {
+        free(ps);
+        return ESF_ERR_NOMEM;
+    }
+    np = 0;
+    for (size_t k = 0; k < nparts; k++) {
+        project_sums(&parts[k], ps + np);
+        np += parts[k].nprojects;
+    }
+    qsort(ps, np, sizeof *ps, proj_sum_cmp);
     static const char *const measures[3] = {"deelnemers", "trajecten", "afgerond"};
-    for (size_t p = 0; p < np; p++) {
-        const uint64_t v[3] = {persons[p], a->projects[p].trajecten, finished[p]};
+    size_t glen = 0;
+    for (size_t i = 0; i < np;) {
+        proj_sum s = ps[i];
+        while (++i < np && proj_sum_cmp(&ps[i], &s) == 0)
+            for (int m = 0; m < 3; m++) s.v[m] += ps[i].v[m];
+        memcpy(t->groups + glen, s.id, s.len);
         for (int m = 0; m < 3; m++) {
             esf_tcell *c = add(t, "projecten", "", "totaal", "totaal", measures[m]);
-            if (!c) goto done;
-            c->group = t->groups + a->projects[p].key_off;
-            c->group_len = a->projects[p].key_len;
+            if (!c) {
+                free(ps);
+                return ESF_ERR_NOMEM;
+            }
+            c->group = t->groups + glen;
+            c->group_len = s.len;
             c->kind = m == 1 ? CELL_COUNT : CELL_PERSONS;
-            c->value = v[m];
+            c->value = s.v[m];
         }
+        glen += s.len;
     }
-    st = ESF_OK;
-done:
-    free(persons);
-    free(finished);
-    return st;
+    free(ps);
+    return ESF_OK;
 }
 
 static esf_status add_invoer(esf_tables *t, const esf_counts *n)
@@ -400,24 +435,52 @@ const esf_tcell *tables_find(const esf_tables *t, const char *table, const char 
     return bsearch(&key, t->cells, t->n, sizeof *t->cells, cell_cmp);
 }
 
-esf_status tables_build(const esf_agg *a, const esf_counts *counts, const esf_targets *targets,
-                        esf_tables **out)
+typedef struct {
+    const esf_agg *a;
+    counts_t c;
+    pthread_t tid;
+    bool started;
+} count_job;
+
+static void *count_main(void *arg)
+{
+    count_job *j = arg;
+    count_all(j->a, &j->c);
+    return NULL;
+}
+
+esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
+                        const esf_targets *targets, esf_tables **out)
 {
     *out = NULL;
-    counts_t *c = calloc(1, sizeof *c);
+    count_job *jobs = calloc(nparts ? nparts : 1, sizeof *jobs);
     esf_tables *t = calloc(1, sizeof *t);
     esf_status st = ESF_ERR_NOMEM;
-    if (!c || !t) goto fail;
-    count_all(a, c);
+    if (!jobs || !t) goto fail;
+    /* The partitions hold different persons: count them on their own
+     * threads, then add up. */
+    for (size_t k = 0; k < nparts; k++) {
+        jobs[k].a = &parts[k];
+        if (k > 0) jobs[k].started = pthread_create(&jobs[k].tid, NULL, count_main, &jobs[k]) == 0;
+    }
+    for (size_t k = 0; k < nparts; k++) {
+        if (k == 0 || !jobs[k].started) count_main(&jobs[k]);
+        else pthread_join(jobs[k].tid, NULL);
+        if (k == 0) continue;
+        uint64_t *d = (uint64_t *)&jobs[0].c;
+        const uint64_t *s = (const uint64_t *)&jobs[k].c;
+        for (size_t i = 0; i < sizeof(counts_t) / sizeof(uint64_t); i++) d[i] += s[i];
+    }
+    const counts_t *c = &jobs[0].c;
     if ((st = add_person_tables(t, c)) || (st = add_indicators(t, c, targets)) ||
-        (st = add_projects(t, a)) || (st = add_invoer(t, counts)))
+        (st = add_projects(t, parts, nparts)) || (st = add_invoer(t, counts)))
         goto fail;
     qsort(t->cells, t->n, sizeof *t->cells, cell_cmp);
-    free(c);
+    free(jobs);
     *out = t;
     return ESF_OK;
 fail:
-    free(c);
+    free(jobs);
     esf_tables_free(t);
     return st;
 }

@@ -51,9 +51,10 @@ struct esf_targets {
     char value[N_INDICATORS][24]; /* as given; "" = default of Tabel 1.1 */
 };
 
-/* Builds the tables from the accumulated state and the input counters. */
-esf_status tables_build(const esf_agg *a, const esf_counts *counts, const esf_targets *targets,
-                        esf_tables **out);
+/* Builds the tables from the accumulated state (one esf_agg per partition
+ * of the persons, see pkey_part) and the input counters. */
+esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
+                        const esf_targets *targets, esf_tables **out);
 
 /* Writes n tenths as "12.3" (n / 10 with one decimal). */
 void tenths_format(unsigned __int128 tenths, char *dst, size_t len);

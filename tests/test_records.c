@@ -106,7 +106,8 @@ ParameterizedTest(delim_case *c, records, delimiter_detection)
 
 /* The fast path for lines without quotes or padding against the general
  * splitter, on random lines over the characters that matter (and lengths
- * around the 16-byte blocks). */
+ * around the 16-byte blocks); and rec_skim, which only looks at a line for
+ * two of its cells, against both. */
 Test(records, fast_path_agrees_with_general)
 {
     static const char alphabet[] = "ab,;|\t \"\r\n";
@@ -129,8 +130,14 @@ Test(records, fast_path_agrees_with_general)
         const char *n1 = NULL, *n2 = NULL;
         const char *le = memchr(buf, '\n', n);
         esf_rec_status s1 = rec_next(buf, buf + n, eof, delim, &r1, &n1);
+        const int32_t want[2] = {(int32_t)((x >> 20) % 8) - 1, (int32_t)((x >> 24) % 8) - 1};
+        esf_view got[2];
+        bool blank;
+        const char *n3 = NULL;
+        const bool skimmed = rec_skim(buf, buf + n, eof, delim, want, got, &blank, &n3);
         if (!le && !eof) {
             cr_assert_eq(s1, REC_NEED_MORE);
+            cr_assert(!skimmed, "case %d: skimmed a line the input ends inside", iter);
             continue;
         }
         esf_rec_status s2 = rec_next_general(buf, le ? le : buf + n, buf + n, eof, delim, &r2, &n2);
@@ -147,6 +154,17 @@ Test(records, fast_path_agrees_with_general)
             cr_assert_eq(c1[i].len, c2[i].len, "cell %zu, case %d", i, iter);
             cr_assert_eq(c1[i].quoted, c2[i].quoted, "cell %zu, case %d", i, iter);
             cr_assert_eq(c1[i].escaped, c2[i].escaped, "cell %zu, case %d", i, iter);
+        }
+        const bool quote = memchr(buf, '"', le ? (size_t)(le - buf) : n) != NULL;
+        cr_assert_eq(skimmed, !quote, "case %d: skimmed %d, line with a quote %d", iter, skimmed, quote);
+        if (!skimmed) continue;
+        cr_assert_eq(n3, n1, "skim: next, case %d", iter);
+        cr_assert_eq(blank, rec_is_blank(&r1), "skim: blank, case %d", iter);
+        for (int j = 0; j < 2; j++) {
+            bool has = want[j] >= 0 && (size_t)want[j] < r1.ncells;
+            size_t len = has ? c1[want[j]].len : 0;
+            cr_assert_eq(got[j].len, len, "skim: cell %d, case %d", want[j], iter);
+            if (len) cr_assert_eq(got[j].p, c1[want[j]].p, "skim: cell %d, case %d", want[j], iter);
         }
     }
     cr_expect_gt(simple, 50000, "the fast path was exercised");
