@@ -38,7 +38,7 @@ void hset_free(esf_hset *s)
     memset(s, 0, sizeof *s);
 }
 
-esf_status hset_reserve_n(esf_hset *s, size_t extra)
+esf_status hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, const void *ctx)
 {
     size_t cap = s->mask + 1, ncap = cap;
     if (extra > SIZE_MAX / 16 - s->n) return ESF_ERR_NOMEM;
@@ -53,7 +53,7 @@ esf_status hset_reserve_n(esf_hset *s, size_t extra)
     for (size_t i = 0; i < cap; i++) {
         const esf_slot *o = &s->slots[i];
         if (o->v == HSET_EMPTY) continue;
-        size_t j = (size_t)o->h & nmask;
+        size_t j = (size_t)hash(ctx, o) & nmask;
         while (ns[j].v != HSET_EMPTY) j = (j + 1) & nmask;
         ns[j] = *o;
     }

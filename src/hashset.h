@@ -1,8 +1,8 @@
-/* hashset.h - open addressing with linear probing.  A slot stores the key's
- * 64-bit hash beside a 32-bit value, so growing never rehashes or touches key
- * bytes, and a probe compares key bytes only when the hashes are equal.
- * Integer keys use an invertible mixer as their hash: equal hashes are equal
- * keys, and eq may be NULL. */
+/* hashset.h - open addressing with linear probing over 8-byte slots: the
+ * slot holds the caller's two 32-bit words (an index and, say, bits of the
+ * hash or a second index), not the key or its full hash.  Probes ask the
+ * caller whether a slot holds the key, and growing asks for the hash of each
+ * slot, so the key lives once, where the caller keeps it. */
 #ifndef ESF_HASHSET_H
 #define ESF_HASHSET_H
 
@@ -11,7 +11,6 @@
 #define HSET_EMPTY UINT32_MAX
 
 typedef struct {
-    uint64_t h;
     uint32_t v;   /* HSET_EMPTY marks a free slot */
     uint32_t aux; /* caller's bits                */
 } esf_slot;
@@ -22,18 +21,20 @@ typedef struct {
     size_t n;
 } esf_hset;
 
-/* Whether the slot (whose hash equals the probe's) holds the probe's key. */
+/* Whether the slot holds the probe's key. */
 typedef bool (*hset_eq_fn)(const void *ctx, const esf_slot *sl);
+/* The hash of the key a slot holds, for growing. */
+typedef uint64_t (*hset_hash_fn)(const void *ctx, const esf_slot *sl);
 
 esf_status hset_init(esf_hset *s, size_t cap_pow2);
 void hset_free(esf_hset *s);
 /* Makes room for `extra` more insertions (load stays at most 70%); call
  * before hset_probe when you may insert, since growing moves the slots. */
-esf_status hset_reserve_n(esf_hset *s, size_t extra);
-static inline esf_status hset_reserve(esf_hset *s)
+esf_status hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, const void *ctx);
+static inline esf_status hset_reserve(esf_hset *s, hset_hash_fn hash, const void *ctx)
 {
     if ((s->n + 1) * 10 <= (s->mask + 1) * 7) return ESF_OK;
-    return hset_reserve_n(s, 1);
+    return hset_reserve_n(s, 1, hash, ctx);
 }
 
 /* The slot holding the key (v != HSET_EMPTY) or the free slot it belongs in. */
@@ -42,8 +43,7 @@ static inline esf_slot *hset_probe(const esf_hset *s, uint64_t h, hset_eq_fn eq,
     size_t i = (size_t)h & s->mask;
     for (;;) {
         esf_slot *sl = &s->slots[i];
-        if (sl->v == HSET_EMPTY) return sl;
-        if (sl->h == h && (!eq || eq(ctx, sl))) return sl;
+        if (sl->v == HSET_EMPTY || eq(ctx, sl)) return sl;
         i = (i + 1) & s->mask;
     }
 }

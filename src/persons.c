@@ -29,11 +29,20 @@ void agg_free(esf_agg *a)
     memset(a, 0, sizeof *a);
 }
 
+/* A probe: the key (bytes, or for len 0 a packed person code) and the bits
+ * of its hash a slot keeps (aux). */
 typedef struct {
     const esf_agg *a;
     const char *key;
-    size_t len;       /* 0: a packed person key (slot aux 1) */
+    size_t len;
+    uint64_t code;
+    uint32_t tag;
 } key_ctx;
+
+static inline uint32_t hash_tag(uint64_t h)
+{
+    return (uint32_t)(h >> 32);
+}
 
 /* memcmp(x, y, n) == 0, inline for the short identifiers of every row. */
 static inline bool bytes_eq(const char *x, const char *y, size_t n)
@@ -45,20 +54,55 @@ static inline bool bytes_eq(const char *x, const char *y, size_t n)
     return ((a ^ b) | (c ^ d)) == 0;
 }
 
+/* A slot whose tag matches is read further in the person it points to, which
+ * the row then updates anyway. */
 static bool person_eq(const void *ctx, const esf_slot *sl)
 {
     const key_ctx *k = ctx;
-    if (sl->aux != (k->len == 0)) return false;
-    if (k->len == 0) return true; /* equal mixed codes are equal codes */
+    if (sl->aux != k->tag) return false;
     const esf_person *p = &k->a->persons[sl->v];
-    return p->key_len == k->len && bytes_eq(k->a->keys + p->key_off, k->key, k->len);
+    if (p->key_len != k->len) return false;
+    return k->len == 0 ? p->key_off == k->code : bytes_eq(k->a->keys + p->key_off, k->key, k->len);
 }
 
 static bool project_eq(const void *ctx, const esf_slot *sl)
 {
     const key_ctx *k = ctx;
+    if (sl->aux != k->tag) return false;
     const esf_project *p = &k->a->projects[sl->v];
     return p->key_len == k->len && bytes_eq(k->a->pkeys + p->key_off, k->key, k->len);
+}
+
+static uint64_t person_hash(const void *ctx, const esf_slot *sl)
+{
+    const esf_agg *a = ctx;
+    const esf_person *p = &a->persons[sl->v];
+    return p->key_len == 0 ? hset_mix64(p->key_off) : XXH3_64bits(a->keys + p->key_off, p->key_len);
+}
+
+static uint64_t project_hash(const void *ctx, const esf_slot *sl)
+{
+    const esf_agg *a = ctx;
+    const esf_project *p = &a->projects[sl->v];
+    return XXH3_64bits(a->pkeys + p->key_off, p->key_len);
+}
+
+/* A pair slot holds the whole key: v = project (bit 31: finished), aux = person. */
+static inline uint64_t pair_hash_of(uint32_t prj, uint32_t pid)
+{
+    return hset_mix64((uint64_t)prj << 32 | pid);
+}
+
+static uint64_t pair_hash(const void *ctx, const esf_slot *sl)
+{
+    (void)ctx;
+    return pair_hash_of(sl->v & 0x7fffffffu, sl->aux);
+}
+
+static bool pair_eq(const void *ctx, const esf_slot *sl)
+{
+    const esf_slot *k = ctx;
+    return (sl->v & 0x7fffffffu) == k->v && sl->aux == k->aux;
 }
 
 static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char *p, size_t n,
@@ -75,8 +119,8 @@ static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char 
 
 static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
 {
-    FORWARD_IF_ERROR(hset_reserve(&a->pset));
-    key_ctx ctx = {a, k->buf, k->len};
+    FORWARD_IF_ERROR(hset_reserve(&a->pset, person_hash, a));
+    key_ctx ctx = {a, k->buf, k->len, k->code, hash_tag(k->h)};
     const uint64_t h = k->h;
     const size_t n = k->len;
     esf_slot *sl = hset_probe(&a->pset, h, person_eq, &ctx);
@@ -93,9 +137,8 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     if (n) FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, k->buf, n, &p->key_off));
     else p->key_off = k->code;
     p->key_len = (uint8_t)n;
-    sl->h = h;
     sl->v = (uint32_t)a->npersons;
-    sl->aux = n == 0;
+    sl->aux = ctx.tag;
     a->pset.n++;
     *id = (uint32_t)a->npersons++;
     return ESF_OK;
@@ -137,9 +180,9 @@ void pkey_make(esf_pkey *k, esf_view rps, esf_view rp)
 
 static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
 {
-    FORWARD_IF_ERROR(hset_reserve(&a->prset));
+    FORWARD_IF_ERROR(hset_reserve(&a->prset, project_hash, a));
     uint64_t h = XXH3_64bits(id.p, id.len);
-    key_ctx ctx = {a, id.p, id.len};
+    key_ctx ctx = {a, id.p, id.len, 0, hash_tag(h)};
     esf_slot *sl = hset_probe(&a->prset, h, project_eq, &ctx);
     if (sl->v != HSET_EMPTY) {
         *out = sl->v;
@@ -153,8 +196,8 @@ static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
     memset(p, 0, sizeof *p);
     FORWARD_IF_ERROR(append_bytes(&a->pkeys, &a->pkeys_len, &a->pkeys_cap, id.p, id.len, &p->key_off));
     p->key_len = (uint32_t)id.len;
-    sl->h = h;
     sl->v = (uint32_t)a->nprojects;
+    sl->aux = ctx.tag;
     a->prset.n++;
     *out = (uint32_t)a->nprojects++;
     return ESF_OK;
@@ -291,11 +334,10 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
         if (finished) *p0 |= 0x80000000u;
         return ESF_OK;
     }
-    FORWARD_IF_ERROR(hset_reserve(&a->pairs));
-    uint64_t h = hset_mix64((uint64_t)prj << 32 | pid);
-    esf_slot *sl = hset_probe(&a->pairs, h, NULL, NULL);
+    FORWARD_IF_ERROR(hset_reserve(&a->pairs, pair_hash, NULL));
+    const esf_slot key = {prj, pid};
+    esf_slot *sl = hset_probe(&a->pairs, pair_hash_of(prj, pid), pair_eq, &key);
     if (sl->v == HSET_EMPTY) {
-        sl->h = h;
         sl->v = prj;
         sl->aux = pid;
         a->pairs.n++;

@@ -36,8 +36,8 @@ typedef struct {
 /* A person's key is the bytes [len(rinpersoons)][rinpersoons][rinpersoon] in
  * keys (key_len >= 2), or, for the usual shape (rinpersoons one byte,
  * rinpersoon 1-15 digits), packed into an integer (key_len == 0, key_off is
- * the code): its hash is then the bijective mixer of the code, so equal
- * hashes are equal keys and a probe reads no key bytes. */
+ * the code, its hash the mixer of the code): a probe then compares integers,
+ * and no key bytes are kept. */
 typedef struct {
     uint64_t key_off;
     uint32_t state[AANV_COUNT];   /* 1-based index into states, 0 = not in that group */
@@ -54,7 +54,7 @@ typedef struct {
 
 /* Everything one pass over the rows accumulates.  Owns all its memory. */
 typedef struct {
-    esf_hset pset;                /* person key -> index in persons */
+    esf_hset pset;                /* person key -> v: index in persons, aux: hash bits */
     esf_person *persons;
     size_t npersons, persons_cap;
     char *keys;
@@ -63,7 +63,7 @@ typedef struct {
     size_t nstates, states_cap;
     esf_traj *lasts;              /* last(p,G), only for states with one */
     size_t nlasts, lasts_cap;
-    esf_hset prset;               /* project id -> index in projects */
+    esf_hset prset;               /* project id -> v: index in projects, aux: hash bits */
     esf_project *projects;
     size_t nprojects, projects_cap;
     char *pkeys;

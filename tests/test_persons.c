@@ -142,6 +142,29 @@ Test(persons, packed_and_byte_keys)
     expect_order_free(rows, 6, "projecten,P,totaal,totaal,afgerond", "0");
 }
 
+/* A hash slot keeps only 32 bits of the key's hash (hashset.h): keys whose
+ * hashes agree must still be told apart by the key itself.  Here two keys
+ * of each kind are given the same full hash. */
+Test(persons, equal_hashes_distinct_keys)
+{
+    static const char *const ids[2][2] = {{"123", "456"}, {"12a", "45b"}};
+    for (int kind = 0; kind < 2; kind++) {
+        esf_agg a;
+        cr_assert_eq(agg_init(&a), ESF_OK);
+        esf_row row = {.rinpersoons = {"R", 1}, .project = {"P", 1}};
+        row.t.aanvrager = AANV_UWV;
+        row.t.start = 20150101;
+        esf_pkey k[2];
+        for (int i = 0; i < 2; i++) pkey_make(&k[i], row.rinpersoons, (esf_view){ids[kind][i], 3});
+        cr_assert_eq(k[0].len == 0, kind == 0, "123 is packed, 12a is not");
+        k[1].h = k[0].h;
+        for (int i = 0; i < 4; i++) cr_assert_eq(agg_add(&a, &row, &k[i % 2]), ESF_OK);
+        cr_expect_eq(a.npersons, 2, "%s and %s", ids[kind][0], ids[kind][1]);
+        cr_expect_eq(a.pset.n, 2);
+        agg_free(&a);
+    }
+}
+
 Test(persons, finished_rule)
 {
     esf_traj t = {0};
