@@ -156,10 +156,17 @@ esf_rec_status rec_next_general(const char *p, const char *le, const char *end, 
     return REC_OK;
 }
 
+/* Nothing but padding (so no delimiter either). */
+static bool is_blank_line(const char *p, const char *lend, char delim)
+{
+    for (; p < lend; p++)
+        if (!is_pad(*p, delim)) return false;
+    return true;
+}
+
 bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
               esf_view got[2], bool *blank, const char **next)
 {
-    const char pad2 = delim == '\t' ? ' ' : '\t';
     const char *from[2] = {NULL, NULL}, *to[2] = {NULL, NULL};
     const size_t top = (size_t)(want[0] > want[1] ? want[0] : want[1]) + 1; /* delimiters to see */
     size_t n = 0; /* delimiters so far */
@@ -204,16 +211,11 @@ bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_
             got[j] = (esf_view){"", 0};
             continue;
         }
-        while (s < e && (*s == ' ' || *s == pad2)) s++;
-        while (e > s && (e[-1] == ' ' || e[-1] == pad2)) e--;
+        while (s < e && is_pad(*s, delim)) s++;
+        while (e > s && is_pad(e[-1], delim)) e--;
         got[j] = (esf_view){s, (size_t)(e - s)};
     }
-    *blank = false;
-    if (n == 0 && memchr(p, delim, (size_t)(lend - p)) == NULL) { /* one cell: only padding? */
-        const char *s = p;
-        while (s < lend && (*s == ' ' || *s == pad2)) s++;
-        *blank = s == lend;
-    }
+    *blank = n == 0 && is_blank_line(p, lend, delim);
     *next = le < end ? le + 1 : end;
     return true;
 }

@@ -209,39 +209,35 @@ static void release_behind(part *pt, const char *pos)
  * its person key (*key = NULL: none) and where the record ends.  A line
  * without quotes is only skimmed for its identifiers (*split is then
  * REC_NEED_MORE); else the record is split into pt->rec and *split is what
- * rec_next said.  False when the block ends
- * inside the record and more input follows. */
+ * rec_next said.  False when the block ends inside the record and more
+ * input follows. */
 static bool record_part(part *pt, const esf_header *h, const char *p, const char *end, bool eof,
                         esf_pkey **key, unsigned *k, const char **next, uint64_t *line, bool *blank,
                         esf_rec_status *split)
 {
-    const unsigned n = pt->r->nparts;
     const int32_t want[2] = {h->cell[COL_RINPERSOONS], h->cell[COL_RINPERSOON]};
     esf_view id[2];
-    *k = 0;
+    bool has_id;
     *split = REC_NEED_MORE; /* not split */
     if (rec_skim(p, end, eof, h->delim, want, id, blank, next)) {
         *line += 1;
-        /* any cells will do for a record that is rejected */
-        if (row_key_views(&id[0], &id[1])) {
-            pkey_make(*key, id[0], id[1]);
-            *k = pkey_part(*key, n);
-        } else {
-            *key = NULL;
-        }
+        /* the cells as they stand: a record they do not fit is rejected */
+        has_id = row_key_views(&id[0], &id[1]);
+    } else {
+        esf_rec_status rs = *split = rec_next(p, end, eof, h->delim, &pt->rec, next);
+        if (rs == REC_NEED_MORE) return false;
+        *line += pt->rec.nlines;
+        *blank = rs == REC_OK && rec_is_blank(&pt->rec);
+        char scratch[ROW_SCRATCH];
+        has_id = row_ident(h, &pt->rec, rs, scratch, &id[0], &id[1]);
+    }
+    *k = 0;
+    if (!has_id) {
+        *key = NULL;
         return true;
     }
-    esf_rec_status rs = *split = rec_next(p, end, eof, h->delim, &pt->rec, next);
-    if (rs == REC_NEED_MORE) return false;
-    *line += pt->rec.nlines;
-    *blank = rs == REC_OK && rec_is_blank(&pt->rec);
-    char scratch[ROW_SCRATCH];
-    if (row_ident(h, &pt->rec, rs, scratch, &id[0], &id[1])) {
-        pkey_make(*key, id[0], id[1]);
-        *k = pkey_part(*key, n);
-    } else {
-        *key = NULL;
-    }
+    pkey_make(*key, id[0], id[1]);
+    *k = pkey_part(*key, pt->r->nparts);
     return true;
 }
 

@@ -328,11 +328,17 @@ typedef struct {
     uint64_t v[3]; /* deelnemers, trajecten, afgerond */
 } proj_sum;
 
+static int cmp_str(const char *a, size_t al, const char *b, size_t bl)
+{
+    int c = memcmp(a, b, al < bl ? al : bl);
+    if (c) return c;
+    return al < bl ? -1 : al > bl;
+}
+
 static int proj_sum_cmp(const void *pa, const void *pb)
 {
     const proj_sum *a = pa, *b = pb;
-    int c = memcmp(a->id, b->id, a->len < b->len ? a->len : b->len);
-    return c ? c : (a->len > b->len) - (a->len < b->len);
+    return cmp_str(a->id, a->len, b->id, b->len);
 }
 
 /* Appends a partition's projects: its persons are in no other partition, so
@@ -406,13 +412,6 @@ static esf_status add_invoer(esf_tables *t, const esf_counts *n)
         FORWARD_IF_ERROR(add_count(t, CELL_COUNT, n->per_reason[r], "invoer", "invoer",
                                    "afwijzing", esf_reject_name((esf_reject_reason)r), "n"));
     return ESF_OK;
-}
-
-static int cmp_str(const char *a, size_t al, const char *b, size_t bl)
-{
-    int c = memcmp(a, b, al < bl ? al : bl);
-    if (c) return c;
-    return al < bl ? -1 : al > bl;
 }
 
 static int cell_cmp(const void *pa, const void *pb)
