@@ -14,7 +14,7 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
-enum { BLOCK = 1 << 20, RAW_BLOCK = 1 << 18 };
+enum { BLOCK = 1 << 20, RAW_BLOCK = 1 << 18, RAW_RELEASE = 4 << 20 };
 
 static bool is_gzip_magic(const unsigned char *p, size_t n)
 {
@@ -41,12 +41,17 @@ static esf_status start_gzip(esf_reader *r, esf_err *err)
     return ESF_OK;
 }
 
-void reader_release(const esf_reader *r, const char *from, const char *to)
+/* Gives back the whole pages of a mapping in [from, to). */
+static void unmap_pages(const void *from, const void *to)
 {
-    if (!r->mapped || r->gz) return;
     const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a = ((uintptr_t)from + page - 1) & ~(page - 1),
                     b = (uintptr_t)to & ~(page - 1);
     if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+void reader_release(const esf_reader *r, const char *from, const char *to)
+{
+    if (r->mapped && !r->gz) unmap_pages(from, to);
 }
 
 esf_status reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
@@ -317,7 +322,18 @@ static esf_status read_some(esf_reader *r, unsigned char *out, size_t room, size
 static esf_status decode_some(esf_reader *r, unsigned char *out, size_t room, size_t *n,
                               esf_err *err)
 {
-    return r->gz ? inflate_some(r, out, room, n, err) : read_some(r, out, room, n, err);
+    if (!r->gz) return read_some(r, out, room, n, err);
+    esf_status st = inflate_some(r, out, room, n, err);
+    /* The compressed bytes of a mapped file behind the decoder are not needed
+     * again: give their pages back, a few MiB at a time. */
+    if (r->mapped) {
+        const unsigned char *at = r->z.next_in;
+        if (at - (r->src + r->raw_released) >= RAW_RELEASE) {
+            unmap_pages(r->src + r->raw_released, at);
+            r->raw_released = (size_t)(at - r->src);
+        }
+    }
+    return st;
 }
 
 /* ---- decoding on a second thread ------------------------------------------

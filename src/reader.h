@@ -19,6 +19,7 @@ typedef struct {
     /* whole input in memory: a mapping or the caller's buffer */
     const unsigned char *src;
     size_t src_len, src_pos;
+    size_t raw_released;              /* gzip: mapped bytes given back so far */
     bool mapped;
     bool in_memory;
     /* raw bytes read from fd (gzip from a stream) */
