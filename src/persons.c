@@ -8,7 +8,8 @@
 esf_status agg_init(esf_agg *a)
 {
     memset(a, 0, sizeof *a);
-    if (hset_init(&a->pset, 1024) || hset_init(&a->prset, 64) || hset_init(&a->pairs, 1024)) {
+    if (hset_init(&a->pset, 1024) || hset_init(&a->prset, 64) || hset_init(&a->pairs, 1024) ||
+        hset_init(&a->gsets, 64)) {
         agg_free(a);
         return ESF_ERR_NOMEM;
     }
@@ -20,10 +21,12 @@ void agg_free(esf_agg *a)
     hset_free(&a->pset);
     hset_free(&a->prset);
     hset_free(&a->pairs);
+    hset_free(&a->gsets);
     free(a->persons);
     free(a->keys);
     free(a->states);
     free(a->lasts);
+    free(a->wides);
     free(a->projects);
     free(a->pkeys);
     memset(a, 0, sizeof *a);
@@ -60,9 +63,11 @@ static bool person_eq(const void *ctx, const esf_slot *sl)
 {
     const key_ctx *k = ctx;
     if (sl->aux != k->tag) return false;
-    const esf_person *p = &k->a->persons[sl->v];
-    if (p->key_len != k->len) return false;
-    return k->len == 0 ? p->key_off == k->code : bytes_eq(k->a->keys + p->key_off, k->key, k->len);
+    const uint64_t key = k->a->persons[sl->v].key;
+    if (k->len == 0) return key == k->code;
+    if (!(key & KEY_BYTES)) return false;
+    const char *b = k->a->keys + (key & ~KEY_BYTES);
+    return (unsigned char)b[0] == k->len && bytes_eq(b + 1, k->key, k->len);
 }
 
 static bool project_eq(const void *ctx, const esf_slot *sl)
@@ -76,8 +81,10 @@ static bool project_eq(const void *ctx, const esf_slot *sl)
 static uint64_t person_hash(const void *ctx, const esf_slot *sl)
 {
     const esf_agg *a = ctx;
-    const esf_person *p = &a->persons[sl->v];
-    return p->key_len == 0 ? hset_mix64(p->key_off) : XXH3_64bits(a->keys + p->key_off, p->key_len);
+    const uint64_t key = a->persons[sl->v].key;
+    if (!(key & KEY_BYTES)) return hset_mix64(key);
+    const char *b = a->keys + (key & ~KEY_BYTES);
+    return XXH3_64bits(b + 1, (unsigned char)b[0]);
 }
 
 static uint64_t project_hash(const void *ctx, const esf_slot *sl)
@@ -134,9 +141,14 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     a->persons = b;
     esf_person *p = &a->persons[a->npersons];
     memset(p, 0, sizeof *p);
-    if (n) FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, k->buf, n, &p->key_off));
-    else p->key_off = k->code;
-    p->key_len = (uint8_t)n;
+    p->key = k->code;
+    if (n) {
+        const char len = (char)n;
+        uint64_t off, rest;
+        FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, &len, 1, &off));
+        FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, k->buf, n, &rest));
+        p->key = KEY_BYTES | off;
+    }
     sl->v = (uint32_t)a->npersons;
     sl->aux = ctx.tag;
     a->pset.n++;
@@ -273,55 +285,206 @@ int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y)
 }
 #undef CMP
 
-esf_gview gstate_view(const esf_agg *a, const esf_gstate *s)
+/* ---- last(p,G): esf_last, or whole in wides ------------------------------ */
+
+#define CENT (ESF_NUM_SCALE / 100)
+
+/* A number in hundredths below `empty`, which stands for no value. */
+static bool num_pack(int64_t v, uint32_t empty, uint32_t *out)
 {
-    return (esf_gview){&s->first, s->last ? &a->lasts[s->last - 1] : NULL, s->dg};
+    if (v == ESF_NUM_EMPTY) {
+        *out = empty;
+        return true;
+    }
+    if (v < 0 || v % CENT || v / CENT >= empty) return false;
+    *out = (uint32_t)(v / CENT);
+    return true;
+}
+
+static int64_t num_unpack(uint32_t c, uint32_t empty)
+{
+    return c == empty ? ESF_NUM_EMPTY : (int64_t)c * CENT;
+}
+
+static bool last_pack(const esf_traj *t, esf_last *l)
+{
+    for (int m = 0; m < M_COUNT; m++) {
+        uint32_t u;
+        if (!num_pack(t->uren[m], UINT16_MAX, &u) || !num_pack(t->uurloon[m], UINT32_MAX, &l->uurloon[m]))
+            return false;
+        l->uren[m] = (uint16_t)u;
+    }
+    l->project = t->project;
+    l->geb = t->geb, l->start = t->start, l->eind = t->eind, l->eind_project = t->eind_project;
+    l->doelgroep = t->doelgroep;
+    l->aanvrager = t->aanvrager, l->geslacht = t->geslacht;
+    memcpy(l->pos, t->pos, sizeof l->pos);
+    memcpy(l->contract, t->contract, sizeof l->contract);
+    memcpy(l->srg, t->srg, sizeof l->srg);
+    memcpy(l->onderwijs, t->onderwijs, sizeof l->onderwijs);
+    return true;
+}
+
+static void last_get(const esf_agg *a, uint32_t ref, esf_traj *t)
+{
+    if (ref & LAST_WIDE) {
+        *t = a->wides[(ref & ~LAST_WIDE) - 1];
+        return;
+    }
+    const esf_last *l = &a->lasts[ref - 1];
+    for (int m = 0; m < M_COUNT; m++) {
+        t->uren[m] = num_unpack(l->uren[m], UINT16_MAX);
+        t->uurloon[m] = num_unpack(l->uurloon[m], UINT32_MAX);
+    }
+    t->project = l->project;
+    t->geb = l->geb, t->start = l->start, t->eind = l->eind, t->eind_project = l->eind_project;
+    t->doelgroep = l->doelgroep;
+    t->aanvrager = l->aanvrager, t->geslacht = l->geslacht;
+    memcpy(t->pos, l->pos, sizeof l->pos);
+    memcpy(t->contract, l->contract, sizeof l->contract);
+    memcpy(t->srg, l->srg, sizeof l->srg);
+    memcpy(t->onderwijs, l->onderwijs, sizeof l->onderwijs);
+}
+
+/* Makes t the last of a state (*ref, 0 when it has none).  A wide state stays
+ * wide; a packed one that turns wide leaves its esf_last unused (rare:
+ * numbers beyond hundredths). */
+static esf_status last_set(esf_agg *a, uint32_t *ref, const esf_traj *t)
+{
+    if (*ref & LAST_WIDE) {
+        a->wides[(*ref & ~LAST_WIDE) - 1] = *t;
+        return ESF_OK;
+    }
+    esf_last l;
+    if (last_pack(t, &l)) {
+        if (*ref) {
+            a->lasts[*ref - 1] = l;
+            return ESF_OK;
+        }
+        RETURN_ERROR_IF(a->nlasts >= LAST_WIDE - 1, NULL, ESF_ERR_NOMEM, "too many persons");
+        void *b = a->lasts;
+        FORWARD_IF_ERROR(esf_grow(&b, &a->lasts_cap, a->nlasts + 1, sizeof(esf_last)));
+        a->lasts = b;
+        a->lasts[a->nlasts++] = l;
+        *ref = (uint32_t)a->nlasts;
+        return ESF_OK;
+    }
+    RETURN_ERROR_IF(a->nwides >= LAST_WIDE - 1, NULL, ESF_ERR_NOMEM, "too many persons");
+    void *b = a->wides;
+    FORWARD_IF_ERROR(esf_grow(&b, &a->wides_cap, a->nwides + 1, sizeof(esf_traj)));
+    a->wides = b;
+    a->wides[a->nwides++] = *t;
+    *ref = LAST_WIDE | (uint32_t)a->nwides;
+    return ESF_OK;
+}
+
+/* ---- a person's states ------------------------------------------------- */
+
+/* A gsets slot: v = index in states, aux = person; the group is the state's
+ * (first.aanvrager), so the slot holds the whole key. */
+typedef struct {
+    const esf_agg *a;
+    uint32_t pid;
+    unsigned g;
+} gkey;
+
+static inline uint64_t gset_hash_of(uint32_t pid, unsigned g)
+{
+    return hset_mix64((uint64_t)pid << 2 | g);
+}
+
+static uint64_t gset_hash(const void *ctx, const esf_slot *sl)
+{
+    const esf_agg *a = ctx;
+    return gset_hash_of(sl->aux, a->states[sl->v].first.aanvrager);
+}
+
+static bool gset_eq(const void *ctx, const esf_slot *sl)
+{
+    const gkey *k = ctx;
+    return sl->aux == k->pid && k->a->states[sl->v].first.aanvrager == k->g;
+}
+
+static void gstate_view(const esf_agg *a, const esf_gstate *s, esf_gview *v)
+{
+    v->first = &s->first;
+    v->dg = s->first.dg;
+    v->has_last = s->last != 0;
+    if (v->has_last) last_get(a, s->last, &v->last);
+}
+
+unsigned person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT])
+{
+    const esf_person *p = &a->persons[pid];
+    if (!p->state) return 0;
+    const esf_gstate *s = &a->states[(p->state & ~STATE_MORE) - 1];
+    const unsigned g0 = s->first.aanvrager;
+    unsigned mask = 1u << g0;
+    gstate_view(a, s, &v[g0]);
+    for (unsigned g = 0; (p->state & STATE_MORE) && g < AANV_COUNT; g++) {
+        const gkey k = {a, pid, g};
+        const esf_slot *sl;
+        if (g == g0 || (sl = hset_probe(&a->gsets, gset_hash_of(pid, g), gset_eq, &k))->v == HSET_EMPTY)
+            continue;
+        gstate_view(a, &a->states[sl->v], &v[g]);
+        mask |= 1u << g;
+    }
+    return mask;
 }
 
 void gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src)
 {
     if (first_cmp(a, src->first, dst->first) < 0) dst->first = src->first;
-    if (src->last && (!dst->last || traj_cmp_last(a, src->last, dst->last) < 0)) dst->last = src->last;
+    if (src->has_last && (!dst->has_last || traj_cmp_last(a, &src->last, &dst->last) < 0)) {
+        dst->last = src->last;
+        dst->has_last = true;
+    }
     dst->dg |= src->dg;
 }
 
-static esf_status push_last(esf_agg *a, const esf_traj *t, uint32_t *idx)
+/* Folds one trajectory into the state of person pid in its group
+ * (f->aanvrager); last is NULL when it is not finished. */
+static esf_status state_update(esf_agg *a, uint32_t pid, const esf_first *f, const esf_traj *last)
 {
-    void *b = a->lasts;
-    FORWARD_IF_ERROR(esf_grow(&b, &a->lasts_cap, a->nlasts + 1, sizeof(esf_traj)));
-    a->lasts = b;
-    a->lasts[a->nlasts++] = *t;
-    *idx = (uint32_t)a->nlasts;
-    return ESF_OK;
-}
-
-/* Folds one trajectory (or a partial state's first, last and target groups)
- * into the state of person pid in group g.  last is NULL when none of the
- * trajectories folded in is finished. */
-static esf_status state_update(esf_agg *a, uint32_t pid, unsigned g, const esf_first *f,
-                               uint16_t dg, const esf_traj *last)
-{
-    uint32_t *si = &a->persons[pid].state[g];
-    if (*si == 0) {
+    const unsigned g = f->aanvrager;
+    uint32_t si = a->persons[pid].state & ~STATE_MORE;
+    esf_slot *sl = NULL;
+    if (si && a->states[si - 1].first.aanvrager != g) { /* not the person's first group */
+        FORWARD_IF_ERROR(hset_reserve(&a->gsets, gset_hash, a));
+        const gkey k = {a, pid, g};
+        sl = hset_probe(&a->gsets, gset_hash_of(pid, g), gset_eq, &k);
+        si = sl->v == HSET_EMPTY ? 0 : sl->v + 1;
+    }
+    if (!si) {
+        RETURN_ERROR_IF(a->nstates >= STATE_MORE - 1, NULL, ESF_ERR_NOMEM, "too many persons");
         void *b = a->states;
         FORWARD_IF_ERROR(esf_grow(&b, &a->states_cap, a->nstates + 1, sizeof(esf_gstate)));
         a->states = b;
-        esf_gstate *s = &a->states[a->nstates++];
-        *si = (uint32_t)a->nstates;
+        esf_gstate *s = &a->states[a->nstates];
         s->first = *f;
-        s->dg = dg;
         s->last = 0;
-        if (last) FORWARD_IF_ERROR(push_last(a, last, &s->last));
-        return ESF_OK;
+        if (sl) {
+            sl->v = (uint32_t)a->nstates;
+            sl->aux = pid;
+            a->gsets.n++;
+            a->persons[pid].state |= STATE_MORE;
+        } else {
+            a->persons[pid].state = (uint32_t)a->nstates + 1;
+        }
+        a->nstates++;
+        return last ? last_set(a, &s->last, last) : ESF_OK;
     }
-    esf_gstate *s = &a->states[*si - 1];
+    esf_gstate *s = &a->states[si - 1];
+    const uint16_t dg = s->first.dg | f->dg;
     if (first_cmp(a, f, &s->first) < 0) s->first = *f;
-    s->dg |= dg;
-    if (last) {
-        if (!s->last) FORWARD_IF_ERROR(push_last(a, last, &s->last));
-        else if (traj_cmp_last(a, last, &a->lasts[s->last - 1]) < 0) a->lasts[s->last - 1] = *last;
+    s->first.dg = dg;
+    if (!last) return ESF_OK;
+    if (s->last) {
+        esf_traj cur;
+        last_get(a, s->last, &cur);
+        if (traj_cmp_last(a, last, &cur) >= 0) return ESF_OK;
     }
-    return ESF_OK;
+    return last_set(a, &s->last, last);
 }
 
 /* Marks that person pid has a trajectory in project prj (finished or not). */
@@ -355,10 +518,10 @@ esf_status agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key)
     FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
     esf_traj t = row->t;
     t.project = prj;
-    const esf_first f = {t.start, t.geb, t.eind, t.eind_project, prj, t.doelgroep,
+    const esf_first f = {t.start, t.geb, t.eind, t.eind_project, prj, t.doelgroep, t.doelgroep,
                          t.aanvrager, t.geslacht, t.pos[M_START]};
     const bool finished = traj_finished(&t);
-    FORWARD_IF_ERROR(state_update(a, pid, t.aanvrager, &f, t.doelgroep, finished ? &t : NULL));
+    FORWARD_IF_ERROR(state_update(a, pid, &f, finished ? &t : NULL));
     a->projects[prj].trajecten++;
     return pair_mark(a, prj, pid, finished);
 }

@@ -11,39 +11,60 @@
 
 /* first(p,G) needs only the columns up to positie_start: rows that tie on
  * all of them give the same outputs (sex, age, position at start), so the
- * rest of the order of SPEC §3 cannot change a table. */
+ * rest of the order of SPEC §3 cannot change a table.  dg is not part of the
+ * order: in a state it is the union of doelgroep over the group's
+ * trajectories (it fills what would be padding). */
 typedef struct {
     int32_t start, geb, eind, eind_project;
     uint32_t project;
-    uint16_t doelgroep;
+    uint16_t doelgroep, dg;
     uint8_t aanvrager, geslacht, pos_start;
 } esf_first;
 
+/* last(p,G) as kept: esf_traj in 56 bytes instead of 88, the numbers in
+ * hundredths (uren <= 168 fits 16 bits).  A trajectory whose numbers do not
+ * fit (more decimals, a huge uurloon) is kept whole in esf_agg.wides. */
+typedef struct {
+    uint32_t project;
+    int32_t geb, start, eind, eind_project;
+    uint32_t uurloon[M_COUNT]; /* LAST_EMPTY32 when empty */
+    uint16_t uren[M_COUNT];    /* LAST_EMPTY16 when empty */
+    uint16_t doelgroep;
+    uint8_t aanvrager, geslacht;
+    uint8_t pos[M_COUNT], contract[M_COUNT], srg[M_COUNT], onderwijs[M_COUNT];
+} esf_last;
+
+/* esf_gstate.last: 0 = no finished trajectory, else a 1-based index into
+ * lasts, or with LAST_WIDE set into wides. */
+#define LAST_WIDE 0x80000000u
+
 typedef struct {
     esf_first first;
-    uint32_t last;     /* 1-based index into esf_agg.lasts; 0 = none finished */
-    uint16_t dg;       /* union of doelgroep over the group's trajectories */
+    uint32_t last;
 } esf_gstate;
 
-/* A person's state in one group, base or derived (amr, totaal): views into
- * the accumulated state. */
+/* A person's state in one group, base or derived (amr, totaal): the first
+ * by reference, the last unpacked. */
 typedef struct {
     const esf_first *first;
-    const esf_traj *last;  /* NULL when no trajectory is finished */
+    bool has_last;     /* false when no trajectory is finished */
     uint16_t dg;
+    esf_traj last;
 } esf_gview;
 
-/* A person's key is the bytes [len(rinpersoons)][rinpersoons][rinpersoon] in
- * keys (key_len >= 2), or, for the usual shape (rinpersoons one byte,
- * rinpersoon 1-15 digits), packed into an integer (key_len == 0, key_off is
- * the code, its hash the mixer of the code): a probe then compares integers,
- * and no key bytes are kept. */
+/* A person's key is a packed integer (bit 63 clear) for the usual shape
+ * (rinpersoons one byte, rinpersoon 1-15 digits; its hash the mixer of the
+ * code): a probe then compares integers.  Other keys are KEY_BYTES | the
+ * offset in keys of [length][len(rinpersoons)][rinpersoons][rinpersoon].
+ * A person's states: the first group's one here (1-based into states); with
+ * STATE_MORE set, the other groups' are in the set gsets. */
+#define KEY_BYTES (1ull << 63)
+#define STATE_MORE 0x80000000u
 typedef struct {
-    uint64_t key_off;
-    uint32_t state[AANV_COUNT];   /* 1-based index into states, 0 = not in that group */
+    uint64_t key;
+    uint32_t state;
     uint32_t proj0;               /* the first project seen + 1 (bit 31: finished there),
                                      0 = none; further projects are in pairs */
-    uint8_t key_len;
 } esf_person;
 
 typedef struct {
@@ -61,8 +82,12 @@ typedef struct {
     size_t keys_len, keys_cap;
     esf_gstate *states;
     size_t nstates, states_cap;
-    esf_traj *lasts;              /* last(p,G), only for states with one */
+    esf_hset gsets;               /* a person's states beyond the first:
+                                     v: index in states, aux: person */
+    esf_last *lasts;              /* last(p,G), only for states with one */
     size_t nlasts, lasts_cap;
+    esf_traj *wides;              /* those whose numbers do not fit esf_last */
+    size_t nwides, wides_cap;
     esf_hset prset;               /* project id -> v: index in projects, aux: hash bits */
     esf_project *projects;
     size_t nprojects, projects_cap;
@@ -108,9 +133,10 @@ static inline bool traj_finished(const esf_traj *t)
 int first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y);
 int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y);
 
-/* The view of a base group's state, and the merge of views by the orders
- * above (for amr = gemeente + vsopro and totaal). */
-esf_gview gstate_view(const esf_agg *a, const esf_gstate *s);
+/* The views of person pid's states in the base groups: v[g] is set for each
+ * bit g of the result.  And the merge of views by the orders above (for
+ * amr = gemeente + vsopro and totaal). */
+unsigned person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT]);
 void gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src);
 
 static inline esf_view project_id(const esf_agg *a, uint32_t p)

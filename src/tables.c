@@ -86,9 +86,9 @@ static void count_person(counts_t *c, int g, const esf_gview *s)
         if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
     for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
     c->deel[g][pos_cat]++;
-    if (!s->last) return;
+    if (!s->has_last) return;
 
-    const esf_traj *L = s->last;
+    const esf_traj *L = &s->last;
     bool r[R_COUNT];
     r[R_AFGEROND] = true;
     r[R_WERK_EIND] = werk(L, M_EIND);
@@ -123,19 +123,18 @@ static void count_person(counts_t *c, int g, const esf_gview *s)
 static void count_all(const esf_agg *a, counts_t *c)
 {
     for (size_t i = 0; i < a->npersons; i++) {
-        const esf_person *p = &a->persons[i];
-        esf_gview amr = {0}, tot = {0};
+        esf_gview v[AANV_COUNT], amr, tot;
+        const unsigned groups = person_views(a, (uint32_t)i, v);
         bool has_amr = false, has_tot = false;
         for (int g = 0; g < AANV_COUNT; g++) {
-            if (!p->state[g]) continue;
-            const esf_gview v = gstate_view(a, &a->states[p->state[g] - 1]);
-            count_person(c, g, &v);
+            if (!(groups & 1u << g)) continue;
+            count_person(c, g, &v[g]);
             if (g == AANV_GEMEENTE || g == AANV_VSOPRO) {
-                if (has_amr) gview_merge(a, &amr, &v);
-                else amr = v, has_amr = true;
+                if (has_amr) gview_merge(a, &amr, &v[g]);
+                else amr = v[g], has_amr = true;
             }
-            if (has_tot) gview_merge(a, &tot, &v);
-            else tot = v, has_tot = true;
+            if (has_tot) gview_merge(a, &tot, &v[g]);
+            else tot = v[g], has_tot = true;
         }
         if (has_amr) count_person(c, G_AMR, &amr);
         if (has_tot) count_person(c, G_TOTAAL, &tot);

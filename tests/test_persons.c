@@ -178,3 +178,21 @@ Test(persons, finished_rule)
     t.eind_project = 0;
     cr_expect(!traj_finished(&t));
 }
+
+/* A last is kept in hundredths when its numbers allow (persons.h, esf_last),
+ * whole otherwise; either way its numbers compare exactly, and a state's last
+ * can move between the two forms in any order. */
+Test(persons, last_numbers_beyond_hundredths)
+{
+    /* identical but uren_start: 10.12 wins over 10.125, so uren_eind 10.125
+     * is an improvement (it would not be if 10.125 were cut to 10.12) */
+    const char *rows[] = {"R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10.125,10.125",
+                          "R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10.12,10.125",
+                          "R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10.13,10.13"};
+    expect_order_free(rows, 3, "resultaten,uwv,totaal,totaal,verbeterd_eind", "1");
+    /* 10.1201 beats 10.125 and cannot improve on 10.12 only by rounding */
+    const char *rows2[] = {"R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10.125,10.12",
+                           "R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10.1201,10.12",
+                           "R,1,P,uwv,,m,,20150101,20150601,,werkzaam,werkzaam,10.13,10.2"};
+    expect_order_free(rows2, 3, "resultaten,uwv,totaal,totaal,verbeterd_eind", "0");
+}

@@ -120,6 +120,11 @@ def parse_date(s, month_ok):
     return y * 10000 + m * 100 + d
 
 
+# esfmon keeps numbers as int64 in units of 1e-9 (README: a wage above
+# 9,223,372,036 euro is getal)
+LOON_MAX = Decimal("9223372036.854775807")
+
+
 def parse_num(s, hi):
     if s == "":
         return Decimal(-1)
@@ -168,7 +173,7 @@ def parse_row(cells, hdr):
         raise Reject("datum")
     try:
         r["uren"] = [parse_num(get("uren_" + m), Decimal(168)) for m in ("start", "eind", "12m")]
-        r["loon"] = [parse_num(get("uurloon_" + m), None) for m in ("start", "eind", "12m")]
+        r["loon"] = [parse_num(get("uurloon_" + m), LOON_MAX) for m in ("start", "eind", "12m")]
     except (ValueError, InvalidOperation):
         raise Reject("getal")
     if r["eind"] and r["eind"] < r["start"]:

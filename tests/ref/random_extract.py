@@ -25,8 +25,9 @@ vals = {
     "eind_project": ["", "20151231", "20150601", "20180630"],
     "positie": ["werkzaam", "niet_werkzaam", "inactief", "onbekend", "", "Niet-Werkzaam"],
     "contract": ["", "vast", "tijdelijk", "O", "b"],
-    "uren": ["", "10", "10.0", "\"12,5\"", "12.5", "8"],
-    "uurloon": ["", "10", "11.25", "\"9,99\""],
+    # 10.125 and the huge uurloon do not fit a packed last (persons.h)
+    "uren": ["", "10", "10.0", "\"12,5\"", "12.5", "8", "10.125", "10.12"],
+    "uurloon": ["", "10", "11.25", "\"9,99\"", "98765432.5"],
     "bool": ["", "ja", "nee", "J", "0", "1"],
 }
 bad = {"geslacht": "x", "start": "20150231", "uren_eind": "169", "aanvrager": "gem", "eind": "2014-01-01"}
