@@ -509,6 +509,37 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
     return ESF_OK;
 }
 
+/* One dependent level per stage: each reads what the stage before brought
+ * in, so the caller spaces the stages a few rows apart.  Only reads. */
+void agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint32_t *pid)
+{
+    switch (stage) {
+    case 0:
+        __builtin_prefetch(&a->pset.slots[k->h & a->pset.mask]);
+        *pid = HSET_EMPTY;
+        return;
+    case 1: {
+        key_ctx ctx = {a, k->buf, k->len, k->code, hash_tag(k->h)};
+        *pid = hset_probe(&a->pset, k->h, person_eq, &ctx)->v;
+        if (*pid != HSET_EMPTY) __builtin_prefetch(&a->persons[*pid]);
+        return;
+    }
+    default: {
+        if (*pid == HSET_EMPTY) return;
+        const uint32_t si = a->persons[*pid].state & ~STATE_MORE;
+        if (!si) return;
+        if (stage == 2) {
+            __builtin_prefetch(&a->states[si - 1]);
+            return;
+        }
+        const uint32_t last = a->states[si - 1].last;
+        if (last & LAST_WIDE) __builtin_prefetch(&a->wides[(last & ~LAST_WIDE) - 1]);
+        else if (last) __builtin_prefetch(&a->lasts[last - 1]);
+        return;
+    }
+    }
+}
+
 esf_status agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key)
 {
     uint32_t pid = 0, prj = 0;

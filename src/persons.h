@@ -121,6 +121,11 @@ void agg_free(esf_agg *a);
 /* Counts one accepted row; key is the row's person key (NULL: made here). */
 esf_status agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key);
 
+/* Brings into cache what agg_add(key) will read, in stages 0-3 (the
+ * person's slot, the person, its state, its last), each a few rows after the
+ * one before; *pid carries the person from stage 1 on.  Changes nothing. */
+void agg_prefetch(const esf_agg *a, const esf_pkey *key, unsigned stage, uint32_t *pid);
+
 /* A trajectory is finished when eind is set and not after eind_project. */
 static inline bool traj_finished(const esf_traj *t)
 {

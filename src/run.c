@@ -241,6 +241,52 @@ static bool record_part(part *pt, const esf_header *h, const char *p, const char
     return true;
 }
 
+/* A record counted a few records after it is found, so that what its
+ * person's state needs is in cache by then (agg_prefetch; a probe into a
+ * large set otherwise waits on memory for every row).  First in, first out:
+ * rejects and their lines come in file order. */
+#define PIPE 16u         /* records in flight (a power of two)     */
+#define PIPE_STAGE 4u    /* records between two prefetch stages    */
+
+typedef struct {
+    const char *p;       /* the record                             */
+    uint64_t line;
+    unsigned k;          /* its partition                          */
+    bool has_key;
+    uint32_t pid;        /* agg_prefetch's                         */
+    esf_pkey key;
+} pending;
+
+typedef struct {
+    pending q[PIPE];
+    unsigned head, n;    /* head: the oldest                       */
+} pipe_t;
+
+/* Splits and counts the oldest pending record. */
+static esf_status pipe_pop(part *pt, pipe_t *pq, const char *name, const esf_header *h,
+                           const char *end, bool eof)
+{
+    const pending *e = &pq->q[pq->head];
+    const char *next;
+    pq->head = (pq->head + 1) & (PIPE - 1);
+    pq->n--;
+    const esf_rec_status rs = rec_next(e->p, end, eof, h->delim, &pt->rec, &next);
+    return process_row(pt, &pt->r->parts[e->k], e->has_key ? &e->key : NULL, name, e->line, h, rs);
+}
+
+/* Adds a record and moves the records in flight one stage on. */
+static void pipe_push(pipe_t *pq, const esf_agg *parts, const char *p, uint64_t line, unsigned k,
+                      const esf_pkey *key)
+{
+    pending *e = &pq->q[(pq->head + pq->n++) & (PIPE - 1)];
+    e->p = p, e->line = line, e->k = k, e->has_key = key != NULL;
+    if (key) e->key = *key;
+    for (unsigned s = 0; s < 4 && s * PIPE_STAGE < pq->n; s++) {
+        pending *x = &pq->q[(pq->head + pq->n - 1 - s * PIPE_STAGE) & (PIPE - 1)];
+        if (x->has_key) agg_prefetch(&parts[x->k], &x->key, s, &x->pid);
+    }
+}
+
 /* Counts the data records from *pp on (those of this part's partitions),
  * until the block ends or a record needs more of it. */
 static esf_status parse_rows(part *pt, const char *name, const esf_header *h, const char **pp,
@@ -249,45 +295,36 @@ static esf_status parse_rows(part *pt, const char *name, const esf_header *h, co
     esf_run *r = pt->r;
     const char *p = *pp;
     esf_status st = ESF_OK;
+    pipe_t pq;
+    pq.head = pq.n = 0;
     while (p < end) {
         const char *next;
         const uint64_t rec_line = *line;
-        esf_agg *agg = r->parts;
         esf_pkey key, *kp = &key;
-        esf_rec_status rs = REC_NEED_MORE;
+        esf_rec_status rs;
         bool blank;
-        if (r->nparts > 1) { /* whose is it? */
-            unsigned k;
-            if (!record_part(pt, h, p, end, eof, &kp, &k, &next, line, &blank, &rs)) break;
-            if (blank || (pt->nwork && k % pt->nwork != pt->me)) {
-                p = next;
-                if (blank) continue;
-                goto tick;
-            }
-            agg = &r->parts[k];
-            if (rs == REC_NEED_MORE) /* skimmed: split it now */
-                rs = rec_next(p, end, eof, h->delim, &pt->rec, &next);
-        } else {
-            rs = rec_next(p, end, eof, h->delim, &pt->rec, &next);
-            if (rs == REC_NEED_MORE) break;
-            *line += pt->rec.nlines;
-            if (rs == REC_OK && rec_is_blank(&pt->rec)) {
-                p = next;
-                continue;
-            }
-            kp = NULL; /* agg_add makes it */
+        unsigned k;
+        if (!record_part(pt, h, p, end, eof, &kp, &k, &next, line, &blank, &rs)) break;
+        if (blank || (pt->nwork && k % pt->nwork != pt->me)) {
+            p = next;
+            if (blank) continue;
+            goto tick;
         }
+        if (pq.n == PIPE && (st = pipe_pop(pt, &pq, name, h, end, eof)) != ESF_OK) break;
+        pipe_push(&pq, r->parts, p, rec_line, k, kp);
         p = next;
-        if ((st = process_row(pt, agg, kp, name, rec_line, h, rs)) != ESF_OK) break;
     tick:
         if (ESF_UNLIKELY((++pt->nscan & 0xffff) == 0)) {
-            if (pt->at) atomic_store_explicit(pt->at, p, memory_order_relaxed);
-            if (pt->tick) pt->tick(pt, p);
+            /* behind the records in flight */
+            const char *done = pq.n ? pq.q[pq.head].p : p;
+            if (pt->at) atomic_store_explicit(pt->at, done, memory_order_relaxed);
+            if (pt->tick) pt->tick(pt, done);
             /* Peak memory is the state, not the file: a replayed reject
              * reads its page again from the page cache. */
-            if (pt->map) release_behind(pt, p);
+            if (pt->map) release_behind(pt, done);
         }
     }
+    while (st == ESF_OK && pq.n) st = pipe_pop(pt, &pq, name, h, end, eof);
     *pp = p;
     return st;
 }
