@@ -5,7 +5,6 @@
 
 #include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,10 +36,7 @@ struct part {
     const esf_reader *rd;
     const char *data;
     const esf_reader *map;           /* a mapped file: give back pages...  */
-    const char *kept;                /* ...read before this, as we go      */
-    _Atomic(const char *) *at;       /* a worker's position, for the above */
-    _Atomic(const char *) *peers;    /* the workers' positions (calling thread) */
-    unsigned npeers;
+    const char *kept;                /* ...this thread read before this    */
 };
 
 struct esf_run {
@@ -192,13 +188,12 @@ static esf_status process_row(part *pt, esf_agg *agg, const esf_pkey *key, const
     return ESF_OK;
 }
 
-/* Gives back the pages of a mapped file that every thread has passed. */
+/* Gives back the pages of a mapped file this thread has passed.  Threads of
+ * one block drift apart by many megabytes: a slower one maps a page again
+ * from the page cache (a minor fault), which costs less than keeping what
+ * lies between them. */
 static void release_behind(part *pt, const char *pos)
 {
-    for (unsigned k = 0; k < pt->npeers; k++) {
-        const char *q = atomic_load_explicit(&pt->peers[k], memory_order_relaxed);
-        if (q < pos) pos = q;
-    }
     if (pos > pt->kept) {
         reader_release(pt->map, pt->kept, pos);
         pt->kept = pos;
@@ -314,14 +309,13 @@ static esf_status parse_rows(part *pt, const char *name, const esf_header *h, co
         pipe_push(&pq, r->parts, p, rec_line, k, kp);
         p = next;
     tick:
-        if (ESF_UNLIKELY((++pt->nscan & 0xffff) == 0)) {
+        if (ESF_UNLIKELY((++pt->nscan & 0x1fff) == 0)) {
             /* behind the records in flight */
             const char *done = pq.n ? pq.q[pq.head].p : p;
-            if (pt->at) atomic_store_explicit(pt->at, done, memory_order_relaxed);
-            if (pt->tick) pt->tick(pt, done);
             /* Peak memory is the state, not the file: a replayed reject
              * reads its page again from the page cache. */
             if (pt->map) release_behind(pt, done);
+            if (pt->tick && (pt->nscan & 0xffff) == 0) pt->tick(pt, done);
         }
     }
     while (st == ESF_OK && pq.n) st = pipe_pop(pt, &pq, name, h, end, eof);
@@ -375,7 +369,6 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     w->st = parse_rows(&w->pt, w->name, w->h, &w->pos, w->end, w->eof, &w->line);
-    if (w->pt.at) atomic_store_explicit(w->pt.at, w->end, memory_order_relaxed);
     return NULL;
 }
 
@@ -435,7 +428,6 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     if (n <= 1) return parse_rows(pt, name, h, pp, end, eof, line);
 
     worker *ws = calloc(n, sizeof *ws);
-    _Atomic(const char *) at[MAX_THREADS];
     part *pts[MAX_THREADS] = {pt};
     RETURN_ERROR_IF(!ws, pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
     esf_status st = ESF_OK;
@@ -443,9 +435,8 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         worker *w = &ws[k];
         *w = (worker){.name = name, .h = h, .pos = *pp, .end = end, .line = *line, .eof = eof};
         w->pt = (part){.r = r, .counts = &w->counts, .err = &w->err, .me = k, .nwork = n,
-                       .defer = true, .base = *pp, .at = &at[k - 1],
+                       .defer = true, .base = *pp, .map = pt->map, .kept = *pp,
                        .rec = {.cells = malloc(pt->rec.cap * sizeof(esf_cell)), .cap = pt->rec.cap}};
-        atomic_init(&at[k - 1], *pp);
         pts[k] = &w->pt;
         if (!w->pt.rec.cells) st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
         else w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0; /* else run below */
@@ -453,7 +444,6 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     /* This thread's share, with the progress line and the pages given back. */
     const char *p = *pp;
     pt->me = 0, pt->nwork = n, pt->defer = true, pt->base = *pp;
-    pt->peers = at, pt->npeers = n - 1;
     if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, eof, line);
     for (unsigned k = 1; k < n; k++) {
         worker *w = &ws[k];
@@ -472,7 +462,7 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     free(ws);
     free(pt->marks);
     pt->marks = NULL, pt->nmarks = pt->marks_cap = 0;
-    pt->nwork = 0, pt->defer = false, pt->npeers = 0, pt->peers = NULL;
+    pt->nwork = 0, pt->defer = false;
     *pp = p;
     return st;
 }
