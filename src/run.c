@@ -300,7 +300,7 @@ static esf_status parse_rows(part *pt, const char *name, const esf_header *h, co
         bool blank;
         unsigned k;
         if (!record_part(pt, h, p, end, eof, &kp, &k, &next, line, &blank, &rs)) break;
-        if (blank || (pt->nwork && k % pt->nwork != pt->me)) {
+        if (blank || (pt->nwork && (k < pt->nwork ? k : k % pt->nwork) != pt->me)) {
             p = next;
             if (blank) continue;
             goto tick;
@@ -441,8 +441,13 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         if (!w->pt.rec.cells) st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
         else w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0; /* else run below */
     }
-    /* This thread's share, with the progress line and the pages given back. */
+    /* This thread's share, with the progress line and the pages given back.
+     * It counts apart from the run too: the run's counters share a cache
+     * line with what the workers read for every record. */
     const char *p = *pp;
+    esf_counts *run_counts = pt->counts, mine;
+    memset(&mine, 0, sizeof mine);
+    pt->counts = &mine;
     pt->me = 0, pt->nwork = n, pt->defer = true, pt->base = *pp;
     if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, eof, line);
     for (unsigned k = 1; k < n; k++) {
@@ -451,6 +456,8 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
         else if (st == ESF_OK) worker_main(w);
         if (st == ESF_OK && w->st != ESF_OK) *pt->err = w->err, st = w->st;
     }
+    pt->counts = run_counts;
+    counts_add(pt->counts, &mine);
     if (st == ESF_OK) {
         for (unsigned k = 1; k < n; k++) counts_add(pt->counts, &ws[k].counts);
         replay_rejects(pt, pts, n, name, h, end);
