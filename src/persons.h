@@ -75,7 +75,8 @@ typedef struct {
 
 /* Everything one pass over the rows accumulates.  Owns all its memory. */
 typedef struct {
-    esf_hset pset;                /* person key -> v: index in persons, aux: hash bits */
+    /* a cache line of its own: each partition is written by its own thread */
+    _Alignas(64) esf_hset pset;   /* person key -> v: index in persons, aux: hash bits */
     esf_person *persons;
     size_t npersons, persons_cap;
     char *keys;

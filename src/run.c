@@ -96,7 +96,8 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t
     r->cells = malloc(r->cells_cap * sizeof *r->cells);
     r->nthreads = opts->threads ? opts->threads : online_cpus();
     r->nparts = r->nthreads < MAX_THREADS ? r->nthreads : MAX_THREADS;
-    r->parts = calloc(r->nparts, sizeof *r->parts);
+    r->parts = aligned_alloc(_Alignof(esf_agg), r->nparts * sizeof *r->parts);
+    if (r->parts) memset(r->parts, 0, r->nparts * sizeof *r->parts);
     bool ok = r->columns && r->cells && r->parts;
     for (unsigned k = 0; ok && k < r->nparts; k++) ok = agg_init(&r->parts[k]) == ESF_OK;
     if (!ok) {
