@@ -4,13 +4,18 @@ machine's own reference speeds measured in the same run on the same files
 (cat, wc -l, and for gzip zcat and zlib's inflate alone, the decoder esfmon
 uses), since absolute times on a shared machine
 vary.  Warm cache (each file is read before it is timed); fastest and median
-of N runs; peak RSS per unique person.  Writes BUILD/bench.json."""
+of N runs, N calibrated (at least RUNS, more for short runs); peak RSS per
+unique person.  Writes BUILD/bench.json."""
 import json, os, shutil, subprocess, sys, time
 
 CHECK = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1].startswith("--check=") else None
 
 BUILD = os.environ.get("BUILD", "build")
+# Each timing repeats a command at least RUNS times and, for short ones, until
+# BENCH_SECONDS have passed (at most RUNS_MAX times): N calibrated per file.
 RUNS = int(os.environ.get("RUNS", "5"))
+BENCH_SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+RUNS_MAX = 30
 # Persons per generated extract; esfgen writes about 1.25 rows per person, so
 # the default sizes are extracts of about 1M and 10M rows.
 SIZES = [int(x) for x in os.environ.get("PERSONS", "800000 8000000").replace(",", " ").split()]
@@ -27,15 +32,16 @@ def run(cmd):
 
 
 def timed(cmd):
+    """Fastest and median time, peak RSS and the number of runs."""
     ts, rss = [], 0
-    for _ in range(RUNS):
+    while len(ts) < RUNS or (sum(ts) < BENCH_SECONDS and len(ts) < RUNS_MAX):
         t, m, rc = run(cmd)
         if rc not in (0, 3):
             sys.exit("bench: %s failed with %d" % (" ".join(cmd), rc))
         ts.append(t)
         rss = max(rss, m)
     ts.sort()
-    return ts[0], ts[len(ts) // 2], rss
+    return ts[0], ts[len(ts) // 2], rss, len(ts)
 
 
 files = []
@@ -70,8 +76,8 @@ while True:
 # ISA-L's own decompressor, the reference when esfmon is built with ISA-L.
 IGZIP = shutil.which("igzip")
 results = []
-hdr = "%-26s %7s %10s %8s %8s %7s %8s %9s %8s %6s %9s %9s %9s" % (
-    "file", "MB", "rows/s", "MB/s", "x cat", "x wc", "x zcat", "x inflate", "x igzip", "x -j1", "RSS MiB",
+hdr = "%-26s %7s %10s %8s %8s %3s %8s %7s %8s %9s %8s %6s %9s %9s %9s" % (
+    "file", "MB", "rows/s", "MB/s", "med MB/s", "N", "x cat", "x wc", "x zcat", "x inflate", "x igzip", "x -j1", "RSS MiB",
     "B/person", "B/p>64M")
 print(hdr)
 for f in files:
@@ -85,11 +91,11 @@ for f in files:
     zc = timed(["zcat", f])[0] if f.endswith(".gz") else None
     inf = timed(INFLATE + [f])[0] if f.endswith(".gz") else None
     igz = timed([IGZIP, "-dc", f])[0] if f.endswith(".gz") and IGZIP else None
-    fast, med, rss = timed(esfmon + [f])
+    fast, med, rss, runs = timed(esfmon + [f])
     one = timed(esfmon + ["-j", "1", f])[0]
     out = subprocess.run(esfmon + [f], capture_output=True, text=True).stdout
     persons = next(int(l.split(",")[5]) for l in out.splitlines() if l.startswith("deelnemers,totaal,totaal,totaal,n,"))
-    r = {"file": os.path.basename(f), "bytes": size, "rows": rows, "persons": persons, "runs": RUNS,
+    r = {"file": os.path.basename(f), "bytes": size, "rows": rows, "persons": persons, "runs": runs,
          "esfmon_fastest_s": fast, "esfmon_median_s": med, "peak_rss_kib": rss,
          "rows_per_s": rows / fast, "mb_per_s": size / 1e6 / fast,
          "cat_s": cat, "wc_s": wc, "zcat_s": zc, "inflate_s": inf, "igzip_s": igz, "esfmon_j1_s": one,
@@ -99,15 +105,16 @@ for f in files:
          # the memory target of #5: <= 100 B per person on top of 64 MiB
          "rss_bytes_per_person_over_64mib": max(rss * 1024 - (64 << 20), 0) / max(persons, 1)}
     results.append(r)
-    print("%-26s %7.1f %10.0f %8.0f %8.3f %7.3f %8s %9s %8s %6.2f %9.1f %9.0f %9.0f" % (
-        r["file"], size / 1e6, r["rows_per_s"], r["mb_per_s"], r["ratio_cat"], r["ratio_wc"],
+    print("%-26s %7.1f %10.0f %8.0f %8.0f %3d %8.3f %7.3f %8s %9s %8s %6.2f %9.1f %9.0f %9.0f" % (
+        r["file"], size / 1e6, r["rows_per_s"], r["mb_per_s"], size / 1e6 / med, runs, r["ratio_cat"], r["ratio_wc"],
         "%.3f" % r["ratio_zcat"] if zc else "-", "%.3f" % r["ratio_inflate"] if inf else "-",
         "%.3f" % r["ratio_igzip"] if igz else "-",
         r["speedup_threads"], rss / 1024, r["rss_bytes_per_person"], r["rss_bytes_per_person_over_64mib"]))
 with open(os.path.join(BUILD, "bench.json"), "w") as fh:
     json.dump(results, fh, indent=1)
-print("fastest of %d runs, warm cache; x REF = REF time / esfmon time (1.0 = as fast as REF); "
-      "B/p>64M = (peak RSS - 64 MiB) / unique persons" % RUNS)
+print("fastest of at least %d runs (and of %g s, at most %d runs, per timing: esfmon's count per "
+      "file is in bench.json), warm cache; x REF = REF time / esfmon time (1.0 = as fast as REF); "
+      "B/p>64M = (peak RSS - 64 MiB) / unique persons" % (RUNS, BENCH_SECONDS, RUNS_MAX))
 print("written: %s" % os.path.join(BUILD, "bench.json"))
 
 if CHECK:
