@@ -146,10 +146,11 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     memset(p, 0, sizeof *p);
     p->key = k->code;
     if (n) {
-        const char len = (char)n;
-        uint64_t off, rest;
-        FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, &len, 1, &off));
-        FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, k->buf, n, &rest));
+        char rec[1 + sizeof k->buf]; /* [length][key bytes] */
+        uint64_t off;
+        rec[0] = (char)n;
+        memcpy(rec + 1, k->buf, n);
+        FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, rec, 1 + n, &off));
         p->key = KEY_BYTES | off;
     }
     sl->v = (uint32_t)a->npersons;
@@ -309,22 +310,31 @@ static int64_t num_unpack(uint32_t c, uint32_t empty)
     return c == empty ? ESF_NUM_EMPTY : (int64_t)c * CENT;
 }
 
+/* The columns esf_traj and esf_last keep alike, copied from s to d (either
+ * way round): one list, so neither direction can miss one. */
+#define LAST_COPY_SAME(d, s)                                                                     \
+    do {                                                                                         \
+        (d)->project = (s)->project;                                                             \
+        (d)->geb = (s)->geb, (d)->start = (s)->start, (d)->eind = (s)->eind;                     \
+        (d)->eind_project = (s)->eind_project;                                                   \
+        (d)->doelgroep = (s)->doelgroep;                                                         \
+        (d)->aanvrager = (s)->aanvrager, (d)->geslacht = (s)->geslacht;                          \
+        memcpy((d)->pos, (s)->pos, sizeof (d)->pos);                                             \
+        memcpy((d)->contract, (s)->contract, sizeof (d)->contract);                              \
+        memcpy((d)->srg, (s)->srg, sizeof (d)->srg);                                             \
+        memcpy((d)->onderwijs, (s)->onderwijs, sizeof (d)->onderwijs);                           \
+    } while (0)
+
 static bool last_pack(const esf_traj *t, esf_last *l)
 {
     for (int m = 0; m < M_COUNT; m++) {
         uint32_t u;
-        if (!num_pack(t->uren[m], UINT16_MAX, &u) || !num_pack(t->uurloon[m], UINT32_MAX, &l->uurloon[m]))
+        if (!num_pack(t->uren[m], LAST_EMPTY16, &u) ||
+            !num_pack(t->uurloon[m], LAST_EMPTY32, &l->uurloon[m]))
             return false;
         l->uren[m] = (uint16_t)u;
     }
-    l->project = t->project;
-    l->geb = t->geb, l->start = t->start, l->eind = t->eind, l->eind_project = t->eind_project;
-    l->doelgroep = t->doelgroep;
-    l->aanvrager = t->aanvrager, l->geslacht = t->geslacht;
-    memcpy(l->pos, t->pos, sizeof l->pos);
-    memcpy(l->contract, t->contract, sizeof l->contract);
-    memcpy(l->srg, t->srg, sizeof l->srg);
-    memcpy(l->onderwijs, t->onderwijs, sizeof l->onderwijs);
+    LAST_COPY_SAME(l, t);
     return true;
 }
 
@@ -336,18 +346,12 @@ static void last_get(const esf_agg *a, uint32_t ref, esf_traj *t)
     }
     const esf_last *l = &a->lasts[ref - 1];
     for (int m = 0; m < M_COUNT; m++) {
-        t->uren[m] = num_unpack(l->uren[m], UINT16_MAX);
-        t->uurloon[m] = num_unpack(l->uurloon[m], UINT32_MAX);
+        t->uren[m] = num_unpack(l->uren[m], LAST_EMPTY16);
+        t->uurloon[m] = num_unpack(l->uurloon[m], LAST_EMPTY32);
     }
-    t->project = l->project;
-    t->geb = l->geb, t->start = l->start, t->eind = l->eind, t->eind_project = l->eind_project;
-    t->doelgroep = l->doelgroep;
-    t->aanvrager = l->aanvrager, t->geslacht = l->geslacht;
-    memcpy(t->pos, l->pos, sizeof l->pos);
-    memcpy(t->contract, l->contract, sizeof l->contract);
-    memcpy(t->srg, l->srg, sizeof l->srg);
-    memcpy(t->onderwijs, l->onderwijs, sizeof l->onderwijs);
+    LAST_COPY_SAME(t, l);
 }
+#undef LAST_COPY_SAME
 
 /* Makes t the last of a state (*ref, 0 when it has none).  A wide state stays
  * wide; a packed one that turns wide leaves its esf_last unused (rare:

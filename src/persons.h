@@ -34,6 +34,9 @@ typedef struct {
     uint8_t pos[M_COUNT], contract[M_COUNT], srg[M_COUNT], onderwijs[M_COUNT];
 } esf_last;
 
+#define LAST_EMPTY16 UINT16_MAX
+#define LAST_EMPTY32 UINT32_MAX
+
 /* esf_gstate.last: 0 = no finished trajectory, else a 1-based index into
  * lasts, or with LAST_WIDE set into wides. */
 #define LAST_WIDE 0x80000000u

@@ -203,24 +203,21 @@ static void release_behind(part *pt, const char *pos)
 
 /* The partition of the record at p (partition 0 when it has no person),
  * its person key (*key = NULL: none) and where the record ends.  A line
- * without quotes is only skimmed for its identifiers (*split is then
- * REC_NEED_MORE); else the record is split into pt->rec and *split is what
- * rec_next said.  False when the block ends inside the record and more
- * input follows. */
+ * without quotes is only skimmed for its identifiers; another record is
+ * split into pt->rec to find them (and split again when it is counted).
+ * False when the block ends inside the record and more input follows. */
 static bool record_part(part *pt, const esf_header *h, const char *p, const char *end, bool eof,
-                        esf_pkey **key, unsigned *k, const char **next, uint64_t *line, bool *blank,
-                        esf_rec_status *split)
+                        esf_pkey **key, unsigned *k, const char **next, uint64_t *line, bool *blank)
 {
     const int32_t want[2] = {h->cell[COL_RINPERSOONS], h->cell[COL_RINPERSOON]};
     esf_view id[2];
     bool has_id;
-    *split = REC_NEED_MORE; /* not split */
     if (rec_skim(p, end, eof, h->delim, want, id, blank, next)) {
         *line += 1;
         /* the cells as they stand: a record they do not fit is rejected */
         has_id = row_key_views(&id[0], &id[1]);
     } else {
-        esf_rec_status rs = *split = rec_next(p, end, eof, h->delim, &pt->rec, next);
+        const esf_rec_status rs = rec_next(p, end, eof, h->delim, &pt->rec, next);
         if (rs == REC_NEED_MORE) return false;
         *line += pt->rec.nlines;
         *blank = rs == REC_OK && rec_is_blank(&pt->rec);
@@ -242,6 +239,7 @@ static bool record_part(part *pt, const esf_header *h, const char *p, const char
  * large set otherwise waits on memory for every row).  First in, first out:
  * rejects and their lines come in file order. */
 #define PIPE 16u         /* records in flight (a power of two)     */
+#define PIPE_STAGES 4u   /* agg_prefetch's stages                  */
 #define PIPE_STAGE 4u    /* records between two prefetch stages    */
 
 typedef struct {
@@ -277,7 +275,7 @@ static void pipe_push(pipe_t *pq, const esf_agg *parts, const char *p, uint64_t 
     pending *e = &pq->q[(pq->head + pq->n++) & (PIPE - 1)];
     e->p = p, e->line = line, e->k = k, e->has_key = key != NULL;
     if (key) e->key = *key;
-    for (unsigned s = 0; s < 4 && s * PIPE_STAGE < pq->n; s++) {
+    for (unsigned s = 0; s < PIPE_STAGES && s * PIPE_STAGE < pq->n; s++) {
         pending *x = &pq->q[(pq->head + pq->n - 1 - s * PIPE_STAGE) & (PIPE - 1)];
         if (x->has_key) agg_prefetch(&parts[x->k], &x->key, s, &x->pid);
     }
@@ -297,10 +295,9 @@ static esf_status parse_rows(part *pt, const char *name, const esf_header *h, co
         const char *next;
         const uint64_t rec_line = *line;
         esf_pkey key, *kp = &key;
-        esf_rec_status rs;
         bool blank;
         unsigned k;
-        if (!record_part(pt, h, p, end, eof, &kp, &k, &next, line, &blank, &rs)) break;
+        if (!record_part(pt, h, p, end, eof, &kp, &k, &next, line, &blank)) break;
         if (blank || (pt->nwork && (k < pt->nwork ? k : k % pt->nwork) != pt->me)) {
             p = next;
             if (blank) continue;
