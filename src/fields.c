@@ -18,16 +18,64 @@ typedef struct {
 
 #define E(name, value) {name, sizeof(name) - 1, value}
 
-/* Case-insensitive (ASCII) lookup of v in a table; -1 when absent.  Names
- * are short and lower case: compare inline, no call per entry. */
+static inline uint64_t load64(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+static inline uint64_t load32(const char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, 4);
+    return x;
+}
+
+/* A string of n <= 24 bytes as three words that cover every byte, loaded
+ * overlapping from within [p, p+n) only (no byte past the cell is read):
+ * two strings of one length are equal exactly when their words are. */
+typedef struct {
+    uint64_t w[3];
+} str_words;
+
+static inline str_words words_of(const char *p, size_t n)
+{
+    str_words r = {{0, 0, 0}};
+    if (n >= 8) {
+        r.w[0] = load64(p);
+        r.w[1] = load64(p + n - 8);
+        if (n > 16) r.w[2] = load64(p + 8);
+    } else if (n >= 4) {
+        r.w[0] = load32(p);
+        r.w[1] = load32(p + n - 4);
+    } else if (n) {
+        r.w[0] = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << 8 |
+                 (uint64_t)(uint8_t)p[n - 1] << 16;
+    }
+    return r;
+}
+
+/* A-Z to a-z in each byte of w; every other byte (also >= 0x80) as it is. */
+static inline uint64_t lower8(uint64_t w)
+{
+    const uint64_t h = w & 0x7f7f7f7f7f7f7f7full;
+    const uint64_t ge_a = h + 0x3f3f3f3f3f3f3f3full; /* bit 7 set: h >= 'A' */
+    const uint64_t gt_z = h + 0x2525252525252525ull; /* bit 7 set: h >  'Z' */
+    return w | ((ge_a & ~gt_z & ~w & 0x8080808080808080ull) >> 2);
+}
+
+/* Case-insensitive (ASCII) lookup of v in a table of lower-case names; -1
+ * when absent.  Compares a word at a time, no call per entry. */
 static int lookup(esf_view v, const code_entry *tab, size_t n)
 {
+    if (v.len > 24) return -1; /* longer than every name */
+    str_words c = words_of(v.p, v.len);
+    for (int i = 0; i < 3; i++) c.w[i] = lower8(c.w[i]);
     for (size_t i = 0; i < n; i++) {
         if (tab[i].len != v.len) continue;
-        size_t j = 0;
-        while (j < v.len && tab[i].name[j] == ((v.p[j] >= 'A' && v.p[j] <= 'Z') ? v.p[j] + 32 : v.p[j]))
-            j++;
-        if (j == v.len) return tab[i].value;
+        const str_words t = words_of(tab[i].name, tab[i].len);
+        if (t.w[0] == c.w[0] && t.w[1] == c.w[1] && t.w[2] == c.w[2]) return tab[i].value;
     }
     return -1;
 }
@@ -137,7 +185,19 @@ int field_date(esf_view v, bool allow_month, int32_t *out)
         return 0;
     }
     if (v.len == 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* eight digits at once: a byte below '0' sets bit 7 of x, one above
+         * '9' of x + 0x76 (a borrow or carry only flags a row already bad) */
+        const uint64_t x = load64(v.p) - 0x3030303030303030ull;
+        if ((x | (x + 0x7676767676767676ull)) & 0x8080808080808080ull) return -1;
+#define DIGIT(i) ((int)(x >> (8 * (i)) & 0xff))
+        y = DIGIT(0) * 1000 + DIGIT(1) * 100 + DIGIT(2) * 10 + DIGIT(3);
+        m = DIGIT(4) * 10 + DIGIT(5);
+        d = DIGIT(6) * 10 + DIGIT(7);
+#undef DIGIT
+#else
         if (digits(v.p, 4, &y) || digits(v.p + 4, 2, &m) || digits(v.p + 6, 2, &d)) return -1;
+#endif
     } else if (v.len == 10) {
         if (v.p[4] != '-' || v.p[7] != '-') return -1;
         if (digits(v.p, 4, &y) || digits(v.p + 5, 2, &m) || digits(v.p + 8, 2, &d)) return -1;

@@ -98,10 +98,13 @@ static uint64_t project_hash(const void *ctx, const esf_slot *sl)
     return XXH3_64bits(a->pkeys + p->key_off, p->key_len);
 }
 
-/* A pair slot holds the whole key: v = project (bit 31: finished), aux = person. */
+/* A pair slot holds the whole key: v = project (bit 31: finished), aux = person.
+ * It is placed by the person alone, so a person's pairs lie side by side and
+ * agg_prefetch can bring them in before the row's project is known. */
 static inline uint64_t pair_hash_of(uint32_t prj, uint32_t pid)
 {
-    return hset_mix64((uint64_t)prj << 32 | pid);
+    (void)prj;
+    return hset_mix64(pid);
 }
 
 static uint64_t pair_hash(const void *ctx, const esf_slot *sl)
@@ -499,7 +502,12 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
 {
     /* Most persons have one project: it lives beside their state. */
     uint32_t *p0 = &a->persons[pid].proj0;
-    if (*p0 == 0) *p0 = prj + 1;
+    if (*p0 == 0) {
+        *p0 = prj + 1;
+        /* A person's rows often come together, too close for agg_prefetch
+         * (which finds the person only once it is in the set). */
+        __builtin_prefetch(&a->pairs.slots[pair_hash_of(0, pid) & a->pairs.mask]);
+    }
     if ((*p0 & 0x7fffffffu) == prj + 1) {
         if (finished) *p0 |= 0x80000000u;
         return ESF_OK;
@@ -537,6 +545,8 @@ void agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint32_t 
         if (!si) return;
         if (stage == 2) {
             __builtin_prefetch(&a->states[si - 1]);
+            /* a second project of the person's would be in pairs */
+            __builtin_prefetch(&a->pairs.slots[pair_hash_of(0, *pid) & a->pairs.mask]);
             return;
         }
         const uint32_t last = a->states[si - 1].last;

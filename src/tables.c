@@ -75,37 +75,43 @@ static int state_of(const esf_traj *t, int m)
     return verbeterd(t, m) ? S_VERBETERD : 1 + t->pos[m];
 }
 
-static void count_person(counts_t *c, int g, const esf_gview *s)
+/* Counts one person's view in each group of gmask (a person in one applicant
+ * group has the same view there, in amr and in totaal). */
+static void count_person(counts_t *c, unsigned gmask, const esf_gview *s)
 {
     int cats[C_COUNT], nc = 0;
     cats[nc++] = C_TOTAAL;
     cats[nc++] = C_LEEFTIJD + age_cat(s->first);
     cats[nc++] = C_GESLACHT + s->first->geslacht;
-    int pos_cat = C_POSITIE + s->first->pos_start;
+    const int pos_cat = C_POSITIE + s->first->pos_start;
     for (int d = 0; d < DG_COUNT; d++)
         if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
-    for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
-    c->deel[g][pos_cat]++;
+    for (unsigned gm = gmask; gm; gm &= gm - 1) {
+        const int g = __builtin_ctz(gm);
+        for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
+        c->deel[g][pos_cat]++;
+    }
     if (!s->has_last) return;
 
     const esf_traj *L = &s->last;
-    bool r[R_COUNT];
-    r[R_AFGEROND] = true;
-    r[R_WERK_EIND] = werk(L, M_EIND);
-    r[R_WERK_12M] = werk(L, M_12M);
-    r[R_VERBETERD_EIND] = verbeterd(L, M_EIND);
-    r[R_VERBETERD_12M] = verbeterd(L, M_12M);
-    r[R_ONBEKEND_EIND] = L->pos[M_EIND] == POS_ONBEKEND;
-    r[R_ONBEKEND_12M] = L->pos[M_12M] == POS_ONBEKEND;
-    r[R_ONDERWIJS_EIND] = L->onderwijs[M_EIND] == BOOL_YES;
-    r[R_ONDERWIJS_12M] = L->onderwijs[M_12M] == BOOL_YES;
-    for (int i = 0; i < nc; i++)
-        for (int k = 0; k < R_COUNT; k++) c->res[g][cats[i]][k] += r[k];
-    int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
-    c->se[g][L->pos[M_START]][se]++;
-    c->e12[g][se][s12]++;
+    const unsigned r = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
+                       (unsigned)werk(L, M_12M) << R_WERK_12M |
+                       (unsigned)verbeterd(L, M_EIND) << R_VERBETERD_EIND |
+                       (unsigned)verbeterd(L, M_12M) << R_VERBETERD_12M |
+                       (unsigned)(L->pos[M_EIND] == POS_ONBEKEND) << R_ONBEKEND_EIND |
+                       (unsigned)(L->pos[M_12M] == POS_ONBEKEND) << R_ONBEKEND_12M |
+                       (unsigned)(L->onderwijs[M_EIND] == BOOL_YES) << R_ONDERWIJS_EIND |
+                       (unsigned)(L->onderwijs[M_12M] == BOOL_YES) << R_ONDERWIJS_12M;
+    const int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
+    for (unsigned gm = gmask; gm; gm &= gm - 1) {
+        const int g = __builtin_ctz(gm);
+        for (int i = 0; i < nc; i++)
+            for (unsigned k = r; k; k &= k - 1) c->res[g][cats[i]][__builtin_ctz(k)]++;
+        c->se[g][L->pos[M_START]][se]++;
+        c->e12[g][se][s12]++;
+    }
 
-    if (g == G_JENV) {
+    if (gmask & 1u << G_JENV) {
         bool result = L->pos[M_EIND] == POS_WERKZAAM || L->onderwijs[M_EIND] == BOOL_YES;
         bool result2018 = L->pos[M_EIND] == POS_WERKZAAM ||
                           (L->onderwijs[M_START] == BOOL_NO && L->onderwijs[M_EIND] == BOOL_YES);
@@ -125,10 +131,17 @@ static void count_all(const esf_agg *a, counts_t *c)
     for (size_t i = 0; i < a->npersons; i++) {
         esf_gview v[AANV_COUNT], amr, tot;
         const unsigned groups = person_views(a, (uint32_t)i, v);
+        if (!groups) continue;
+        if (!(groups & (groups - 1))) { /* one group: one view for all three */
+            const int g = __builtin_ctz(groups);
+            const bool is_amr = g == AANV_GEMEENTE || g == AANV_VSOPRO;
+            count_person(c, 1u << g | (unsigned)is_amr << G_AMR | 1u << G_TOTAAL, &v[g]);
+            continue;
+        }
         bool has_amr = false, has_tot = false;
         for (int g = 0; g < AANV_COUNT; g++) {
             if (!(groups & 1u << g)) continue;
-            count_person(c, g, &v[g]);
+            count_person(c, 1u << g, &v[g]);
             if (g == AANV_GEMEENTE || g == AANV_VSOPRO) {
                 if (has_amr) gview_merge(a, &amr, &v[g]);
                 else amr = v[g], has_amr = true;
@@ -136,8 +149,8 @@ static void count_all(const esf_agg *a, counts_t *c)
             if (has_tot) gview_merge(a, &tot, &v[g]);
             else tot = v[g], has_tot = true;
         }
-        if (has_amr) count_person(c, G_AMR, &amr);
-        if (has_tot) count_person(c, G_TOTAAL, &tot);
+        if (has_amr) count_person(c, 1u << G_AMR, &amr);
+        if (has_tot) count_person(c, 1u << G_TOTAAL, &tot);
     }
 }
 

@@ -22,6 +22,10 @@ ParameterizedTestParameters(fields, dates)
         {"201501", true, 0, 20150101},    {"201513", true, -1, 0},
         {"", false, 0, 0},                {"2015010a", false, -1, 0},
         {" 20150101", false, -1, 0},
+        /* bytes just outside '0'..'9', and high-bit bytes, at either end */
+        {"2015010:", false, -1, 0},       {"/0150101", false, -1, 0},
+        {"2015\xb0101", false, -1, 0},   {"2015\xc0101", false, -1, 0},
+        {"2015-01-0:", false, -1, 0},     {"19991231", false, 0, 19991231},
     };
     return cr_make_param_array(date_case, cases, sizeof cases / sizeof cases[0]);
 }
@@ -126,4 +130,66 @@ Test(fields, age_in_completed_years)
     cr_expect_eq(age_years(19680229, 20180301), 50);
     cr_expect_eq(age_years(19680229, 20160229), 48);
     cr_expect_eq(age_years(20150101, 20150101), 0);
+}
+
+/* Every spelling each code field accepts (SPEC §2.2), for the test below. */
+static const char *const spellings[5][8] = {
+    {"gemeente", "vsopro", "vso/pro", "vso-pro", "uwv", "jenv"},
+    {"m", "man", "1", "v", "vrouw", "2"},
+    {"werkzaam", "niet_werkzaam", "niet-werkzaam", "nietwerkzaam", "inactief", "onbekend"},
+    {"vast", "o", "tijdelijk", "b"},
+    {"1", "j", "ja", "0", "n", "nee"},
+};
+
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The bytewise reference: equal length, equal after A-Z -> a-z. */
+static bool spelled(const char *s, size_t n, int which)
+{
+    if (n == 0) return which != 0; /* empty: the default, except for aanvrager */
+    for (int i = 0; i < 8 && spellings[which][i]; i++) {
+        const char *t = spellings[which][i];
+        if (strlen(t) != n) continue;
+        size_t j = 0;
+        while (j < n && ascii_lower((unsigned char)s[j]) == t[j]) j++;
+        if (j == n) return true;
+    }
+    return false;
+}
+
+/* The word-at-a-time lookup against the bytewise reference, for every
+ * spelling with each byte replaced by the bytes around the A-Z/a-z ranges,
+ * their high-bit twins, NUL and the separators, and with a byte cut off or
+ * added: the comparison must be exact at every position and length. */
+Test(fields, codes_match_bytewise_reference)
+{
+    int (*const fn[5])(esf_view, uint8_t *) = {field_aanvrager, field_geslacht, field_positie,
+                                               field_contract, field_bool};
+    static const unsigned char subst[] = {'@', 'A', 'Z', '[', '`', 'a', 'z', '{', 0xc1, 0xe1,
+                                          0xda, 0xfa, 0,   '_', '-', '/', ' ', '0'};
+    unsigned checked = 0, valid = 0;
+    for (int w = 0; w < 5; w++)
+        for (int i = 0; i < 8 && spellings[w][i]; i++) {
+            char buf[40];
+            const size_t n = strlen(spellings[w][i]);
+            for (size_t pos = 0; pos <= n; pos++)
+                for (size_t b = 0; b <= sizeof subst; b++) {
+                    memcpy(buf, spellings[w][i], n);
+                    size_t len = n;
+                    if (pos == n) len = b < sizeof subst ? n + 1 : n - 1; /* add or cut */
+                    if (pos < n || b < sizeof subst) buf[pos < n ? pos : n] =
+                        (char)(b < sizeof subst ? subst[b] : ascii_lower(buf[pos]) - 32);
+                    uint8_t out;
+                    const bool want = spelled(buf, len, w);
+                    const bool got = fn[w]((esf_view){buf, len}, &out) == 0;
+                    cr_expect_eq(got, want, "field %d, '%.*s' (%zu bytes): %d, want %d", w,
+                                 (int)len, buf, len, got, want);
+                    checked++, valid += want;
+                }
+        }
+    cr_expect_gt(valid, 50u, "the mutations should keep some spellings valid");
+    cr_expect_gt(checked, 1000u);
 }
