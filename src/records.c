@@ -67,6 +67,106 @@ static bool split_simple(const char *p, const char *le, char delim, esf_record *
     return true;
 }
 
+/* ---- lines with quotes or padding: bit masks of the whole line ---------- */
+
+#define LINE_WORDS 8 /* lines up to 512 bytes; longer ones take the general path */
+
+typedef struct {
+    uint64_t d[LINE_WORDS], q[LINE_WORDS], pad[LINE_WORDS]; /* bit i: byte 64w+i */
+} line_masks;
+
+/* Fills m for [p, le), reading no byte at or past end (the buffer's end). */
+static bool line_masks_of(line_masks *m, const char *p, const char *le, const char *end, char delim)
+{
+    const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
+    if (nw > LINE_WORDS) return false;
+    const char pad2 = delim == '\t' ? ' ' : '\t';
+    for (size_t w = 0; w < nw; w++) {
+        char tail[64];
+        const char *b = p + 64 * w;
+        if (end - b < 64) { /* copy what is left: NUL is no delimiter, quote or pad */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, b, (size_t)(end - b));
+            b = tail;
+        }
+        uint64_t d = 0, q = 0, sp = 0;
+#if defined(__SSE2__)
+        const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"');
+        const __m128i vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
+        for (int i = 0; i < 4; i++) {
+            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * i));
+            d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * i);
+            q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * i);
+            sp |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                      _mm_or_si128(_mm_cmpeq_epi8(x, vs), _mm_cmpeq_epi8(x, vt)))
+                  << (16 * i);
+        }
+#else
+        for (int i = 0; i < 64; i++) {
+            d |= (uint64_t)(b[i] == delim) << i;
+            q |= (uint64_t)(b[i] == '"') << i;
+            sp |= (uint64_t)(b[i] == ' ' || b[i] == pad2) << i;
+        }
+#endif
+        const uint64_t keep = n - 64 * w >= 64 ? ~0ull : (1ull << (n - 64 * w)) - 1; /* to le */
+        m->d[w] = d & keep;
+        m->q[w] = q & keep;
+        m->pad[w] = sp & keep;
+    }
+    return true;
+}
+
+/* Each bit set from a quote up to (not including) the next, as in "inside a
+ * quoted field" when every quote opens or closes one; *odd carries on. */
+static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
+{
+    uint64_t x = q;
+    x ^= x << 1, x ^= x << 2, x ^= x << 4, x ^= x << 8, x ^= x << 16, x ^= x << 32;
+    x ^= *odd;
+    *odd = (uint64_t)((int64_t)x >> 63); /* all ones when the word ends inside */
+    return x;
+}
+
+/* A line [p, le) without padding outside quotes whose every quote opens a cell (right after
+ * a delimiter outside quotes, or at the start) or closes it (right before
+ * one, or at the end before a final CR): no doubled quotes, no text after a
+ * closing quote.  Then its cells are those rec_next_general gives, split at
+ * the delimiters outside quotes.  False (cells to forget) for any other
+ * line, and for lines over 512 bytes. */
+static bool split_masked(const char *p, const char *le, const char *end, char delim,
+                         esf_record *rec)
+{
+    line_masks m;
+    if (!line_masks_of(&m, p, le, end, delim)) return false;
+    const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
+    const size_t lend = n - (n && le[-1] == '\r'); /* the last cell ends here */
+    uint64_t od[LINE_WORDS], in[LINE_WORDS], odd = 0;
+    for (size_t w = 0; w < nw; w++) {
+        in[w] = inside_quotes(m.q[w], &odd);
+        od[w] = m.d[w] & ~in[w];
+    }
+    if (odd) return false; /* a quote left open: the record goes on */
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t starts = od[w] << 1 | (w ? od[w - 1] >> 63 : 1);
+        uint64_t ends = od[w] >> 1 | (w + 1 < nw ? od[w + 1] << 63 : 0);
+        if (lend && (lend - 1) / 64 == w) ends |= 1ull << ((lend - 1) % 64);
+        if ((m.q[w] & in[w] & ~starts) | (m.q[w] & ~in[w] & ~ends) | (m.pad[w] & ~in[w]))
+            return false; /* (padding inside quotes is content) */
+    }
+    const char *s = p;
+    for (size_t w = 0; w < nw; w++)
+        for (uint64_t o = od[w]; o; o &= o - 1) {
+            const char *d = p + 64 * w + __builtin_ctzll(o);
+            if (*s == '"') put_cell(rec, s + 1, (size_t)(d - s) - 2, true, false);
+            else put_cell(rec, s, (size_t)(d - s), false, false);
+            s = d + 1;
+        }
+    const char *e = p + lend;
+    if (s < e && *s == '"') put_cell(rec, s + 1, (size_t)(e - s) - 2, true, false);
+    else put_cell(rec, s, (size_t)(e > s ? e - s : 0), false, false);
+    return true;
+}
+
 esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
                         const char **next)
 {
@@ -79,7 +179,7 @@ esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, es
         if (!eof) return REC_NEED_MORE;
         le = end;
     }
-    if (split_simple(p, le, delim, rec)) {
+    if (split_simple(p, le, delim, rec) || (rec->ncells = 0, split_masked(p, le, end, delim, rec))) {
         rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
         *next = le < end ? le + 1 : end;
         return REC_OK;
@@ -156,11 +256,37 @@ esf_rec_status rec_next_general(const char *p, const char *le, const char *end, 
     return REC_OK;
 }
 
+/* The cells a skim of a line with quotes keeps: the identifiers are near
+ * the start in every extract seen; further out the record is split. */
+#define SKIM_CELLS 32
+
 /* Nothing but padding (so no delimiter either). */
 static bool is_blank_line(const char *p, const char *lend, char delim)
 {
     for (; p < lend; p++)
         if (!is_pad(*p, delim)) return false;
+    return true;
+}
+
+/* rec_skim for a line with a quote: split by split_masked, or false. */
+static bool skim_quoted(const char *p, const char *end, bool eof, char delim,
+                        const int32_t want[2], size_t top, esf_view got[2], bool *blank,
+                        const char **next)
+{
+    esf_cell cells[SKIM_CELLS];
+    esf_record rec = {.cells = cells, .cap = top ? (uint32_t)top : 1};
+    const char *le = memchr(p, '\n', (size_t)(end - p));
+    if (!le) {
+        if (!eof) return false;
+        le = end;
+    }
+    if (top > SKIM_CELLS || !split_masked(p, le, end, delim, &rec)) return false;
+    for (int j = 0; j < 2; j++)
+        got[j] = want[j] >= 0 && (size_t)want[j] < rec.ncells
+                     ? (esf_view){cells[want[j]].p, cells[want[j]].len}
+                     : (esf_view){"", 0};
+    *blank = rec_is_blank(&rec);
+    *next = le < end ? le + 1 : end;
     return true;
 }
 
@@ -187,7 +313,8 @@ bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_
         const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
         unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
         unsigned upto = mn ? (mn & -mn) - 1 : 0xffffu; /* the bytes before the line feed */
-        if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) & upto) return false;
+        if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) & upto)
+            return skim_quoted(p, end, eof, delim, want, top, got, blank, next);
         if (n < top)
             for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) & upto; m; m &= m - 1)
                 SKIM_DELIM(b + __builtin_ctz(m));
@@ -195,7 +322,7 @@ bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_
     }
 #endif
     for (; !le && b < end; b++) {
-        if (*b == '"') return false;
+        if (*b == '"') return skim_quoted(p, end, eof, delim, want, top, got, blank, next);
         if (*b == '\n') le = b;
         else if (*b == delim && n < top) SKIM_DELIM(b);
     }

@@ -38,17 +38,20 @@ typedef struct {
 esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
                         const char **next);
 
-/* rec_next without its fast path for lines free of quotes and padding: the
- * reference that path must agree with (le is the first line end in [p, end),
- * or end).  For tests. */
+/* rec_next without its fast paths (a line free of quotes and padding; a
+ * line whose quotes each open or close a cell on it, no padding outside
+ * them): the reference those paths must agree with (le is the first line end
+ * in [p, end), or end).  For tests. */
 esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,
                                 char delim, esf_record *rec, const char **next);
 
 /* A look at the record at p that does not split it, for a line without
- * quotes: then the record is that line, [p, *next), got[j] is its cell
- * want[j] as rec_next would give it (empty when want[j] < 0 or the line has
- * fewer cells), and *blank says whether rec_is_blank would hold.  False
- * when the line holds a quote or the input ends inside it: rec_next can. */
+ * quotes, or whose quotes each open or close a cell on it (no doubled quote,
+ * no padding outside quotes): then the record is that line, [p, *next),
+ * got[j] is its cell want[j] as rec_next would give it (empty when want[j] <
+ * 0 or the line has fewer cells), and *blank says whether rec_is_blank would
+ * hold.  False for other lines and when the input ends inside the line:
+ * rec_next can. */
 bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
               esf_view got[2], bool *blank, const char **next);
 
