@@ -1,6 +1,8 @@
 /* fields.c - stage 3a: code, date and number parsers (see fields.h). */
 #include "fields.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 const char *const esf_aanvrager_names[AANV_COUNT] = {"gemeente", "vsopro", "uwv", "jenv"};
@@ -10,13 +12,40 @@ const char *const esf_dg_names[DG_COUNT] = {
     "uitkering_6m", "arbeidsbelemmerd", "niet_uitkeringsontvanger", "statushouder", "jongere",
     "oudere", "gedetineerde", "tbs", "jji", "cji", "uwv_breed"};
 
+/* A lower-case name, its words (words_of) and in m the bit 0x20 of each of
+ * their bytes that holds a letter: a cell's words c match when (c | m) == w,
+ * which lets an upper-case letter through and nothing else.  w and m are
+ * filled once by tables_init. */
 typedef struct {
+    uint64_t w[3], m[3];
     const char *name;
     uint8_t len;
     uint8_t value;
 } code_entry;
 
-#define E(name, value) {name, sizeof(name) - 1, value}
+#define E(name, value) {{0, 0, 0}, {0, 0, 0}, name, sizeof(name) - 1, value}
+
+static code_entry tab_aanvrager[] = {E("gemeente", AANV_GEMEENTE), E("vsopro", AANV_VSOPRO),
+                                     E("vso/pro", AANV_VSOPRO),    E("vso-pro", AANV_VSOPRO),
+                                     E("uwv", AANV_UWV),           E("jenv", AANV_JENV)};
+static code_entry tab_geslacht[] = {E("m", SEX_MAN),   E("man", SEX_MAN),     E("1", SEX_MAN),
+                                    E("v", SEX_VROUW), E("vrouw", SEX_VROUW), E("2", SEX_VROUW)};
+static code_entry tab_positie[] = {
+    E("werkzaam", POS_WERKZAAM),          E("niet_werkzaam", POS_NIET_WERKZAAM),
+    E("niet-werkzaam", POS_NIET_WERKZAAM), E("nietwerkzaam", POS_NIET_WERKZAAM),
+    E("inactief", POS_INACTIEF),          E("onbekend", POS_ONBEKEND)};
+static code_entry tab_contract[] = {E("vast", CONTRACT_VAST), E("o", CONTRACT_VAST),
+                                    E("tijdelijk", CONTRACT_TIJDELIJK),
+                                    E("b", CONTRACT_TIJDELIJK)};
+static code_entry tab_bool[] = {E("1", BOOL_YES), E("j", BOOL_YES), E("ja", BOOL_YES),
+                                E("0", BOOL_NO),  E("n", BOOL_NO),  E("nee", BOOL_NO)};
+static code_entry tab_doelgroep[] = {
+    E("uitkering_6m", DG_UITKERING_6M),   E("arbeidsbelemmerd", DG_ARBEIDSBELEMMERD),
+    E("niet_uitkeringsontvanger", DG_NIET_UITKERINGSONTVANGER),
+    E("statushouder", DG_STATUSHOUDER),   E("jongere", DG_JONGERE),
+    E("oudere", DG_OUDERE),               E("gedetineerde", DG_GEDETINEERDE),
+    E("tbs", DG_TBS),                     E("jji", DG_JJI),
+    E("cji", DG_CJI),                     E("uwv_breed", DG_UWV_BREED)};
 
 static inline uint64_t load64(const char *p)
 {
@@ -56,13 +85,40 @@ static inline str_words words_of(const char *p, size_t n)
     return r;
 }
 
-/* A-Z to a-z in each byte of w; every other byte (also >= 0x80) as it is. */
-static inline uint64_t lower8(uint64_t w)
+static void tables_init(void)
 {
-    const uint64_t h = w & 0x7f7f7f7f7f7f7f7full;
-    const uint64_t ge_a = h + 0x3f3f3f3f3f3f3f3full; /* bit 7 set: h >= 'A' */
-    const uint64_t gt_z = h + 0x2525252525252525ull; /* bit 7 set: h >  'Z' */
-    return w | ((ge_a & ~gt_z & ~w & 0x8080808080808080ull) >> 2);
+    static const struct {
+        code_entry *tab;
+        size_t n;
+    } all[] = {{tab_aanvrager, ESF_ARRAY_SIZE(tab_aanvrager)},
+               {tab_geslacht, ESF_ARRAY_SIZE(tab_geslacht)},
+               {tab_positie, ESF_ARRAY_SIZE(tab_positie)},
+               {tab_contract, ESF_ARRAY_SIZE(tab_contract)},
+               {tab_bool, ESF_ARRAY_SIZE(tab_bool)},
+               {tab_doelgroep, ESF_ARRAY_SIZE(tab_doelgroep)}};
+    for (size_t t = 0; t < ESF_ARRAY_SIZE(all); t++)
+        for (size_t i = 0; i < all[t].n; i++) {
+            code_entry *e = &all[t].tab[i];
+            const str_words w = words_of(e->name, e->len);
+            for (int k = 0; k < 3; k++) {
+                e->w[k] = w.w[k];
+                e->m[k] = 0;
+                for (int b = 0; b < 8; b++) {
+                    const unsigned c = (unsigned)(w.w[k] >> (8 * b)) & 0xff;
+                    if (c >= 'a' && c <= 'z') e->m[k] |= 0x20ull << (8 * b);
+                }
+            }
+        }
+}
+
+/* The tables' words, filled on first use by whichever thread comes first. */
+static void tables_ready(void)
+{
+    static atomic_bool ready;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    if (ESF_LIKELY(atomic_load_explicit(&ready, memory_order_acquire))) return;
+    pthread_once(&once, tables_init);
+    atomic_store_explicit(&ready, true, memory_order_release);
 }
 
 /* Case-insensitive (ASCII) lookup of v in a table of lower-case names; -1
@@ -70,13 +126,12 @@ static inline uint64_t lower8(uint64_t w)
 static int lookup(esf_view v, const code_entry *tab, size_t n)
 {
     if (v.len > 24) return -1; /* longer than every name */
-    str_words c = words_of(v.p, v.len);
-    for (int i = 0; i < 3; i++) c.w[i] = lower8(c.w[i]);
-    for (size_t i = 0; i < n; i++) {
-        if (tab[i].len != v.len) continue;
-        const str_words t = words_of(tab[i].name, tab[i].len);
-        if (t.w[0] == c.w[0] && t.w[1] == c.w[1] && t.w[2] == c.w[2]) return tab[i].value;
-    }
+    tables_ready();
+    const str_words c = words_of(v.p, v.len);
+    for (size_t i = 0; i < n; i++)
+        if (tab[i].len == v.len && (c.w[0] | tab[i].m[0]) == tab[i].w[0] &&
+            (c.w[1] | tab[i].m[1]) == tab[i].w[1] && (c.w[2] | tab[i].m[2]) == tab[i].w[2])
+            return tab[i].value;
     return -1;
 }
 
@@ -91,57 +146,35 @@ static int set_code(int r, uint8_t *out)
 
 int field_aanvrager(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {E("gemeente", AANV_GEMEENTE), E("vsopro", AANV_VSOPRO),
-                                     E("vso/pro", AANV_VSOPRO),    E("vso-pro", AANV_VSOPRO),
-                                     E("uwv", AANV_UWV),           E("jenv", AANV_JENV)};
-    return set_code(LOOKUP(v, tab), out);
+    return set_code(LOOKUP(v, tab_aanvrager), out);
 }
 
 int field_geslacht(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {E("m", SEX_MAN),     E("man", SEX_MAN),     E("1", SEX_MAN),
-                                     E("v", SEX_VROUW),   E("vrouw", SEX_VROUW), E("2", SEX_VROUW)};
     if (v.len == 0) return set_code(SEX_ONBEKEND, out);
-    return set_code(LOOKUP(v, tab), out);
+    return set_code(LOOKUP(v, tab_geslacht), out);
 }
 
 int field_positie(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {
-        E("werkzaam", POS_WERKZAAM),          E("niet_werkzaam", POS_NIET_WERKZAAM),
-        E("niet-werkzaam", POS_NIET_WERKZAAM), E("nietwerkzaam", POS_NIET_WERKZAAM),
-        E("inactief", POS_INACTIEF),          E("onbekend", POS_ONBEKEND)};
     if (v.len == 0) return set_code(POS_ONBEKEND, out);
-    return set_code(LOOKUP(v, tab), out);
+    return set_code(LOOKUP(v, tab_positie), out);
 }
 
 int field_contract(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {E("vast", CONTRACT_VAST),
-                                     E("o", CONTRACT_VAST),
-                                     E("tijdelijk", CONTRACT_TIJDELIJK),
-                                     E("b", CONTRACT_TIJDELIJK)};
     if (v.len == 0) return set_code(CONTRACT_NONE, out);
-    return set_code(LOOKUP(v, tab), out);
+    return set_code(LOOKUP(v, tab_contract), out);
 }
 
 int field_bool(esf_view v, uint8_t *out)
 {
-    static const code_entry tab[] = {E("1", BOOL_YES), E("j", BOOL_YES),  E("ja", BOOL_YES),
-                                     E("0", BOOL_NO),  E("n", BOOL_NO),   E("nee", BOOL_NO)};
     if (v.len == 0) return set_code(BOOL_NO, out);
-    return set_code(LOOKUP(v, tab), out);
+    return set_code(LOOKUP(v, tab_bool), out);
 }
 
 int field_doelgroep(esf_view v, uint16_t *out)
 {
-    static const code_entry tab[] = {
-        E("uitkering_6m", DG_UITKERING_6M),   E("arbeidsbelemmerd", DG_ARBEIDSBELEMMERD),
-        E("niet_uitkeringsontvanger", DG_NIET_UITKERINGSONTVANGER),
-        E("statushouder", DG_STATUSHOUDER),   E("jongere", DG_JONGERE),
-        E("oudere", DG_OUDERE),               E("gedetineerde", DG_GEDETINEERDE),
-        E("tbs", DG_TBS),                     E("jji", DG_JJI),
-        E("cji", DG_CJI),                     E("uwv_breed", DG_UWV_BREED)};
     uint16_t set = 0;
     const char *p = v.p, *end = v.p + v.len;
     while (p < end) {
@@ -151,7 +184,7 @@ int field_doelgroep(esf_view v, uint16_t *out)
         while (s < e && *s == ' ') s++;
         while (e > s && e[-1] == ' ') e--;
         if (e > s) {
-            int c = LOOKUP(((esf_view){s, (size_t)(e - s)}), tab);
+            int c = LOOKUP(((esf_view){s, (size_t)(e - s)}), tab_doelgroep);
             if (c < 0) return -1;
             set |= (uint16_t)(1u << c);
         }

@@ -94,7 +94,7 @@ static bool line_masks_of(line_masks *m, const char *p, const char *le, const ch
         const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"');
         const __m128i vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
         for (int i = 0; i < 4; i++) {
-            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * i));
+            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * (size_t)i));
             d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * i);
             q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * i);
             sp |= (uint64_t)(unsigned)_mm_movemask_epi8(
@@ -123,7 +123,7 @@ static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
     uint64_t x = q;
     x ^= x << 1, x ^= x << 2, x ^= x << 4, x ^= x << 8, x ^= x << 16, x ^= x << 32;
     x ^= *odd;
-    *odd = (uint64_t)((int64_t)x >> 63); /* all ones when the word ends inside */
+    *odd = 0 - (x >> 63); /* all ones when the word ends inside */
     return x;
 }
 
