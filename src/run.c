@@ -513,8 +513,8 @@ static esf_status read_header(esf_run *r, part *pt, const char *name, esf_header
 
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
 {
-    const char *data;
-    size_t len, keep = 0;
+    const char *data = NULL;
+    size_t len = 0, keep = 0;
     bool eof, first_block = true, have_header = false;
     uint64_t line = 1;
     esf_header h;
