@@ -84,7 +84,7 @@ $(BUILD)/obj/esfgen.o: scripts/esfgen.c
 # would drop the tests Criterion registers in a section nothing refers to.
 $(BUILD)/tests/%: tests/%.c tests/helpers.h $(BUILD)/libesfmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out $(LTO),$(ALL_CFLAGS)) -fno-lto -Wno-missing-prototypes -Wno-conversion -Itests $< -o $@ \
+	$(CC) $(ALL_CFLAGS) -fno-lto -Wno-missing-prototypes -Wno-conversion -Itests $< -o $@ \
 	    $(BUILD)/libesfmon.a -no-pie $(LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 unit: $(TEST_BIN)

@@ -101,16 +101,15 @@ static uint64_t project_hash(const void *ctx, const esf_slot *sl)
 /* A pair slot holds the whole key: v = project (bit 31: finished), aux = person.
  * It is placed by the person alone, so a person's pairs lie side by side and
  * agg_prefetch can bring them in before the row's project is known. */
-static inline uint64_t pair_hash_of(uint32_t prj, uint32_t pid)
+static inline uint64_t pair_hash_of(uint32_t pid)
 {
-    (void)prj;
     return hset_mix64(pid);
 }
 
 static uint64_t pair_hash(const void *ctx, const esf_slot *sl)
 {
     (void)ctx;
-    return pair_hash_of(sl->v & 0x7fffffffu, sl->aux);
+    return pair_hash_of(sl->aux);
 }
 
 static bool pair_eq(const void *ctx, const esf_slot *sl)
@@ -506,7 +505,7 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
         *p0 = prj + 1;
         /* A person's rows often come together, too close for agg_prefetch
          * (which finds the person only once it is in the set). */
-        __builtin_prefetch(&a->pairs.slots[pair_hash_of(0, pid) & a->pairs.mask]);
+        __builtin_prefetch(&a->pairs.slots[pair_hash_of(pid) & a->pairs.mask]);
     }
     if ((*p0 & 0x7fffffffu) == prj + 1) {
         if (finished) *p0 |= 0x80000000u;
@@ -514,7 +513,7 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
     }
     FORWARD_IF_ERROR(hset_reserve(&a->pairs, pair_hash, NULL));
     const esf_slot key = {prj, pid};
-    esf_slot *sl = hset_probe(&a->pairs, pair_hash_of(prj, pid), pair_eq, &key);
+    esf_slot *sl = hset_probe(&a->pairs, pair_hash_of(pid), pair_eq, &key);
     if (sl->v == HSET_EMPTY) {
         sl->v = prj;
         sl->aux = pid;
@@ -546,7 +545,7 @@ void agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint32_t 
         if (stage == 2) {
             __builtin_prefetch(&a->states[si - 1]);
             /* a second project of the person's would be in pairs */
-            __builtin_prefetch(&a->pairs.slots[pair_hash_of(0, *pid) & a->pairs.mask]);
+            __builtin_prefetch(&a->pairs.slots[pair_hash_of(*pid) & a->pairs.mask]);
             return;
         }
         const uint32_t last = a->states[si - 1].last;

@@ -126,6 +126,12 @@ static void count_person(counts_t *c, unsigned gmask, const esf_gview *s)
     }
 }
 
+/* The applicant groups counted together as amr. */
+static inline bool in_amr(int g)
+{
+    return g == AANV_GEMEENTE || g == AANV_VSOPRO;
+}
+
 static void count_all(const esf_agg *a, counts_t *c)
 {
     for (size_t i = 0; i < a->npersons; i++) {
@@ -134,15 +140,14 @@ static void count_all(const esf_agg *a, counts_t *c)
         if (!groups) continue;
         if (!(groups & (groups - 1))) { /* one group: one view for all three */
             const int g = __builtin_ctz(groups);
-            const bool is_amr = g == AANV_GEMEENTE || g == AANV_VSOPRO;
-            count_person(c, 1u << g | (unsigned)is_amr << G_AMR | 1u << G_TOTAAL, &v[g]);
+            count_person(c, 1u << g | (unsigned)in_amr(g) << G_AMR | 1u << G_TOTAAL, &v[g]);
             continue;
         }
         bool has_amr = false, has_tot = false;
         for (int g = 0; g < AANV_COUNT; g++) {
             if (!(groups & 1u << g)) continue;
             count_person(c, 1u << g, &v[g]);
-            if (g == AANV_GEMEENTE || g == AANV_VSOPRO) {
+            if (in_amr(g)) {
                 if (has_amr) gview_merge(a, &amr, &v[g]);
                 else amr = v[g], has_amr = true;
             }
