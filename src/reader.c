@@ -337,14 +337,18 @@ static esf_status decode_some(esf_reader *r, unsigned char *out, size_t room, si
 }
 
 /* ---- decoding on a second thread ------------------------------------------
- * The decoder fills two slabs in turn; reader_next copies each behind the
- * kept bytes.  The decoder alone touches the zlib and raw-input state while
- * it runs; the caller's side sees only slabs. */
-enum { SLAB = 4 << 20 };
+ * The decoder fills a ring of slabs in stream order.  Each of the readers
+ * passes every slab in order and gives it back when it is through
+ * (reader_slab_done); a slab is decoded over once all have.  Readers never
+ * wait for each other, only for the decoder.  The decoder alone touches the
+ * inflate and raw-input state while it runs. */
+enum { SLAB = 2 << 20, RING = 6, SLAB_MIN = 256 };
 
 typedef struct {
     unsigned char *p;
     size_t len;
+    uint64_t seq;      /* which slab of the stream it holds     */
+    unsigned pending;  /* readers still to pass it             */
     bool full, last;
     esf_status st;
     uint64_t consumed; /* raw input bytes consumed when the slab was full */
@@ -354,9 +358,10 @@ struct esf_pipe {
     pthread_t tid;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    slab s[2];
-    unsigned next;     /* the slab the caller takes next */
-    bool stop, ended, started;
+    slab s[RING];
+    size_t size;       /* bytes per slab */
+    unsigned readers;
+    bool stop, started;
     esf_err err;
 };
 
@@ -364,8 +369,8 @@ static void *decoder_main(void *arg)
 {
     esf_reader *r = arg;
     struct esf_pipe *q = r->pipe;
-    for (unsigned i = 0;; i ^= 1) {
-        slab *sl = &q->s[i];
+    for (uint64_t seq = 0;; seq++) {
+        slab *sl = &q->s[seq % RING];
         pthread_mutex_lock(&q->mu);
         while (sl->full && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
         bool stop = q->stop;
@@ -373,13 +378,17 @@ static void *decoder_main(void *arg)
         if (stop) break;
         size_t len = 0, n;
         esf_status st = ESF_OK;
-        while (len < SLAB && !r->done && st == ESF_OK) {
-            st = decode_some(r, sl->p + len, SLAB - len, &n, &q->err);
+        esf_err err = {{0}};
+        while (len < q->size && !r->done && st == ESF_OK) {
+            st = decode_some(r, sl->p + len, q->size - len, &n, &err);
             len += n;
         }
         pthread_mutex_lock(&q->mu);
+        if (st != ESF_OK) q->err = err;
         sl->len = len;
         sl->st = st;
+        sl->seq = seq;
+        sl->pending = q->readers;
         sl->last = r->done || st != ESF_OK;
         sl->consumed = r->bytes_in - (r->gz ? r->z.avail_in : 0);
         sl->full = true;
@@ -390,25 +399,34 @@ static void *decoder_main(void *arg)
     return NULL;
 }
 
-esf_status reader_pipeline(esf_reader *r, esf_err *err)
+esf_status reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err)
 {
-    if (r->in_memory && !r->gz) return ESF_OK; /* one mapped block: nothing to decode */
+    RETURN_ERROR_IF(r->in_memory && !r->gz, err, ESF_ERR_INPUT,
+                    "%s: a plain input in memory needs no decoder", r->name);
     struct esf_pipe *q = calloc(1, sizeof *q);
     RETURN_ERROR_IF(!q, err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
-    q->s[0].p = malloc(SLAB);
-    q->s[1].p = malloc(SLAB);
-    if (!q->s[0].p || !q->s[1].p) {
-        free(q->s[0].p);
-        free(q->s[1].p);
-        free(q);
-        return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
-    }
+    q->size = slab_size ? (slab_size < SLAB_MIN ? SLAB_MIN : slab_size) : SLAB;
+    q->readers = readers ? readers : 1;
+    bool ok = true;
+    for (unsigned i = 0; i < RING; i++) ok = ok && (q->s[i].p = malloc(q->size)) != NULL;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
     r->pipe = q;
-    q->started = pthread_create(&q->tid, NULL, decoder_main, r) == 0;
-    if (!q->started) pipe_free(r); /* decode on this thread after all */
+    if (ok) q->started = pthread_create(&q->tid, NULL, decoder_main, r) == 0;
+    if (!q->started) {
+        pipe_free(r);
+        return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory: cannot start the decoder thread", r->name);
+    }
     return ESF_OK;
+}
+
+void reader_stop(esf_reader *r)
+{
+    struct esf_pipe *q = r->pipe;
+    pthread_mutex_lock(&q->mu);
+    q->stop = true;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
 }
 
 static void pipe_free(esf_reader *r)
@@ -416,42 +434,44 @@ static void pipe_free(esf_reader *r)
     struct esf_pipe *q = r->pipe;
     if (!q) return;
     if (q->started) {
-        pthread_mutex_lock(&q->mu);
-        q->stop = true;
-        pthread_cond_broadcast(&q->cv);
-        pthread_mutex_unlock(&q->mu);
+        reader_stop(r);
         pthread_join(q->tid, NULL);
     }
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
-    free(q->s[0].p);
-    free(q->s[1].p);
+    for (unsigned i = 0; i < RING; i++) free(q->s[i].p);
     free(q);
     r->pipe = NULL;
 }
 
-/* Appends the next slab to buf[len..]. */
-static esf_status take_slab(esf_reader *r, esf_err *err)
+esf_status reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err)
 {
     struct esf_pipe *q = r->pipe;
-    slab *sl = &q->s[q->next];
+    slab *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
-    while (!sl->full) pthread_cond_wait(&q->cv, &q->mu);
+    while (!(sl->full && sl->seq == seq) && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
+    const bool have = sl->full && sl->seq == seq;
+    if (have && sl->st != ESF_OK) *err = q->err;
     pthread_mutex_unlock(&q->mu);
-    if (sl->st != ESF_OK) {
-        *err = q->err;
-        return sl->st;
+    if (!have) {
+        *out = (esf_slab){.stopped = true};
+        return ESF_OK;
     }
-    memcpy(r->buf + r->len, sl->p, sl->len);
-    r->len += sl->len;
-    r->pipe_consumed = sl->consumed;
-    q->ended = sl->last;
+    *out = (esf_slab){(const char *)sl->p, sl->len, sl->consumed, sl->last, false};
+    return sl->st;
+}
+
+void reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers)
+{
+    struct esf_pipe *q = r->pipe;
+    slab *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
-    sl->full = false;
-    pthread_cond_broadcast(&q->cv);
+    sl->pending -= readers < sl->pending ? readers : sl->pending;
+    if (sl->pending == 0) {
+        sl->full = false;
+        pthread_cond_broadcast(&q->cv);
+    }
     pthread_mutex_unlock(&q->mu);
-    q->next ^= 1;
-    return ESF_OK;
 }
 
 esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
@@ -469,27 +489,16 @@ esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *le
     if (keep > r->len) keep = r->len;
     if (keep && keep < r->len) memmove(r->buf, r->buf + r->len - keep, keep);
     r->len = keep;
-    size_t block = r->pipe ? SLAB : BLOCK;
     /* Grow when the kept record fills more than half the buffer. */
-    if (r->cap - r->len < block / 2 || r->cap < block || (r->pipe && r->cap - r->len < SLAB)) {
-        size_t need = r->len + block;
+    if (r->cap - r->len < BLOCK / 2 || r->cap < BLOCK) {
+        size_t need = r->len + BLOCK;
         void *b = r->buf;
         esf_status st = esf_grow(&b, &r->cap, need, 1);
         RETURN_ERROR_IF(st != ESF_OK, err, ESF_ERR_NOMEM,
                         "%s: out of memory (a record of %zu bytes)", r->name, r->len);
         r->buf = b;
     }
-    if (r->pipe) {
-        while (!r->pipe->ended) {
-            size_t before = r->len;
-            FORWARD_IF_ERROR(take_slab(r, err));
-            if (r->len > before) break;
-        }
-        *data = (const char *)r->buf;
-        *len = r->len;
-        *eof = r->pipe->ended;
-        return ESF_OK;
-    }
+    RETURN_ERROR_IF(r->pipe, err, ESF_ERR_INPUT, "%s: read through reader_slab", r->name);
     while (!r->done) {
         size_t n;
         FORWARD_IF_ERROR(decode_some(r, r->buf + r->len, r->cap - r->len, &n, err));

@@ -5,7 +5,8 @@
  * still unconsumed ("keep"); they reappear at the start of the next block, so a
  * record never has to be copied by the caller.  A plain regular file is
  * memory-mapped and handed out as one block; gzip and streams are decoded into
- * a buffer owned by the reader, grown only when one record exceeds it. */
+ * a buffer owned by the reader, grown only when one record exceeds it, or on
+ * another thread into a ring of slabs for several readers (reader_pipeline). */
 #ifndef ESF_READER_H
 #define ESF_READER_H
 
@@ -37,7 +38,6 @@ typedef struct {
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
     struct esf_pipe *pipe;            /* decoder thread (reader_pipeline)   */
-    uint64_t pipe_consumed;           /* raw bytes behind the blocks so far */
 } esf_reader;
 
 esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err);
@@ -55,16 +55,35 @@ void reader_close(esf_reader *r);
  * cache if touched.  Nothing for any other input (never the caller's memory). */
 void reader_release(const esf_reader *r, const char *from, const char *to);
 
-/* Decodes (gzip, or a stream) on a second thread from now on, so that the
- * caller parses one block while the next is inflated.  Call before the first
- * reader_next; the blocks handed out are the same, only sooner. */
-esf_status reader_pipeline(esf_reader *r, esf_err *err);
+/* Decodes a gzip input or a stream on another thread from now on, into a
+ * ring of slabs of slab_size bytes (0: 2 MiB; at least 256) read through
+ * reader_slab instead of reader_next.  Each of `readers` threads passes every
+ * slab in order and gives it back with reader_slab_done; the decoder reuses a
+ * slab once all have. */
+esf_status reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err);
 
-/* Raw input bytes the decoder has consumed (gzip or stream); for plain
- * input in memory the caller's position in the one block says more. */
+typedef struct {
+    const char *p;     /* the slab's bytes, valid until it is given back */
+    size_t len;
+    uint64_t consumed; /* raw input bytes behind its end                */
+    bool last;         /* the input ends with it                        */
+    bool stopped;      /* reader_stop was called: no slab               */
+} esf_slab;
+
+/* Waits for slab number seq (0, 1, ... in stream order); an error of the
+ * decoder is returned by the slab it happened in. */
+esf_status reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err);
+/* Gives slab seq back on behalf of `readers` of the threads. */
+void reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers);
+/* Ends the pipeline early: the decoder stops and every reader_slab returns
+ * a stopped slab. */
+void reader_stop(esf_reader *r);
+
+/* Raw input bytes the decoder has consumed (gzip or stream; not while a
+ * pipeline runs: each slab says it); for plain input in memory the caller's
+ * position in the one block says more. */
 static inline uint64_t reader_consumed(const esf_reader *r)
 {
-    if (r->pipe) return r->pipe_consumed;
     if (r->in_memory) return r->gz ? r->src_pos - r->z.avail_in : r->src_len;
     return r->bytes_in - (r->gz ? r->z.avail_in : 0);
 }

@@ -10,10 +10,12 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* Rejects found by a thread of parse_parallel are kept as marks and replayed
- * in input order after the join. */
+/* Rejects found by a thread of several are kept as marks and reported in
+ * input order on the calling thread: after the join (a mapped block), or
+ * slab by slab from copies of their bytes (a stream). */
 typedef struct {
-    uint64_t off;  /* record start, from the start of the block */
+    uint64_t off;  /* record start, from the start of the block or copies */
+    uint64_t len;  /* the record's bytes with its line end                */
     uint64_t line;
 } rej_mark;
 
@@ -29,9 +31,13 @@ struct part {
                                         k % nwork == me; nwork 0: all rows */
     uint64_t nscan;                  /* records passed (counted or not)   */
     bool defer;                      /* keep rejects as marks             */
+    bool copy;                       /* ...and their bytes in `copies`    */
     const char *base;                /* the block the marks point into    */
     rej_mark *marks;
     size_t nmarks, marks_cap;
+    char *copies;
+    size_t ncopies, copies_cap;
+    uint64_t consumed;               /* stream: raw bytes behind the slab */
     void (*tick)(part *pt, const char *pos); /* every 64 Ki records       */
     const esf_reader *rd;
     const char *data;
@@ -155,7 +161,8 @@ static void emit_reject(esf_run *r, const char *file, uint64_t line, const esf_r
 }
 
 static esf_status process_row(part *pt, esf_agg *agg, const esf_pkey *key, const char *file,
-                              uint64_t line, const esf_header *h, esf_rec_status st)
+                              uint64_t line, const esf_header *h, esf_rec_status st,
+                              const char *next)
 {
     esf_row row;
     esf_rowerr e;
@@ -170,11 +177,20 @@ static esf_status process_row(part *pt, esf_agg *agg, const esf_pkey *key, const
             emit_reject(r, file, line, &pt->rec, h, &e, st);
             return ESF_OK;
         }
-        void *b = pt->marks;
+        const size_t len = (size_t)(next - pt->rec.start);
+        void *b = pt->marks, *c = pt->copies;
         RETURN_ERROR_IF(esf_grow(&b, &pt->marks_cap, pt->nmarks + 1, sizeof(rej_mark)), pt->err,
                         ESF_ERR_NOMEM, "%s: out of memory", file);
         pt->marks = b;
-        pt->marks[pt->nmarks++] = (rej_mark){(uint64_t)(pt->rec.start - pt->base), line};
+        uint64_t off = pt->copy ? pt->ncopies : (uint64_t)(pt->rec.start - pt->base);
+        if (pt->copy) {
+            RETURN_ERROR_IF(esf_grow(&c, &pt->copies_cap, pt->ncopies + len, 1), pt->err,
+                            ESF_ERR_NOMEM, "%s: out of memory", file);
+            pt->copies = c;
+            memcpy(pt->copies + pt->ncopies, pt->rec.start, len);
+            pt->ncopies += len;
+        }
+        pt->marks[pt->nmarks++] = (rej_mark){off, len, line};
         return ESF_OK;
     }
     if ((r->opts.period_from && row.t.start < r->opts.period_from) ||
@@ -265,7 +281,8 @@ static esf_status pipe_pop(part *pt, pipe_t *pq, const char *name, const esf_hea
     pq->head = (pq->head + 1) & (PIPE - 1);
     pq->n--;
     const esf_rec_status rs = rec_next(e->p, end, eof, h->delim, &pt->rec, &next);
-    return process_row(pt, &pt->r->parts[e->k], e->has_key ? &e->key : NULL, name, e->line, h, rs);
+    return process_row(pt, &pt->r->parts[e->k], e->has_key ? &e->key : NULL, name, e->line, h, rs,
+                       next);
 }
 
 /* Adds a record and moves the records in flight one stage on. */
@@ -328,15 +345,18 @@ static void report_progress(esf_run *r, const char *name, uint64_t done, uint64_
     r->opts.on_progress(r->opts.progress_ctx, &pr);
 }
 
-static uint64_t reader_done(const esf_reader *rd, const char *data, const char *p)
+/* Input bytes behind pos (raw bytes for gzip and streams). */
+static uint64_t reader_done(const part *pt, const char *pos)
 {
-    return rd->in_memory && !rd->gz ? (uint64_t)(p - data) : reader_consumed(rd);
+    const esf_reader *rd = pt->rd;
+    if (rd->pipe) return pt->consumed;
+    return rd->in_memory && !rd->gz ? (uint64_t)(pos - pt->data) : reader_consumed(rd);
 }
 
 /* The calling thread's tick: it passes every record of every block. */
 static void seq_tick(part *pt, const char *pos)
 {
-    report_progress(pt->r, pt->rd->name, reader_done(pt->rd, pt->data, pos),
+    report_progress(pt->r, pt->rd->name, reader_done(pt, pos),
                     pt->rd->in_memory ? pt->rd->src_len : 0, pt->nscan);
 }
 
@@ -379,13 +399,26 @@ static void counts_add(esf_counts *d, const esf_counts *s)
     for (int i = 0; i < ESF_REJ_COUNT; i++) d->per_reason[i] += s->per_reason[i];
 }
 
+/* Reports a kept reject: its bytes split and checked again, as before. */
+static void report_mark(part *pt, const char *name, const esf_header *h, const char *base,
+                        const rej_mark *m)
+{
+    const char *p = base + m->off, *next;
+    char scratch[ROW_SCRATCH];
+    const esf_rec_status st = rec_next(p, p + m->len, true, h->delim, &pt->rec, &next);
+    esf_row row;
+    esf_rowerr e;
+    bool ok = row_parse(h, &pt->rec, st, &row, &e, scratch);
+    (void)ok; /* rejected as before: same bytes, same checks */
+    emit_reject(pt->r, name, m->line, &pt->rec, h, &e, st);
+}
+
 /* Reports the rejects of all parts in input order (each part's are in
  * order already). */
 static void replay_rejects(part *main_pt, part *const *pts, unsigned n, const char *name,
                            const esf_header *h, const char *end)
 {
     size_t at[MAX_THREADS] = {0};
-    char scratch[ROW_SCRATCH];
     const char *kept = main_pt->base;
     for (;;) {
         unsigned best = n;
@@ -397,14 +430,7 @@ static void replay_rejects(part *main_pt, part *const *pts, unsigned n, const ch
             if (main_pt->map) reader_release(main_pt->map, kept, end);
             return;
         }
-        const rej_mark *m = &pts[best]->marks[at[best]++];
-        const char *next;
-        esf_rec_status st = rec_next(main_pt->base + m->off, end, true, h->delim, &main_pt->rec, &next);
-        esf_row row;
-        esf_rowerr e;
-        bool ok = row_parse(h, &main_pt->rec, st, &row, &e, scratch);
-        (void)ok; /* rejected as before: same bytes, same checks */
-        emit_reject(main_pt->r, name, m->line, &main_pt->rec, h, &e, st);
+        report_mark(main_pt, name, h, main_pt->base, &pts[best]->marks[at[best]++]);
         if (main_pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
             const char *w = (const char *)((uintptr_t)main_pt->rec.start & ~(uintptr_t)0xffff);
             if (w > kept) reader_release(main_pt->map, kept, w), kept = w;
@@ -511,37 +537,306 @@ static esf_status read_header(esf_run *r, part *pt, const char *name, esf_header
     return ESF_OK;
 }
 
-static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
+/* ---- a stream read by several threads -------------------------------------
+ * The decoder fills a ring of slabs (reader_pipeline).  Every thread passes
+ * every slab in order, as every thread passes every record of a mapped
+ * block, and gives each back behind itself: the threads wait only for the
+ * decoder, never for each other.  A record cut by a slab's end is finished in
+ * the thread's own carry buffer from the next slab's first bytes, so all
+ * threads still see the same records.  A thread's rejects are copied and
+ * handed over slab by slab (a record belongs to the slab its end is found
+ * in); the calling thread reports those of the slabs every thread has
+ * passed, in line order. */
+
+enum { CARRY_STEP = 4096 };
+
+typedef struct rej_batch rej_batch;
+struct rej_batch {
+    rej_batch *next;
+    uint64_t seq;       /* the slab */
+    rej_mark *marks;
+    size_t n, at;
+    char *copies;
+};
+
+typedef struct stream stream;
+
+typedef struct {
+    part pt;
+    esf_counts counts;
+    esf_err err;
+    esf_status st;
+    stream *sm;
+    uint64_t seq;             /* the slab being passed              */
+    size_t off;               /* where in it                        */
+    uint64_t line;
+    char *carry;              /* the unfinished record(s) it ended in */
+    size_t carry_len, carry_cap;
+    esf_header *header;       /* reading the header (the first thread) */
+    bool have_header;
+    pthread_t tid;
+    bool started;
+} walker;
+
+struct stream {
+    esf_run *r;
+    esf_reader *rd;
+    const char *name;
+    const esf_header *h;
+    unsigned n;                    /* threads                          */
+    pthread_mutex_t mu;            /* batches, passed                  */
+    rej_batch *batches;
+    uint64_t passed[MAX_THREADS];  /* slabs each thread is through     */
+};
+
+static esf_status walk_range(walker *w, const char **pp, const char *end, bool eof)
+{
+    stream *sm = w->sm;
+    if (w->header)
+        return read_header(sm->r, &w->pt, sm->name, w->header, pp, end, eof, &w->line,
+                           &w->have_header);
+    return parse_rows(&w->pt, sm->name, sm->h, pp, end, eof, &w->line);
+}
+
+static esf_status carry_add(walker *w, const char *p, size_t n)
+{
+    void *b = w->carry;
+    RETURN_ERROR_IF(esf_grow(&b, &w->carry_cap, w->carry_len + n, 1), w->pt.err, ESF_ERR_NOMEM,
+                    "%s: out of memory (a record of %zu bytes)", w->sm->name, w->carry_len + n);
+    w->carry = b;
+    memcpy(w->carry + w->carry_len, p, n);
+    w->carry_len += n;
+    return ESF_OK;
+}
+
+/* One step through slab s from w->off: its records, or the next bytes of it
+ * behind the carried ones. */
+static esf_status walk_step(walker *w, const esf_slab *s)
+{
+    const char *end = s->p + s->len;
+    if (!w->carry_len) {
+        const char *p = s->p + w->off;
+        FORWARD_IF_ERROR(walk_range(w, &p, end, s->last));
+        w->off = (size_t)(p - s->p);
+        if (w->have_header && w->header) return ESF_OK;
+        if (p < end) FORWARD_IF_ERROR(carry_add(w, p, (size_t)(end - p)));
+        w->off = s->len;
+        return ESF_OK;
+    }
+    const size_t old = w->carry_len, step = old > CARRY_STEP ? old : CARRY_STEP;
+    const size_t n = s->len - w->off < step ? s->len - w->off : step;
+    FORWARD_IF_ERROR(carry_add(w, s->p + w->off, n));
+    const char *p = w->carry;
+    FORWARD_IF_ERROR(walk_range(w, &p, w->carry + w->carry_len, s->last && w->off + n == s->len));
+    const size_t used = (size_t)(p - w->carry);
+    if (used >= old) { /* past the cut: on in the slab itself */
+        w->off += used - old;
+        w->carry_len = 0;
+    } else {
+        memmove(w->carry, p, w->carry_len - used);
+        w->carry_len -= used;
+        w->off += n;
+    }
+    return ESF_OK;
+}
+
+/* Reports the handed-over rejects of the slabs every thread has passed
+ * (all: every one), in line order. */
+static void report_batches(stream *sm, part *pt, bool all)
+{
+    rej_batch *ready = NULL, **tail = &ready;
+    pthread_mutex_lock(&sm->mu);
+    uint64_t upto = UINT64_MAX;
+    for (unsigned k = 0; !all && k < sm->n; k++)
+        if (sm->passed[k] < upto) upto = sm->passed[k];
+    for (rej_batch **pp = &sm->batches; *pp;) {
+        rej_batch *b = *pp;
+        if (b->seq < upto) {
+            *pp = b->next, b->next = NULL;
+            *tail = b, tail = &b->next;
+        } else {
+            pp = &b->next;
+        }
+    }
+    pthread_mutex_unlock(&sm->mu);
+    for (;;) {
+        rej_batch *best = NULL;
+        for (rej_batch *b = ready; b; b = b->next)
+            if (b->at < b->n && (!best || b->marks[b->at].line < best->marks[best->at].line))
+                best = b;
+        if (!best) break;
+        report_mark(pt, sm->name, sm->h, best->copies, &best->marks[best->at++]);
+    }
+    while (ready) {
+        rej_batch *b = ready;
+        ready = b->next;
+        free(b->marks), free(b->copies), free(b);
+    }
+}
+
+/* w is through its slab: hands over its rejects and gives the slab back. */
+static esf_status walk_pass(walker *w)
+{
+    stream *sm = w->sm;
+    part *pt = &w->pt;
+    rej_batch *b = NULL;
+    if (pt->nmarks) {
+        b = malloc(sizeof *b);
+        RETURN_ERROR_IF(!b, pt->err, ESF_ERR_NOMEM, "%s: out of memory", sm->name);
+        *b = (rej_batch){.seq = w->seq, .marks = pt->marks, .n = pt->nmarks, .copies = pt->copies};
+        pt->marks = NULL, pt->copies = NULL;
+        pt->nmarks = pt->marks_cap = pt->ncopies = pt->copies_cap = 0;
+    }
+    pthread_mutex_lock(&sm->mu);
+    if (b) b->next = sm->batches, sm->batches = b;
+    if (!w->header) sm->passed[pt->me] = w->seq + 1;
+    pthread_mutex_unlock(&sm->mu);
+    /* reading the header, the first thread passes for all */
+    reader_slab_done(sm->rd, w->seq, w->header ? sm->n : 1);
+    w->seq++, w->off = 0;
+    if (pt->me == 0 && !w->header && pt->r->opts.on_reject) report_batches(sm, pt, false);
+    return ESF_OK;
+}
+
+/* Passes the slabs from w->seq on, to the end of the input (or of the header
+ * when w->header). */
+static esf_status walk(walker *w)
+{
+    stream *sm = w->sm;
+    for (;;) {
+        esf_slab s;
+        FORWARD_IF_ERROR(reader_slab(sm->rd, w->seq, &s, w->pt.err));
+        if (s.stopped) return ESF_OK; /* another thread failed */
+        w->pt.consumed = s.consumed;
+        if (w->seq == 0 && w->off == 0 && s.len >= 3 && memcmp(s.p, "\xef\xbb\xbf", 3) == 0)
+            w->off = 3;
+        do {
+            FORWARD_IF_ERROR(walk_step(w, &s));
+            if (w->header && w->have_header) return ESF_OK;
+        } while (w->off < s.len);
+        const bool last = s.last;
+        FORWARD_IF_ERROR(walk_pass(w));
+        if (last) return ESF_OK;
+    }
+}
+
+static void *walker_main(void *arg)
+{
+    walker *w = arg;
+    w->st = walk(w);
+    if (w->st != ESF_OK) reader_stop(w->sm->rd);
+    return NULL;
+}
+
+static void walker_free(walker *w)
+{
+    free(w->carry);
+    free(w->pt.marks);
+    free(w->pt.copies);
+}
+
+/* Reads a gzip input or a stream on r->nparts threads (pt: the calling
+ * thread's part) while another decodes it. */
+static esf_status run_stream(esf_run *r, esf_reader *rd, const char *name, part *pt, bool *have)
+{
+    const unsigned n = r->nparts;
+    FORWARD_IF_ERROR(reader_pipeline(rd, n, r->opts.chunk_min, &r->err));
+    esf_header h;
+    memset(&h, 0, sizeof h);
+    stream sm = {.r = r, .rd = rd, .name = name, .h = &h, .n = n};
+    walker *ws = calloc(n, sizeof *ws);
+    RETURN_ERROR_IF(!ws, &r->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+    pthread_mutex_init(&sm.mu, NULL);
+    walker *w0 = &ws[0];
+    *w0 = (walker){.pt = *pt, .sm = &sm, .line = 1, .header = &h};
+    w0->pt.counts = &w0->counts;
+    esf_status st = walk(w0);
+    *have = w0->have_header;
+    w0->header = NULL;
+    w0->pt.nwork = n, w0->pt.defer = w0->pt.copy = true;
+    for (unsigned k = 0; k < n; k++) sm.passed[k] = w0->seq;
+    for (unsigned k = 1; k < n && st == ESF_OK && *have; k++) {
+        walker *w = &ws[k];
+        *w = (walker){.sm = &sm, .seq = w0->seq, .off = w0->off, .line = w0->line};
+        w->pt = (part){.r = r, .counts = &w->counts, .err = &w->err, .me = k, .nwork = n,
+                       .defer = true, .copy = true,
+                       .rec = {.cells = malloc(w0->pt.rec.cap * sizeof(esf_cell)),
+                               .cap = w0->pt.rec.cap}};
+        if (!w->pt.rec.cells || carry_add(w, w0->carry, w0->carry_len) != ESF_OK)
+            st = esf_fail(&r->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+        else w->started = pthread_create(&w->tid, NULL, walker_main, w) == 0;
+        if (st == ESF_OK && !w->started)
+            st = esf_fail(&r->err, ESF_ERR_NOMEM, "%s: out of memory: cannot start a thread", name);
+    }
+    if (st == ESF_OK && *have) st = walk(w0);
+    if (st != ESF_OK) reader_stop(rd);
+    for (unsigned k = 1; k < n; k++) {
+        walker *w = &ws[k];
+        if (w->started) pthread_join(w->tid, NULL);
+        if (st == ESF_OK && w->st != ESF_OK) r->err = w->err, st = w->st;
+    }
+    if (st == ESF_OK) {
+        if (r->opts.on_reject) report_batches(&sm, &w0->pt, true);
+        for (unsigned k = 0; k < n; k++) counts_add(pt->counts, &ws[k].counts);
+        pt->nscan = w0->pt.nscan, pt->consumed = w0->pt.consumed;
+    }
+    while (sm.batches) {
+        rej_batch *b = sm.batches;
+        sm.batches = b->next;
+        free(b->marks), free(b->copies), free(b);
+    }
+    for (unsigned k = 0; k < n; k++) {
+        walker_free(&ws[k]);
+        if (k) free(ws[k].pt.rec.cells);
+    }
+    /* a wide header grew the run's cells */
+    pt->rec = w0->pt.rec;
+    free(ws);
+    pthread_mutex_destroy(&sm.mu);
+    return st;
+}
+
+/* Reads an input block by block on the calling thread (parse_parallel
+ * shares a mapped file's one block out). */
+static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, part *pt, bool *have)
 {
     const char *data = NULL;
     size_t len = 0, keep = 0;
-    bool eof, first_block = true, have_header = false;
+    bool eof, first_block = true;
     uint64_t line = 1;
     esf_header h;
     memset(&h, 0, sizeof h);
-    part pt = {.r = r, .counts = &r->counts, .err = &r->err, .rd = rd,
-               .rec = {.cells = r->cells, .cap = r->cells_cap}};
-    if (r->opts.on_progress) pt.tick = seq_tick;
-    if (r->nthreads > 1) FORWARD_IF_ERROR(reader_pipeline(rd, &r->err));
     do {
         FORWARD_IF_ERROR(reader_next(rd, keep, &data, &len, &eof, &r->err));
         const char *p = data, *end = data + len;
-        pt.data = data;
-        if (rd->mapped && !rd->gz) pt.map = rd, pt.kept = data;
+        pt->data = data;
+        if (rd->mapped && !rd->gz) pt->map = rd, pt->kept = data;
         if (first_block && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
         first_block = false;
-        if (!have_header)
-            FORWARD_IF_ERROR(read_header(r, &pt, name, &h, &p, end, eof, &line, &have_header));
-        if (have_header) {
-            FORWARD_IF_ERROR(parse_parallel(&pt, name, &h, &p, end, eof, &line));
-        }
+        if (!*have) FORWARD_IF_ERROR(read_header(r, pt, name, &h, &p, end, eof, &line, have));
+        if (*have) FORWARD_IF_ERROR(parse_parallel(pt, name, &h, &p, end, eof, &line));
         keep = (size_t)(end - p);
     } while (!eof);
+    return ESF_OK;
+}
+
+static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
+{
+    bool have_header = false;
+    part pt = {.r = r, .counts = &r->counts, .err = &r->err, .rd = rd,
+               .rec = {.cells = r->cells, .cap = r->cells_cap}};
+    if (r->opts.on_progress) pt.tick = seq_tick;
+    const bool plain_in_memory = rd->in_memory && !rd->gz;
+    if (r->nthreads > 1 && !plain_in_memory)
+        FORWARD_IF_ERROR(run_stream(r, rd, name, &pt, &have_header));
+    else
+        FORWARD_IF_ERROR(run_blocks(r, rd, name, &pt, &have_header));
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
                     name);
-    if (r->opts.on_progress)
-        report_progress(r, name, reader_done(rd, data, data + len), rd->in_memory ? rd->src_len : 0,
-                        pt.nscan);
+    if (r->opts.on_progress) {
+        const uint64_t done = rd->pipe ? pt.consumed : plain_in_memory ? rd->src_len : reader_consumed(rd);
+        report_progress(r, name, done, rd->in_memory ? rd->src_len : 0, pt.nscan);
+    }
     r->scanned += pt.nscan;
     return ESF_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "esfmon.h"
 
@@ -74,6 +75,23 @@ static inline char *uwv_extract(int n, int k, size_t *len)
                               i % 3 ? "m" : "v", i < k ? "werkzaam" : "inactief");
     *len = o;
     return s;
+}
+
+/* gzip-compresses src into a malloc'd buffer. */
+static inline unsigned char *gz(const void *src, size_t n, size_t *out_len)
+{
+    z_stream z = {0};
+    cr_assert_eq(deflateInit2(&z, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)n) + 64;
+    unsigned char *out = malloc(cap);
+    z.next_in = (Bytef *)(uintptr_t)src;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    cr_assert_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = cap - z.avail_out;
+    deflateEnd(&z);
+    return out;
 }
 
 #define expect_cell(csv, key, want) cr_expect_str_eq(cell((csv), (key)), (want), "cell %s", (key))
