@@ -7,6 +7,7 @@
  * it is. */
 #include "helpers.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ESF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -230,17 +231,29 @@ Test(parallel, mapped_pages_given_back)
     char *copy = malloc(in.len);
     cr_assert(copy);
     memcpy(copy, in.buf, in.len);
-    char dir[] = "/tmp/esfmon-test-XXXXXX", path[64];
+    char dir[] = "/tmp/esfmon-test-XXXXXX", path[64], gzdir[64], gzpath[80];
     cr_assert(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/mem.csv", dir);
     FILE *f = fopen(path, "wb");
     cr_assert(f && fwrite(in.buf, 1, in.len, f) == in.len && fclose(f) == 0);
+    /* the same bytes gzip'd (found by their magic bytes): a stream, its
+     * progress in compressed bytes */
+    size_t gl;
+    unsigned char *g = gz(in.buf, in.len, &gl);
+    snprintf(gzdir, sizeof gzdir, "%s/gz", dir);
+    cr_assert(mkdir(gzdir, 0700) == 0);
+    snprintf(gzpath, sizeof gzpath, "%s/mem.csv", gzdir);
+    f = fopen(gzpath, "wb");
+    cr_assert(f && fwrite(g, 1, gl, f) == gl && fclose(f) == 0);
 
     char *csv1, *rej1;
     run_once(&in, 2, 0, &csv1, &rej1);
     cr_assert(memcmp(copy, in.buf, in.len) == 0, "the caller's buffer was changed");
     cr_assert(strstr(rej1, ":onbekende_code:geslacht:"), "the extract must have rejects");
-    for (unsigned threads = 1; threads <= 3; threads++) {
+    for (unsigned run_no = 0; run_no < 6; run_no++) {
+        const bool zipped = run_no >= 3;
+        const unsigned threads = run_no % 3 + 1;
+        const size_t size = zipped ? gl : in.len;
         rej_log l = {{0}};
         puts_(&l.log, "");
         prog_log pl = {0};
@@ -248,23 +261,28 @@ Test(parallel, mapped_pages_given_back)
                          .on_progress = log_progress, .progress_ctx = &pl};
         esf_run *run;
         cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
-        cr_assert_eq(esf_run_add_path(run, path), ESF_OK, "%s", esf_run_error(run));
+        cr_assert_eq(esf_run_add_path(run, zipped ? gzpath : path), ESF_OK, "%s",
+                     esf_run_error(run));
         char *csv = finish_fmt(run, ESF_FORMAT_CSV, NULL);
-        cr_expect_str_eq(csv, csv1, "tables differ: file, %u threads", threads);
-        cr_expect_str_eq(l.log.buf, rej1, "rejects differ: file, %u threads", threads);
+        cr_expect_str_eq(csv, csv1, "tables differ: file, %u threads, gzip %d", threads, zipped);
+        cr_expect_str_eq(l.log.buf, rej1, "rejects differ: file, %u threads, gzip %d", threads,
+                         zipped);
         /* The progress line, whichever thread read what: never back, never
          * past the end, and all of it at the end. */
         /* the calling thread passes every record: a tick every 64 Ki */
         cr_expect_geq(pl.n, 2, "%u threads: progress reported while reading", threads);
         cr_expect(!pl.bad, "%u threads: progress went back or past the end", threads);
-        cr_expect_eq(pl.last.bytes_done, in.len);
-        cr_expect_eq(pl.last.bytes_total, in.len);
+        cr_expect_eq(pl.last.bytes_done, size, "%u threads, gzip %d", threads, zipped);
+        cr_expect_eq(pl.last.bytes_total, size, "%u threads, gzip %d", threads, zipped);
         cr_expect_eq(pl.last.rows, strtoull(cell(csv, "invoer,invoer,rijen,gelezen,n"), NULL, 10));
         free(csv);
         free(l.log.buf);
     }
     remove(path);
+    remove(gzpath);
+    rmdir(gzdir);
     rmdir(dir);
+    free(g);
     free(csv1);
     free(rej1);
     free(copy);
