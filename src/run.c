@@ -600,6 +600,7 @@ static esf_status walk_range(walker *w, const char **pp, const char *end, bool e
 
 static esf_status carry_add(walker *w, const char *p, size_t n)
 {
+    if (!n) return ESF_OK;
     void *b = w->carry;
     RETURN_ERROR_IF(esf_grow(&b, &w->carry_cap, w->carry_len + n, 1), w->pt.err, ESF_ERR_NOMEM,
                     "%s: out of memory (a record of %zu bytes)", w->sm->name, w->carry_len + n);
@@ -619,7 +620,7 @@ static esf_status walk_step(walker *w, const esf_slab *s)
         FORWARD_IF_ERROR(walk_range(w, &p, end, s->last));
         w->off = (size_t)(p - s->p);
         if (w->have_header && w->header) return ESF_OK;
-        if (p < end) FORWARD_IF_ERROR(carry_add(w, p, (size_t)(end - p)));
+        FORWARD_IF_ERROR(carry_add(w, p, (size_t)(end - p)));
         w->off = s->len;
         return ESF_OK;
     }

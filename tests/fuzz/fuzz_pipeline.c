@@ -1,7 +1,8 @@
 /* libFuzzer: the whole library on one in-memory input.  It must never crash;
  * when it accepts the input, gelezen = geaccepteerd + afgewezen + gefilterd,
- * and the same bytes gzip'd (split over two gzip members) give the same
- * tables byte for byte. */
+ * and the same bytes gzip'd (split over two gzip members) and read as a
+ * stream by 2 or 3 threads in slabs of 256 bytes give the same tables byte
+ * for byte and the same rejects in the same order. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,20 +11,27 @@
 
 #include "esfmon.h"
 
-static void ignore(void *ctx, const esf_reject *r)
+/* Logs each reject (line, reason, record bytes: every view must be valid
+ * during the callback). */
+static void log_reject(void *ctx, const esf_reject *r)
 {
-    (void)ctx;
-    /* touch every view: they must be valid during the callback */
-    volatile size_t sum = 0;
-    for (size_t i = 0; i < r->record_len; i++) sum += (unsigned char)r->record[i];
-    for (size_t i = 0; i < r->seen_len; i++) sum += (unsigned char)r->seen[i];
+    FILE *log = ctx;
+    fprintf(log, "%llu:%d:", (unsigned long long)r->line, (int)r->reason);
+    fwrite(r->seen, 1, r->seen_len, log);
+    fputc('|', log);
+    fwrite(r->record, 1, r->record_len, log);
+    fputc('\n', log);
 }
 
 /* reports: also render text and JSON (slow; the caller asks for a quarter of
  * the inputs, the same for the plain and the gzip'd run). */
-static char *run(const void *d, size_t n, bool reports, esf_status *st)
+static char *run(const void *d, size_t n, bool reports, unsigned threads, esf_status *st,
+                 char **rejects)
 {
-    esf_options o = {.on_reject = ignore};
+    size_t rlen;
+    FILE *log = open_memstream(rejects, &rlen);
+    esf_options o = {.on_reject = log_reject, .reject_ctx = log, .threads = threads,
+                     .chunk_min = 256};
     esf_run *r;
     if (esf_run_new(&o, &r, NULL, 0) != ESF_OK) abort();
     *st = esf_run_add_memory(r, "fuzz.csv", d, n);
@@ -49,6 +57,7 @@ static char *run(const void *d, size_t n, bool reports, esf_status *st)
         esf_tables_free(t);
     }
     esf_run_free(r);
+    fclose(log);
     return out;
 }
 
@@ -71,9 +80,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     esf_status st;
     bool reports = size % 4 == 0;
-    char *plain = run(data, size, reports, &st);
+    char *rej, *rej2;
+    char *plain = run(data, size, reports, 1, &st, &rej);
     if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) { /* already gzip */
         free(plain);
+        free(rej);
         return 0;
     }
     size_t cap = 2 * (size + 64) + 256, half = size / 2;
@@ -81,11 +92,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = gz_member(data, half, gz, cap);
     n += gz_member(data + half, size - half, gz + n, cap - n);
     esf_status st2;
-    char *zipped = run(gz, n, reports, &st2);
+    char *zipped = run(gz, n, reports, 2 + size % 2, &st2, &rej2);
     if (st != st2) abort();
     if ((plain == NULL) != (zipped == NULL) || (plain && strcmp(plain, zipped) != 0)) abort();
+    if (st == ESF_OK && strcmp(rej, rej2) != 0) abort();
     free(plain);
     free(zipped);
+    free(rej);
+    free(rej2);
     free(gz);
     return 0;
 }
