@@ -34,7 +34,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e demo bench bench-check asan ubsan tsan fuzz fuzz-run lint clean help deps
+.PHONY: all test unit e2e demo bench bench-check duckdb asan ubsan tsan fuzz fuzz-run lint clean help deps
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/esfmon $(BUILD)/esfgen
@@ -45,6 +45,7 @@ help:
 	@echo "make demo       install, build, generate a realistic extract, show the report"
 	@echo "make bench      throughput on generated extracts of millions of rows"
 	@echo "make bench-check  a short bench compared with bench/floors.json (fails on a regression)"
+	@echo "make duckdb     DuckDB from npm into $(BUILD)/duckdb: make bench then times it too (optional)"
 	@echo "make asan       every test under AddressSanitizer   (build in $(BUILD)/asan)"
 	@echo "make ubsan      every test under UBSanitizer        (build in $(BUILD)/ubsan)"
 	@echo "make tsan       end-to-end tests under ThreadSanitizer (build in $(BUILD)/tsan)"
@@ -120,6 +121,13 @@ demo: deps
 
 bench: all
 	@BUILD=$(BUILD) python3 bench/bench.py
+
+# DuckDB, a statistician's alternative, as one more reference for make bench
+# (node bindings from npm; nothing else uses it).
+DUCKDB_NODE_API ?= @duckdb/node-api@1.5.6-r.1
+duckdb:
+	@command -v npm >/dev/null || { echo "make duckdb: needs npm (apt-get install npm)"; exit 1; }
+	@mkdir -p $(BUILD)/duckdb && npm install --prefix $(BUILD)/duckdb --no-audit --no-fund --silent $(DUCKDB_NODE_API)
 
 # A short run compared with the committed floors (ratios, so machine-independent).
 bench-check: all

@@ -3,7 +3,8 @@
 machine's own reference speeds measured in the same run on the same files
 (cat, wc -l, and for gzip zcat and zlib's inflate alone, the decoder esfmon
 uses), since absolute times on a shared machine
-vary.  Warm cache (each file is read before it is timed); fastest and median
+vary.  When `make duckdb` has installed DuckDB (npm), the statistician's
+alternative is timed too: one table, distinct persons per applicant.  Warm cache (each file is read before it is timed); fastest and median
 of N runs, N calibrated (at least RUNS, more for short runs); peak RSS per
 unique person.  Writes BUILD/bench.json."""
 import json, os, shutil, subprocess, sys, time
@@ -23,19 +24,19 @@ D = os.path.join(BUILD, "bench-data")
 os.makedirs(D, exist_ok=True)
 
 
-def run(cmd):
+def run(cmd, cwd=None):
     """Wall time and peak RSS (KiB) of one run, output discarded."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     _, status, ru = os.wait4(p.pid, 0)
     return time.perf_counter() - t0, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
 
 
-def timed(cmd):
+def timed(cmd, cwd=None):
     """Fastest and median time, peak RSS and the number of runs."""
     ts, rss = [], 0
     while len(ts) < RUNS or (sum(ts) < BENCH_SECONDS and len(ts) < RUNS_MAX):
-        t, m, rc = run(cmd)
+        t, m, rc = run(cmd, cwd)
         if rc not in (0, 3):
             sys.exit("bench: %s failed with %d" % (" ".join(cmd), rc))
         ts.append(t)
@@ -75,10 +76,22 @@ while True:
 """]
 # ISA-L's own decompressor, the reference when esfmon is built with ISA-L.
 IGZIP = shutil.which("igzip")
+# DuckDB (node bindings, from npm into BUILD/duckdb by `make duckdb`): one
+# table, distinct persons per applicant, every column read as text (no type
+# guessing: it would drop a rinpersoon's leading zeros); rows with too many or
+# too few fields are skipped, silently, as a user would have to ask it to.
+DUCKDB_DIR = os.path.join(BUILD, "duckdb")
+DUCKDB = ["node", "--input-type=module", "-e", """
+import { DuckDBInstance } from '@duckdb/node-api';
+const con = await (await DuckDBInstance.create(':memory:')).connect();
+const f = process.argv[1].replaceAll("'", "''");
+await con.runAndReadAll(`SELECT aanvrager, count(DISTINCT (rinpersoons, rinpersoon)) FROM
+  read_csv('${f}', all_varchar = true, ignore_errors = true) GROUP BY ALL`);
+"""] if shutil.which("node") and os.path.isdir(os.path.join(DUCKDB_DIR, "node_modules", "@duckdb", "node-api")) else None
 results = []
-hdr = "%-26s %7s %10s %8s %8s %3s %8s %7s %8s %9s %8s %6s %9s %9s %9s" % (
-    "file", "MB", "rows/s", "MB/s", "med MB/s", "N", "x cat", "x wc", "x zcat", "x inflate", "x igzip", "x -j1", "RSS MiB",
-    "B/person", "B/p>64M")
+hdr = "%-26s %7s %10s %8s %8s %3s %8s %7s %8s %9s %8s %8s %6s %9s %9s %9s" % (
+    "file", "MB", "rows/s", "MB/s", "med MB/s", "N", "x cat", "x wc", "x zcat", "x inflate", "x igzip", "x duckdb",
+    "x -j1", "RSS MiB", "B/person", "B/p>64M")
 print(hdr)
 for f in files:
     plain = f[:-3] if f.endswith(".gz") else f
@@ -91,6 +104,7 @@ for f in files:
     zc = timed(["zcat", f])[0] if f.endswith(".gz") else None
     inf = timed(INFLATE + [f])[0] if f.endswith(".gz") else None
     igz = timed([IGZIP, "-dc", f])[0] if f.endswith(".gz") and IGZIP else None
+    duck = timed(DUCKDB + [os.path.abspath(f)], cwd=DUCKDB_DIR)[0] if DUCKDB else None
     fast, med, rss, runs = timed(esfmon + [f])
     one = timed(esfmon + ["-j", "1", f])[0]
     out = subprocess.run(esfmon + [f], capture_output=True, text=True).stdout
@@ -98,17 +112,19 @@ for f in files:
     r = {"file": os.path.basename(f), "bytes": size, "rows": rows, "persons": persons, "runs": runs,
          "esfmon_fastest_s": fast, "esfmon_median_s": med, "peak_rss_kib": rss,
          "rows_per_s": rows / fast, "mb_per_s": size / 1e6 / fast,
-         "cat_s": cat, "wc_s": wc, "zcat_s": zc, "inflate_s": inf, "igzip_s": igz, "esfmon_j1_s": one,
+         "cat_s": cat, "wc_s": wc, "zcat_s": zc, "inflate_s": inf, "igzip_s": igz, "duckdb_s": duck,
+         "esfmon_j1_s": one,
          "ratio_cat": cat / fast, "ratio_wc": wc / fast, "ratio_zcat": zc / fast if zc else None,
-         "ratio_inflate": inf / fast if inf else None, "ratio_igzip": igz / fast if igz else None, "speedup_threads": one / fast,
+         "ratio_inflate": inf / fast if inf else None, "ratio_igzip": igz / fast if igz else None,
+         "ratio_duckdb": duck / fast if duck else None, "speedup_threads": one / fast,
          "rss_bytes_per_person": rss * 1024 / max(persons, 1),
          # the memory target of #5: <= 100 B per person on top of 64 MiB
          "rss_bytes_per_person_over_64mib": max(rss * 1024 - (64 << 20), 0) / max(persons, 1)}
     results.append(r)
-    print("%-26s %7.1f %10.0f %8.0f %8.0f %3d %8.3f %7.3f %8s %9s %8s %6.2f %9.1f %9.0f %9.0f" % (
+    print("%-26s %7.1f %10.0f %8.0f %8.0f %3d %8.3f %7.3f %8s %9s %8s %8s %6.2f %9.1f %9.0f %9.0f" % (
         r["file"], size / 1e6, r["rows_per_s"], r["mb_per_s"], size / 1e6 / med, runs, r["ratio_cat"], r["ratio_wc"],
         "%.3f" % r["ratio_zcat"] if zc else "-", "%.3f" % r["ratio_inflate"] if inf else "-",
-        "%.3f" % r["ratio_igzip"] if igz else "-",
+        "%.3f" % r["ratio_igzip"] if igz else "-", "%.2f" % r["ratio_duckdb"] if duck else "-",
         r["speedup_threads"], rss / 1024, r["rss_bytes_per_person"], r["rss_bytes_per_person_over_64mib"]))
 with open(os.path.join(BUILD, "bench.json"), "w") as fh:
     json.dump(results, fh, indent=1)
