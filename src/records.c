@@ -133,8 +133,9 @@ static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
  * closing quote.  Then its cells are those rec_next_general gives, split at
  * the delimiters outside quotes.  False (cells to forget) for any other
  * line, and for lines over 512 bytes. */
-static bool split_masked(const char *p, const char *le, const char *end, char delim,
-                         esf_record *rec)
+static inline __attribute__((always_inline)) bool
+split_masked_upto(const char *p, const char *le, const char *end, char delim, esf_record *rec,
+                  size_t stop)
 {
     line_masks m;
     if (!line_masks_of(&m, p, le, end, delim)) return false;
@@ -156,6 +157,7 @@ static bool split_masked(const char *p, const char *le, const char *end, char de
     const char *s = p;
     for (size_t w = 0; w < nw; w++)
         for (uint64_t o = od[w]; o; o &= o - 1) {
+            if (stop && rec->ncells >= stop) return true; /* enough cells for a skim */
             const char *d = p + 64 * w + __builtin_ctzll(o);
             if (*s == '"') put_cell(rec, s + 1, (size_t)(d - s) - 2, true, false);
             else put_cell(rec, s, (size_t)(d - s), false, false);
@@ -165,6 +167,19 @@ static bool split_masked(const char *p, const char *le, const char *end, char de
     if (s < e && *s == '"') put_cell(rec, s + 1, (size_t)(e - s) - 2, true, false);
     else put_cell(rec, s, (size_t)(e > s ? e - s : 0), false, false);
     return true;
+}
+
+/* A whole line, or its first `stop` cells (a skim: the rest is only checked). */
+static bool split_masked(const char *p, const char *le, const char *end, char delim,
+                         esf_record *rec)
+{
+    return split_masked_upto(p, le, end, delim, rec, 0);
+}
+
+static bool split_masked_head(const char *p, const char *le, const char *end, char delim,
+                              esf_record *rec, size_t stop)
+{
+    return split_masked_upto(p, le, end, delim, rec, stop);
 }
 
 esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
@@ -280,7 +295,10 @@ static bool skim_quoted(const char *p, const char *end, bool eof, char delim,
         if (!eof) return false;
         le = end;
     }
-    if (top > SKIM_CELLS || !split_masked(p, le, end, delim, &rec)) return false;
+    /* the cells up to the identifiers, and two at least: then it is no
+     * blank line, whatever follows */
+    if (top > SKIM_CELLS || !split_masked_head(p, le, end, delim, &rec, top > 2 ? top : 2))
+        return false;
     for (int j = 0; j < 2; j++)
         got[j] = want[j] >= 0 && (size_t)want[j] < rec.ncells
                      ? (esf_view){cells[want[j]].p, cells[want[j]].len}
