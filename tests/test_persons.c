@@ -142,6 +142,43 @@ Test(persons, packed_and_byte_keys)
     expect_order_free(rows, 6, "projecten,P,totaal,totaal,afgerond", "0");
 }
 
+/* pkey_make packs a key type of one byte and 1-15 digits into an integer
+ * (eight digits at once): against a digit-by-digit reference on random keys
+ * of digits with, now and then, a byte next to the digits or far from them. */
+Test(persons, packed_key_matches_reference)
+{
+    static const char odd[] = {'/', ':', ' ', '\0', (char)0xb0, (char)0xb9, (char)0x80,
+                               (char)0xff, 'a', 0x10, 0x19, (char)0xc0};
+    uint64_t x = 88172645463325252ull;
+    int packed = 0;
+    for (int it = 0; it < 300000; it++) {
+        char buf[24];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const size_t len = 1 + x % 17;
+        uint64_t y = x;
+        for (size_t i = 0; i < len; i++) {
+            y ^= y << 13, y ^= y >> 7, y ^= y << 17;
+            buf[i] = (char)('0' + y % 10);
+        }
+        if ((x >> 20) % 4 == 0) buf[(x >> 24) % len] = odd[(x >> 32) % sizeof odd];
+        bool digits = true;
+        uint64_t v = 0;
+        for (size_t i = 0; i < len; i++) {
+            digits = digits && buf[i] >= '0' && buf[i] <= '9';
+            v = v * 10 + (uint64_t)(unsigned char)(buf[i] - '0');
+        }
+        esf_pkey k;
+        pkey_make(&k, (esf_view){"R", 1}, (esf_view){buf, len});
+        const bool pack = digits && len <= 15;
+        packed += pack;
+        cr_assert_eq(k.len == 0, pack, "case %d: '%.*s' packed %d", it, (int)len, buf, k.len == 0);
+        if (pack)
+            cr_assert_eq(k.code, v | (uint64_t)len << 50 | (uint64_t)'R' << 54, "case %d: '%.*s'", it,
+                         (int)len, buf);
+    }
+    cr_assert_gt(packed, 100000);
+}
+
 /* A hash slot keeps only 32 bits of the key's hash (hashset.h): keys whose
  * hashes agree must still be told apart by the key itself.  Here two keys
  * of each kind are given the same full hash. */
