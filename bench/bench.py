@@ -6,7 +6,7 @@ uses), since absolute times on a shared machine
 vary.  When `make duckdb` has installed DuckDB (npm), the statistician's
 alternative is timed too: one table, distinct persons per applicant.  Warm cache (each file is read before it is timed); fastest and median
 of N runs, N calibrated (at least RUNS, more for short runs); peak RSS per
-unique person.  Writes BUILD/bench.json."""
+unique person.  Writes BUILD/bench.json (bench-check: BUILD/bench-check.json)."""
 import json, os, shutil, subprocess, sys, time
 
 CHECK = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1].startswith("--check=") else None
@@ -126,12 +126,14 @@ for f in files:
         "%.3f" % r["ratio_zcat"] if zc else "-", "%.3f" % r["ratio_inflate"] if inf else "-",
         "%.3f" % r["ratio_igzip"] if igz else "-", "%.2f" % r["ratio_duckdb"] if duck else "-",
         r["speedup_threads"], rss / 1024, r["rss_bytes_per_person"], r["rss_bytes_per_person_over_64mib"]))
-with open(os.path.join(BUILD, "bench.json"), "w") as fh:
+# the short run of bench-check keeps its own file: bench.json stays the full run's
+OUT = os.path.join(BUILD, "bench-check.json" if CHECK else "bench.json")
+with open(OUT, "w") as fh:
     json.dump(results, fh, indent=1)
 print("fastest of at least %d runs (and of %g s, at most %d runs, per timing: esfmon's count per "
       "file is in bench.json), warm cache; x REF = REF time / esfmon time (1.0 = as fast as REF); "
       "B/p>64M = (peak RSS - 64 MiB) / unique persons" % (RUNS, BENCH_SECONDS, RUNS_MAX))
-print("written: %s" % os.path.join(BUILD, "bench.json"))
+print("written: %s" % OUT)
 
 if CHECK:
     # Floors are ratios to the machine's own references (and a ceiling on

@@ -574,6 +574,7 @@ typedef struct {
     size_t carry_len, carry_cap;
     esf_header *header;       /* reading the header (the first thread) */
     bool have_header;
+    bool decode_failed;       /* the input is broken: every thread sees it */
     pthread_t tid;
     bool started;
 } walker;
@@ -706,7 +707,11 @@ static esf_status walk(walker *w)
     stream *sm = w->sm;
     for (;;) {
         esf_slab s;
-        FORWARD_IF_ERROR(reader_slab(sm->rd, w->seq, &s, w->pt.err));
+        const esf_status st = reader_slab(sm->rd, w->seq, &s, w->pt.err);
+        if (st != ESF_OK) {
+            w->decode_failed = true;
+            return st;
+        }
         if (s.stopped) return ESF_OK; /* another thread failed */
         w->pt.consumed = s.consumed;
         if (w->seq == 0 && w->off == 0 && s.len >= 3 && memcmp(s.p, "\xef\xbb\xbf", 3) == 0)
@@ -725,7 +730,9 @@ static void *walker_main(void *arg)
 {
     walker *w = arg;
     w->st = walk(w);
-    if (w->st != ESF_OK) reader_stop(w->sm->rd);
+    /* a thread that fails stops the others, which would wait for it; a
+     * broken input stops each at the same slab */
+    if (w->st != ESF_OK && !w->decode_failed) reader_stop(w->sm->rd);
     return NULL;
 }
 
@@ -770,14 +777,15 @@ static esf_status run_stream(esf_run *r, esf_reader *rd, const char *name, part 
             st = esf_fail(&r->err, ESF_ERR_NOMEM, "%s: out of memory: cannot start a thread", name);
     }
     if (st == ESF_OK && *have) st = walk(w0);
-    if (st != ESF_OK) reader_stop(rd);
+    if (st != ESF_OK && !w0->decode_failed) reader_stop(rd);
     for (unsigned k = 1; k < n; k++) {
         walker *w = &ws[k];
         if (w->started) pthread_join(w->tid, NULL);
         if (st == ESF_OK && w->st != ESF_OK) r->err = w->err, st = w->st;
     }
+    /* after a failure, those of the slabs every thread passed, as -j 1 would */
+    if (r->opts.on_reject && *have) report_batches(&sm, &w0->pt, st == ESF_OK);
     if (st == ESF_OK) {
-        if (r->opts.on_reject) report_batches(&sm, &w0->pt, true);
         for (unsigned k = 0; k < n; k++) counts_add(pt->counts, &ws[k].counts);
         pt->nscan = w0->pt.nscan, pt->consumed = w0->pt.consumed;
     }

@@ -259,6 +259,14 @@ for j in "2 --chunk-size 4096" "3 --chunk-size 1"; do
         else bad "invariance: stream ($src) parsed block by block, -j $j, rejects too"; fi
     done
 done
+# A stream that breaks off: the rejects before the break are still reported.
+head -c $(( $(stat -c %s "$T/g4x3.csv.gz") * 3 / 5 )) "$T/g4x3.csv.gz" > "$T/g4cut.gz"
+$ESFMON -q -j 2 --chunk-size 4096 --max-rejects 1000000 --rejects "$T/cut-rej.csv" "$T/g4cut.gz" > /dev/null 2>&1; rc=$?
+n=$(($(wc -l < "$T/cut-rej.csv") - 1))
+if [ $rc -eq 2 ] && [ "$n" -gt 100 ] &&
+   cmp -s <(tail -n +2 "$T/cut-rej.csv" | cut -d, -f2-) <(tail -n +2 "$T/s-rej1.csv" | head -n "$n" | cut -d, -f2-)
+then ok "truncated gzip, -j 2: exit 2, the $n rejects before the break reported in order"
+else bad "truncated gzip, -j 2: exit 2, the rejects before the break reported in order" "exit $rc, $n rejects"; fi
 if python3 scripts/compare-report.py --build "$(dirname "$ESFMON")" > "$T/cmp.txt"; then ok "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4"
 else bad "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4" "$(grep -E 'te groot|cells' "$T/cmp.txt" | head -3)"; fi
 
