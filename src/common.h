@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A view of bytes owned by someone else (the input buffer, mostly). */
 typedef struct {
@@ -48,6 +49,23 @@ void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t
 #define ESF_LIKELY(x) (x)
 #define ESF_UNLIKELY(x) (x)
 #endif
+
+/* The eight ASCII digits at p as one word whose byte i (from the low end) is
+ * digit i, 0-9, on any host; false when a byte is no digit: one below '0'
+ * sets bit 7 of x, one above '9' that of x + 0x76 (a borrow or carry only
+ * flags a word already rejected).  For dates and person numbers. */
+static inline bool esf_digits8(const char *p, uint64_t *x)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    w -= 0x3030303030303030ull;
+    if ((w | (w + 0x7676767676767676ull)) & 0x8080808080808080ull) return false;
+    *x = w;
+    return true;
+}
 
 /* Grows a buffer geometrically to hold at least need elements of size sz. */
 esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz);

@@ -218,19 +218,13 @@ int field_date(esf_view v, bool allow_month, int32_t *out)
         return 0;
     }
     if (v.len == 8) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* eight digits at once: a byte below '0' sets bit 7 of x, one above
-         * '9' of x + 0x76 (a borrow or carry only flags a row already bad) */
-        const uint64_t x = load64(v.p) - 0x3030303030303030ull;
-        if ((x | (x + 0x7676767676767676ull)) & 0x8080808080808080ull) return -1;
+        uint64_t x; /* eight digits at once */
+        if (!esf_digits8(v.p, &x)) return -1;
 #define DIGIT(i) ((int)(x >> (8 * (i)) & 0xff))
         y = DIGIT(0) * 1000 + DIGIT(1) * 100 + DIGIT(2) * 10 + DIGIT(3);
         m = DIGIT(4) * 10 + DIGIT(5);
         d = DIGIT(6) * 10 + DIGIT(7);
 #undef DIGIT
-#else
-        if (digits(v.p, 4, &y) || digits(v.p + 4, 2, &m) || digits(v.p + 6, 2, &d)) return -1;
-#endif
     } else if (v.len == 10) {
         if (v.p[4] != '-' || v.p[7] != '-') return -1;
         if (digits(v.p, 4, &y) || digits(v.p + 5, 2, &m) || digits(v.p + 8, 2, &d)) return -1;

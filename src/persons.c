@@ -162,24 +162,21 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     return ESF_OK;
 }
 
-/* The packed code of a key with rinpersoons one byte and rinpersoon 1-15
- * digits: digits' value (bits 0-49), their count (50-53), the rinpersoons byte
- * (54-61).  Leading zeros are kept by the count, so the code is unique. */
 /* The value of the eight ASCII digits at p (the first most significant), or
- * false when a byte is no digit: below '0' it wraps past 0x7f, above '9'
- * adding 0x76 does (SWAR, as for dates in fields.c). */
+ * false when a byte is no digit. */
 static inline bool digits8(const char *p, uint64_t *out)
 {
     uint64_t x;
-    memcpy(&x, p, 8);
-    x -= 0x3030303030303030ull;
-    if ((x | (x + 0x7676767676767676ull)) & 0x8080808080808080ull) return false;
+    if (!esf_digits8(p, &x)) return false;
     x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;         /* pairs      */
     x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull;       /* fours      */
     *out = (x * 10000 + (x >> 32)) & 0xffffffffull;           /* all eight  */
     return true;
 }
 
+/* The packed code of a key with rinpersoons one byte and rinpersoon 1-15
+ * digits: digits' value (bits 0-49), their count (50-53), the rinpersoons byte
+ * (54-61).  Leading zeros are kept by the count, so the code is unique. */
 static bool pack_key(esf_view rps, esf_view rp, uint64_t *code)
 {
     if (rps.len != 1 || rp.len == 0 || rp.len > 15) return false;
