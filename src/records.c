@@ -131,11 +131,13 @@ static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
  * a delimiter outside quotes, or at the start) or closes it (right before
  * one, or at the end before a final CR): no doubled quotes, no text after a
  * closing quote.  Then its cells are those rec_next_general gives, split at
- * the delimiters outside quotes.  False (cells to forget) for any other
- * line, and for lines over 512 bytes. */
+ * the delimiters outside quotes (only the first `stop` of them for a skim,
+ * 0: all; the rest of the line is still checked).  False (cells to forget)
+ * for any other line, and for lines over 512 bytes.  Inlined, so the whole
+ * split loses the test of stop. */
 static inline __attribute__((always_inline)) bool
-split_masked_upto(const char *p, const char *le, const char *end, char delim, esf_record *rec,
-                  size_t stop)
+split_masked(const char *p, const char *le, const char *end, char delim, esf_record *rec,
+             size_t stop)
 {
     line_masks m;
     if (!line_masks_of(&m, p, le, end, delim)) return false;
@@ -169,19 +171,6 @@ split_masked_upto(const char *p, const char *le, const char *end, char delim, es
     return true;
 }
 
-/* A whole line, or its first `stop` cells (a skim: the rest is only checked). */
-static bool split_masked(const char *p, const char *le, const char *end, char delim,
-                         esf_record *rec)
-{
-    return split_masked_upto(p, le, end, delim, rec, 0);
-}
-
-static bool split_masked_head(const char *p, const char *le, const char *end, char delim,
-                              esf_record *rec, size_t stop)
-{
-    return split_masked_upto(p, le, end, delim, rec, stop);
-}
-
 esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
                         const char **next)
 {
@@ -194,7 +183,7 @@ esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, es
         if (!eof) return REC_NEED_MORE;
         le = end;
     }
-    if (split_simple(p, le, delim, rec) || (rec->ncells = 0, split_masked(p, le, end, delim, rec))) {
+    if (split_simple(p, le, delim, rec) || (rec->ncells = 0, split_masked(p, le, end, delim, rec, 0))) {
         rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
         *next = le < end ? le + 1 : end;
         return REC_OK;
@@ -297,7 +286,7 @@ static bool skim_quoted(const char *p, const char *end, bool eof, char delim,
     }
     /* the cells up to the identifiers, and two at least: then it is no
      * blank line, whatever follows */
-    if (top > SKIM_CELLS || !split_masked_head(p, le, end, delim, &rec, top > 2 ? top : 2))
+    if (top > SKIM_CELLS || !split_masked(p, le, end, delim, &rec, top > 2 ? top : 2))
         return false;
     for (int j = 0; j < 2; j++)
         got[j] = want[j] >= 0 && (size_t)want[j] < rec.ncells

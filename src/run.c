@@ -642,6 +642,15 @@ static esf_status walk_step(walker *w, const esf_slab *s)
     return ESF_OK;
 }
 
+static void batches_free(rej_batch *b)
+{
+    while (b) {
+        rej_batch *next = b->next;
+        free(b->marks), free(b->copies), free(b);
+        b = next;
+    }
+}
+
 /* Reports the handed-over rejects of the slabs every thread has passed
  * (all: every one), in line order. */
 static void report_batches(stream *sm, part *pt, bool all)
@@ -669,11 +678,7 @@ static void report_batches(stream *sm, part *pt, bool all)
         if (!best) break;
         report_mark(pt, sm->name, sm->h, best->copies, &best->marks[best->at++]);
     }
-    while (ready) {
-        rej_batch *b = ready;
-        ready = b->next;
-        free(b->marks), free(b->copies), free(b);
-    }
+    batches_free(ready);
 }
 
 /* w is through its slab: hands over its rejects and gives the slab back. */
@@ -789,11 +794,7 @@ static esf_status run_stream(esf_run *r, esf_reader *rd, const char *name, part 
         for (unsigned k = 0; k < n; k++) counts_add(pt->counts, &ws[k].counts);
         pt->nscan = w0->pt.nscan, pt->consumed = w0->pt.consumed;
     }
-    while (sm.batches) {
-        rej_batch *b = sm.batches;
-        sm.batches = b->next;
-        free(b->marks), free(b->copies), free(b);
-    }
+    batches_free(sm.batches);
     for (unsigned k = 0; k < n; k++) {
         walker_free(&ws[k]);
         if (k) free(ws[k].pt.rec.cells);
