@@ -359,10 +359,11 @@ char rec_detect_delimiter(const char *p, const char *end)
     static const char cand[4] = {',', ';', '\t', '|'};
     size_t count[4] = {0, 0, 0, 0};
     bool inq = false;
-    for (; p < end; p++) {
+    /* the first physical line only, even inside quotes: what follows it
+     * differs with the block the header is read from */
+    for (; p < end && *p != '\n'; p++) {
         char c = *p;
         if (c == '"') inq = !inq;
-        else if (!inq && c == '\n') break;
         else if (!inq)
             for (int i = 0; i < 4; i++) count[i] += (c == cand[i]);
     }

@@ -62,7 +62,8 @@ static inline bool rec_is_blank(const esf_record *rec)
 }
 
 /* The delimiter among , ; TAB | that occurs most often outside quotes in the
- * first line of p (ties: in that order); ',' if none occurs. */
+ * first physical line of p, up to its line feed even when a quote is open
+ * there (ties: in that order); ',' if none occurs. */
 char rec_detect_delimiter(const char *p, const char *end);
 
 /* Copies the cell's value with "" turned into ", into dst (room for c->len). */

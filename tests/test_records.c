@@ -94,7 +94,10 @@ ParameterizedTestParameters(records, delimiter_detection)
     static delim_case cases[] = {
         {"a,b,c\n", ','},         {"a;b;c\n", ';'},       {"a\tb\tc\n", '\t'},
         {"a|b|c\n", '|'},         {"a;b,c;d\n", ';'},     {"\"a;b;c\",d,e\n", ','},
-        {"a,b;c\nx;y;z;w\n", ','}, {"abc\n", ','},        {"a;b,c", ','} /* tie: first in order */};
+        {"a,b;c\nx;y;z;w\n", ','}, {"abc\n", ','},        {"a;b,c", ','} /* tie: first in order */,
+        /* a quote open at the line feed: the next line does not count, so
+         * the answer does not depend on how much of the input is at hand */
+        {"a;b\"c\nx\",,,\n", ';'}};
     return cr_make_param_array(delim_case, cases, sizeof cases / sizeof cases[0]);
 }
 
