@@ -14,38 +14,62 @@ const char *const esf_dg_names[DG_COUNT] = {
 
 /* A lower-case name, its words (words_of) and in m the bit 0x20 of each of
  * their bytes that holds a letter: a cell's words c match when (c | m) == w,
- * which lets an upper-case letter through and nothing else.  w and m are
- * filled once by tables_init. */
+ * which lets an upper-case letter through and nothing else.  w, m and next
+ * (1 + the next entry in its slot, 0: none) are filled once by tables_init. */
 typedef struct {
     uint64_t w[3], m[3];
     const char *name;
     uint8_t len;
     uint8_t value;
+    uint8_t next;
 } code_entry;
 
-#define E(name, value) {{0, 0, 0}, {0, 0, 0}, name, sizeof(name) - 1, value}
+#define E(name, value) {{0, 0, 0}, {0, 0, 0}, name, sizeof(name) - 1, value, 0}
 
-static code_entry tab_aanvrager[] = {E("gemeente", AANV_GEMEENTE), E("vsopro", AANV_VSOPRO),
+static code_entry ent_aanvrager[] = {E("gemeente", AANV_GEMEENTE), E("vsopro", AANV_VSOPRO),
                                      E("vso/pro", AANV_VSOPRO),    E("vso-pro", AANV_VSOPRO),
                                      E("uwv", AANV_UWV),           E("jenv", AANV_JENV)};
-static code_entry tab_geslacht[] = {E("m", SEX_MAN),   E("man", SEX_MAN),     E("1", SEX_MAN),
+static code_entry ent_geslacht[] = {E("m", SEX_MAN),   E("man", SEX_MAN),     E("1", SEX_MAN),
                                     E("v", SEX_VROUW), E("vrouw", SEX_VROUW), E("2", SEX_VROUW)};
-static code_entry tab_positie[] = {
+static code_entry ent_positie[] = {
     E("werkzaam", POS_WERKZAAM),          E("niet_werkzaam", POS_NIET_WERKZAAM),
     E("niet-werkzaam", POS_NIET_WERKZAAM), E("nietwerkzaam", POS_NIET_WERKZAAM),
     E("inactief", POS_INACTIEF),          E("onbekend", POS_ONBEKEND)};
-static code_entry tab_contract[] = {E("vast", CONTRACT_VAST), E("o", CONTRACT_VAST),
+static code_entry ent_contract[] = {E("vast", CONTRACT_VAST), E("o", CONTRACT_VAST),
                                     E("tijdelijk", CONTRACT_TIJDELIJK),
                                     E("b", CONTRACT_TIJDELIJK)};
-static code_entry tab_bool[] = {E("1", BOOL_YES), E("j", BOOL_YES), E("ja", BOOL_YES),
+static code_entry ent_bool[] = {E("1", BOOL_YES), E("j", BOOL_YES), E("ja", BOOL_YES),
                                 E("0", BOOL_NO),  E("n", BOOL_NO),  E("nee", BOOL_NO)};
-static code_entry tab_doelgroep[] = {
+static code_entry ent_doelgroep[] = {
     E("uitkering_6m", DG_UITKERING_6M),   E("arbeidsbelemmerd", DG_ARBEIDSBELEMMERD),
     E("niet_uitkeringsontvanger", DG_NIET_UITKERINGSONTVANGER),
     E("statushouder", DG_STATUSHOUDER),   E("jongere", DG_JONGERE),
     E("oudere", DG_OUDERE),               E("gedetineerde", DG_GEDETINEERDE),
     E("tbs", DG_TBS),                     E("jji", DG_JJI),
     E("cji", DG_CJI),                     E("uwv_breed", DG_UWV_BREED)};
+
+/* A table: its entries, and in slot the first entry (1 + index, 0: none)
+ * of each hash of a name's first word and length (slot_of). */
+typedef struct {
+    code_entry *e;
+    uint8_t n;
+    uint8_t slot[64];
+} code_table;
+
+#define TABLE(name) static code_table tab_##name = {ent_##name, ESF_ARRAY_SIZE(ent_##name), {0}}
+TABLE(aanvrager);
+TABLE(geslacht);
+TABLE(positie);
+TABLE(contract);
+TABLE(bool);
+TABLE(doelgroep);
+#undef TABLE
+
+/* Upper and lower case hash alike: every byte's bit 0x20 is set first. */
+static inline unsigned slot_of(uint64_t w0, size_t len)
+{
+    return (unsigned)(((w0 | 0x2020202020202020ull) ^ len) * 0x9E3779B97F4A7C15ull >> 58);
+}
 
 static inline uint64_t load64(const char *p)
 {
@@ -87,18 +111,11 @@ static inline str_words words_of(const char *p, size_t n)
 
 static void tables_init(void)
 {
-    static const struct {
-        code_entry *tab;
-        size_t n;
-    } all[] = {{tab_aanvrager, ESF_ARRAY_SIZE(tab_aanvrager)},
-               {tab_geslacht, ESF_ARRAY_SIZE(tab_geslacht)},
-               {tab_positie, ESF_ARRAY_SIZE(tab_positie)},
-               {tab_contract, ESF_ARRAY_SIZE(tab_contract)},
-               {tab_bool, ESF_ARRAY_SIZE(tab_bool)},
-               {tab_doelgroep, ESF_ARRAY_SIZE(tab_doelgroep)}};
+    code_table *const all[] = {&tab_aanvrager, &tab_geslacht, &tab_positie,
+                               &tab_contract,  &tab_bool,     &tab_doelgroep};
     for (size_t t = 0; t < ESF_ARRAY_SIZE(all); t++)
-        for (size_t i = 0; i < all[t].n; i++) {
-            code_entry *e = &all[t].tab[i];
+        for (size_t i = all[t]->n; i-- > 0;) { /* chains keep the table's order */
+            code_entry *e = &all[t]->e[i];
             const str_words w = words_of(e->name, e->len);
             for (int k = 0; k < 3; k++) {
                 e->w[k] = w.w[k];
@@ -108,6 +125,9 @@ static void tables_init(void)
                     if (c >= 'a' && c <= 'z') e->m[k] |= 0x20ull << (8 * b);
                 }
             }
+            uint8_t *slot = &all[t]->slot[slot_of(e->w[0], e->len)];
+            e->next = *slot;
+            *slot = (uint8_t)(i + 1);
         }
 }
 
@@ -122,20 +142,24 @@ static void tables_ready(void)
 }
 
 /* Case-insensitive (ASCII) lookup of v in a table of lower-case names; -1
- * when absent.  Compares a word at a time, no call per entry. */
-static int lookup(esf_view v, const code_entry *tab, size_t n)
+ * when absent.  Compares a word at a time, only with the entries of v's
+ * slot. */
+static int lookup(esf_view v, const code_table *t)
 {
     if (v.len > 24) return -1; /* longer than every name */
     tables_ready();
     const str_words c = words_of(v.p, v.len);
-    for (size_t i = 0; i < n; i++)
-        if (tab[i].len == v.len && (c.w[0] | tab[i].m[0]) == tab[i].w[0] &&
-            (c.w[1] | tab[i].m[1]) == tab[i].w[1] && (c.w[2] | tab[i].m[2]) == tab[i].w[2])
-            return tab[i].value;
+    for (unsigned i = t->slot[slot_of(c.w[0], v.len)]; i;) {
+        const code_entry *e = &t->e[i - 1];
+        if (e->len == v.len && (c.w[0] | e->m[0]) == e->w[0] && (c.w[1] | e->m[1]) == e->w[1] &&
+            (c.w[2] | e->m[2]) == e->w[2])
+            return e->value;
+        i = e->next;
+    }
     return -1;
 }
 
-#define LOOKUP(v, tab) lookup((v), (tab), ESF_ARRAY_SIZE(tab))
+#define LOOKUP(v, tab) lookup((v), &(tab))
 
 static int set_code(int r, uint8_t *out)
 {

@@ -33,37 +33,65 @@ static inline void put_cell(esf_record *rec, const char *p, size_t len, bool quo
     rec->ncells++;
 }
 
-/* The common line: no quote and no padding anywhere in [p, le), so its cells
- * are exactly the runs between delimiters (a final CR is the line end's).
- * Finds the delimiters 16 bytes at a time.  Returns false, having put cells
- * the caller must forget, as soon as it meets a quote or padding. */
-static bool split_simple(const char *p, const char *le, char delim, esf_record *rec)
+/* The common line: no quote and no padding anywhere in it, so its cells are
+ * exactly the runs between delimiters (a final CR is the line end's).  One
+ * pass, 64 bytes at a time, finds the line feed and the delimiters: a mask
+ * of delimiters and one of bytes that stop the pass (line feed, quote,
+ * padding), whose lowest bit says which.  *le is the line feed, or end when
+ * there is none.  Returns false, having put cells the caller must forget
+ * (and *le unset), as soon as it meets a quote or padding. */
+static bool split_simple(const char *p, const char *end, char delim, esf_record *rec,
+                         const char **le)
 {
     const char pad2 = delim == '\t' ? ' ' : '\t'; /* TAB pads unless it delimits */
+    esf_cell *const cells = rec->cells; /* locals: no reload after each store */
+    const size_t cap = rec->cap;
+    size_t n = 0;
     const char *s = p, *b = p;
+    for (; b < end; b += 64) {
+        char tail[64];
+        const char *x = b;
+        if (end - b < 64) { /* a zeroed copy: NUL is no delimiter and stops nothing */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, b, (size_t)(end - b));
+            x = tail;
+        }
+        uint64_t d = 0, stop = 0;
 #if defined(__SSE2__)
-    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"');
-    const __m128i vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
-    for (; le - b >= 16; b += 16) {
-        const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
-        const __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vs)),
-                                         _mm_cmpeq_epi8(x, vt));
-        if (_mm_movemask_epi8(sp)) return false;
-        for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)); m; m &= m - 1) {
-            const char *d = b + __builtin_ctz(m);
-            put_cell(rec, s, (size_t)(d - s), false, false);
-            s = d + 1;
+        const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'),
+                      vn = _mm_set1_epi8('\n'), vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
+        for (int i = 0; i < 4; i++) {
+            const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * i));
+            const __m128i st = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vq)),
+                                            _mm_or_si128(_mm_cmpeq_epi8(v, vs), _mm_cmpeq_epi8(v, vt)));
+            d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * i);
+            stop |= (uint64_t)(unsigned)_mm_movemask_epi8(st) << (16 * i);
         }
-    }
+#else
+        for (int i = 0; i < 64; i++) {
+            d |= (uint64_t)(x[i] == delim) << i;
+            stop |= (uint64_t)(x[i] == '\n' || x[i] == '"' || x[i] == ' ' || x[i] == pad2) << i;
+        }
 #endif
-    for (; b < le; b++) {
-        if (*b == '"' || *b == ' ' || *b == pad2) return false;
-        if (*b == delim) {
-            put_cell(rec, s, (size_t)(b - s), false, false);
-            s = b + 1;
+        if (stop) {
+            if (x[__builtin_ctzll(stop)] != '\n') return false;
+            d &= (stop & (0 - stop)) - 1; /* the delimiters before the line feed */
+        }
+        for (; d; d &= d - 1) {
+            const char *c = b + __builtin_ctzll(d);
+            if (n < cap) cells[n] = (esf_cell){s, (size_t)(c - s), 0, 0};
+            n++;
+            s = c + 1;
+        }
+        if (stop) {
+            b += __builtin_ctzll(stop);
+            break;
         }
     }
-    put_cell(rec, s, (size_t)(le - s) - (le > s && le[-1] == '\r'), false, false);
+    if (b > end) b = end;
+    if (n < cap) cells[n] = (esf_cell){s, (size_t)(b - s) - (b > s && b[-1] == '\r'), 0, 0};
+    rec->ncells = n + 1;
+    *le = b;
     return true;
 }
 
@@ -174,21 +202,25 @@ split_masked(const char *p, const char *le, const char *end, char delim, esf_rec
 esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
                         const char **next)
 {
-    rec->ncells = 0;
     rec->start = p;
     rec->nlines = 1;
     rec->bad_quote = false;
-    const char *le = memchr(p, '\n', (size_t)(end - p));
-    if (!le) {
-        if (!eof) return REC_NEED_MORE;
-        le = end;
+    const char *le;
+    if (split_simple(p, end, delim, rec, &le)) {
+        if (le == end && !eof) return REC_NEED_MORE;
+    } else {
+        le = memchr(p, '\n', (size_t)(end - p));
+        if (!le) {
+            if (!eof) return REC_NEED_MORE;
+            le = end;
+        }
+        rec->ncells = 0;
+        if (!split_masked(p, le, end, delim, rec, 0))
+            return rec_next_general(p, le, end, eof, delim, rec, next); /* starts afresh */
     }
-    if (split_simple(p, le, delim, rec) || (rec->ncells = 0, split_masked(p, le, end, delim, rec, 0))) {
-        rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
-        *next = le < end ? le + 1 : end;
-        return REC_OK;
-    }
-    return rec_next_general(p, le, end, eof, delim, rec, next); /* starts the record afresh */
+    rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
+    *next = le < end ? le + 1 : end;
+    return REC_OK;
 }
 
 esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,
