@@ -61,7 +61,7 @@ static bool split_simple(const char *p, const char *end, char delim, esf_record 
         const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'),
                       vn = _mm_set1_epi8('\n'), vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
         for (int i = 0; i < 4; i++) {
-            const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * i));
+            const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * (size_t)i));
             const __m128i st = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vq)),
                                             _mm_or_si128(_mm_cmpeq_epi8(v, vs), _mm_cmpeq_epi8(v, vt)));
             d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * i);
