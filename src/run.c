@@ -413,29 +413,52 @@ static void report_mark(part *pt, const char *name, const esf_header *h, const c
     emit_reject(pt->r, name, m->line, &pt->rec, h, &e, st);
 }
 
-/* Reports the rejects of all parts in input order (each part's are in
- * order already). */
+/* A thread's kept rejects, in line order: of a slab of a stream (seq), their
+ * bytes copied to `copies`, or of a mapped block.  Marks hold offsets into
+ * base: the copies, or the block. */
+typedef struct rej_batch rej_batch;
+struct rej_batch {
+    rej_batch *next;
+    uint64_t seq;       /* the slab */
+    rej_mark *marks;
+    size_t n, at;       /* at: the first not yet reported */
+    const char *base;
+    char *copies;       /* owned; NULL for a mapped block */
+};
+
+/* Reports the rejects of a list of batches in line order (each batch's are
+ * in order already).  A mapped file's pages they fault in again are given
+ * back behind them, and up to end at the last. */
+static void report_merged(part *pt, const char *name, const esf_header *h, rej_batch *list,
+                          const char *end)
+{
+    const char *kept = pt->base;
+    for (;;) {
+        rej_batch *best = NULL;
+        for (rej_batch *b = list; b; b = b->next)
+            if (b->at < b->n && (!best || b->marks[b->at].line < best->marks[best->at].line))
+                best = b;
+        if (!best) break;
+        report_mark(pt, name, h, best->base, &best->marks[best->at++]);
+        if (pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
+            const char *w = (const char *)((uintptr_t)pt->rec.start & ~(uintptr_t)0xffff);
+            if (w > kept) reader_release(pt->map, kept, w), kept = w;
+        }
+    }
+    if (pt->map) reader_release(pt->map, kept, end);
+}
+
+/* Reports the rejects of all parts of a mapped block in input order. */
 static void replay_rejects(part *main_pt, part *const *pts, unsigned n, const char *name,
                            const esf_header *h, const char *end)
 {
-    size_t at[MAX_THREADS] = {0};
-    const char *kept = main_pt->base;
-    for (;;) {
-        unsigned best = n;
-        for (unsigned k = 0; k < n; k++)
-            if (at[k] < pts[k]->nmarks &&
-                (best == n || pts[k]->marks[at[k]].line < pts[best]->marks[at[best]].line))
-                best = k;
-        if (best == n) {
-            if (main_pt->map) reader_release(main_pt->map, kept, end);
-            return;
-        }
-        report_mark(main_pt, name, h, main_pt->base, &pts[best]->marks[at[best]++]);
-        if (main_pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
-            const char *w = (const char *)((uintptr_t)main_pt->rec.start & ~(uintptr_t)0xffff);
-            if (w > kept) reader_release(main_pt->map, kept, w), kept = w;
-        }
+    rej_batch bs[MAX_THREADS], *list = NULL;
+    for (unsigned k = n; k-- > 0;) {
+        bs[k] = (rej_batch){.next = list, .marks = pts[k]->marks, .n = pts[k]->nmarks,
+                            .base = main_pt->base};
+        list = &bs[k];
     }
+    report_merged(main_pt, name, h, list, end);
 }
 
 /* Counts the records of the block [*pp, end) on up to nthreads threads.
@@ -550,15 +573,6 @@ static esf_status read_header(esf_run *r, part *pt, const char *name, esf_header
 
 enum { CARRY_STEP = 4096 };
 
-typedef struct rej_batch rej_batch;
-struct rej_batch {
-    rej_batch *next;
-    uint64_t seq;       /* the slab */
-    rej_mark *marks;
-    size_t n, at;
-    char *copies;
-};
-
 typedef struct stream stream;
 
 typedef struct {
@@ -670,14 +684,7 @@ static void report_batches(stream *sm, part *pt, bool all)
         }
     }
     pthread_mutex_unlock(&sm->mu);
-    for (;;) {
-        rej_batch *best = NULL;
-        for (rej_batch *b = ready; b; b = b->next)
-            if (b->at < b->n && (!best || b->marks[b->at].line < best->marks[best->at].line))
-                best = b;
-        if (!best) break;
-        report_mark(pt, sm->name, sm->h, best->copies, &best->marks[best->at++]);
-    }
+    report_merged(pt, sm->name, sm->h, ready, NULL);
     batches_free(ready);
 }
 
@@ -690,7 +697,8 @@ static esf_status walk_pass(walker *w)
     if (pt->nmarks) {
         b = malloc(sizeof *b);
         RETURN_ERROR_IF(!b, pt->err, ESF_ERR_NOMEM, "%s: out of memory", sm->name);
-        *b = (rej_batch){.seq = w->seq, .marks = pt->marks, .n = pt->nmarks, .copies = pt->copies};
+        *b = (rej_batch){.seq = w->seq, .marks = pt->marks, .n = pt->nmarks, .base = pt->copies,
+                         .copies = pt->copies};
         pt->marks = NULL, pt->copies = NULL;
         pt->nmarks = pt->marks_cap = pt->ncopies = pt->copies_cap = 0;
     }
