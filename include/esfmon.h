@@ -118,6 +118,11 @@ void esf_run_free(esf_run *run);
  * bytes.  On an error the run must not be finished: its counts are partial. */
 esf_status esf_run_add_path(esf_run *run, const char *path);
 
+/* Adds inputs in order, as esf_run_add_path does each, stopping at the first
+ * that fails.  With more than one thread, a gzip'd file is decoded ahead
+ * while the input before it is still counted. */
+esf_status esf_run_add_paths(esf_run *run, const char *const *paths, size_t n);
+
 /* Adds one input held in memory (plain or gzip); name is used in messages. */
 esf_status esf_run_add_memory(esf_run *run, const char *name, const void *data, size_t len);
 

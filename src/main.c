@@ -369,7 +369,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         }
         fputs("file,line,reason,column,seen,record\n", sink.rejects);
     }
-    for (int i = optind; i < argc && st == ESF_OK; i++) st = esf_run_add_path(run, argv[i]);
+    st = esf_run_add_paths(run, (const char *const *)(argv + optind), (size_t)(argc - optind));
     if (pl.shown) fputs("\r\033[K", stderr); /* the summary replaces the progress line */
     if (st == ESF_OK) st = esf_run_finish(run, targets, &tables);
     if (st != ESF_OK) {

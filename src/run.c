@@ -761,7 +761,7 @@ static void walker_free(walker *w)
 static esf_status run_stream(esf_run *r, esf_reader *rd, const char *name, part *pt, bool *have)
 {
     const unsigned n = r->nparts;
-    FORWARD_IF_ERROR(reader_pipeline(rd, n, r->opts.chunk_min, &r->err));
+    if (!rd->pipe) FORWARD_IF_ERROR(reader_pipeline(rd, n, r->opts.chunk_min, &r->err));
     esf_header h;
     memset(&h, 0, sizeof h);
     stream sm = {.r = r, .rd = rd, .name = name, .h = &h, .n = n};
@@ -871,12 +871,42 @@ static esf_status run_reader(esf_run *r, esf_reader *rd, esf_status open_st, con
     return st;
 }
 
+esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
+{
+    esf_reader rd[2];
+    esf_err open_err[2];
+    esf_status open_st[2], st = ESF_OK;
+    const char *names[2];
+    for (size_t i = 0; i <= n; i++) {
+        const unsigned cur = (i + 1) & 1, nxt = i & 1; /* input i-1 runs while i opens */
+        if (i < n) {
+            names[nxt] = strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i];
+            open_st[nxt] = reader_open_path(&rd[nxt], paths[i], names[nxt], &open_err[nxt]);
+            /* A gzip'd file (mapped: a stream or stdin could be read twice)
+             * is decoded ahead while input i-1 is parsed, so its threads do
+             * not wait for its first slabs; a failure is reported when its
+             * turn comes. */
+            if (i > 0 && open_st[nxt] == ESF_OK && r->nthreads > 1 && rd[nxt].in_memory &&
+                rd[nxt].gz) {
+                open_st[nxt] = reader_pipeline(&rd[nxt], r->nparts, r->opts.chunk_min,
+                                               &open_err[nxt]);
+                if (open_st[nxt] != ESF_OK) reader_close(&rd[nxt]);
+            }
+        }
+        if (i == 0) continue;
+        if (open_st[cur] != ESF_OK) r->err = open_err[cur];
+        st = run_reader(r, &rd[cur], open_st[cur], names[cur]);
+        if (st != ESF_OK) {
+            if (i < n && open_st[nxt] == ESF_OK) reader_close(&rd[nxt]);
+            return st;
+        }
+    }
+    return st;
+}
+
 esf_status esf_run_add_path(esf_run *r, const char *path)
 {
-    esf_reader rd;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    esf_status st = reader_open_path(&rd, path, name, &r->err);
-    return run_reader(r, &rd, st, name);
+    return esf_run_add_paths(r, &path, 1);
 }
 
 esf_status esf_run_add_memory(esf_run *r, const char *name, const void *data, size_t len)

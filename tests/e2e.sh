@@ -267,6 +267,26 @@ if [ $rc -eq 2 ] && [ "$n" -gt 100 ] &&
    cmp -s <(tail -n +2 "$T/cut-rej.csv" | cut -d, -f2-) <(tail -n +2 "$T/s-rej1.csv" | head -n "$n" | cut -d, -f2-)
 then ok "truncated gzip, -j 2: exit 2, the $n rejects before the break reported in order"
 else bad "truncated gzip, -j 2: exit 2, the rejects before the break reported in order" "exit $rc, $n rejects"; fi
+# Several gzip'd files: each is decoded ahead while the one before it is
+# counted; the same tables and rejects as the plain files on one thread.
+mkdir -p "$T/g4z"; for f in "$T/g4"/*.csv; do gzip -1 -c "$f" > "$T/g4z/${f##*/}"; done
+$ESFMON -q --max-rejects 1000000 -j 1 --rejects "$T/m-rej1.csv" "$T/g4"/*.csv > "$T/m1.out"
+for j in "2" "2 --chunk-size 4096"; do
+    if $ESFMON -q --max-rejects 1000000 -j $j --rejects "$T/m-rej.csv" "$T/g4z"/*.csv > "$T/m.out" &&
+       cmp -s "$T/m.out" "$T/m1.out" && cmp -s <(sed "s|/g4z/|/g4/|" "$T/m-rej.csv") "$T/m-rej1.csv"
+    then ok "invariance: $(ls "$T/g4z" | wc -l) gzip'd files decoded ahead, -j $j, rejects too"
+    else bad "invariance: gzip'd files decoded ahead, -j $j, rejects too"; fi
+done
+# A corrupt one after a good one (decoded ahead, while the good one is
+# counted): exit 2, named, after all of the good one's rejects.
+first=$(ls "$T/g4z"/*.csv | head -1)
+$ESFMON -q -j 1 --max-rejects 1000000 --rejects "$T/c-rej1.csv" "$first" > /dev/null 2>&1
+$ESFMON -q -j 2 --max-rejects 1000000 --rejects "$T/c-rej.csv" "$first" "$T/crc.gz" > "$T/x.out" 2> "$T/c-err.txt"; rc=$?
+if [ $rc -eq 2 ] && grep -q "crc.gz: corrupt gzip" "$T/c-err.txt" && cmp -s "$T/c-rej.csv" "$T/c-rej1.csv" && [ ! -s "$T/x.out" ]
+then ok "a corrupt gzip after a good one, -j 2: exit 2, named, the good one's rejects all reported"
+else bad "a corrupt gzip after a good one, -j 2" "exit $rc, $(head -2 "$T/c-err.txt")"; fi
+expect_exit "a corrupt gzip before a good one, -j 2: exit 2, named" 2 "crc.gz: corrupt gzip" $ESFMON -j 2 "$T/crc.gz" "$first"
+expect_exit "a missing file after a gzip'd one (opened ahead), -j 2: exit 2, named" 2 "missing.csv: cannot open" $ESFMON -j 2 "$first" "$T/missing.csv"
 if python3 scripts/compare-report.py --build "$(dirname "$ESFMON")" > "$T/cmp.txt"; then ok "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4"
 else bad "esfgen calibration: 212190 persons within 3 points of the report's Bijlage 4" "$(grep -E 'te groot|cells' "$T/cmp.txt" | head -3)"; fi
 

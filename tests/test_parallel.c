@@ -288,3 +288,94 @@ Test(parallel, mapped_pages_given_back)
     free(copy);
     free(in.buf);
 }
+
+static void write_file(const char *path, const void *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f && fwrite(p, 1, n, f) == n && fclose(f) == 0, "%s", path);
+}
+
+/* The tables and reject log of the files read one call each (add_paths
+ * false) or in one call; st: what adding them returned. */
+static char *run_files(const char *const *paths, size_t n, bool add_paths, unsigned threads,
+                       size_t chunk_min, char **rejects, esf_status *st)
+{
+    rej_log l = {{0}};
+    puts_(&l.log, "");
+    esf_options o = {.threads = threads, .chunk_min = chunk_min, .on_reject = log_reject,
+                     .reject_ctx = &l};
+    esf_run *run;
+    cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+    *st = ESF_OK;
+    if (add_paths) *st = esf_run_add_paths(run, paths, n);
+    else
+        for (size_t i = 0; i < n && *st == ESF_OK; i++) *st = esf_run_add_path(run, paths[i]);
+    char *csv = NULL;
+    if (*st == ESF_OK) {
+        csv = finish_fmt(run, ESF_FORMAT_CSV, NULL);
+    } else {
+        csv = strdup(esf_run_error(run)); /* the message instead */
+        esf_run_free(run);
+    }
+    *rejects = l.log.buf;
+    return csv;
+}
+
+/* Several gzip'd files in one call: each is decoded ahead while the one
+ * before it is counted (esf_run_add_paths).  Tables and rejects are those of
+ * the plain files added one by one and read on one thread.  A file that
+ * cannot be opened stops the run there, named, after all the rejects of the
+ * files before it and none of those after. */
+Test(parallel, gzip_files_decoded_ahead, .timeout = 60)
+{
+    enum { NFILES = 4 };
+    char dir[] = "/tmp/esfmon-test-XXXXXX", gzdir[64];
+    cr_assert(mkdtemp(dir));
+    snprintf(gzdir, sizeof gzdir, "%s/gz", dir);
+    cr_assert(mkdir(gzdir, 0700) == 0);
+    char plain[NFILES + 1][80], zipped[NFILES + 1][80];
+    const char *pp[NFILES], *zp[NFILES];
+    for (int i = 0; i < NFILES; i++) {
+        sbuf in = random_extract(40u + (unsigned)i, 1500 + 700 * i);
+        size_t gl;
+        unsigned char *g = gz(in.buf, in.len, &gl);
+        snprintf(plain[i], sizeof plain[i], "%s/p%d.csv", dir, i);
+        snprintf(zipped[i], sizeof zipped[i], "%s/p%d.csv", gzdir, i); /* same base name */
+        write_file(plain[i], in.buf, in.len);
+        write_file(zipped[i], g, gl);
+        pp[i] = plain[i], zp[i] = zipped[i];
+        free(g);
+        free(in.buf);
+    }
+    esf_status st;
+    char *rej1, *csv1 = run_files(pp, NFILES, false, 1, 0, &rej1, &st);
+    cr_assert_eq(st, ESF_OK, "%s", csv1);
+    cr_assert(strstr(rej1, "p3.csv:"), "the last file has rejects");
+    for (unsigned threads = 1; threads <= 3; threads++)
+        for (size_t chunk = 0; chunk <= 4096; chunk += 4096) { /* 4096: many slabs a file */
+            char *rej, *csv = run_files(zp, NFILES, true, threads, chunk, &rej, &st);
+            cr_assert_eq(st, ESF_OK, "%s", csv);
+            cr_expect_str_eq(csv, csv1, "tables differ: %u threads, slabs of %zu", threads, chunk);
+            cr_expect_str_eq(rej, rej1, "rejects differ: %u threads, slabs of %zu", threads, chunk);
+            free(csv);
+            free(rej);
+        }
+
+    /* the third missing: the first two are reported, then the run stops */
+    char *rej12, *csv12 = run_files(pp, 2, false, 1, 0, &rej12, &st);
+    cr_assert_eq(st, ESF_OK);
+    snprintf(zipped[NFILES], sizeof zipped[NFILES], "%s/missing.csv", gzdir);
+    const char *with_missing[NFILES] = {zp[0], zp[1], zipped[NFILES], zp[3]};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        char *rej, *msg = run_files(with_missing, NFILES, true, threads, 4096, &rej, &st);
+        cr_expect_eq(st, ESF_ERR_INPUT, "%u threads", threads);
+        cr_expect(strstr(msg, "missing.csv: cannot open"), "%u threads: '%s'", threads, msg);
+        cr_expect_str_eq(rej, rej12, "%u threads: the rejects of the first two files", threads);
+        free(msg);
+        free(rej);
+    }
+    for (int i = 0; i < NFILES; i++) remove(plain[i]), remove(zipped[i]);
+    rmdir(gzdir);
+    rmdir(dir);
+    free(csv1), free(rej1), free(csv12), free(rej12);
+}
