@@ -117,10 +117,17 @@ static void on_reject(void *ctx, const esf_reject *r)
     }
 }
 
-/* The progress line: on a terminal only, at most twice a second. */
+/* The progress line: on a terminal only, after the first second
+ * (ESFMON_PROGRESS_DELAY seconds), then at most twice a second and at each
+ * new input.  Of several inputs, their number, and the share and time left
+ * of all of them when all are regular files. */
 typedef struct {
-    struct timespec start, last, file_start;
-    const char *file;
+    struct timespec start, last, file_start, seen; /* seen: the last call */
+    double delay;
+    const char *file;             /* the input being read                   */
+    size_t ninputs, at;           /* at: file's index (inputs come in order) */
+    uint64_t before, file_total;  /* bytes of the inputs before file; file's */
+    uint64_t total;               /* bytes of all inputs, 0 when unknown     */
     bool shown;
 } progress_line;
 
@@ -134,21 +141,30 @@ static void on_progress(void *ctx, const esf_progress *p)
     progress_line *pl = ctx;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (p->file != pl->file) { /* rates and ETA per input */
+    const bool next = p->file != pl->file; /* every input reports at its end at least */
+    if (next) { /* it began when the one before it ended */
+        if (pl->file) pl->at++, pl->before += pl->file_total;
         pl->file = p->file;
-        pl->file_start = now;
+        pl->file_start = pl->seen; /* the run's start, for the first */
     }
-    if (pl->shown && seconds_between(&pl->last, &now) < 0.5) return;
-    if (seconds_between(&pl->start, &now) < 1.0) return; /* short runs stay quiet */
-    double t = seconds_between(&pl->file_start, &now);
-    if (t <= 0) return;
+    pl->seen = now;
+    pl->file_total = p->bytes_total;
+    if (!next && pl->shown && seconds_between(&pl->last, &now) < 0.5) return;
+    if (seconds_between(&pl->start, &now) < pl->delay) return; /* short runs stay quiet */
+    const double t = seconds_between(&pl->file_start, &now), t_all = seconds_between(&pl->start, &now);
     pl->last = now;
     pl->shown = true;
-    fprintf(stderr, "\r\033[Kesfmon: %s: %" PRIu64 " rows, %.0f MB/s", p->file, p->rows,
-            (double)p->bytes_done / 1e6 / t);
-    if (p->bytes_total && p->bytes_done)
-        fprintf(stderr, ", %.0f%%, %.0f s left", 100.0 * (double)p->bytes_done / (double)p->bytes_total,
-                t * (double)(p->bytes_total - p->bytes_done) / (double)p->bytes_done);
+    fputs("\r\033[Kesfmon: ", stderr);
+    if (pl->ninputs > 1) fprintf(stderr, "[%zu/%zu] ", pl->at + 1, pl->ninputs);
+    fprintf(stderr, "%s: %" PRIu64 " rows", p->file, p->rows);
+    if (t > 0) fprintf(stderr, ", %.0f MB/s", (double)p->bytes_done / 1e6 / t);
+    /* time left by bytes: of all inputs when their sizes are known, else of this one */
+    uint64_t done = p->bytes_done, total = p->bytes_total;
+    double spent = t;
+    if (pl->total) done += pl->before, total = pl->total, spent = t_all;
+    if (total && done && done <= total)
+        fprintf(stderr, ", %.0f%%, %.0f s left", 100.0 * (double)done / (double)total,
+                spent * (double)(total - done) / (double)done);
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -344,8 +360,19 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     int rc = EXIT_OK;
     opts.on_reject = on_reject;
     opts.reject_ctx = &sink;
-    progress_line pl = {0};
+    progress_line pl = {.delay = 1.0, .ninputs = (size_t)(argc - optind)};
     clock_gettime(CLOCK_MONOTONIC, &pl.start);
+    pl.seen = pl.start;
+    const char *delay = getenv("ESFMON_PROGRESS_DELAY");
+    if (delay && *delay) pl.delay = strtod(delay, NULL);
+    for (int i = optind; i < argc; i++) { /* what "all inputs" weigh, when known */
+        struct stat sb;
+        if (strcmp(argv[i], "-") == 0 || stat(argv[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            pl.total = 0;
+            break;
+        }
+        pl.total += (uint64_t)sb.st_size;
+    }
     if (!sink.quiet && isatty(STDERR_FILENO)) {
         opts.on_progress = on_progress;
         opts.progress_ctx = &pl;

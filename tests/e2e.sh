@@ -129,6 +129,15 @@ check "disclosure: rounding and suppression of person counts only" bash -c "grep
 
 $ESFMON --max-rejects 2 "$G" 2> "$T/err.txt" > /dev/null
 check "no progress line when stderr is not a terminal" bash -c "! grep -q \$'\r' '$T/err.txt'"
+# On a terminal (script gives one): which input of how many, and the share
+# and time left of all of them; the first second's quiet made 0.
+for k in 1 2 3; do cp "$T/g.gz" "$T/tty$k.gz"; done
+ESFMON_PROGRESS_DELAY=0 script -qec "$ESFMON --max-rejects 9 -o /dev/null '$T/tty1.gz' '$T/tty2.gz' '$T/tty3.gz'" /dev/null > "$T/tty.txt" 2>&1 || true
+# (each small input reports once, at its end: a third of all the bytes each)
+check "progress line on a terminal: input k of 3, share and time left of all three" \
+    bash -c "grep -aq '\[1/3\] [^ ]*tty1.gz: [0-9]* rows, [0-9]* MB/s, 33%, [0-9]* s left' '$T/tty.txt' &&
+             grep -aq '\[2/3\] [^ ]*tty2.gz: [0-9]* rows, [0-9]* MB/s, 67%, ' '$T/tty.txt' &&
+             grep -aq '\[3/3\] [^ ]*tty3.gz: [0-9]* rows, [0-9]* MB/s, 100%, 0 s left' '$T/tty.txt'"
 
 # ---- faults and limits ------------------------------------------------------------
 head -1 "$G" > "$T/hdr.csv"; printf '\xef\xbb\xbf' | cat - "$T/hdr.csv" > "$T/hdrbom.csv"
