@@ -178,6 +178,41 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     return EXIT_USAGE;
 }
 
+/* An input given twice would have its rows counted twice: standard input,
+ * or one regular file under the same or another name (a link), is a usage
+ * error.  *total: the bytes of all inputs, 0 when one is not a regular file
+ * (a pipe; one that cannot be opened fails when it is read). */
+static int check_inputs(char *const *in, int n, uint64_t *total)
+{
+    struct stat *sb = calloc((size_t)n, sizeof *sb);
+    bool *reg = calloc((size_t)n, sizeof *reg), known = true;
+    int rc = EXIT_OK;
+    if (!sb || !reg) {
+        fputs("esfmon: out of memory\n", stderr);
+        rc = EXIT_INPUT;
+    }
+    *total = 0;
+    for (int i = 0; i < n && rc == EXIT_OK; i++) {
+        const bool std_in = strcmp(in[i], "-") == 0;
+        reg[i] = !std_in && stat(in[i], &sb[i]) == 0 && S_ISREG(sb[i].st_mode);
+        known = known && reg[i];
+        if (reg[i]) *total += (uint64_t)sb[i].st_size;
+        for (int j = 0; j < i && rc == EXIT_OK; j++) {
+            if (std_in && strcmp(in[j], "-") == 0)
+                rc = usage_error("%s", "'-' (standard input) given twice");
+            else if (reg[i] && reg[j] && sb[i].st_dev == sb[j].st_dev && sb[i].st_ino == sb[j].st_ino)
+                rc = strcmp(in[i], in[j]) == 0
+                         ? usage_error("'%s' given twice: its rows would be counted twice", in[i])
+                         : usage_error("'%s' is the same file as '%s': its rows would be counted twice",
+                                       in[i], in[j]);
+        }
+    }
+    if (!known) *total = 0;
+    free(sb);
+    free(reg);
+    return rc;
+}
+
 /* A decimal count no larger than max. */
 static bool parse_count(const char *s, uint64_t max, uint64_t *out)
 {
@@ -347,8 +382,9 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         }
     }
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
-    for (int i = optind, seen = 0; i < argc; i++)
-        if (strcmp(argv[i], "-") == 0 && seen++) return usage_error("%s", "'-' (standard input) given twice");
+    uint64_t total = 0; /* what all inputs weigh, 0 when one is no regular file */
+    const int in_rc = check_inputs(argv + optind, argc - optind, &total);
+    if (in_rc != EXIT_OK) return in_rc;
     /* People at a terminal get the report; files and pipes get CSV. */
     if (!fmt_given && (!out_path || !strcmp(out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
     opts.columns = cols;
@@ -365,14 +401,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     pl.seen = pl.start;
     const char *delay = getenv("ESFMON_PROGRESS_DELAY");
     if (delay && *delay) pl.delay = strtod(delay, NULL);
-    for (int i = optind; i < argc; i++) { /* what "all inputs" weigh, when known */
-        struct stat sb;
-        if (strcmp(argv[i], "-") == 0 || stat(argv[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            pl.total = 0;
-            break;
-        }
-        pl.total += (uint64_t)sb.st_size;
-    }
+    pl.total = total;
     if (!sink.quiet && isatty(STDERR_FILENO)) {
         opts.on_progress = on_progress;
         opts.progress_ctx = &pl;

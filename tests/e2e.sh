@@ -92,6 +92,9 @@ expect_exit "usage: no input" 1 "no input files" $ESFMON
 expect_exit "usage: unknown option is named" 1 "unknown option '--bogus'" $ESFMON --bogus "$G"
 expect_exit "usage: bad period" 1 "period" $ESFMON --period 2015-13-01: "$G"
 expect_exit "usage: stdin twice" 1 "standard input) given twice" $ESFMON - -
+expect_exit "usage: one file twice (its rows would count twice)" 1 "core.csv' given twice: its rows would be counted twice" $ESFMON "$G" "$T/a.csv" "$G"
+ln -sf "$(realpath "$G")" "$T/link.csv"
+expect_exit "usage: one file under two names (a link)" 1 "link.csv' is the same file as '.*core.csv'" $ESFMON "$G" "$T/link.csv"
 expect_exit "usage: unknown --column name" 1 "unknown column name 'foo'" $ESFMON --column foo=bar "$G"
 expect_exit "input: missing file" 2 "nope.csv: cannot open" $ESFMON "$T/nope.csv"
 expect_exit "input: directory" 2 "is a directory" $ESFMON "$T"
@@ -145,7 +148,8 @@ expect_exit "a file of only a header: 0 rows, exit 0" 0 "0 rows read" $ESFMON "$
 expect_exit "a header only, with BOM: exit 0" 0 "0 rows read" $ESFMON "$T/hdrbom.csv"
 printf '\xef\xbb\xbf' > "$T/bomonly.csv"
 expect_exit "only a BOM: empty input, exit 2" 2 "bomonly.csv: empty input" $ESFMON "$T/bomonly.csv"
-expect_exit "a missing file among several: exit 2, named, no output" 2 "missing.csv: cannot open" $ESFMON --max-rejects 9 "$G" "$T/missing.csv" "$G"
+cp "$G" "$T/gcopy.csv"
+expect_exit "a missing file among several: exit 2, named, no output" 2 "missing.csv: cannot open" $ESFMON --max-rejects 9 "$G" "$T/missing.csv" "$T/gcopy.csv"
 check "  ... and nothing on stdout" [ ! -s "$T/x.out" ]
 cp "$G" "$T/noread.csv"; chmod 000 "$T/noread.csv"
 if [ "$(id -u)" -ne 0 ]; then
