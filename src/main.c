@@ -184,23 +184,25 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
  * (a pipe; one that cannot be opened fails when it is read). */
 static int check_inputs(char *const *in, int n, uint64_t *total)
 {
-    struct stat *sb = calloc((size_t)n, sizeof *sb);
-    bool *reg = calloc((size_t)n, sizeof *reg), known = true;
-    int rc = EXIT_OK;
-    if (!sb || !reg) {
+    struct stat *sb = calloc((size_t)n, sizeof *sb); /* st_mode 0: no regular file */
+    if (!sb) {
         fputs("esfmon: out of memory\n", stderr);
-        rc = EXIT_INPUT;
+        return EXIT_INPUT;
     }
+    int rc = EXIT_OK;
+    bool known = true;
     *total = 0;
     for (int i = 0; i < n && rc == EXIT_OK; i++) {
         const bool std_in = strcmp(in[i], "-") == 0;
-        reg[i] = !std_in && stat(in[i], &sb[i]) == 0 && S_ISREG(sb[i].st_mode);
-        known = known && reg[i];
-        if (reg[i]) *total += (uint64_t)sb[i].st_size;
+        if (std_in || stat(in[i], &sb[i]) != 0) memset(&sb[i], 0, sizeof sb[i]);
+        const bool reg = S_ISREG(sb[i].st_mode);
+        known = known && reg;
+        if (reg) *total += (uint64_t)sb[i].st_size;
         for (int j = 0; j < i && rc == EXIT_OK; j++) {
             if (std_in && strcmp(in[j], "-") == 0)
                 rc = usage_error("%s", "'-' (standard input) given twice");
-            else if (reg[i] && reg[j] && sb[i].st_dev == sb[j].st_dev && sb[i].st_ino == sb[j].st_ino)
+            else if (reg && S_ISREG(sb[j].st_mode) && sb[i].st_dev == sb[j].st_dev &&
+                     sb[i].st_ino == sb[j].st_ino)
                 rc = strcmp(in[i], in[j]) == 0
                          ? usage_error("'%s' given twice: its rows would be counted twice", in[i])
                          : usage_error("'%s' is the same file as '%s': its rows would be counted twice",
@@ -209,7 +211,6 @@ static int check_inputs(char *const *in, int n, uint64_t *total)
     }
     if (!known) *total = 0;
     free(sb);
-    free(reg);
     return rc;
 }
 

@@ -33,6 +33,17 @@ static inline void put_cell(esf_record *rec, const char *p, size_t len, bool quo
     rec->ncells++;
 }
 
+/* The 64 bytes from b on: b itself, or, where the buffer ends sooner, a
+ * zeroed copy of what is left in tail (NUL is no delimiter, quote, pad or
+ * line feed), so that no byte at or past end is read. */
+static inline const char *window64(const char *b, const char *end, char tail[64])
+{
+    if (end - b >= 64) return b;
+    memset(tail, 0, 64);
+    memcpy(tail, b, (size_t)(end - b));
+    return tail;
+}
+
 /* The common line: no quote and no padding anywhere in it, so its cells are
  * exactly the runs between delimiters (a final CR is the line end's).  One
  * pass, 64 bytes at a time, finds the line feed and the delimiters: a mask
@@ -50,12 +61,7 @@ static bool split_simple(const char *p, const char *end, char delim, esf_record 
     const char *s = p, *b = p;
     for (; b < end; b += 64) {
         char tail[64];
-        const char *x = b;
-        if (end - b < 64) { /* a zeroed copy: NUL is no delimiter and stops nothing */
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, b, (size_t)(end - b));
-            x = tail;
-        }
+        const char *x = window64(b, end, tail);
         uint64_t d = 0, stop = 0;
 #if defined(__SSE2__)
         const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'),
@@ -111,12 +117,7 @@ static bool line_masks_of(line_masks *m, const char *p, const char *le, const ch
     const char pad2 = delim == '\t' ? ' ' : '\t';
     for (size_t w = 0; w < nw; w++) {
         char tail[64];
-        const char *b = p + 64 * w;
-        if (end - b < 64) { /* copy what is left: NUL is no delimiter, quote or pad */
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, b, (size_t)(end - b));
-            b = tail;
-        }
+        const char *b = window64(p + 64 * w, end, tail);
         uint64_t d = 0, q = 0, sp = 0;
 #if defined(__SSE2__)
         const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"');
