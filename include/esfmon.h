@@ -129,6 +129,10 @@ esf_status esf_run_add_memory(esf_run *run, const char *name, const void *data, 
 /* The message of the last failed call ("file: reason"), "" if none. */
 const char *esf_run_error(const esf_run *run);
 
+/* A note on the input that did not stop the run, "" if none: after
+ * esf_run_finish, the first project id that is not UTF-8 (file:line). */
+const char *esf_run_note(const esf_run *run);
+
 /* Row counters of the input so far (the invoer table). */
 typedef struct {
     uint64_t gelezen, geaccepteerd, afgewezen, gefilterd;
@@ -146,8 +150,9 @@ void esf_tables_free(esf_tables *t);
 esf_status esf_targets_load(const char *path, esf_targets **out, char *msg, size_t msglen);
 void esf_targets_free(esf_targets *t);
 
-/* Parses --period FROM:TO (either side may be empty). */
-esf_status esf_parse_period(const char *s, int32_t *from, int32_t *to);
+/* Parses --period FROM:TO (either side may be empty; FROM after TO is an
+ * error).  On failure (ESF_ERR_USAGE) msg, if not NULL, receives the reason. */
+esf_status esf_parse_period(const char *s, int32_t *from, int32_t *to, char *msg, size_t msglen);
 
 typedef enum {
     ESF_FORMAT_CSV = 0, /* SPEC §5: table,group,dimension,category,measure,value */

@@ -54,3 +54,48 @@ esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz)
     *cap = ncap;
     return ESF_OK;
 }
+
+size_t esf_utf8_char(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0) return 0;
+    if (u[0] < 0x80) return 1;
+    size_t len;
+    unsigned lo = 0x80, hi = 0xbf; /* the second byte's range (RFC 3629) */
+    if (u[0] >= 0xc2 && u[0] <= 0xdf) len = 2;
+    else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+        len = 3;
+        if (u[0] == 0xe0) lo = 0xa0;      /* no overlong forms */
+        if (u[0] == 0xed) hi = 0x9f;      /* no surrogates     */
+    } else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+        len = 4;
+        if (u[0] == 0xf0) lo = 0x90;
+        if (u[0] == 0xf4) hi = 0x8f;      /* at most U+10FFFF  */
+    } else return 0;
+    if (n < len || u[1] < lo || u[1] > hi) return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((u[i] & 0xc0) != 0x80) return 0;
+    return len;
+}
+
+bool esf_utf8_valid(const char *s, size_t n)
+{
+    for (size_t i = 0, k; i < n; i += k)
+        if ((k = esf_utf8_char(s + i, n - i)) == 0) return false;
+    return true;
+}
+
+size_t esf_utf8_clean(const char *s, size_t n, char *dst, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0, k; i < n; i += k ? k : 1) {
+        k = esf_utf8_char(s + i, n - i);
+        const char *c = k ? s + i : "\xef\xbf\xbd";
+        const size_t m = k ? k : 3;
+        if (o + m >= cap) break;
+        memcpy(dst + o, c, m);
+        o += m;
+    }
+    if (cap) dst[o] = '\0';
+    return o;
+}

@@ -67,6 +67,15 @@ static inline bool esf_digits8(const char *p, uint64_t *x)
     return true;
 }
 
+/* UTF-8 (RFC 3629): the length of the well-formed character at s (1-4), 0
+ * when it is not one; whether all n bytes are; and s with each byte that
+ * is not part of one as U+FFFD, into dst (cap bytes, NUL-terminated, cut
+ * at a character), returning its length.  JSON and the reports write
+ * project ids so (SPEC §5); CSV keeps the bytes. */
+size_t esf_utf8_char(const char *s, size_t n);
+bool esf_utf8_valid(const char *s, size_t n);
+size_t esf_utf8_clean(const char *s, size_t n, char *dst, size_t cap);
+
 /* Grows a buffer geometrically to hold at least need elements of size sz. */
 esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz);
 

@@ -15,15 +15,17 @@ static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7"
 
 void html_escape(FILE *out, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
+    for (size_t i = 0, k; i < n; i += k ? k : 1) {
+        k = esf_utf8_char(s + i, n - i);
+        switch (k ? s[i] : 0) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
         case '>': fputs("&gt;", out); break;
         case '"': fputs("&quot;", out); break;
         default:
-            if ((unsigned char)s[i] < 0x20) fprintf(out, "&#xfffd;"); /* not in HTML text */
-            else putc(s[i], out);
+            /* control bytes are not HTML text; bytes not UTF-8 neither */
+            if ((unsigned char)s[i] < 0x20 || !k) fprintf(out, "&#xfffd;");
+            else fwrite(s + i, 1, k, out);
         }
     }
 }
@@ -186,16 +188,23 @@ void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, c
 
 /* ---- indicators: a bar per indicator against its target line -------------- */
 
-void html_indicators(FILE *out, const esf_pub *p, const char *id, int n, const char *const *names,
-                     const char *const *groups)
+void html_indicators(FILE *out, const esf_pub *p, const char *id)
 {
+    const int n = N_INDICATORS;
+    const char *names[N_INDICATORS], *groups[N_INDICATORS];
+    bool oi[N_INDICATORS];
+    for (int i = 0; i < n; i++) {
+        names[i] = esf_indicators[i].name;
+        groups[i] = esf_group_names[esf_indicators[i].group];
+        oi[i] = esf_indicators[i].kind == IND_OI;
+    }
     int top = 30, row_h = 20, h = top + n * row_h + 10;
     double max = 100;
     for (int i = 0; i < n; i++) {
         pval v = get(p, "indicatoren", groups[i], "indicator", names[i], "procent");
         pval t = get(p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
         if (v.v > max) max = v.v;
-        if (names[i][0] != 'O' && t.v > max) max = t.v;
+        if (!oi[i] && t.v > max) max = t.v;
     }
     max = ((int)(max / 50) + 1) * 50.0;
     svg_open(out, id, CHART_W, h, "Indicatoren: realisatie tegen streefwaarde");
@@ -213,7 +222,7 @@ void html_indicators(FILE *out, const esf_pub *p, const char *id, int n, const c
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rl\">%s (%s)</text>", LABEL_W - 6, y + 12, names[i], groups[i]);
         pval v = get(p, "indicatoren", groups[i], "indicator", names[i], "procent");
         pval t = get(p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
-        double target = names[i][0] == 'O' ? 100 : t.v;
+        double target = oi[i] ? 100 : t.v;
         if (v.sup) {
             gap_mark(out, id, y + 2, 12, y + 12, &v, names[i]);
         } else if (!v.missing) {

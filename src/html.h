@@ -27,8 +27,7 @@ void html_head(FILE *out, const esf_disclosure *dc);
 void html_foot(FILE *out);
 void html_escape(FILE *out, const char *s, size_t n);
 void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);
-void html_indicators(FILE *out, const esf_pub *p, const char *id, int n, const char *const *names,
-                     const char *const *groups);
+void html_indicators(FILE *out, const esf_pub *p, const char *id);
 void html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
                  const char *const *pos_labels, const char *const *state_labels);
 

@@ -20,6 +20,7 @@
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_REJECTS = 3 };
 
 #define STDERR_REJECTS 10 /* rejects shown on stderr; all go to --rejects */
+#define CHUNK_MAX (1 << 30) /* --chunk-size: a slab of a stream is allocated at once */
 
 static const char usage_text[] =
     "Usage: esfmon [OPTIONS] FILE...\n"
@@ -178,11 +179,46 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     return EXIT_USAGE;
 }
 
+/* Where a path leads: its device and inode when it exists, else its
+ * directory's (resolved) with its base name, so that two names of a file
+ * not yet written (out.csv, ./out.csv) are one. */
+typedef struct {
+    bool exists;
+    struct stat st;
+    char *where; /* realpath of the directory + "/" + base name, when !exists */
+} file_id;
+
+static void file_id_of(file_id *id, const char *path)
+{
+    memset(id, 0, sizeof *id);
+    if (stat(path, &id->st) == 0) {
+        id->exists = true;
+        return;
+    }
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    char *real = dir ? realpath(dir, NULL) : NULL;
+    const char *base = slash ? slash + 1 : path;
+    if (real && asprintf(&id->where, "%s/%s", real, base) < 0) id->where = NULL;
+    free(real);
+    free(dir);
+}
+
+static bool file_id_same(const file_id *a, const file_id *b)
+{
+    if (a->exists || b->exists)
+        return a->exists && b->exists && a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino;
+    return a->where && b->where && strcmp(a->where, b->where) == 0;
+}
+
 /* An input given twice would have its rows counted twice: standard input,
  * or one regular file under the same or another name (a link), is a usage
- * error.  *total: the bytes of all inputs, 0 when one is not a regular file
- * (a pipe; one that cannot be opened fails when it is read). */
-static int check_inputs(char *const *in, int n, uint64_t *total)
+ * error.  So is -o or --rejects naming an input (it would be destroyed
+ * before or after it is read) or each other (SPEC §2.5); all this before
+ * anything is opened.  *total: the bytes of all inputs, 0 when one is not a
+ * regular file (a pipe; one that cannot be opened fails when it is read). */
+static int check_inputs(char *const *in, int n, const char *out_path, const char *rej_path,
+                        uint64_t *total)
 {
     struct stat *sb = calloc((size_t)n, sizeof *sb); /* st_mode 0: no regular file */
     if (!sb) {
@@ -209,6 +245,23 @@ static int check_inputs(char *const *in, int n, uint64_t *total)
                                        in[i], in[j]);
         }
     }
+    /* The files written: never an input, never each other. */
+    const char *outs[2] = {out_path && strcmp(out_path, "-") ? out_path : NULL, rej_path};
+    const char *opt[2] = {"--output", "--rejects"};
+    file_id ids[2];
+    for (int k = 0; k < 2; k++) file_id_of(&ids[k], outs[k] ? outs[k] : ".");
+    for (int k = 0; k < 2 && rc == EXIT_OK; k++) {
+        if (!outs[k] || !ids[k].exists) continue; /* a new file is no input */
+        for (int i = 0; i < n && rc == EXIT_OK; i++)
+            if (strcmp(in[i], "-") && sb[i].st_mode && sb[i].st_dev == ids[k].st.st_dev &&
+                sb[i].st_ino == ids[k].st.st_ino)
+                rc = usage_error("%s '%s' is the input '%s': it would be overwritten", opt[k],
+                                 outs[k], in[i]);
+    }
+    if (rc == EXIT_OK && outs[0] && outs[1] && file_id_same(&ids[0], &ids[1]) &&
+        !(ids[0].exists && !S_ISREG(ids[0].st.st_mode))) /* /dev/null twice is fine */
+        rc = usage_error("--output '%s' and --rejects '%s' are the same file", outs[0], outs[1]);
+    for (int k = 0; k < 2; k++) free(ids[k].where);
     if (!known) *total = 0;
     free(sb);
     return rc;
@@ -321,6 +374,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     uint64_t max_rejects = 0;
     reject_sink sink = {0};
 
+    char msg[512] = "";
     esf_format fmt = ESF_FORMAT_CSV;
     bool fmt_given = false;
     opterr = 0;
@@ -351,8 +405,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
             break;
         }
         case 'p':
-            if (esf_parse_period(optarg, &opts.period_from, &opts.period_to) != ESF_OK)
-                return usage_error("--period: expected FROM:TO with dates YYYYMMDD or YYYY-MM-DD, not '%s'", optarg);
+            if (esf_parse_period(optarg, &opts.period_from, &opts.period_to, msg, sizeof msg) != ESF_OK)
+                return usage_error("--period: %s", msg);
             break;
         case 'R': sink.rejects_path = optarg; break;
         case 'M':
@@ -373,6 +427,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
             break;
         case 'C':
             if (!parse_count(optarg, SIZE_MAX, &v) || v == 0) return usage_error("--chunk-size: not a positive count: '%s'", optarg);
+            if (v > CHUNK_MAX) return usage_error("--chunk-size: at most %d MiB, not '%s'", CHUNK_MAX >> 20, optarg);
             opts.chunk_min = (size_t)v;
             break;
         case 'q': sink.quiet = true; break;
@@ -384,13 +439,12 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     }
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
     uint64_t total = 0; /* what all inputs weigh, 0 when one is no regular file */
-    const int in_rc = check_inputs(argv + optind, argc - optind, &total);
+    const int in_rc = check_inputs(argv + optind, argc - optind, out_path, sink.rejects_path, &total);
     if (in_rc != EXIT_OK) return in_rc;
     /* People at a terminal get the report; files and pipes get CSV. */
     if (!fmt_given && (!out_path || !strcmp(out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
     opts.columns = cols;
 
-    char msg[512] = "";
     esf_targets *targets = NULL;
     esf_run *run = NULL;
     esf_tables *tables = NULL;
@@ -410,11 +464,13 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     }
     esf_status st = esf_run_new(&opts, &run, msg, sizeof msg);
     if (st != ESF_OK) {
-        rc = st == ESF_ERR_USAGE ? usage_error("%s", msg) : (fputs("esfmon: out of memory\n", stderr), EXIT_INPUT);
+        rc = st == ESF_ERR_USAGE ? usage_error("%s", msg)
+                                 : (fprintf(stderr, "esfmon: %s\n", *msg ? msg : "out of memory"), EXIT_INPUT);
         goto done;
     }
     if (targets_path && (st = esf_targets_load(targets_path, &targets, msg, sizeof msg)) != ESF_OK) {
-        rc = st == ESF_ERR_USAGE ? usage_error("--targets: %s", msg) : EXIT_INPUT;
+        rc = st == ESF_ERR_USAGE ? usage_error("--targets: %s", msg)
+                                 : (fprintf(stderr, "esfmon: --targets: %s\n", msg), EXIT_INPUT);
         goto done;
     }
     if (sink.rejects_path) {
@@ -429,6 +485,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     st = esf_run_add_paths(run, (const char *const *)(argv + optind), (size_t)(argc - optind));
     if (pl.shown) fputs("\r\033[K", stderr); /* the summary replaces the progress line */
     if (st == ESF_OK) st = esf_run_finish(run, targets, &tables);
+    if (st == ESF_OK && !sink.quiet && *esf_run_note(run)) fprintf(stderr, "esfmon: %s\n", esf_run_note(run));
     if (st != ESF_OK) {
         fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
         fprintf(stderr, "esfmon: no output written\n");

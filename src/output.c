@@ -135,16 +135,18 @@ static void write_csv(const esf_pub *p, FILE *out)
     }
 }
 
-/* A JSON string: quotes, backslashes and control bytes escaped; other bytes
- * (UTF-8 in project ids) as they are. */
+/* A JSON string: quotes, backslashes and control bytes escaped, UTF-8 as
+ * it is, a byte that is not UTF-8 as \\ufffd (U+FFFD): always valid JSON (RFC 8259). */
 static void json_str(FILE *out, const char *s, size_t len)
 {
     putc('"', out);
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0, k; i < len; i += k ? k : 1) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
+        k = esf_utf8_char(s + i, len - i);
+        if (!k) fputs("\\ufffd", out);
+        else if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
         else if (ch < 0x20) fprintf(out, "\\u%04x", ch);
-        else putc(ch, out);
+        else fwrite(s + i, 1, k, out);
     }
     putc('"', out);
 }

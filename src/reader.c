@@ -63,15 +63,15 @@ esf_status reader_open_memory(esf_reader *r, const char *name, const void *data,
     r->src = data;
     r->src_len = len;
     r->in_memory = true;
-    if (is_gzip_magic(r->src, len)) return start_gzip(r, err);
-    return ESF_OK;
+    const esf_status st = is_gzip_magic(r->src, len) ? start_gzip(r, err) : ESF_OK;
+    if (st != ESF_OK) reader_close(r);
+    return st;
 }
 
-esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err)
+/* Opens path into r, which is zeroed first; reader_open_path closes what
+ * this opened when it fails (one cleanup path). */
+static esf_status open_path(esf_reader *r, const char *path, const char *name, esf_err *err)
 {
-    memset(r, 0, sizeof *r);
-    r->name = name;
-    r->fd = -1;
     if (strcmp(path, "-") == 0) {
         r->fd = STDIN_FILENO;
     } else {
@@ -80,24 +80,15 @@ esf_status reader_open_path(esf_reader *r, const char *path, const char *name, e
         r->close_fd = true;
     }
     struct stat st;
-    if (fstat(r->fd, &st) != 0) {
-        int e = errno;
-        reader_close(r);
-        return esf_fail(err, ESF_ERR_INPUT, "%s: cannot stat: %s", name, strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        reader_close(r);
-        return esf_fail(err, ESF_ERR_INPUT, "%s: is a directory", name);
-    }
+    RETURN_ERROR_IF(fstat(r->fd, &st) != 0, err, ESF_ERR_INPUT, "%s: cannot stat: %s", name,
+                    strerror(errno));
+    RETURN_ERROR_IF(S_ISDIR(st.st_mode), err, ESF_ERR_INPUT, "%s: is a directory", name);
     if (S_ISREG(st.st_mode)) {
         size_t len = (size_t)st.st_size;
         if (len > 0) {
             void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, r->fd, 0);
-            if (m == MAP_FAILED) {
-                int e = errno;
-                reader_close(r);
-                return esf_fail(err, ESF_ERR_INPUT, "%s: cannot map: %s", name, strerror(e));
-            }
+            RETURN_ERROR_IF(m == MAP_FAILED, err, ESF_ERR_INPUT, "%s: cannot map: %s", name,
+                            strerror(errno));
             madvise(m, len, MADV_SEQUENTIAL);
             r->src = m;
             r->mapped = true;
@@ -132,6 +123,16 @@ esf_status reader_open_path(esf_reader *r, const char *path, const char *name, e
         r->z.avail_in = (uInt)have;
     }
     return ESF_OK;
+}
+
+esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->fd = -1;
+    const esf_status st = open_path(r, path, name, err);
+    if (st != ESF_OK) reader_close(r);
+    return st;
 }
 
 static void pipe_free(esf_reader *r);

@@ -40,6 +40,7 @@ typedef struct {
     struct esf_pipe *pipe;            /* decoder thread (reader_pipeline)   */
 } esf_reader;
 
+/* Open an input; on failure nothing is left open (the reader is closed). */
 esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err);
 esf_status reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
                               esf_err *err);

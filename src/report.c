@@ -383,36 +383,32 @@ static void invoer(ctx *x)
 
 static void indicatoren(ctx *x)
 {
-    static const char *const names[] = {"OI1", "OI2", "OI3", "RI1", "RI2", "RI2_bekend", "RI3",
-                                        "RI4", "RI4_bekend", "RI5", "RI5_cbs2018", "RI6", "RI6_cbs2018"};
-    static const char *const groups[] = {"amr", "uwv", "jenv", "amr", "amr", "amr", "uwv",
-                                         "uwv", "uwv", "jenv", "jenv", "jenv", "jenv"};
     section(x, "indicatoren", "Indicatoren");
     if (html(x)) {
         figure_open(x, "indicatoren", "Indicatoren (Tabel 1.1): realisatie tegen streefwaarde");
-        html_indicators(x->out, x->p, "c-indicatoren", (int)(sizeof names / sizeof names[0]), names, groups);
+        html_indicators(x->out, x->p, "c-indicatoren");
         figure_close(x);
     }
     grid *g = begin(x, "indicatoren", 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
     const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
     for (int j = 0; j < 7; j++) put(g->head[1].c[j], h[j]);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        grow_t *r = row(x, names[i]);
-        int gi = 0;
-        while (strcmp(esf_group_names[gi], groups[i])) gi++;
-        put(r->c[1], group_label[gi]);
-        bool oi = names[i][0] == 'O';
+    for (int i = 0; i < N_INDICATORS; i++) {
+        const esf_indicator *ind = &esf_indicators[i];
+        const char *group = esf_group_names[ind->group];
+        grow_t *r = row(x, ind->name);
+        put(r->c[1], group_label[ind->group]);
+        bool oi = ind->kind == IND_OI;
         char buf[64];
-        put_count(x->p, find(x->p, "indicatoren", groups[i], "indicator", names[i], oi ? "waarde" : "teller"), r->c[2]);
-        if (!oi) put_count(x->p, find(x->p, "indicatoren", groups[i], "indicator", names[i], "noemer"), r->c[3]);
-        const esf_tcell *pc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "procent");
+        put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, oi ? "waarde" : "teller"), r->c[2]);
+        if (!oi) put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, "noemer"), r->c[3]);
+        const esf_tcell *pc = find(x->p, "indicatoren", group, "indicator", ind->name, "procent");
         const char *pv = pc ? pub_text(x->p, pc, buf, sizeof buf) : "";
         dutch(pv, r->c[4], CW - 1);
         if (pv[0] && strcmp(pv, "x")) append(r->c[4], "%");
-        const esf_tcell *tc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
+        const esf_tcell *tc = find(x->p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
         dutch(tc ? tc->text : "", r->c[5], CW - 1);
         if (!oi) append(r->c[5], "%");
-        const esf_tcell *bc = find(x->p, "indicatoren", groups[i], "indicator", names[i], "behaald");
+        const esf_tcell *bc = find(x->p, "indicatoren", group, "indicator", ind->name, "behaald");
         const char *bv = bc ? pub_text(x->p, bc, buf, sizeof buf) : "";
         put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
     }
@@ -580,7 +576,7 @@ static void projecten(ctx *x)
             !memcmp(t->cells[i - 1].group, c->group, c->group_len))
             continue;
         char label[CW];
-        snprintf(label, sizeof label, "%.*s", (int)(c->group_len < CW - 1 ? c->group_len : CW - 1), c->group);
+        esf_utf8_clean(c->group, c->group_len, label, sizeof label); /* U+FFFD for bytes not UTF-8 */
         grow_t *r = row(x, label);
         for (size_t j = i; j < t->n && j < i + 3; j++)
             for (int m = 0; m < 3; m++)

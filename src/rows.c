@@ -38,30 +38,76 @@ int col_lookup(const char *p, size_t len)
     return -1;
 }
 
+/* A header cell's name: unescaped (when it holds "" and fits buf), trimmed. */
+static esf_view header_name(const esf_cell *cell, char buf[256])
+{
+    esf_view v = {cell->p, cell->len};
+    if (cell->escaped && cell->len < 256) v = (esf_view){buf, cell_unescape(cell, buf)};
+    return trim(v.p, v.len);
+}
+
+/* A name an unknown column may have: a letter or '_' first, then letters,
+ * digits and _ - . / ( ) or spaces.  A header line again may name columns
+ * the header before it had not (cat of exports from different systems). */
+static bool name_like(esf_view v)
+{
+    if (v.len == 0) return false;
+    for (size_t i = 0; i < v.len; i++) {
+        const unsigned c = (unsigned char)v.p[i];
+        const bool letter = (c | 0x20u) - 'a' < 26u || c == '_';
+        if (!letter && (i == 0 || !((c - '0' < 10u) || strchr("-./() ", (int)c)))) return false;
+    }
+    return true;
+}
+
+static bool all_digits(esf_view v)
+{
+    for (size_t i = 0; i < v.len; i++)
+        if (v.p[i] < '0' || v.p[i] > '9') return false;
+    return v.len > 0;
+}
+
+/* The canonical column a header cell names under the mappings (-1: none);
+ * *mapped: the mapping k whose HEADER it is, or -1.  A canonical NAME that a
+ * mapping renames stands for itself only in a file without that HEADER
+ * (hdr_found[k] false; NULL: never). */
+static int header_col(esf_view v, const esf_column_map *map, size_t nmap, const bool *hdr_found,
+                      int *mapped)
+{
+    *mapped = -1;
+    for (size_t k = 0; k < nmap; k++)
+        if (name_eq(v, map[k].header)) {
+            *mapped = (int)k;
+            return col_lookup(map[k].name, strlen(map[k].name));
+        }
+    int col = col_lookup(v.p, v.len);
+    for (size_t k = 0; k < nmap && col >= 0; k++)
+        if (col_lookup(map[k].name, strlen(map[k].name)) == col && (!hdr_found || hdr_found[k]))
+            return -1;
+    return col;
+}
+
 esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
                         size_t nmap, const char *file, uint64_t line, esf_err *err)
 {
     RETURN_ERROR_IF(rec->ncells > rec->cap, err, ESF_ERR_INPUT,
                     "%s:%llu: header has %zu columns, more than the %u supported", file,
                     (unsigned long long)line, rec->ncells, rec->cap);
+    RETURN_ERROR_IF(nmap > 64, err, ESF_ERR_USAGE, "more than 64 --column mappings");
     h->nfields = (uint32_t)rec->ncells;
+    h->check_all = false;
     for (int c = 0; c < COL_COUNT; c++) h->cell[c] = -1;
+    bool hdr_found[64] = {false};
+    char buf[256];
     for (size_t i = 0; i < rec->ncells; i++) {
-        const esf_cell *cell = &rec->cells[i];
-        char buf[256];
-        esf_view v = {cell->p, cell->len};
-        if (cell->escaped && cell->len < sizeof buf) v = (esf_view){buf, cell_unescape(cell, buf)};
-        v = trim(v.p, v.len);
-        int col = -1;
-        for (size_t k = 0; k < nmap && col < 0; k++)
-            if (name_eq(v, map[k].header)) col = col_lookup(map[k].name, strlen(map[k].name));
-        if (col < 0) {
-            col = col_lookup(v.p, v.len);
-            /* A name remapped by --column no longer stands for itself. */
-            for (size_t k = 0; k < nmap && col >= 0; k++)
-                if (col_lookup(map[k].name, strlen(map[k].name)) == col && !name_eq(v, map[k].header))
-                    col = -1;
-        }
+        int k;
+        (void)header_col(header_name(&rec->cells[i], buf), map, nmap, NULL, &k);
+        if (k >= 0) hdr_found[k] = true;
+    }
+    for (size_t i = 0; i < rec->ncells; i++) {
+        esf_view v = header_name(&rec->cells[i], buf);
+        int k;
+        const int col = header_col(v, map, nmap, hdr_found, &k);
         if (col < 0) continue;
         if (h->cell[col] >= 0) {
             char seen[128];
@@ -74,6 +120,18 @@ esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_m
         }
         h->cell[col] = (int32_t)i;
     }
+    for (size_t k = 0; k < nmap; k++) {
+        const int col = col_lookup(map[k].name, strlen(map[k].name));
+        /* a header line again holds no packed person key (SPEC §2.1, see
+         * header_names_only) unless a mapping names a column in digits */
+        h->check_all = h->check_all || all_digits(trim(map[k].header, strlen(map[k].header)));
+        if (col < 0 || h->cell[col] >= 0) continue;
+        return esf_fail(err, ESF_ERR_INPUT,
+                        "%s:%llu: --column %s=%s matches no column of the header: it has neither "
+                        "'%s' nor '%s'",
+                        file, (unsigned long long)line, map[k].name, map[k].header, map[k].header,
+                        esf_col_names[col]);
+    }
     for (size_t k = 0; k < ESF_ARRAY_SIZE(required_cols); k++) {
         int col = required_cols[k];
         if (h->cell[col] >= 0) continue;
@@ -85,6 +143,17 @@ esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_m
                         h->delim == '\t' ? "\\t" : (char[]){h->delim, 0}, seen);
     }
     return ESF_OK;
+}
+
+bool header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap)
+{
+    char buf[256];
+    for (size_t i = 0; i < rec->ncells; i++) {
+        esf_view v = header_name(&rec->cells[i], buf);
+        int k;
+        if (!name_like(v) && header_col(v, map, nmap, NULL, &k) < 0 && k < 0) return false;
+    }
+    return rec->ncells > 0;
 }
 
 static inline esf_view cell_of(const esf_header *h, const esf_record *rec, int col)

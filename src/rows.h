@@ -25,14 +25,25 @@ int col_lookup(const char *p, size_t len);
 
 typedef struct {
     char delim;
+    bool check_all;          /* a mapped name is all digits: a header line
+                                again can give a packed person key, so
+                                every line may be one (header_names_only) */
     uint32_t nfields;
     int32_t cell[COL_COUNT]; /* index of the column's cell, -1 when absent */
 } esf_header;
 
-/* Maps header cells to canonical columns.  A missing required column or a
- * column that appears twice is ESF_ERR_INPUT with a message naming it. */
+/* Maps header cells to canonical columns (SPEC §2.1): --column NAME=HEADER
+ * reads HEADER, or NAME in a file without HEADER.  A missing required
+ * column, a column that appears twice, or a mapping that matches neither
+ * is ESF_ERR_INPUT with a message naming it. */
 esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
                         size_t nmap, const char *file, uint64_t line, esf_err *err);
+
+/* True when every cell of rec is a column name: canonical, a mapping's
+ * HEADER, or one an unknown column may have (a letter first, then letters,
+ * digits, _ - . / ( ) and spaces).  With header_parse succeeding on it,
+ * such a line is a header again (SPEC §2.1). */
+bool header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap);
 
 typedef struct {
     esf_view rinpersoons, rinpersoon, project; /* exact bytes (unescaped)   */

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#define MAX_THREADS 64
+
 /* Rejects found by a thread of several are kept as marks and reported in
  * input order on the calling thread: after the join (a mapped block), or
  * slab by slab from copies of their bytes (a stream). */
@@ -17,6 +19,7 @@ typedef struct {
     uint64_t off;  /* record start, from the start of the block or copies */
     uint64_t len;  /* the record's bytes with its line end                */
     uint64_t line;
+    uint32_t hv;   /* the header it was read under (part.hdrs)             */
 } rej_mark;
 
 /* One thread's pass over a block: the calling thread's (the run's counters,
@@ -43,7 +46,42 @@ struct part {
     const char *data;
     const esf_reader *map;           /* a mapped file: give back pages...  */
     const char *kept;                /* ...this thread read before this    */
+    esf_header *hdrs;                /* the file's headers so far: the first
+                                        and each header line again (SPEC §2.1);
+                                        every thread finds the same ones  */
+    uint32_t nhdrs;
+    size_t hdrs_cap;
 };
+
+/* The header the next record is read under. */
+static inline const esf_header *part_header(const part *pt)
+{
+    return &pt->hdrs[pt->nhdrs - 1];
+}
+
+static esf_status part_header_push(part *pt, const esf_header *h)
+{
+    void *b = pt->hdrs;
+    RETURN_ERROR_IF(esf_grow(&b, &pt->hdrs_cap, pt->nhdrs + 1u, sizeof *h), pt->err, ESF_ERR_NOMEM,
+                    "out of memory");
+    pt->hdrs = b;
+    pt->hdrs[pt->nhdrs++] = *h;
+    return ESF_OK;
+}
+
+/* dst starts with src's headers (a thread joining a block or stream). */
+static esf_status part_headers_copy(part *dst, const part *src)
+{
+    dst->hdrs = NULL, dst->nhdrs = 0, dst->hdrs_cap = 0;
+    for (uint32_t i = 0; i < src->nhdrs; i++) FORWARD_IF_ERROR(part_header_push(dst, &src->hdrs[i]));
+    return ESF_OK;
+}
+
+static void part_headers_free(part *pt)
+{
+    free(pt->hdrs);
+    pt->hdrs = NULL, pt->nhdrs = 0, pt->hdrs_cap = 0;
+}
 
 struct esf_run {
     esf_options opts;
@@ -57,6 +95,15 @@ struct esf_run {
     unsigned nthreads;
     uint64_t scanned;        /* records of the inputs done, for the progress line */
     bool failed;             /* an input failed: counts are partial */
+    uint32_t ninputs;        /* inputs begun: the one being read */
+    struct {                 /* per partition, its first project id that is
+                                not UTF-8 (input 0: none), for a note */
+        uint32_t input;
+        uint64_t line;
+        char file[160];
+        char seen[80];
+    } bad_utf8[MAX_THREADS];
+    char note[400];          /* esf_run_note */
 };
 
 static const char *const reject_names[ESF_REJ_COUNT] = {
@@ -67,8 +114,6 @@ const char *esf_reject_name(esf_reject_reason r)
 {
     return (unsigned)r < ESF_REJ_COUNT ? reject_names[r] : "?";
 }
-
-#define MAX_THREADS 64
 
 static unsigned online_cpus(void)
 {
@@ -89,6 +134,10 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t
             if (msg) snprintf(msg, msglen, "--column: unknown column name '%s'", n);
             return ESF_ERR_USAGE;
         }
+    }
+    if (opts->ncolumns > 64) {
+        if (msg) snprintf(msg, msglen, "--column: at most 64 mappings");
+        return ESF_ERR_USAGE;
     }
     if (opts->delimiter && !strchr(",;\t|", opts->delimiter)) {
         if (msg) snprintf(msg, msglen, "--delimiter: must be one of , ; TAB |");
@@ -129,6 +178,11 @@ void esf_run_free(esf_run *r)
 const char *esf_run_error(const esf_run *r)
 {
     return r->err.msg;
+}
+
+const char *esf_run_note(const esf_run *r)
+{
+    return r->note;
 }
 
 void esf_run_counts(const esf_run *r, esf_counts *out)
@@ -190,7 +244,7 @@ static esf_status process_row(part *pt, esf_agg *agg, const esf_pkey *key, const
             memcpy(pt->copies + pt->ncopies, pt->rec.start, len);
             pt->ncopies += len;
         }
-        pt->marks[pt->nmarks++] = (rej_mark){off, len, line};
+        pt->marks[pt->nmarks++] = (rej_mark){off, len, line, pt->nhdrs - 1};
         return ESF_OK;
     }
     if ((r->opts.period_from && row.t.start < r->opts.period_from) ||
@@ -198,7 +252,19 @@ static esf_status process_row(part *pt, esf_agg *agg, const esf_pkey *key, const
         pt->counts->gefilterd++;
         return ESF_OK;
     }
+    const size_t nprojects = agg->nprojects;
     esf_status s = agg_add(agg, &row, key);
+    /* a new project id of this partition: JSON and the reports cannot
+     * write it as it is when it is not UTF-8 (SPEC §5) */
+    if (ESF_UNLIKELY(agg->nprojects != nprojects) && !esf_utf8_valid(row.project.p, row.project.len)) {
+        const size_t k = (size_t)(agg - r->parts);
+        if (!r->bad_utf8[k].input) {
+            r->bad_utf8[k].input = r->ninputs, r->bad_utf8[k].line = line;
+            snprintf(r->bad_utf8[k].file, sizeof r->bad_utf8[k].file, "%s", file);
+            esf_quote_bytes(r->bad_utf8[k].seen, sizeof r->bad_utf8[k].seen, row.project.p,
+                            row.project.len, 64);
+        }
+    }
     RETURN_ERROR_IF(s != ESF_OK, pt->err, s, "%s:%llu: out of memory", file,
                     (unsigned long long)line);
     pt->counts->geaccepteerd++;
@@ -298,13 +364,42 @@ static void pipe_push(pipe_t *pq, const esf_agg *parts, const char *p, uint64_t 
     }
 }
 
+/* Whether the record [p, next) is a header again (SPEC §2.1): split by the
+ * delimiter detected from it (or --delimiter), it holds only column names
+ * and every required one, and as a row under h it would be rejected.  *nh
+ * is then its header.  Every thread asks this of the same records (those
+ * without a packed person key, see esf_header.check_all), so all of them
+ * read the same records under the same headers. */
+static bool record_is_header(part *pt, const esf_header *h, const char *p, const char *next,
+                             const char *name, uint64_t line, esf_header *nh)
+{
+    const esf_run *r = pt->r;
+    const char *q = p, *after;
+    if (next - q >= 3 && memcmp(q, "\xef\xbb\xbf", 3) == 0) q += 3; /* cat a.csv b.csv: b's BOM */
+    nh->delim = r->opts.delimiter ? r->opts.delimiter : rec_detect_delimiter(q, next);
+    esf_rec_status rs = rec_next(q, next, true, nh->delim, &pt->rec, &after);
+    if (rs != REC_OK || pt->rec.ncells > pt->rec.cap ||
+        !header_names_only(&pt->rec, r->opts.columns, r->opts.ncolumns))
+        return false;
+    esf_err scratch_err;
+    if (header_parse(nh, &pt->rec, r->opts.columns, r->opts.ncolumns, name, line, &scratch_err) !=
+        ESF_OK)
+        return false;
+    rs = rec_next(p, next, true, h->delim, &pt->rec, &after);
+    esf_row row;
+    esf_rowerr e;
+    char scratch[ROW_SCRATCH];
+    return !row_parse(h, &pt->rec, rs, &row, &e, scratch);
+}
+
 /* Counts the data records from *pp on (those of this part's partitions),
  * until the block ends or a record needs more of it. */
-static esf_status parse_rows(part *pt, const char *name, const esf_header *h, const char **pp,
-                             const char *end, bool eof, uint64_t *line)
+static esf_status parse_rows(part *pt, const char *name, const char **pp, const char *end,
+                             bool eof, uint64_t *line)
 {
     esf_run *r = pt->r;
     const char *p = *pp;
+    const esf_header *h = part_header(pt);
     esf_status st = ESF_OK;
     pipe_t pq;
     pq.head = pq.n = 0;
@@ -315,6 +410,16 @@ static esf_status parse_rows(part *pt, const char *name, const esf_header *h, co
         bool blank;
         unsigned k;
         if (!record_part(pt, h, p, end, eof, &kp, &k, &next, line, &blank)) break;
+        esf_header nh;
+        if (!blank && (!kp || kp->len || h->check_all) &&
+            record_is_header(pt, h, p, next, name, rec_line, &nh)) {
+            /* the records in flight were read under the header before */
+            while (st == ESF_OK && pq.n) st = pipe_pop(pt, &pq, name, h, end, eof);
+            if (st != ESF_OK || (st = part_header_push(pt, &nh)) != ESF_OK) break;
+            h = part_header(pt);
+            p = next;
+            continue;
+        }
         if (blank || (pt->nwork && (k < pt->nwork ? k : k % pt->nwork) != pt->me)) {
             p = next;
             if (blank) continue;
@@ -376,7 +481,6 @@ typedef struct {
     esf_err err;
     esf_status st;
     const char *name;
-    const esf_header *h;
     const char *pos, *end;
     uint64_t line;
     pthread_t tid;
@@ -386,7 +490,7 @@ typedef struct {
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    w->st = parse_rows(&w->pt, w->name, w->h, &w->pos, w->end, w->eof, &w->line);
+    w->st = parse_rows(&w->pt, w->name, &w->pos, w->end, w->eof, &w->line);
     return NULL;
 }
 
@@ -399,10 +503,11 @@ static void counts_add(esf_counts *d, const esf_counts *s)
     for (int i = 0; i < ESF_REJ_COUNT; i++) d->per_reason[i] += s->per_reason[i];
 }
 
-/* Reports a kept reject: its bytes split and checked again, as before. */
-static void report_mark(part *pt, const char *name, const esf_header *h, const char *base,
-                        const rej_mark *m)
+/* Reports a kept reject: its bytes split and checked again, as before,
+ * under the header it was read under. */
+static void report_mark(part *pt, const char *name, const char *base, const rej_mark *m)
 {
+    const esf_header *h = &pt->hdrs[m->hv];
     const char *p = base + m->off, *next;
     char scratch[ROW_SCRATCH];
     const esf_rec_status st = rec_next(p, p + m->len, true, h->delim, &pt->rec, &next);
@@ -429,8 +534,7 @@ struct rej_batch {
 /* Reports the rejects of a list of batches in line order (each batch's are
  * in order already).  A mapped file's pages they fault in again are given
  * back behind them, and up to end at the last. */
-static void report_merged(part *pt, const char *name, const esf_header *h, rej_batch *list,
-                          const char *end)
+static void report_merged(part *pt, const char *name, rej_batch *list, const char *end)
 {
     const char *kept = pt->base;
     for (;;) {
@@ -439,7 +543,7 @@ static void report_merged(part *pt, const char *name, const esf_header *h, rej_b
             if (b->at < b->n && (!best || b->marks[b->at].line < best->marks[best->at].line))
                 best = b;
         if (!best) break;
-        report_mark(pt, name, h, best->base, &best->marks[best->at++]);
+        report_mark(pt, name, best->base, &best->marks[best->at++]);
         if (pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
             const char *w = (const char *)((uintptr_t)pt->rec.start & ~(uintptr_t)0xffff);
             if (w > kept) reader_release(pt->map, kept, w), kept = w;
@@ -450,7 +554,7 @@ static void report_merged(part *pt, const char *name, const esf_header *h, rej_b
 
 /* Reports the rejects of all parts of a mapped block in input order. */
 static void replay_rejects(part *main_pt, part *const *pts, unsigned n, const char *name,
-                           const esf_header *h, const char *end)
+                           const char *end)
 {
     rej_batch bs[MAX_THREADS], *list = NULL;
     for (unsigned k = n; k-- > 0;) {
@@ -458,21 +562,21 @@ static void replay_rejects(part *main_pt, part *const *pts, unsigned n, const ch
                             .base = main_pt->base};
         list = &bs[k];
     }
-    report_merged(main_pt, name, h, list, end);
+    report_merged(main_pt, name, list, end);
 }
 
 /* Counts the records of the block [*pp, end) on up to nthreads threads.
  * When more input follows (!eof), *pp stops before a record the block ends
  * inside, as parse_rows does. */
-static esf_status parse_parallel(part *pt, const char *name, const esf_header *h,
-                                 const char **pp, const char *end, bool eof, uint64_t *line)
+static esf_status parse_parallel(part *pt, const char *name, const char **pp, const char *end,
+                                 bool eof, uint64_t *line)
 {
     esf_run *r = pt->r;
     size_t rest = (size_t)(end - *pp);
     size_t min = r->opts.chunk_min ? r->opts.chunk_min : CHUNK_MIN_DEFAULT;
     unsigned n = r->nparts;
     if (n > 1 && rest / n < min) n = (unsigned)(rest / min);
-    if (n <= 1) return parse_rows(pt, name, h, pp, end, eof, line);
+    if (n <= 1) return parse_rows(pt, name, pp, end, eof, line);
 
     worker *ws = calloc(n, sizeof *ws);
     part *pts[MAX_THREADS] = {pt};
@@ -480,12 +584,13 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     esf_status st = ESF_OK;
     for (unsigned k = 1; k < n && st == ESF_OK; k++) {
         worker *w = &ws[k];
-        *w = (worker){.name = name, .h = h, .pos = *pp, .end = end, .line = *line, .eof = eof};
+        *w = (worker){.name = name, .pos = *pp, .end = end, .line = *line, .eof = eof};
         w->pt = (part){.r = r, .counts = &w->counts, .err = &w->err, .me = k, .nwork = n,
                        .defer = true, .base = *pp, .map = pt->map, .kept = *pp,
                        .rec = {.cells = malloc(pt->rec.cap * sizeof(esf_cell)), .cap = pt->rec.cap}};
         pts[k] = &w->pt;
-        if (!w->pt.rec.cells) st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+        if (!w->pt.rec.cells || part_headers_copy(&w->pt, pt) != ESF_OK)
+            st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
         else w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0; /* else run below */
     }
     /* This thread's share, with the progress line and the pages given back.
@@ -496,7 +601,7 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     memset(&mine, 0, sizeof mine);
     pt->counts = &mine;
     pt->me = 0, pt->nwork = n, pt->defer = true, pt->base = *pp;
-    if (st == ESF_OK) st = parse_rows(pt, name, h, &p, end, eof, line);
+    if (st == ESF_OK) st = parse_rows(pt, name, &p, end, eof, line);
     for (unsigned k = 1; k < n; k++) {
         worker *w = &ws[k];
         if (w->started) pthread_join(w->tid, NULL);
@@ -507,11 +612,12 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     counts_add(pt->counts, &mine);
     if (st == ESF_OK) {
         for (unsigned k = 1; k < n; k++) counts_add(pt->counts, &ws[k].counts);
-        replay_rejects(pt, pts, n, name, h, end);
+        replay_rejects(pt, pts, n, name, end);
     }
     for (unsigned k = 1; k < n; k++) {
         free(ws[k].pt.rec.cells);
         free(ws[k].pt.marks);
+        part_headers_free(&ws[k].pt);
     }
     free(ws);
     free(pt->marks);
@@ -521,6 +627,51 @@ static esf_status parse_parallel(part *pt, const char *name, const esf_header *h
     return st;
 }
 
+/* An input that is not UTF-8 text with LF or CRLF lines (SPEC §2.1) is
+ * named for what it is, with how to convert it, before its header is read:
+ * the magic bytes of an archive or compressor, a UTF-16 byte order mark,
+ * and in the first line a NUL byte (UTF-16) or a CR not followed by LF (old
+ * Mac line endings: the whole file would be one header line). */
+static esf_status check_text(esf_err *err, const char *name, const char *p, const char *end,
+                             bool eof, uint64_t line)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *what, *how;
+    } kinds[] = {
+        {"PK\x03\x04", 4, "a zip archive", "unzip -p FILE > extract.csv"},
+        {"PK\x05\x06", 4, "a zip archive", "unzip -p FILE > extract.csv"},
+        {"BZh", 3, "bzip2-compressed", "bzip2 -dc FILE | esfmon -"},
+        {"\xfd" "7zXZ\x00", 6, "xz-compressed", "xz -dc FILE | esfmon -"},
+        {"\x28\xb5\x2f\xfd", 4, "zstd-compressed", "zstd -dc FILE | esfmon -"},
+        {"\xff\xfe", 2, "UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv"},
+        {"\xfe\xff", 2, "UTF-16 text (byte order mark FE FF)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv"},
+    };
+    const size_t n = (size_t)(end - p);
+    /* the command names the file, when it has a name */
+    const char *file = strcmp(name, "<stdin>") ? name : "FILE";
+    for (size_t i = 0; i < ESF_ARRAY_SIZE(kinds); i++)
+        if (n >= kinds[i].len && memcmp(p, kinds[i].magic, kinds[i].len) == 0) {
+            const char *at = strstr(kinds[i].how, "FILE");
+            return esf_fail(err, ESF_ERR_INPUT,
+                            "%s: is %s, not UTF-8 CSV text; convert it first: %.*s'%s'%s", name,
+                            kinds[i].what, (int)(at - kinds[i].how), kinds[i].how, file, at + 4);
+        }
+    const char *lf = memchr(p, '\n', n), *stop = lf ? lf : end;
+    RETURN_ERROR_IF(memchr(p, '\0', (size_t)(stop - p)), err, ESF_ERR_INPUT,
+                    "%s:%llu: the header line holds NUL bytes: UTF-16 text (or not text at all), "
+                    "not UTF-8; convert UTF-16 first: iconv -f UTF-16 -t UTF-8 '%s' > extract.csv",
+                    name, (unsigned long long)line, file);
+    for (const char *cr = p; (cr = memchr(cr, '\r', (size_t)(stop - cr))) != NULL; cr++)
+        RETURN_ERROR_IF(cr + 1 < stop || (!lf && cr + 1 == end && eof), err, ESF_ERR_INPUT,
+                        "%s:%llu: the header line ends in a CR without LF: CR-only line endings "
+                        "(old Mac), which would read as one line; convert them first: "
+                        "tr '\\r' '\\n' < '%s' > extract.csv",
+                        name, (unsigned long long)line, file);
+    return ESF_OK;
+}
+
 /* Reads up to the header: skips blank lines, finds the delimiter. */
 static esf_status read_header(esf_run *r, part *pt, const char *name, esf_header *h,
                               const char **pp, const char *end, bool eof, uint64_t *line,
@@ -528,6 +679,7 @@ static esf_status read_header(esf_run *r, part *pt, const char *name, esf_header
 {
     const char *p = *pp;
     while (p < end) {
+        FORWARD_IF_ERROR(check_text(&r->err, name, p, end, eof, *line));
         h->delim = r->opts.delimiter ? r->opts.delimiter : rec_detect_delimiter(p, end);
         const char *next;
         esf_rec_status st = rec_next(p, end, eof, h->delim, &pt->rec, &next);
@@ -610,7 +762,7 @@ static esf_status walk_range(walker *w, const char **pp, const char *end, bool e
     if (w->header)
         return read_header(sm->r, &w->pt, sm->name, w->header, pp, end, eof, &w->line,
                            &w->have_header);
-    return parse_rows(&w->pt, sm->name, sm->h, pp, end, eof, &w->line);
+    return parse_rows(&w->pt, sm->name, pp, end, eof, &w->line);
 }
 
 static esf_status carry_add(walker *w, const char *p, size_t n)
@@ -684,7 +836,7 @@ static void report_batches(stream *sm, part *pt, bool all)
         }
     }
     pthread_mutex_unlock(&sm->mu);
-    report_merged(pt, sm->name, sm->h, ready, NULL);
+    report_merged(pt, sm->name, ready, NULL);
     batches_free(ready);
 }
 
@@ -754,6 +906,7 @@ static void walker_free(walker *w)
     free(w->carry);
     free(w->pt.marks);
     free(w->pt.copies);
+    part_headers_free(&w->pt);
 }
 
 /* Reads a gzip input or a stream on r->nparts threads (pt: the calling
@@ -773,6 +926,7 @@ static esf_status run_stream(esf_run *r, esf_reader *rd, const char *name, part 
     w0->pt.counts = &w0->counts;
     esf_status st = walk(w0);
     *have = w0->have_header;
+    if (st == ESF_OK && *have) st = part_header_push(&w0->pt, &h);
     w0->header = NULL;
     w0->pt.nwork = n, w0->pt.defer = w0->pt.copy = true;
     for (unsigned k = 0; k < n; k++) sm.passed[k] = w0->seq;
@@ -783,7 +937,8 @@ static esf_status run_stream(esf_run *r, esf_reader *rd, const char *name, part 
                        .defer = true, .copy = true,
                        .rec = {.cells = malloc(w0->pt.rec.cap * sizeof(esf_cell)),
                                .cap = w0->pt.rec.cap}};
-        if (!w->pt.rec.cells || carry_add(w, w0->carry, w0->carry_len) != ESF_OK)
+        if (!w->pt.rec.cells || carry_add(w, w0->carry, w0->carry_len) != ESF_OK ||
+            part_headers_copy(&w->pt, &w0->pt) != ESF_OK)
             st = esf_fail(&r->err, ESF_ERR_NOMEM, "%s: out of memory", name);
         else w->started = pthread_create(&w->tid, NULL, walker_main, w) == 0;
         if (st == ESF_OK && !w->started)
@@ -831,8 +986,11 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, part 
         if (rd->mapped && !rd->gz) pt->map = rd, pt->kept = data;
         if (first_block && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
         first_block = false;
-        if (!*have) FORWARD_IF_ERROR(read_header(r, pt, name, &h, &p, end, eof, &line, have));
-        if (*have) FORWARD_IF_ERROR(parse_parallel(pt, name, &h, &p, end, eof, &line));
+        if (!*have) {
+            FORWARD_IF_ERROR(read_header(r, pt, name, &h, &p, end, eof, &line, have));
+            if (*have) FORWARD_IF_ERROR(part_header_push(pt, &h));
+        }
+        if (*have) FORWARD_IF_ERROR(parse_parallel(pt, name, &p, end, eof, &line));
         keep = (size_t)(end - p);
     } while (!eof);
     return ESF_OK;
@@ -840,15 +998,17 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, part 
 
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
 {
+    r->ninputs++;
     bool have_header = false;
     part pt = {.r = r, .counts = &r->counts, .err = &r->err, .rd = rd,
                .rec = {.cells = r->cells, .cap = r->cells_cap}};
     if (r->opts.on_progress) pt.tick = seq_tick;
     const bool plain_in_memory = rd->in_memory && !rd->gz;
-    if (r->nthreads > 1 && !plain_in_memory)
-        FORWARD_IF_ERROR(run_stream(r, rd, name, &pt, &have_header));
-    else
-        FORWARD_IF_ERROR(run_blocks(r, rd, name, &pt, &have_header));
+    const esf_status st = r->nthreads > 1 && !plain_in_memory
+                              ? run_stream(r, rd, name, &pt, &have_header)
+                              : run_blocks(r, rd, name, &pt, &have_header);
+    part_headers_free(&pt);
+    FORWARD_IF_ERROR(st);
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
                     name);
     if (r->opts.on_progress) {
@@ -920,88 +1080,39 @@ esf_status esf_run_finish(esf_run *r, const esf_targets *targets, esf_tables **o
 {
     *out = NULL;
     RETURN_ERROR_IF(r->failed, &r->err, ESF_ERR_INPUT, "an input failed: no tables from a partial count");
+    unsigned first = MAX_THREADS; /* the earliest project id not UTF-8 of all partitions */
+    for (unsigned k = 0; k < r->nparts; k++)
+        if (r->bad_utf8[k].input &&
+            (first == MAX_THREADS || r->bad_utf8[k].input < r->bad_utf8[first].input ||
+             (r->bad_utf8[k].input == r->bad_utf8[first].input && r->bad_utf8[k].line < r->bad_utf8[first].line)))
+            first = k;
+    if (first < MAX_THREADS)
+        snprintf(r->note, sizeof r->note,
+                 "%s:%llu: project id '%s' is not UTF-8: JSON and the reports write U+FFFD for "
+                 "its bytes that are not (CSV keeps them); so for every such project id",
+                 r->bad_utf8[first].file, (unsigned long long)r->bad_utf8[first].line,
+                 r->bad_utf8[first].seen);
     esf_status st = tables_build(r->parts, r->nparts, &r->counts, targets, out);
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
     return ESF_OK;
 }
 
-esf_status esf_parse_period(const char *s, int32_t *from, int32_t *to)
+esf_status esf_parse_period(const char *s, int32_t *from, int32_t *to, char *msg, size_t msglen)
 {
     const char *colon = strchr(s, ':');
-    if (!colon || strchr(colon + 1, ':')) return ESF_ERR_USAGE;
-    esf_view a = {s, (size_t)(colon - s)}, b = {colon + 1, strlen(colon + 1)};
-    if (field_date(a, false, from) != 0 || field_date(b, false, to) != 0) return ESF_ERR_USAGE;
-    if (*from && *to && *from > *to) return ESF_ERR_USAGE;
-    return ESF_OK;
-}
-
-esf_status esf_targets_load(const char *path, esf_targets **out, char *msg, size_t msglen)
-{
-    static const char *const names[N_INDICATORS] = {
-        "OI1", "OI2", "OI3", "RI1", "RI2", "RI2_bekend", "RI3", "RI4", "RI4_bekend",
-        "RI5", "RI5_cbs2018", "RI6", "RI6_cbs2018"};
-    *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(msg, msglen, "%s: cannot open targets file", path);
+    if (!colon || strchr(colon + 1, ':')) {
+        snprintf(msg, msglen, "expected FROM:TO (one ':'), not '%s'", s);
         return ESF_ERR_USAGE;
     }
-    esf_targets *t = calloc(1, sizeof *t);
-    if (!t) {
-        fclose(f);
-        return ESF_ERR_NOMEM;
+    esf_view a = {s, (size_t)(colon - s)}, b = {colon + 1, strlen(colon + 1)};
+    if (field_date(a, false, from) != 0 || field_date(b, false, to) != 0) {
+        snprintf(msg, msglen, "expected FROM:TO with dates YYYYMMDD or YYYY-MM-DD, not '%s'", s);
+        return ESF_ERR_USAGE;
     }
-    char buf[512];
-    unsigned lineno = 0;
-    esf_status st = ESF_OK;
-    while (st == ESF_OK && fgets(buf, sizeof buf, f)) {
-        lineno++;
-        char *hash = strchr(buf, '#');
-        if (hash) *hash = '\0';
-        char *sep = strpbrk(buf, ",;\t|");
-        char *name = buf, *val = sep ? sep + 1 : NULL, *e;
-        while (*name == ' ' || *name == '\t') name++;
-        if (!sep) {
-            for (e = name; *e == ' ' || *e == '\t' || *e == '\r' || *e == '\n'; e++) {}
-            if (*e) st = ESF_ERR_USAGE, snprintf(msg, msglen, "%s:%u: expected INDICATOR,VALUE", path, lineno);
-            continue;
-        }
-        for (e = sep; e > name && (e[-1] == ' ' || e[-1] == '"'); e--) {}
-        *e = '\0';
-        if (*name == '"') name++;
-        while (*val == ' ' || *val == '"') val++;
-        for (e = val + strlen(val); e > val && strchr(" \t\r\n\"", e[-1]); e--) {}
-        *e = '\0';
-        if (lineno == 1 && strcasecmp(name, "indicator") == 0) continue;
-        int k = -1;
-        for (int i = 0; i < N_INDICATORS; i++)
-            if (strcasecmp(name, names[i]) == 0) k = i;
-        int64_t v;
-        esf_view vv = {val, strlen(val)};
-        const char *dot = strpbrk(val, ".,");
-        if (k < 0) {
-            st = ESF_ERR_USAGE;
-            snprintf(msg, msglen, "%s:%u: unknown indicator '%s'", path, lineno, name);
-        } else if (vv.len == 0 || vv.len >= sizeof t->value[k] ||
-                   field_number(vv, true, 1000000000LL * ESF_NUM_SCALE, &v) != 0 ||
-                   (dot && strlen(dot + 1) > 6)) {
-            st = ESF_ERR_USAGE;
-            snprintf(msg, msglen, "%s:%u: target of %s must be a decimal >= 0 with at most 6 decimals, not '%s'",
-                     path, lineno, names[k], val);
-        } else {
-            memcpy(t->value[k], val, vv.len + 1);
-        }
+    if (*from && *to && *from > *to) {
+        snprintf(msg, msglen, "FROM %.*s is after TO %s: the period '%s' is empty", (int)a.len, a.p,
+                 b.p, s);
+        return ESF_ERR_USAGE;
     }
-    fclose(f);
-    if (st != ESF_OK) {
-        free(t);
-        return st;
-    }
-    *out = t;
     return ESF_OK;
-}
-
-void esf_targets_free(esf_targets *t)
-{
-    free(t);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 enum { G_GEMEENTE, G_VSOPRO, G_UWV, G_JENV, G_AMR, G_TOTAAL, G_COUNT };
+_Static_assert(G_UWV == 2 && G_JENV == 3 && G_AMR == 4, "esf_indicators (targets.c) counts groups so");
 const char *const esf_group_names[G_COUNT] = {"gemeente", "vsopro", "uwv", "jenv", "amr",
                                                  "totaal"};
 
@@ -36,17 +37,6 @@ typedef struct {
     uint64_t e12[G_COUNT][S_COUNT][S_COUNT];
     uint64_t jpop[J_COUNT], jnum[J_COUNT], jnum2018[J_COUNT];
 } counts_t;
-
-static const struct {
-    const char *name;
-    int group;
-    const char *target;
-} indicators[N_INDICATORS] = {
-    {"OI1", G_AMR, "72500"}, {"OI2", G_UWV, "5700"},       {"OI3", G_JENV, "10900"},
-    {"RI1", G_AMR, "20"},    {"RI2", G_AMR, "25"},         {"RI2_bekend", G_AMR, "25"},
-    {"RI3", G_UWV, "55"},    {"RI4", G_UWV, "65"},         {"RI4_bekend", G_UWV, "65"},
-    {"RI5", G_JENV, "22"},   {"RI5_cbs2018", G_JENV, "22"}, {"RI6", G_JENV, "60"},
-    {"RI6_cbs2018", G_JENV, "60"}};
 
 static int age_cat(const esf_first *first)
 {
@@ -255,14 +245,14 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
 {
     const uint64_t(*res)[C_COUNT][R_COUNT] = c->res;
     for (int i = 0; i < N_INDICATORS; i++) {
-        const char *name = indicators[i].name, *group = esf_group_names[indicators[i].group];
-        const char *target = targets && targets->value[i][0] ? targets->value[i] : indicators[i].target;
-        int g = indicators[i].group;
+        const char *name = esf_indicators[i].name, *group = esf_group_names[esf_indicators[i].group];
+        const char *target = targets && targets->value[i][0] ? targets->value[i] : esf_indicators[i].target;
+        int g = esf_indicators[i].group;
         unsigned __int128 m, p10;
         target_parse(target, &m, &p10);
         char pct[48];
         FORWARD_IF_ERROR(add_text(t, CELL_TEXT, target, 0, 0, 0, group, name, "streefwaarde"));
-        if (name[0] == 'O') {
+        if (esf_indicators[i].kind == IND_OI) {
             uint64_t w = c->deel[g][C_TOTAAL];
             percent((unsigned __int128)w * p10, m, pct, sizeof pct);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, "indicatoren", group, "indicator", name,

@@ -6,6 +6,7 @@
 #define ESF_TABLES_H
 
 #include "persons.h"
+#include "targets.h"
 
 typedef enum {
     CELL_COUNT,    /* a count of rows: never rounded or suppressed      */
@@ -32,7 +33,6 @@ struct esf_tables {
     char *groups;               /* project ids, owned */
 };
 
-#define N_INDICATORS 13
 #define ESF_N_GROUPS 6
 #define ESF_N_RESULTS 9
 #define ESF_N_STATES 5
@@ -46,10 +46,6 @@ extern const char *const esf_state_names[ESF_N_STATES];
 /* The cell with these keys (group as a C string), NULL if there is none. */
 const esf_tcell *tables_find(const esf_tables *t, const char *table, const char *group,
                              const char *dim, const char *cat, const char *measure);
-
-struct esf_targets {
-    char value[N_INDICATORS][24]; /* as given; "" = default of Tabel 1.1 */
-};
 
 /* Builds the tables from the accumulated state (one esf_agg per partition
  * of the persons, see pkey_part) and the input counters. */

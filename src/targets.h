@@ -1,0 +1,31 @@
+/* targets.h - the programme indicators (SPEC §5: name, group, kind, target
+ * of Tabel 1.1) and the targets file that overrides their targets (§2.6). */
+#ifndef ESF_TARGETS_H
+#define ESF_TARGETS_H
+
+#include "common.h"
+
+#define N_INDICATORS 13
+
+typedef enum { IND_OI, IND_RI } esf_ind_kind; /* a number of persons, a percentage */
+
+typedef struct {
+    const char *name;
+    int group;          /* index into esf_group_names (tables.h) */
+    esf_ind_kind kind;
+    const char *target; /* Tabel 1.1, canonical (see esf_targets) */
+} esf_indicator;
+
+extern const esf_indicator esf_indicators[N_INDICATORS];
+
+/* Targets of a targets file, in the canonical form SPEC §5 writes them (no
+ * leading zeros, '.' as the mark, no trailing zeros or mark); "" = the
+ * default of Tabel 1.1. */
+struct esf_targets {
+    char value[N_INDICATORS][24];
+};
+
+/* The indicator called name (case-insensitive), -1 if none. */
+int esf_indicator_lookup(const char *name);
+
+#endif
