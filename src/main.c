@@ -30,12 +30,14 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -o, --output FILE       write the tables to FILE (default: standard output);\n"
-    "                          FILE is replaced only when the run succeeds\n"
+    "                          FILE is replaced only when the run succeeds; it may\n"
+    "                          not be an input or the rejects file\n"
     "  -f, --format FMT        csv (default for files and pipes), text (default on a\n"
     "                          terminal), json, markdown or html (one page with\n"
     "                          figures, no external files)\n"
     "  -d, --delimiter C       field delimiter: , ; | or tab (default: detected per file)\n"
-    "  -c, --column NAME=HDR   the column NAME is called HDR in the header (repeatable)\n"
+    "  -c, --column NAME=HDR   the column NAME is called HDR in the header (repeatable);\n"
+    "                          a file without HDR reads NAME; one with neither fails\n"
     "  -p, --period FROM:TO    keep trajectories starting in FROM..TO (YYYYMMDD or\n"
     "                          YYYY-MM-DD, inclusive, either side may be empty)\n"
     "      --rejects FILE      write every rejected row with its reason to FILE (CSV)\n"
@@ -46,15 +48,18 @@ static const char usage_text[] =
     "  -j, --jobs N            threads (default: one per core); the output is the\n"
     "                          same for any N\n"
     "      --chunk-size BYTES  least bytes of a file per thread, or bytes per slab\n"
-    "                          of a stream (default 1 MiB, 2 MiB; small values are\n"
-    "                          for tests)\n"
+    "                          of a stream (default 1 MiB, 2 MiB; at most 1 GiB;\n"
+    "                          small values are for tests)\n"
     "  -q, --quiet             no summary, rejects or progress line on standard error\n"
     "  -h, --help              this help\n"
     "  -V, --version           the version\n"
     "\n"
-    "Exit status: 0 success; 1 usage error; 2 input cannot be read (missing file,\n"
-    "corrupt or truncated gzip, missing required column, out of memory) or output\n"
-    "cannot be written; 3 more rejected rows than --max-rejects (output written).\n";
+    "Exit status: 0 success; 1 usage error (also a bad targets line, an input given\n"
+    "twice or copied, -o or --rejects naming an input or each other); 2 input cannot\n"
+    "be read (missing file, corrupt or truncated gzip, not UTF-8 text with LF or CRLF\n"
+    "lines, missing required column, a --column mapping that matches nothing, an\n"
+    "unreadable targets file, out of memory) or output cannot be written; 3 more\n"
+    "rejected rows than --max-rejects (output written).\n";
 
 typedef struct {
     FILE *rejects;
@@ -211,9 +216,26 @@ static bool file_id_same(const file_id *a, const file_id *b)
     return a->where && b->where && strcmp(a->where, b->where) == 0;
 }
 
+/* Whether two regular files of one size hold the same bytes (an extract
+ * copied under another name: its rows would be counted twice). */
+static bool same_content(const char *a, const char *b, off_t size)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    bool same = fa && fb;
+    static char ba[1 << 16], bb[1 << 16];
+    for (off_t left = size; same && left > 0;) {
+        const size_t n = left < (off_t)sizeof ba ? (size_t)left : sizeof ba;
+        same = fread(ba, 1, n, fa) == n && fread(bb, 1, n, fb) == n && memcmp(ba, bb, n) == 0;
+        left -= (off_t)n;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same;
+}
+
 /* An input given twice would have its rows counted twice: standard input,
- * or one regular file under the same or another name (a link), is a usage
- * error.  So is -o or --rejects naming an input (it would be destroyed
+ * or one regular file under the same or another name (a link), or a copy
+ * of it (the same bytes), is a usage error.  So is -o or --rejects naming an input (it would be destroyed
  * before or after it is read) or each other (SPEC §2.5); all this before
  * anything is opened.  *total: the bytes of all inputs, 0 when one is not a
  * regular file (a pipe; one that cannot be opened fails when it is read). */
@@ -243,6 +265,10 @@ static int check_inputs(char *const *in, int n, const char *out_path, const char
                          ? usage_error("'%s' given twice: its rows would be counted twice", in[i])
                          : usage_error("'%s' is the same file as '%s': its rows would be counted twice",
                                        in[i], in[j]);
+            else if (reg && S_ISREG(sb[j].st_mode) && sb[i].st_size == sb[j].st_size &&
+                     sb[i].st_size > 0 && same_content(in[i], in[j], sb[i].st_size))
+                rc = usage_error("'%s' has the same bytes as '%s' (a copy?): its rows would be "
+                                 "counted twice", in[i], in[j]);
         }
     }
     /* The files written: never an input, never each other. */

@@ -134,7 +134,9 @@ $ESFMON --max-rejects 2 "$G" 2> "$T/err.txt" > /dev/null
 check "no progress line when stderr is not a terminal" bash -c "! grep -q \$'\r' '$T/err.txt'"
 # On a terminal (script gives one): which input of how many, and the share
 # and time left of all of them; the first second's quiet made 0.
-for k in 1 2 3; do cp "$T/g.gz" "$T/tty$k.gz"; done
+# (three inputs of one size but other bytes: a gzip header's MTIME differs;
+# the same bytes twice would be refused as a copy)
+for k in 1 2 3; do cp "$T/g.gz" "$T/tty$k.gz"; printf "\\x0$k" | dd of="$T/tty$k.gz" bs=1 seek=4 conv=notrunc 2>/dev/null; done
 ESFMON_PROGRESS_DELAY=0 script -qec "$ESFMON --max-rejects 9 -o /dev/null '$T/tty1.gz' '$T/tty2.gz' '$T/tty3.gz'" /dev/null > "$T/tty.txt" 2>&1 || true
 # (each small input reports once, at its end: a third of all the bytes each)
 check "progress line on a terminal: input k of 3, share and time left of all three" \
@@ -148,7 +150,7 @@ expect_exit "a file of only a header: 0 rows, exit 0" 0 "0 rows read" $ESFMON "$
 expect_exit "a header only, with BOM: exit 0" 0 "0 rows read" $ESFMON "$T/hdrbom.csv"
 printf '\xef\xbb\xbf' > "$T/bomonly.csv"
 expect_exit "only a BOM: empty input, exit 2" 2 "bomonly.csv: empty input" $ESFMON "$T/bomonly.csv"
-cp "$G" "$T/gcopy.csv"
+{ cat "$G"; echo; } > "$T/gcopy.csv" # another file (a blank line more): no copy
 expect_exit "a missing file among several: exit 2, named, no output" 2 "missing.csv: cannot open" $ESFMON --max-rejects 9 "$G" "$T/missing.csv" "$T/gcopy.csv"
 check "  ... and nothing on stdout" [ ! -s "$T/x.out" ]
 cp "$G" "$T/noread.csv"; chmod 000 "$T/noread.csv"
@@ -358,6 +360,8 @@ check "outputs: --rejects naming an input leaves it as it was" cmp -s "$T/in.csv
 rm -f "$T/new.csv"
 expect_exit "outputs: -o and --rejects naming one new file is a usage error" 1 "are the same file" $ESFMON -q --max-rejects 2 -o "$T/new.csv" --rejects "$T/./new.csv" "$G"
 check "outputs: nothing written when they collide" [ ! -e "$T/new.csv" ]
+cp "$G" "$T/copy.csv"
+expect_exit "usage: a copy of an input (same bytes, another file) would count twice" 1 "copy.csv' has the same bytes as" $ESFMON -q --max-rejects 2 "$G" "$T/copy.csv"
 # 2. inputs that are not UTF-8 text with LF or CRLF lines
 tr '\n' '\r' < "$G" > "$T/mac.csv"
 expect_exit "not text: CR-only line endings" 2 "mac.csv:1: the header line ends in a CR without LF.*tr " $ESFMON -q "$T/mac.csv"
