@@ -34,7 +34,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e demo bench bench-check duckdb asan ubsan tsan fuzz fuzz-run lint clean help deps
+.PHONY: all test unit e2e demo bench bench-check duckdb asan ubsan tsan fuzz fuzz-run lint layout clean help deps
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/esfmon $(BUILD)/esfgen
@@ -52,6 +52,7 @@ help:
 	@echo "make fuzz       libFuzzer targets (clang) in $(BUILD)/fuzz"
 	@echo "make fuzz-run   run each fuzzer FUZZ_SECONDS (default 60) over tests/corpus"
 	@echo "make lint       cppcheck and clang-tidy on src/ (checks listed in the Makefile)"
+	@echo "make layout     library files depend one way only (no symbol cycle), none over 600 lines"
 	@echo "make clean      remove $(BUILD)"
 	@echo "Variables: CC, OPT, CFLAGS, LDFLAGS, MOREFLAGS (appended last), BUILD,"
 	@echo "           ISAL (1: gzip through ISA-L, the default when libisal-dev is there; 0: zlib)"
@@ -175,6 +176,10 @@ lint:
 	    --suppress=missingIncludeSystem -D__GNUC__ -Iinclude -Isrc src/
 	clang-tidy --quiet --warnings-as-errors='*' --checks='$(TIDY_CHECKS)' $(wildcard src/*.c) \
 	    -- -std=c11 -D_GNU_SOURCE -Iinclude -Isrc
+
+# The house plan (docs/ARCHITECTURE.md): no cycle between library files.
+layout: $(LIB_OBJ)
+	@bash scripts/check-layout.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -15,7 +15,7 @@ const char *const esf_dg_names[DG_COUNT] = {
 /* A lower-case name, its words (words_of) and in m the bit 0x20 of each of
  * their bytes that holds a letter: a cell's words c match when (c | m) == w,
  * which lets an upper-case letter through and nothing else.  w, m and next
- * (1 + the next entry in its slot, 0: none) are filled once by tables_init. */
+ * (1 + the next entry in its slot, 0: none) are filled once by codes_init. */
 typedef struct {
     uint64_t w[3], m[3];
     const char *name;
@@ -109,7 +109,7 @@ static inline str_words words_of(const char *p, size_t n)
     return r;
 }
 
-static void tables_init(void)
+static void codes_init(void)
 {
     code_table *const all[] = {&tab_aanvrager, &tab_geslacht, &tab_positie,
                                &tab_contract,  &tab_bool,     &tab_doelgroep};
@@ -137,7 +137,7 @@ static void tables_ready(void)
     static atomic_bool ready;
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     if (ESF_LIKELY(atomic_load_explicit(&ready, memory_order_acquire))) return;
-    pthread_once(&once, tables_init);
+    pthread_once(&once, codes_init);
     atomic_store_explicit(&ready, true, memory_order_release);
 }
 

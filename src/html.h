@@ -3,7 +3,7 @@
 #ifndef ESF_HTML_H
 #define ESF_HTML_H
 
-#include "output.h"
+#include "publish.h"
 
 /* Grouped horizontal bars: a row per category (or measure), a bar per series
  * (group), each the share of a published count in a published total. */

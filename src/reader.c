@@ -150,8 +150,9 @@ void reader_close(esf_reader *r)
     r->fd = -1;
 }
 
-/* Makes sure at least `want` raw bytes are available to the decoder, unless
- * the input ends first.  Returns the bytes available. */
+/* Makes sure at least `want` raw bytes are in z.next_in/avail_in for the
+ * decoder, unless the input ends first (then fewer); a read error is
+ * ESF_ERR_INPUT. */
 static esf_status raw_fill(esf_reader *r, size_t want, esf_err *err)
 {
     if (r->in_memory) {
@@ -193,7 +194,8 @@ static bool raw_at_end(const esf_reader *r)
 }
 
 /* Between gzip members: only the end of input or another member may follow.
- * Returns false at the clean end (r->done set). */
+ * *more is false at the clean end (r->done set); anything else after a
+ * member is ESF_ERR_INPUT. */
 static esf_status next_member(esf_reader *r, bool *more, esf_err *err)
 {
     FORWARD_IF_ERROR(raw_fill(r, 2, err));

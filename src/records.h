@@ -40,8 +40,9 @@ esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, es
 
 /* rec_next without its fast paths (a line free of quotes and padding; a
  * line whose quotes each open or close a cell on it, no padding outside
- * them): the reference those paths must agree with (le is the first line end
- * in [p, end), or end).  For tests. */
+ * them): what rec_next falls back to for any other record, and the
+ * reference the tests hold those paths to (le is the first line end in
+ * [p, end), or end). */
 esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,
                                 char delim, esf_record *rec, const char **next);
 

@@ -2,26 +2,13 @@
  * out as the report's Bijlage 4: categories down, groups across, counts with
  * column percentages, Dutch labels.  Values come from the published view, so
  * rounding and suppression apply; percentages come from exact counts. */
+#include "grid.h"
 #include "html.h"
+#include "report.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { MAXC = 14, CW = 48 };
-
-typedef struct {
-    char c[MAXC][CW];
-} grow_t;
-
-typedef struct {
-    char title[160];
-    int ncols;
-    grow_t head[2];  /* head[0]: spanning group titles, head[1]: column titles */
-    grow_t *rows;
-    size_t nrows, cap;
-    bool spans;
-} grid;
 
 static const char *const group_label[ESF_N_GROUPS] = {"Gemeenten", "Vso/pro", "UWV", "JenV", "AMR", "Totaal"};
 static const int group_order[ESF_N_GROUPS] = {0, 1, 4, 2, 3, 5}; /* as in the report */
@@ -53,32 +40,6 @@ static const dimension dims[] = {
     {"positie_start", "arbeidsmarktpositie bij start traject", 4, esf_pos_names, pos_label, pos_label},
     {"doelgroep", "doelgroep", DG_COUNT, esf_dg_names, dg_label, dg_short},
 };
-
-/* Bounded copies into a grid cell (CW bytes). */
-static void put(char *dst, const char *s)
-{
-    snprintf(dst, CW, "%s", s);
-}
-
-static void append(char *dst, const char *s)
-{
-    size_t n = strnlen(dst, CW - 1);
-    snprintf(dst + n, CW - n, "%s", s);
-}
-
-static grow_t *add_row(grid *g)
-{
-    if (g->nrows == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 16;
-        grow_t *r = realloc(g->rows, cap * sizeof *r);
-        if (!r) return NULL;
-        g->rows = r;
-        g->cap = cap;
-    }
-    grow_t *r = &g->rows[g->nrows++];
-    memset(r, 0, sizeof *r);
-    return r;
-}
 
 /* "1234567" -> "1.234.567"; "12.5" -> "12,5"; "x" and "" as they are. */
 static void dutch(const char *v, char *dst, size_t len)
@@ -117,7 +78,7 @@ static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, c
         return;
     }
     if (pub_suppressed(p, n) || pub_suppressed(p, of)) {
-        put(dst, "x");
+        grid_put(dst, "x");
         return;
     }
     if (of->value == 0) {
@@ -127,145 +88,6 @@ static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, c
     char buf[48];
     tenths_format(((unsigned __int128)n->value * 2000 + of->value) / (2 * (unsigned __int128)of->value), buf, sizeof buf);
     dutch(buf, dst, CW - 1);
-}
-
-/* Display width: UTF-8 continuation bytes take no column. */
-static size_t width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xc0) != 0x80;
-    return w;
-}
-
-static void pad(FILE *out, size_t n)
-{
-    while (n--) putc(' ', out);
-}
-
-/* Spaces before column j: one between a count and its percentage. */
-static size_t gap(const grid *g, int j)
-{
-    return strcmp(g->head[1].c[j], "%") == 0 ? 1 : 2;
-}
-
-static void render_text(const grid *g, FILE *out)
-{
-    size_t w[MAXC] = {0};
-    for (int j = 0; j < g->ncols; j++) {
-        w[j] = width(g->head[1].c[j]);
-        for (size_t i = 0; i < g->nrows; i++)
-            if (width(g->rows[i].c[j]) > w[j]) w[j] = width(g->rows[i].c[j]);
-    }
-    fprintf(out, "%s\n", g->title);
-    if (g->spans) {
-        pad(out, w[0]);
-        for (int j = 1; j < g->ncols; j++) {
-            const char *h = g->head[0].c[j];
-            if (!h[0]) continue;
-            size_t span = w[j] + (j + 1 < g->ncols && !g->head[0].c[j + 1][0] ? gap(g, j + 1) + w[j + 1] : 0);
-            pad(out, gap(g, j));
-            pad(out, span > width(h) ? span - width(h) : 0);
-            fputs(h, out);
-        }
-        putc('\n', out);
-    }
-    for (size_t i = 0; i <= g->nrows; i++) {
-        const grow_t *r = i == 0 ? &g->head[1] : &g->rows[i - 1];
-        for (int j = 0; j < g->ncols; j++) {
-            size_t cw = width(r->c[j]);
-            if (j == 0) {
-                fputs(r->c[j], out);
-                pad(out, w[0] - cw);
-            } else {
-                pad(out, gap(g, j) + w[j] - cw);
-                fputs(r->c[j], out);
-            }
-        }
-        putc('\n', out);
-        if (i == 0) {
-            size_t total = 0;
-            for (int j = 0; j < g->ncols; j++) total += w[j] + (j ? gap(g, j) : 0);
-            for (size_t k = 0; k < total; k++) putc('-', out);
-            putc('\n', out);
-        }
-    }
-    putc('\n', out);
-}
-
-static void md_cell(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|' || *s == '\\') putc('\\', out);
-        putc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-    }
-}
-
-static void render_markdown(const grid *g, FILE *out)
-{
-    fprintf(out, "### %s\n\n|", g->title);
-    const char *span = "";
-    for (int j = 0; j < g->ncols; j++) {
-        if (g->spans && j > 0 && g->head[0].c[j][0]) span = g->head[0].c[j];
-        putc(' ', out);
-        if (g->spans && j > 0 && span[0]) {
-            md_cell(out, span);
-            putc(' ', out);
-        }
-        md_cell(out, g->head[1].c[j]);
-        fputs(" |", out);
-    }
-    fputs("\n|", out);
-    for (int j = 0; j < g->ncols; j++) fputs(j == 0 ? " :--- |" : " ---: |", out);
-    putc('\n', out);
-    for (size_t i = 0; i < g->nrows; i++) {
-        putc('|', out);
-        for (int j = 0; j < g->ncols; j++) {
-            putc(' ', out);
-            md_cell(out, g->rows[i].c[j]);
-            fputs(" |", out);
-        }
-        putc('\n', out);
-    }
-    putc('\n', out);
-}
-
-/* One table as HTML, numbers right-aligned, the group titles spanning
- * their columns. */
-static void render_html(const grid *g, const char *id, FILE *out)
-{
-    fprintf(out, "<table id=\"t-%s\">\n<caption>", id);
-    html_escape(out, g->title, strlen(g->title));
-    fputs("</caption>\n<thead>\n", out);
-    if (g->spans) {
-        fputs("<tr><th></th>", out);
-        for (int j = 1; j < g->ncols; j++) {
-            const char *h = g->head[0].c[j];
-            if (!h[0]) continue;
-            int span = 1;
-            while (j + span < g->ncols && !g->head[0].c[j + span][0]) span++;
-            fprintf(out, "<th colspan=\"%d\">", span);
-            html_escape(out, h, strlen(h));
-            fputs("</th>", out);
-        }
-        fputs("</tr>\n", out);
-    }
-    fputs("<tr>", out);
-    for (int j = 0; j < g->ncols; j++) {
-        fputs("<th>", out);
-        html_escape(out, g->head[1].c[j], strlen(g->head[1].c[j]));
-        fputs("</th>", out);
-    }
-    fputs("</tr>\n</thead>\n<tbody>\n", out);
-    for (size_t i = 0; i < g->nrows; i++) {
-        fputs("<tr>", out);
-        for (int j = 0; j < g->ncols; j++) {
-            fputs(j ? "<td class=\"n\">" : "<td>", out);
-            html_escape(out, g->rows[i].c[j], strlen(g->rows[i].c[j]));
-            fputs("</td>", out);
-        }
-        fputs("</tr>\n", out);
-    }
-    fputs("</tbody>\n</table>\n", out);
 }
 
 typedef struct {
@@ -319,20 +141,20 @@ __attribute__((format(printf, 5, 6))) static grid *begin(ctx *x, const char *id,
 
 static void end(ctx *x)
 {
-    if (x->mode == REPORT_MARKDOWN) render_markdown(&x->g, x->out);
-    else if (html(x)) render_html(&x->g, x->id, x->out);
-    else render_text(&x->g, x->out);
+    if (x->mode == REPORT_MARKDOWN) grid_markdown(&x->g, x->out);
+    else if (html(x)) grid_html(&x->g, x->id, x->out);
+    else grid_text(&x->g, x->out);
 }
 
-static grow_t *row(ctx *x, const char *label)
+static grid_row *row(ctx *x, const char *label)
 {
-    grow_t *r = add_row(&x->g);
+    grid_row *r = grid_add_row(&x->g);
     if (!r) {
         x->nomem = true;
-        static grow_t sink;
+        static grid_row sink;
         return &sink;
     }
-    snprintf(r->c[0], CW, "%s", label);
+    grid_put(r->c[0], label); /* cut to a cell */
     return r;
 }
 
@@ -359,13 +181,13 @@ static void invoer(ctx *x)
         figure_close(x);
     }
     grid *g = begin(x, "invoer", 3, false, "%s", "Invoer");
-    put(g->head[1].c[0], "");
-    put(g->head[1].c[1], "Rijen");
-    put(g->head[1].c[2], "%");
+    grid_put(g->head[1].c[0], "");
+    grid_put(g->head[1].c[1], "Rijen");
+    grid_put(g->head[1].c[2], "%");
     const esf_tcell *all = find(x->p, "invoer", "invoer", "rijen", "gelezen", "n");
     for (int i = 0; i < 4; i++) {
         const esf_tcell *c = find(x->p, "invoer", "invoer", "rijen", rows[i], "n");
-        grow_t *r = row(x, labels[i]);
+        grid_row *r = row(x, labels[i]);
         put_count(x->p, c, r->c[1]);
         put_pct(x->p, c, all, r->c[2]);
     }
@@ -374,7 +196,7 @@ static void invoer(ctx *x)
         const char *name = esf_reject_name((esf_reject_reason)k);
         snprintf(label, sizeof label, "  afgewezen: %s", name);
         const esf_tcell *c = find(x->p, "invoer", "invoer", "afwijzing", name, "n");
-        grow_t *r = row(x, label);
+        grid_row *r = row(x, label);
         put_count(x->p, c, r->c[1]);
         put_pct(x->p, c, all, r->c[2]);
     }
@@ -391,12 +213,12 @@ static void indicatoren(ctx *x)
     }
     grid *g = begin(x, "indicatoren", 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
     const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
-    for (int j = 0; j < 7; j++) put(g->head[1].c[j], h[j]);
+    for (int j = 0; j < 7; j++) grid_put(g->head[1].c[j], h[j]);
     for (int i = 0; i < N_INDICATORS; i++) {
         const esf_indicator *ind = &esf_indicators[i];
         const char *group = esf_group_names[ind->group];
-        grow_t *r = row(x, ind->name);
-        put(r->c[1], group_label[ind->group]);
+        grid_row *r = row(x, ind->name);
+        grid_put(r->c[1], group_label[ind->group]);
         bool oi = ind->kind == IND_OI;
         char buf[64];
         put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, oi ? "waarde" : "teller"), r->c[2]);
@@ -404,13 +226,13 @@ static void indicatoren(ctx *x)
         const esf_tcell *pc = find(x->p, "indicatoren", group, "indicator", ind->name, "procent");
         const char *pv = pc ? pub_text(x->p, pc, buf, sizeof buf) : "";
         dutch(pv, r->c[4], CW - 1);
-        if (pv[0] && strcmp(pv, "x")) append(r->c[4], "%");
+        if (pv[0] && strcmp(pv, "x")) grid_append(r->c[4], "%");
         const esf_tcell *tc = find(x->p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
         dutch(tc ? tc->text : "", r->c[5], CW - 1);
-        if (!oi) append(r->c[5], "%");
+        if (!oi) grid_append(r->c[5], "%");
         const esf_tcell *bc = find(x->p, "indicatoren", group, "indicator", ind->name, "behaald");
         const char *bv = bc ? pub_text(x->p, bc, buf, sizeof buf) : "";
-        put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
+        grid_put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
     }
     end(x);
 }
@@ -418,9 +240,9 @@ static void indicatoren(ctx *x)
 static void group_heads(grid *g)
 {
     for (int k = 0; k < ESF_N_GROUPS; k++) {
-        put(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
-        put(g->head[1].c[1 + 2 * k], "n");
-        put(g->head[1].c[2 + 2 * k], "%");
+        grid_put(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
+        grid_put(g->head[1].c[1 + 2 * k], "n");
+        grid_put(g->head[1].c[2 + 2 * k], "%");
     }
 }
 
@@ -459,7 +281,7 @@ static void deelnemers(ctx *x)
         grid *g = begin(x, id, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", dims[d].title);
         group_heads(g);
         for (int c = 0; c <= dims[d].n; c++) {
-            grow_t *r = row(x, c < dims[d].n ? label(x, &dims[d], c) : "Totaal");
+            grid_row *r = row(x, c < dims[d].n ? label(x, &dims[d], c) : "Totaal");
             for (int k = 0; k < ESF_N_GROUPS; k++) {
                 const char *gn = esf_group_names[group_order[k]];
                 const esf_tcell *tot = find(x->p, "deelnemers", gn, "totaal", "totaal", "n");
@@ -498,18 +320,18 @@ static void resultaten(ctx *x)
             snprintf(id, sizeof id, "resultaten-%s-%s", gn, s == 0 ? "werk" : "onbekend");
             grid *g = begin(x, id, 10, true, "Resultaten deelnemers %s%s", group_label[group_order[k]],
                             s == 0 ? " (met beëindigd traject)" : ": onbekend en onderwijs");
-            put(g->head[1].c[1], "Afgerond");
+            grid_put(g->head[1].c[1], "Afgerond");
             for (int m = 0; m < 4; m++) {
-                put(g->head[0].c[2 + 2 * m], heads[s][m]);
-                put(g->head[1].c[2 + 2 * m], "n");
-                put(g->head[1].c[3 + 2 * m], "%");
+                grid_put(g->head[0].c[2 + 2 * m], heads[s][m]);
+                grid_put(g->head[1].c[2 + 2 * m], "n");
+                grid_put(g->head[1].c[3 + 2 * m], "%");
             }
             for (int d = -1; d < (int)(sizeof dims / sizeof dims[0]); d++) {
                 if (d >= 0 && !strcmp(dims[d].dim, "positie_start")) continue;
                 int n = d < 0 ? 1 : dims[d].n;
                 for (int c = 0; c < n; c++) {
                     const char *dim = d < 0 ? "totaal" : dims[d].dim, *cat = d < 0 ? "totaal" : dims[d].cats[c];
-                    grow_t *r = row(x, d < 0 ? "Totaal" : label(x, &dims[d], c));
+                    grid_row *r = row(x, d < 0 ? "Totaal" : label(x, &dims[d], c));
                     const esf_tcell *afg = find(x->p, "resultaten", gn, dim, cat, "afgerond");
                     put_count(x->p, afg, r->c[1]);
                     for (int m = 0; m < 4; m++) {
@@ -544,11 +366,11 @@ static void overgangen(ctx *x)
             grid *g = begin(x, id, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
                             s == 0 ? "positie bij start (rij) naar positie na traject (kolom)"
                                    : "positie na traject (rij) naar positie na 12 maanden (kolom)");
-            put(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
-            for (int t = 0; t < ESF_N_STATES; t++) put(g->head[1].c[1 + t], state_label[t]);
+            grid_put(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
+            for (int t = 0; t < ESF_N_STATES; t++) grid_put(g->head[1].c[1 + t], state_label[t]);
             int nfrom = s == 0 ? POS_COUNT : ESF_N_STATES;
             for (int f = 0; f < nfrom; f++) {
-                grow_t *r = row(x, s == 0 ? pos_label[f] : state_label[f]);
+                grid_row *r = row(x, s == 0 ? pos_label[f] : state_label[f]);
                 for (int t = 0; t < ESF_N_STATES; t++) {
                     char cat[48];
                     snprintf(cat, sizeof cat, "%s>%s", s == 0 ? esf_pos_names[f] : esf_state_names[f], esf_state_names[t]);
@@ -565,7 +387,7 @@ static void projecten(ctx *x)
     section(x, "projecten", "Projecten");
     grid *g = begin(x, "projecten", 4, false, "%s", "Projecten");
     const char *h[4] = {"Project", "Deelnemers", "Trajecten", "Afgerond"};
-    for (int j = 0; j < 4; j++) put(g->head[1].c[j], h[j]);
+    for (int j = 0; j < 4; j++) grid_put(g->head[1].c[j], h[j]);
     static const char *const order[3] = {"deelnemers", "trajecten", "afgerond"};
     const esf_tables *t = x->p->t;
     for (size_t i = 0; i < t->n; i++) {
@@ -577,7 +399,7 @@ static void projecten(ctx *x)
             continue;
         char label[CW];
         esf_utf8_clean(c->group, c->group_len, label, sizeof label); /* U+FFFD for bytes not UTF-8 */
-        grow_t *r = row(x, label);
+        grid_row *r = row(x, label);
         for (size_t j = i; j < t->n && j < i + 3; j++)
             for (int m = 0; m < 3; m++)
                 if (!strcmp(t->cells[j].measure, order[m])) put_count(x->p, &t->cells[j], r->c[1 + m]);

@@ -260,3 +260,12 @@ bool row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, es
     t->project = 0;
     return true;
 }
+
+static const char *const reject_names[ESF_REJ_COUNT] = {
+    "quote_open", "veldaantal",     "verplicht_leeg",  "te_lang",          "onbekende_code",
+    "datum",      "getal",          "eind_voor_start", "geboorte_na_start"};
+
+const char *esf_reject_name(esf_reject_reason r)
+{
+    return (unsigned)r < ESF_REJ_COUNT ? reject_names[r] : "?";
+}

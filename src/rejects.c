@@ -1,0 +1,77 @@
+/* rejects.c - rejects reported to the caller in input order: at once
+ * (one thread), or kept as marks and replayed by line under the header they
+ * were read under. */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
+                        const esf_header *h, const esf_rowerr *e, esf_rec_status st)
+{
+    char detail[96] = "";
+    if (e->reason == ESF_REJ_VELDAANTAL)
+        snprintf(detail, sizeof detail, "%zu fields, header has %u", rec->ncells, h->nfields);
+    else if (e->reason == ESF_REJ_QUOTE_OPEN)
+        snprintf(detail, sizeof detail, "%s",
+                 st == REC_QUOTE_OPEN ? "quote not closed at end of file"
+                                      : "text after a closing quote");
+    esf_reject rej = {
+        .file = file,
+        .line = line,
+        .reason = e->reason,
+        .column = e->col >= 0 ? esf_col_names[e->col] : NULL,
+        .seen = e->seen.p,
+        .seen_len = e->seen.len,
+        .detail = detail,
+        .record = rec->start,
+        .record_len = rec->len,
+    };
+    r->opts.on_reject(r->opts.reject_ctx, &rej);
+}
+
+/* Reports a kept reject: its bytes split and checked again, as before,
+ * under the header it was read under. */
+static void report_mark(esf_pass *pt, const char *name, const char *base, const rej_mark *m)
+{
+    const esf_header *h = &pt->hdrs[m->hv];
+    const char *p = base + m->off, *next;
+    char scratch[ROW_SCRATCH];
+    const esf_rec_status st = rec_next(p, p + m->len, true, h->delim, &pt->rec, &next);
+    esf_row row;
+    esf_rowerr e;
+    bool ok = row_parse(h, &pt->rec, st, &row, &e, scratch);
+    (void)ok; /* rejected as before: same bytes, same checks */
+    reject_emit(pt->r, name, m->line, &pt->rec, h, &e, st);
+}
+
+/* Reports the rejects of a list of batches in line order (each batch's are
+ * in order already).  A mapped file's pages they fault in again are given
+ * back behind them, and up to end at the last. */
+void rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char *end)
+{
+    const char *kept = pt->base;
+    for (;;) {
+        rej_batch *best = NULL;
+        for (rej_batch *b = list; b; b = b->next)
+            if (b->at < b->n && (!best || b->marks[b->at].line < best->marks[best->at].line))
+                best = b;
+        if (!best) break;
+        report_mark(pt, name, best->base, &best->marks[best->at++]);
+        if (pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
+            const char *w = (const char *)((uintptr_t)pt->rec.start & ~(uintptr_t)0xffff);
+            if (w > kept) reader_release(pt->map, kept, w), kept = w;
+        }
+    }
+    if (pt->map) reader_release(pt->map, kept, end);
+}
+
+void rej_batches_free(rej_batch *b)
+{
+    while (b) {
+        rej_batch *next = b->next;
+        free(b->marks), free(b->copies), free(b);
+        b = next;
+    }
+}
