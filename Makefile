@@ -31,10 +31,21 @@ TEST_LIBS   := -lcriterion
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+VERSION  := $(shell sed -n 's/^\#define ESF_VERSION "\(.*\)"/\1/p' include/esfmon.h)
+MAJOR    := $(firstword $(subst ., ,$(VERSION)))
+SONAME   := libesfmon.so.$(MAJOR)
+
+# make install: PREFIX and DESTDIR as usual.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR     ?= $(PREFIX)/lib
+MANDIR     ?= $(PREFIX)/share/man
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit e2e demo bench bench-check duckdb asan ubsan tsan fuzz fuzz-run lint layout clean help deps
+.PHONY: all lib install uninstall test unit e2e demo bench bench-check duckdb asan ubsan tsan fuzz fuzz-run lint layout clean help deps
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/esfmon $(BUILD)/esfgen
@@ -42,6 +53,8 @@ all: $(BUILD)/esfmon $(BUILD)/esfgen
 help:
 	@echo "make            build $(BUILD)/esfmon and $(BUILD)/esfgen"
 	@echo "make test       install missing dependencies, build, run every test"
+	@echo "make install    bin/esfmon, include/esfmon.h, lib/libesfmon.{a,so}, pkg-config file and"
+	@echo "                man page under DESTDIR PREFIX (default /usr/local); make uninstall"
 	@echo "make demo       install, build, generate a realistic extract, show the report"
 	@echo "make bench      throughput on generated extracts of millions of rows"
 	@echo "make bench-check  a short bench compared with bench/floors.json (fails on a regression)"
@@ -60,12 +73,41 @@ help:
 deps:
 	@bash scripts/install-deps.sh
 
+# Library objects: only the API of include/esfmon.h (ESF_API) is visible
+# outside the library; the shared library's objects are position-independent.
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/pic/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -fPIC -MF $(@:.o=.d) -c $< -o $@
 
 $(BUILD)/libesfmon.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
+
+$(BUILD)/libesfmon.so.$(VERSION): $(PIC_OBJ)
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined $^ -o $@ $(LDFLAGS) $(LIBS)
+
+lib: $(BUILD)/libesfmon.a $(BUILD)/libesfmon.so.$(VERSION)
+
+install: all lib
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/esfmon $(DESTDIR)$(BINDIR)/esfmon
+	install -m 644 include/esfmon.h $(DESTDIR)$(INCLUDEDIR)/esfmon.h
+	install -m 644 $(BUILD)/libesfmon.a $(DESTDIR)$(LIBDIR)/libesfmon.a
+	install -m 755 $(BUILD)/libesfmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libesfmon.so.$(VERSION)
+	ln -sf libesfmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libesfmon.so
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS)|' \
+	    docs/esfmon.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/esfmon.pc
+	install -m 644 docs/esfmon.1 $(DESTDIR)$(MANDIR)/man1/esfmon.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/esfmon $(DESTDIR)$(INCLUDEDIR)/esfmon.h $(DESTDIR)$(LIBDIR)/libesfmon.a \
+	      $(DESTDIR)$(LIBDIR)/libesfmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libesfmon.so $(DESTDIR)$(LIBDIR)/pkgconfig/esfmon.pc \
+	      $(DESTDIR)$(MANDIR)/man1/esfmon.1
 
 $(BUILD)/esfmon: $(BUILD)/obj/main.o $(BUILD)/libesfmon.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LIBS)
@@ -184,4 +226,4 @@ layout: $(LIB_OBJ)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj/esfgen.d
+-include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj/esfgen.d

@@ -3,15 +3,18 @@
  *
  * esfmon counts unique participants and their results in extracts of the ESF
  * Actieve Inclusie monitor (see SPEC.md).  This is the only header a caller
- * needs.  The library never prints and never exits: every function returns an
- * esf_status, and a failed call leaves a message in the run (esf_run_error).
+ * needs (pkg-config --cflags --libs esfmon).  The library never prints and
+ * never exits.  Every call that can fail returns an esf_status and leaves
+ * its message in one place, the run: esf_run_error(run).
  *
  * Life cycle:
- *     esf_run *run;  esf_run_new(&opts, &run);
+ *     esf_run *run;
+ *     if (esf_run_new(&opts, &run) != ESF_OK) { report esf_run_error(run); }
+ *     esf_run_targets(run, "targets.csv");             (optional)
  *     esf_run_add_path(run, "a.csv.gz");  ...        (any number of inputs)
- *     esf_tables *t; esf_run_finish(run, &t);
- *     esf_tables_write(t, ESF_FORMAT_CSV, &disclosure, stdout);
- *     esf_tables_free(t);  esf_run_free(run);
+ *     esf_run_finish(run);
+ *     esf_run_write(run, ESF_FORMAT_CSV, &disclosure, stdout);
+ *     esf_run_free(run);
  */
 #ifndef ESFMON_H
 #define ESFMON_H
@@ -25,6 +28,17 @@ extern "C" {
 #endif
 
 #define ESF_VERSION "0.1.0"
+#define ESF_VERSION_MAJOR 0
+
+/* What the shared library exports: this header's functions, nothing else. */
+#if defined(__GNUC__)
+#define ESF_API __attribute__((visibility("default")))
+#else
+#define ESF_API
+#endif
+
+/* The library's version, "0.1.0" (ESF_VERSION of the library linked in). */
+ESF_API const char *esf_version(void);
 
 /* Status codes.  The CLI maps them to the exit statuses of SPEC §7. */
 typedef enum {
@@ -33,7 +47,9 @@ typedef enum {
     ESF_ERR_INPUT,  /* input cannot be read: missing file, corrupt gzip,
                        missing required column, empty file               */
     ESF_ERR_NOMEM,  /* out of memory                                      */
-    ESF_ERR_OUTPUT  /* output cannot be written                           */
+    ESF_ERR_OUTPUT, /* output cannot be written                           */
+    ESF_ERR_LIMIT   /* a capacity limit (persons, projects per thread's
+                       partition): the message says which             */
 } esf_status;
 
 /* Reasons a data row is rejected, in the order they are checked (SPEC §2.4). */
@@ -51,7 +67,7 @@ typedef enum {
 } esf_reject_reason;
 
 /* The reason code as written in the output ("quote_open", ...). */
-const char *esf_reject_name(esf_reject_reason r);
+ESF_API const char *esf_reject_name(esf_reject_reason r);
 
 /* One rejected row, handed to the reject callback.  All pointers are views
  * that are valid only during the callback; copy what you keep. */
@@ -88,8 +104,7 @@ typedef struct {
 
 typedef struct {
     char delimiter;               /* 0 = detect per file from its header     */
-    int32_t period_from;          /* yyyymmdd, 0 = open                      */
-    int32_t period_to;            /* yyyymmdd, 0 = open                      */
+    const char *period;           /* "FROM:TO" (SPEC §2.7), NULL = all       */
     const esf_column_map *columns;
     size_t ncolumns;
     esf_reject_fn on_reject;      /* may be NULL                             */
@@ -105,54 +120,49 @@ typedef struct {
 } esf_options;
 
 typedef struct esf_run esf_run;
-typedef struct esf_tables esf_tables;
-typedef struct esf_targets esf_targets;
 
-/* Checks the options (column names) and allocates a run.  On failure *out is
- * NULL and, for ESF_ERR_USAGE, msg (if not NULL) receives the reason. */
-esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t msglen);
-void esf_run_free(esf_run *run);
+/* Checks the options (column names, period, delimiter) and allocates a run.
+ * *out is the run even when the options are bad (ESF_ERR_USAGE): its
+ * esf_run_error says why, and it must be freed.  *out is NULL only when
+ * there is no memory for it (ESF_ERR_NOMEM; esf_run_error(NULL) says so). */
+ESF_API esf_status esf_run_new(const esf_options *opts, esf_run **out);
+ESF_API void esf_run_free(esf_run *run);
+
+/* Reads a targets file (SPEC §2.6) whose targets replace those of Tabel
+ * 1.1.  A bad line is ESF_ERR_USAGE (file:line), a file that cannot be
+ * read ESF_ERR_INPUT. */
+ESF_API esf_status esf_run_targets(esf_run *run, const char *path);
 
 /* Adds one input: a path, or "-" for standard input.  Regular files are
  * memory-mapped, other inputs read in blocks; gzip is recognised by its magic
  * bytes.  On an error the run must not be finished: its counts are partial. */
-esf_status esf_run_add_path(esf_run *run, const char *path);
+ESF_API esf_status esf_run_add_path(esf_run *run, const char *path);
 
 /* Adds inputs in order, as esf_run_add_path does each, stopping at the first
  * that fails.  With more than one thread, a gzip'd file is decoded ahead
  * while the input before it is still counted. */
-esf_status esf_run_add_paths(esf_run *run, const char *const *paths, size_t n);
+ESF_API esf_status esf_run_add_paths(esf_run *run, const char *const *paths, size_t n);
 
 /* Adds one input held in memory (plain or gzip); name is used in messages. */
-esf_status esf_run_add_memory(esf_run *run, const char *name, const void *data, size_t len);
+ESF_API esf_status esf_run_add_memory(esf_run *run, const char *name, const void *data, size_t len);
 
-/* The message of the last failed call ("file: reason"), "" if none. */
-const char *esf_run_error(const esf_run *run);
+/* The message of the last failed call ("file:line: reason"), "" if none;
+ * "out of memory" for a NULL run. */
+ESF_API const char *esf_run_error(const esf_run *run);
 
 /* A note on the input that did not stop the run, "" if none: after
  * esf_run_finish, the first project id that is not UTF-8 (file:line). */
-const char *esf_run_note(const esf_run *run);
+ESF_API const char *esf_run_note(const esf_run *run);
 
 /* Row counters of the input so far (the invoer table). */
 typedef struct {
     uint64_t gelezen, geaccepteerd, afgewezen, gefilterd;
     uint64_t per_reason[ESF_REJ_COUNT];
 } esf_counts;
-void esf_run_counts(const esf_run *run, esf_counts *out);
+ESF_API void esf_run_counts(const esf_run *run, esf_counts *out);
 
-/* Computes every table of SPEC §5.  targets may be NULL (Tabel 1.1). */
-esf_status esf_run_finish(esf_run *run, const esf_targets *targets, esf_tables **out);
-void esf_tables_free(esf_tables *t);
-
-/* Targets file: one "INDICATOR,VALUE" per line (also ; TAB |), '#' starts a
- * comment, an optional header "indicator,streefwaarde".  VALUE is a
- * non-negative decimal with at most 6 decimals. */
-esf_status esf_targets_load(const char *path, esf_targets **out, char *msg, size_t msglen);
-void esf_targets_free(esf_targets *t);
-
-/* Parses --period FROM:TO (either side may be empty; FROM after TO is an
- * error).  On failure (ESF_ERR_USAGE) msg, if not NULL, receives the reason. */
-esf_status esf_parse_period(const char *s, int32_t *from, int32_t *to, char *msg, size_t msglen);
+/* Computes every table of SPEC §5 (once; the run keeps them). */
+ESF_API esf_status esf_run_finish(esf_run *run);
 
 typedef enum {
     ESF_FORMAT_CSV = 0, /* SPEC §5: table,group,dimension,category,measure,value */
@@ -168,9 +178,10 @@ typedef struct {
     uint32_t suppress_below; /* person counts below this become "x"         */
 } esf_disclosure;
 
-/* Writes the tables; returns ESF_ERR_OUTPUT when a write fails. */
-esf_status esf_tables_write(const esf_tables *t, esf_format fmt,
-                            const esf_disclosure *dc, FILE *out);
+/* Writes the tables of a finished run in fmt, with disclosure control dc
+ * (NULL: none); ESF_ERR_OUTPUT when a write fails. */
+ESF_API esf_status esf_run_write(esf_run *run, esf_format fmt, const esf_disclosure *dc,
+                                 FILE *out);
 
 #ifdef __cplusplus
 }

@@ -391,16 +391,33 @@ int main(int argc, char **argv)
     int files = 1;
     bool gz = false;
     const char *dir = ".";
+    static const char usage[] =
+        "Usage: esfgen [--persons N] [--seed S] [--files K] [--gzip]\n"
+        "              [--dialect canonical|messy] [-o DIR]\n"
+        "Writes synthetic ESF Actieve Inclusie extracts for esfmon whose margins follow\n"
+        "the published monitor: DIR/extract_NN.csv (.csv.gz with --gzip).\n"
+        "\n"
+        "  --persons N   unique persons (default 212190, the programme's size)\n"
+        "  --seed S      random seed (default 1); the same arguments give the same bytes\n"
+        "  --files K     files, 1-99 (default 1); a person's trajectories span files\n"
+        "  --gzip        gzip each file\n"
+        "  --dialect D   canonical (default: the SPEC's column names, ',' and LF) or\n"
+        "                messy (per file: delimiter, column order, date formats, quotes\n"
+        "                with delimiters and line breaks, CRLF, BOM, synonyms, padding,\n"
+        "                and invalid rows of every reject kind)\n"
+        "  -o DIR        where to write (default .)\n"
+        "  -h, --help    this help\n";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
         if (!strcmp(a, "--gzip")) { gz = true; continue; }
-        if (!val) { fprintf(stderr, "esfgen: %s needs a value\n", a); return 1; }
+        if (!val) { fprintf(stderr, "esfgen: %s needs a value (esfgen --help)\n", a); return 1; }
         if (!strcmp(a, "--persons")) persons = atol(val);
         else if (!strcmp(a, "--seed")) s = strtoull(val, NULL, 10);
         else if (!strcmp(a, "--files")) files = atoi(val);
         else if (!strcmp(a, "-o")) dir = val;
         else if (!strcmp(a, "--dialect") && (!strcmp(val, "messy") || !strcmp(val, "canonical"))) messy = !strcmp(val, "messy");
-        else { fprintf(stderr, "usage: esfgen [--persons N] [--seed S] [--files K] [--gzip] [--dialect canonical|messy] [-o DIR]\n"); return 1; }
+        else { fputs(usage, stderr); return 1; }
         i++;
     }
     if (persons < 1 || files < 1 || files > 99) { fprintf(stderr, "esfgen: bad --persons or --files\n"); return 1; }

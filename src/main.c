@@ -400,7 +400,6 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     uint64_t max_rejects = 0;
     reject_sink sink = {0};
 
-    char msg[512] = "";
     esf_format fmt = ESF_FORMAT_CSV;
     bool fmt_given = false;
     opterr = 0;
@@ -430,10 +429,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
             cols[opts.ncolumns++] = (esf_column_map){optarg, eq + 1};
             break;
         }
-        case 'p':
-            if (esf_parse_period(optarg, &opts.period_from, &opts.period_to, msg, sizeof msg) != ESF_OK)
-                return usage_error("--period: %s", msg);
-            break;
+        case 'p': opts.period = optarg; break; /* checked by esf_run_new */
         case 'R': sink.rejects_path = optarg; break;
         case 'M':
             if (!parse_count(optarg, UINT64_MAX, &max_rejects)) return usage_error("--max-rejects: not a count: '%s'", optarg);
@@ -458,7 +454,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
             break;
         case 'q': sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case 'V': printf("esfmon %s\n", ESF_VERSION); return EXIT_OK;
+        case 'V': printf("esfmon %s\n", esf_version()); return EXIT_OK;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -471,9 +467,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     if (!fmt_given && (!out_path || !strcmp(out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
     opts.columns = cols;
 
-    esf_targets *targets = NULL;
     esf_run *run = NULL;
-    esf_tables *tables = NULL;
     int rc = EXIT_OK;
     opts.on_reject = on_reject;
     opts.reject_ctx = &sink;
@@ -488,15 +482,11 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         opts.progress_ctx = &pl;
         sink.progress_shown = &pl.shown;
     }
-    esf_status st = esf_run_new(&opts, &run, msg, sizeof msg);
+    esf_status st = esf_run_new(&opts, &run);
+    if (st == ESF_OK && targets_path) st = esf_run_targets(run, targets_path);
     if (st != ESF_OK) {
-        rc = st == ESF_ERR_USAGE ? usage_error("%s", msg)
-                                 : (fprintf(stderr, "esfmon: %s\n", *msg ? msg : "out of memory"), EXIT_INPUT);
-        goto done;
-    }
-    if (targets_path && (st = esf_targets_load(targets_path, &targets, msg, sizeof msg)) != ESF_OK) {
-        rc = st == ESF_ERR_USAGE ? usage_error("--targets: %s", msg)
-                                 : (fprintf(stderr, "esfmon: --targets: %s\n", msg), EXIT_INPUT);
+        rc = st == ESF_ERR_USAGE ? usage_error("%s", esf_run_error(run))
+                                 : (fprintf(stderr, "esfmon: %s\n", esf_run_error(run)), EXIT_INPUT);
         goto done;
     }
     if (sink.rejects_path) {
@@ -510,7 +500,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     }
     st = esf_run_add_paths(run, (const char *const *)(argv + optind), (size_t)(argc - optind));
     if (pl.shown) fputs("\r\033[K", stderr); /* the summary replaces the progress line */
-    if (st == ESF_OK) st = esf_run_finish(run, targets, &tables);
+    if (st == ESF_OK) st = esf_run_finish(run);
     if (st == ESF_OK && !sink.quiet && *esf_run_note(run)) fprintf(stderr, "esfmon: %s\n", esf_run_note(run));
     if (st != ESF_OK) {
         fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
@@ -525,7 +515,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         fprintf(stderr, "esfmon: %s: cannot write: %s\n", out_path, strerror(errno));
         rc = EXIT_INPUT;
     } else {
-        st = esf_tables_write(tables, fmt, &dc, out.f);
+        st = esf_run_write(run, fmt, &dc, out.f);
         if (output_close(&out, st == ESF_OK) != 0) {
             fprintf(stderr, "esfmon: %s: write failed: %s\n", out_path ? out_path : "<stdout>", strerror(errno));
             rc = EXIT_INPUT;
@@ -558,8 +548,6 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     }
 done:
     if (sink.rejects) fclose(sink.rejects);
-    esf_tables_free(tables);
-    esf_targets_free(targets);
     esf_run_free(run);
     return rc;
 }

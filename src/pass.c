@@ -39,8 +39,8 @@ static esf_status process_row(esf_pass *pt, esf_agg *agg, const esf_pkey *key, c
         pt->marks[pt->nmarks++] = (rej_mark){off, len, line, pt->nhdrs - 1};
         return ESF_OK;
     }
-    if ((r->opts.period_from && row.t.start < r->opts.period_from) ||
-        (r->opts.period_to && row.t.start > r->opts.period_to)) {
+    if ((r->period_from && row.t.start < r->period_from) ||
+        (r->period_to && row.t.start > r->period_to)) {
         pt->counts->gefilterd++;
         return ESF_OK;
     }
@@ -57,8 +57,11 @@ static esf_status process_row(esf_pass *pt, esf_agg *agg, const esf_pkey *key, c
                             row.project.len, 64);
         }
     }
-    RETURN_ERROR_IF(s != ESF_OK, pt->err, s, "%s:%llu: out of memory", file,
-                    (unsigned long long)line);
+    RETURN_ERROR_IF(s == ESF_ERR_LIMIT, pt->err, s,
+                    "%s:%llu: a capacity limit: more persons or projects than one partition holds "
+                    "(about 2^31; a run with more threads, -j, has more partitions)",
+                    file, (unsigned long long)line);
+    RETURN_ERROR_IF(s != ESF_OK, pt->err, s, "%s:%llu: out of memory", file, (unsigned long long)line);
     pt->counts->geaccepteerd++;
     return ESF_OK;
 }

@@ -140,7 +140,7 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
         *id = sl->v;
         return ESF_OK;
     }
-    RETURN_ERROR_IF(a->npersons >= HSET_EMPTY - 1, NULL, ESF_ERR_NOMEM, "too many persons");
+    RETURN_ERROR_IF(a->npersons >= HSET_EMPTY - 1, NULL, ESF_ERR_LIMIT, "too many persons");
     void *b = a->persons;
     FORWARD_IF_ERROR(esf_grow(&b, &a->persons_cap, a->npersons + 1, sizeof(esf_person)));
     a->persons = b;
@@ -223,7 +223,7 @@ static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
         *out = sl->v;
         return ESF_OK;
     }
-    RETURN_ERROR_IF(a->nprojects >= 0x7ffffffe, NULL, ESF_ERR_NOMEM, "too many projects");
+    RETURN_ERROR_IF(a->nprojects >= 0x7ffffffe, NULL, ESF_ERR_LIMIT, "too many projects");
     void *b = a->projects;
     FORWARD_IF_ERROR(esf_grow(&b, &a->projects_cap, a->nprojects + 1, sizeof(esf_project)));
     a->projects = b;
@@ -387,7 +387,7 @@ static esf_status last_set(esf_agg *a, uint32_t *ref, const esf_traj *t)
             a->lasts[*ref - 1] = l;
             return ESF_OK;
         }
-        RETURN_ERROR_IF(a->nlasts >= LAST_WIDE - 1, NULL, ESF_ERR_NOMEM, "too many persons");
+        RETURN_ERROR_IF(a->nlasts >= LAST_WIDE - 1, NULL, ESF_ERR_LIMIT, "too many persons");
         void *b = a->lasts;
         FORWARD_IF_ERROR(esf_grow(&b, &a->lasts_cap, a->nlasts + 1, sizeof(esf_last)));
         a->lasts = b;
@@ -395,7 +395,7 @@ static esf_status last_set(esf_agg *a, uint32_t *ref, const esf_traj *t)
         *ref = (uint32_t)a->nlasts;
         return ESF_OK;
     }
-    RETURN_ERROR_IF(a->nwides >= LAST_WIDE - 1, NULL, ESF_ERR_NOMEM, "too many persons");
+    RETURN_ERROR_IF(a->nwides >= LAST_WIDE - 1, NULL, ESF_ERR_LIMIT, "too many persons");
     void *b = a->wides;
     FORWARD_IF_ERROR(esf_grow(&b, &a->wides_cap, a->nwides + 1, sizeof(esf_traj)));
     a->wides = b;
@@ -482,7 +482,7 @@ static esf_status state_update(esf_agg *a, uint32_t pid, const esf_first *f, con
         si = sl->v == HSET_EMPTY ? 0 : sl->v + 1;
     }
     if (!si) {
-        RETURN_ERROR_IF(a->nstates >= STATE_MORE - 1, NULL, ESF_ERR_NOMEM, "too many persons");
+        RETURN_ERROR_IF(a->nstates >= STATE_MORE - 1, NULL, ESF_ERR_LIMIT, "too many persons");
         void *b = a->states;
         FORWARD_IF_ERROR(esf_grow(&b, &a->states_cap, a->nstates + 1, sizeof(esf_gstate)));
         a->states = b;

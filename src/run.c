@@ -3,6 +3,7 @@
  * the tables at the end.  The passes over the records are pass.c's, on
  * several threads block.c's and stream.c's. */
 #include "run.h"
+#include "write.h"
 
 #include <sched.h>
 #include <stdio.h>
@@ -19,28 +20,45 @@ static unsigned online_cpus(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
-esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t msglen)
+/* --period FROM:TO (SPEC §2.7): either side may be empty, FROM after TO
+ * is an error. */
+static esf_status period_parse(const char *s, int32_t *from, int32_t *to, esf_err *err)
 {
-    *out = NULL;
-    esf_err err = {{0}};
+    const char *colon = strchr(s, ':');
+    RETURN_ERROR_IF(!colon || strchr(colon + 1, ':'), err, ESF_ERR_USAGE,
+                    "--period: expected FROM:TO (one ':'), not '%s'", s);
+    esf_view a = {s, (size_t)(colon - s)}, b = {colon + 1, strlen(colon + 1)};
+    RETURN_ERROR_IF(field_date(a, false, from) != 0 || field_date(b, false, to) != 0, err,
+                    ESF_ERR_USAGE,
+                    "--period: expected FROM:TO with dates YYYYMMDD or YYYY-MM-DD, not '%s'", s);
+    RETURN_ERROR_IF(*from && *to && *from > *to, err, ESF_ERR_USAGE,
+                    "--period: FROM %.*s is after TO %s: the period '%s' is empty", (int)a.len, a.p,
+                    b.p, s);
+    return ESF_OK;
+}
+
+/* The options a run can be made with, the reason in err when not. */
+static esf_status options_check(const esf_options *opts, esf_err *err)
+{
     for (size_t i = 0; i < opts->ncolumns; i++) {
         const char *n = opts->columns[i].name;
-        if (col_lookup(n, strlen(n)) < 0) {
-            if (msg) snprintf(msg, msglen, "--column: unknown column name '%s'", n);
-            return ESF_ERR_USAGE;
-        }
+        RETURN_ERROR_IF(col_lookup(n, strlen(n)) < 0, err, ESF_ERR_USAGE,
+                        "--column: unknown column name '%s'", n);
     }
-    if (opts->ncolumns > 64) {
-        if (msg) snprintf(msg, msglen, "--column: at most 64 mappings");
-        return ESF_ERR_USAGE;
-    }
-    if (opts->delimiter && !strchr(",;\t|", opts->delimiter)) {
-        if (msg) snprintf(msg, msglen, "--delimiter: must be one of , ; TAB |");
-        return ESF_ERR_USAGE;
-    }
-    esf_run *r = calloc(1, sizeof *r);
+    RETURN_ERROR_IF(opts->ncolumns > 64, err, ESF_ERR_USAGE, "--column: at most 64 mappings");
+    RETURN_ERROR_IF(opts->delimiter && !strchr(",;\t|", opts->delimiter), err, ESF_ERR_USAGE,
+                    "--delimiter: must be one of , ; TAB |");
+    return ESF_OK;
+}
+
+esf_status esf_run_new(const esf_options *opts, esf_run **out)
+{
+    esf_run *r = *out = calloc(1, sizeof *r);
     if (!r) return ESF_ERR_NOMEM;
     r->opts = *opts;
+    r->opts.columns = NULL, r->opts.ncolumns = 0, r->opts.period = NULL; /* until checked */
+    FORWARD_IF_ERROR(options_check(opts, &r->err));
+    if (opts->period) FORWARD_IF_ERROR(period_parse(opts->period, &r->period_from, &r->period_to, &r->err));
     r->columns = calloc(opts->ncolumns ? opts->ncolumns : 1, sizeof *r->columns);
     r->cells_cap = 256;
     r->cells = malloc(r->cells_cap * sizeof *r->cells);
@@ -50,19 +68,23 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out, char *msg, size_t
     if (r->parts) memset(r->parts, 0, r->nparts * sizeof *r->parts);
     bool ok = r->columns && r->cells && r->parts;
     for (unsigned k = 0; ok && k < r->nparts; k++) ok = agg_init(&r->parts[k]) == ESF_OK;
-    if (!ok) {
-        esf_run_free(r);
-        return esf_fail(&err, ESF_ERR_NOMEM, "out of memory");
-    }
+    RETURN_ERROR_IF(!ok, &r->err, ESF_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < opts->ncolumns; i++) r->columns[i] = opts->columns[i];
-    r->opts.columns = r->columns;
-    *out = r;
+    r->opts.columns = r->columns, r->opts.ncolumns = opts->ncolumns;
+    return ESF_OK;
+}
+
+esf_status esf_run_targets(esf_run *r, const char *path)
+{
+    FORWARD_IF_ERROR(targets_load(path, &r->targets, &r->err));
+    r->have_targets = true;
     return ESF_OK;
 }
 
 void esf_run_free(esf_run *r)
 {
     if (!r) return;
+    tables_free(r->tables);
     for (unsigned k = 0; r->parts && k < r->nparts; k++) agg_free(&r->parts[k]);
     free(r->parts);
     free(r->columns);
@@ -72,7 +94,12 @@ void esf_run_free(esf_run *r)
 
 const char *esf_run_error(const esf_run *r)
 {
-    return r->err.msg;
+    return r ? r->err.msg : "out of memory";
+}
+
+const char *esf_version(void)
+{
+    return ESF_VERSION;
 }
 
 const char *esf_run_note(const esf_run *r)
@@ -214,9 +241,9 @@ esf_status esf_run_add_memory(esf_run *r, const char *name, const void *data, si
     return run_reader(r, &rd, st, name);
 }
 
-esf_status esf_run_finish(esf_run *r, const esf_targets *targets, esf_tables **out)
+esf_status esf_run_finish(esf_run *r)
 {
-    *out = NULL;
+    RETURN_ERROR_IF(r->tables, &r->err, ESF_ERR_USAGE, "the run is finished already");
     RETURN_ERROR_IF(r->failed, &r->err, ESF_ERR_INPUT, "an input failed: no tables from a partial count");
     unsigned first = MAX_THREADS; /* the earliest project id not UTF-8 of all partitions */
     for (unsigned k = 0; k < r->nparts; k++)
@@ -230,27 +257,14 @@ esf_status esf_run_finish(esf_run *r, const esf_targets *targets, esf_tables **o
                  "its bytes that are not (CSV keeps them); so for every such project id",
                  r->bad_utf8[first].file, (unsigned long long)r->bad_utf8[first].line,
                  r->bad_utf8[first].seen);
-    esf_status st = tables_build(r->parts, r->nparts, &r->counts, targets, out);
+    esf_status st = tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
+                                 &r->tables);
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
     return ESF_OK;
 }
 
-esf_status esf_parse_period(const char *s, int32_t *from, int32_t *to, char *msg, size_t msglen)
+esf_status esf_run_write(esf_run *r, esf_format fmt, const esf_disclosure *dc, FILE *out)
 {
-    const char *colon = strchr(s, ':');
-    if (!colon || strchr(colon + 1, ':')) {
-        snprintf(msg, msglen, "expected FROM:TO (one ':'), not '%s'", s);
-        return ESF_ERR_USAGE;
-    }
-    esf_view a = {s, (size_t)(colon - s)}, b = {colon + 1, strlen(colon + 1)};
-    if (field_date(a, false, from) != 0 || field_date(b, false, to) != 0) {
-        snprintf(msg, msglen, "expected FROM:TO with dates YYYYMMDD or YYYY-MM-DD, not '%s'", s);
-        return ESF_ERR_USAGE;
-    }
-    if (*from && *to && *from > *to) {
-        snprintf(msg, msglen, "FROM %.*s is after TO %s: the period '%s' is empty", (int)a.len, a.p,
-                 b.p, s);
-        return ESF_ERR_USAGE;
-    }
-    return ESF_OK;
+    RETURN_ERROR_IF(!r->tables, &r->err, ESF_ERR_USAGE, "esf_run_write: the run is not finished");
+    return tables_write(r->tables, fmt, dc, out, &r->err);
 }

@@ -76,6 +76,10 @@ struct esf_run {
         char seen[80];
     } bad_utf8[MAX_THREADS];
     char note[400];          /* esf_run_note */
+    int32_t period_from, period_to; /* opts.period as yyyymmdd, 0 = open */
+    esf_targets targets;     /* esf_run_targets */
+    bool have_targets;
+    esf_tables *tables;      /* esf_run_finish */
 };
 
 /* The header the next record is read under. */

@@ -487,11 +487,11 @@ esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *c
     return ESF_OK;
 fail:
     free(jobs);
-    esf_tables_free(t);
+    tables_free(t);
     return st;
 }
 
-void esf_tables_free(esf_tables *t)
+void tables_free(esf_tables *t)
 {
     if (!t) return;
     free(t->cells);

@@ -27,6 +27,7 @@ typedef struct {
     char text[48];              /* CELL_DERIVED, CELL_TEXT; "" = empty      */
 } esf_tcell;
 
+typedef struct esf_tables esf_tables;
 struct esf_tables {
     esf_tcell *cells;
     size_t n, cap;
@@ -51,6 +52,7 @@ const esf_tcell *tables_find(const esf_tables *t, const char *table, const char 
  * of the persons, see pkey_part) and the input counters. */
 esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
                         const esf_targets *targets, esf_tables **out);
+void tables_free(esf_tables *t);
 
 /* Writes n tenths as "12.3" (n / 10 with one decimal). */
 void tenths_format(unsigned __int128 tenths, char *dst, size_t len);

@@ -129,25 +129,19 @@ static bool target_line(esf_targets *t, char *line, bool first, unsigned *given_
     return target_value(k, val, t->value[k], why, whylen);
 }
 
-esf_status esf_targets_load(const char *path, esf_targets **out, char *msg, size_t msglen)
+esf_status targets_load(const char *path, esf_targets *out, esf_err *err)
 {
-    *out = NULL;
     FILE *f = fopen(path, "r");
     struct stat st;
     if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(msg, msglen, "%s: cannot read targets file: %s", path,
-                 !f ? strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+        const char *why = !f ? strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
         if (f) fclose(f);
-        return ESF_ERR_INPUT;
+        return esf_fail(err, ESF_ERR_INPUT, "--targets: %s: cannot read targets file: %s", path, why);
     }
-    esf_targets *t = calloc(1, sizeof *t);
+    esf_targets tt, *t = &tt;
+    memset(t, 0, sizeof *t);
     char *line = NULL;
     size_t cap = 0;
-    if (!t) {
-        fclose(f);
-        snprintf(msg, msglen, "%s: out of memory", path);
-        return ESF_ERR_NOMEM;
-    }
     unsigned lineno = 0, given_at[N_INDICATORS] = {0};
     bool first = true;
     esf_status rc = ESF_OK;
@@ -159,27 +153,15 @@ esf_status esf_targets_load(const char *path, esf_targets **out, char *msg, size
         if (hash) *hash = '\0';
         s = trim(s);
         if (!*s) continue;
-        if (!target_line(t, s, first, given_at, lineno, why, sizeof why)) {
-            snprintf(msg, msglen, "%s:%u: %s", path, lineno, why);
-            rc = ESF_ERR_USAGE;
-        }
+        if (!target_line(t, s, first, given_at, lineno, why, sizeof why))
+            rc = esf_fail(err, ESF_ERR_USAGE, "--targets: %s:%u: %s", path, lineno, why);
         first = false;
     }
-    if (rc == ESF_OK && ferror(f)) {
-        snprintf(msg, msglen, "%s: cannot read targets file: %s", path, strerror(errno));
-        rc = ESF_ERR_INPUT;
-    }
+    if (rc == ESF_OK && ferror(f))
+        rc = esf_fail(err, ESF_ERR_INPUT, "--targets: %s: cannot read targets file: %s", path,
+                      strerror(errno));
     free(line);
     fclose(f);
-    if (rc != ESF_OK) {
-        free(t);
-        return rc;
-    }
-    *out = t;
-    return ESF_OK;
-}
-
-void esf_targets_free(esf_targets *t)
-{
-    free(t);
+    if (rc == ESF_OK) *out = tt;
+    return rc;
 }

@@ -21,9 +21,14 @@ extern const esf_indicator esf_indicators[N_INDICATORS];
 /* Targets of a targets file, in the canonical form SPEC §5 writes them (no
  * leading zeros, '.' as the mark, no trailing zeros or mark); "" = the
  * default of Tabel 1.1. */
-struct esf_targets {
+typedef struct {
     char value[N_INDICATORS][24];
-};
+} esf_targets;
+
+/* Reads a targets file (SPEC §2.6) into *out (left as it was on failure):
+ * a bad line is ESF_ERR_USAGE with file:line, a file that cannot be read
+ * ESF_ERR_INPUT. */
+esf_status targets_load(const char *path, esf_targets *out, esf_err *err);
 
 /* The indicator called name (case-insensitive), -1 if none. */
 int esf_indicator_lookup(const char *name);

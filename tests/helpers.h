@@ -17,14 +17,12 @@
  * fmt with disclosure control dc (may be NULL), malloc'd. */
 static inline char *finish_fmt(esf_run *run, esf_format fmt, const esf_disclosure *dc)
 {
-    esf_tables *t;
-    cr_assert_eq(esf_run_finish(run, NULL, &t), ESF_OK);
+    cr_assert_eq(esf_run_finish(run), ESF_OK, "%s", esf_run_error(run));
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    cr_assert_eq(esf_tables_write(t, fmt, dc, f), ESF_OK);
+    cr_assert_eq(esf_run_write(run, fmt, dc, f), ESF_OK, "%s", esf_run_error(run));
     fclose(f);
-    esf_tables_free(t);
     esf_run_free(run);
     return buf;
 }
@@ -38,7 +36,7 @@ static inline char *run_fmt(const char *input, size_t len, const esf_options *op
     esf_options o = {0};
     if (opts) o = *opts;
     esf_run *run;
-    cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
     cr_assert_eq(esf_run_add_memory(run, "mem.csv", input, len), ESF_OK, "%s", esf_run_error(run));
     return finish_fmt(run, fmt, dc);
 }

@@ -52,24 +52,26 @@ ParameterizedTest(target_case *c, edges, targets)
     cr_assert(fd >= 0);
     cr_assert_eq(write(fd, c->file, strlen(c->file)), (ssize_t)strlen(c->file));
     close(fd);
-    esf_targets *t = NULL;
-    char msg[512] = "";
-    esf_status st = esf_targets_load(path, &t, msg, sizeof msg);
+    esf_targets t;
+    esf_err err = {""};
+    memset(&t, 0, sizeof t);
+    esf_status st = targets_load(path, &t, &err);
     unlink(path);
-    cr_expect_eq(st, c->want, "%s: %s", c->file, msg);
-    if (c->want == ESF_OK && t) cr_expect_str_eq(t->value[c->ind], c->msg, "%s", c->file);
-    else cr_expect(strstr(msg, c->msg) != NULL, "%s: '%s' lacks '%s'", c->file, msg, c->msg);
-    esf_targets_free(t);
+    cr_expect_eq(st, c->want, "%s: %s", c->file, err.msg);
+    if (c->want == ESF_OK) cr_expect_str_eq(t.value[c->ind], c->msg, "%s", c->file);
+    else cr_expect(strstr(err.msg, c->msg) != NULL, "%s: '%s' lacks '%s'", c->file, err.msg, c->msg);
 }
 
-Test(edges, targets_unreadable_is_an_input_error)
+Test(edges, targets_unreadable_is_an_input_error_in_the_run)
 {
-    esf_targets *t = NULL;
-    char msg[512] = "";
-    cr_expect_eq(esf_targets_load("/", &t, msg, sizeof msg), ESF_ERR_INPUT);
-    cr_expect(strstr(msg, "is a directory") != NULL, "%s", msg);
-    cr_expect_eq(esf_targets_load("/nonexistent/t.csv", &t, msg, sizeof msg), ESF_ERR_INPUT);
-    cr_expect_null(t);
+    esf_options o = {0};
+    esf_run *run;
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
+    cr_expect_eq(esf_run_targets(run, "/"), ESF_ERR_INPUT);
+    cr_expect(strstr(esf_run_error(run), "--targets: /: cannot read targets file: is a directory") != NULL,
+              "%s", esf_run_error(run));
+    cr_expect_eq(esf_run_targets(run, "/nonexistent/t.csv"), ESF_ERR_INPUT);
+    esf_run_free(run);
 }
 
 /* ---- UTF-8 ---------------------------------------------------------------- */
@@ -106,21 +108,19 @@ Test(edges, json_of_a_project_id_not_utf8_is_utf8_and_the_run_says_where)
     static const char in[] = "rinpersoon,project,aanvrager,start\n1,P1,uwv,20150101\n2,Q\xfe,uwv,20150101\n";
     esf_options o = {0};
     esf_run *run;
-    cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
     cr_assert_eq(esf_run_add_memory(run, "mem.csv", in, sizeof in - 1), ESF_OK);
-    esf_tables *t;
-    cr_assert_eq(esf_run_finish(run, NULL, &t), ESF_OK);
+    cr_assert_eq(esf_run_finish(run), ESF_OK);
     cr_expect(strstr(esf_run_note(run), "mem.csv:3: project id 'Q\\xfe' is not UTF-8") != NULL, "%s",
               esf_run_note(run));
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
-    cr_assert_eq(esf_tables_write(t, ESF_FORMAT_JSON, NULL, f), ESF_OK);
+    cr_assert_eq(esf_run_write(run, ESF_FORMAT_JSON, NULL, f), ESF_OK);
     fclose(f);
     cr_expect(esf_utf8_valid(buf, n));
     cr_expect(strstr(buf, "\"Q\\ufffd\"") != NULL);
     free(buf);
-    esf_tables_free(t);
     esf_run_free(run);
 }
 
@@ -160,7 +160,7 @@ Test(edges, header_again_reads_the_rows_after_it_by_its_columns)
     for (unsigned j = 1; j <= 2; j++) {
         o.threads = j, o.chunk_min = 1;
         esf_run *run;
-        cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+        cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
         cr_assert_eq(esf_run_add_memory(run, "a.csv", a, sizeof a - 1), ESF_OK);
         cr_assert_eq(esf_run_add_memory(run, "b.csv", b, sizeof b - 1), ESF_OK);
         char *files = finish_fmt(run, ESF_FORMAT_CSV, NULL);
@@ -194,7 +194,7 @@ Test(edges, column_map_falls_back_to_the_canonical_name_and_fails_on_neither)
     map[0].header = "einddatun";
     static const char in2[] = "rinpersoon,project,aanvrager,start,einddatum\n1,P,uwv,20150101,20150601\n";
     esf_run *run;
-    cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
     cr_expect_eq(esf_run_add_memory(run, "m.csv", in2, sizeof in2 - 1), ESF_ERR_INPUT);
     cr_expect(strstr(esf_run_error(run), "m.csv:1: --column eind=einddatun matches no column") != NULL,
               "%s", esf_run_error(run));
@@ -226,7 +226,7 @@ ParameterizedTest(nontext_case *c, edges, not_text)
 {
     esf_options o = {0};
     esf_run *run;
-    cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
     cr_expect_eq(esf_run_add_memory(run, "m.csv", c->bytes, c->len), ESF_ERR_INPUT);
     cr_expect(strstr(esf_run_error(run), c->msg) != NULL, "%s", esf_run_error(run));
     esf_run_free(run);
@@ -240,11 +240,31 @@ Test(edges, crlf_is_text)
     free(csv);
 }
 
-Test(edges, reversed_period_says_so)
+Test(edges, bad_options_leave_their_message_in_the_run)
 {
-    int32_t from, to;
-    char msg[256];
-    cr_expect_eq(esf_parse_period("20180101:20170101", &from, &to, msg, sizeof msg), ESF_ERR_USAGE);
-    cr_expect(strstr(msg, "is after TO") != NULL, "%s", msg);
-    cr_expect_eq(esf_parse_period(":20170101", &from, &to, NULL, 0), ESF_OK);
+    static const esf_column_map bogus[] = {{"bogus", "x"}};
+    const struct {
+        esf_options o;
+        const char *msg;
+    } cases[] = {
+        {{.period = "20180101:20170101"}, "--period: FROM 20180101 is after TO 20170101"},
+        {{.period = "2018"}, "--period: expected FROM:TO (one ':')"},
+        {{.delimiter = 'x'}, "--delimiter: must be one of"},
+        {{.columns = bogus, .ncolumns = 1}, "unknown column name 'bogus'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        esf_run *run;
+        cr_expect_eq(esf_run_new(&cases[i].o, &run), ESF_ERR_USAGE);
+        cr_assert_not_null(run);
+        cr_expect(strstr(esf_run_error(run), cases[i].msg) != NULL, "%s", esf_run_error(run));
+        esf_run_free(run);
+    }
+    esf_options ok = {.period = ":20170101"};
+    esf_run *run;
+    cr_expect_eq(esf_run_new(&ok, &run), ESF_OK);
+    cr_expect_eq(esf_run_write(run, ESF_FORMAT_CSV, NULL, stdout), ESF_ERR_USAGE, "not finished");
+    cr_expect(strstr(esf_run_error(run), "not finished") != NULL);
+    esf_run_free(run);
+    cr_expect_str_eq(esf_run_error(NULL), "out of memory");
+    cr_expect_str_eq(esf_version(), ESF_VERSION);
 }

@@ -260,7 +260,7 @@ Test(parallel, mapped_pages_given_back)
         esf_options o = {.threads = threads, .on_reject = log_reject, .reject_ctx = &l,
                          .on_progress = log_progress, .progress_ctx = &pl};
         esf_run *run;
-        cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+        cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
         cr_assert_eq(esf_run_add_path(run, zipped ? gzpath : path), ESF_OK, "%s",
                      esf_run_error(run));
         char *csv = finish_fmt(run, ESF_FORMAT_CSV, NULL);
@@ -305,7 +305,7 @@ static char *run_files(const char *const *paths, size_t n, bool add_paths, unsig
     esf_options o = {.threads = threads, .chunk_min = chunk_min, .on_reject = log_reject,
                      .reject_ctx = &l};
     esf_run *run;
-    cr_assert_eq(esf_run_new(&o, &run, NULL, 0), ESF_OK);
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
     *st = ESF_OK;
     if (add_paths) *st = esf_run_add_paths(run, paths, n);
     else

@@ -33,7 +33,7 @@ static char *run(const void *d, size_t n, bool reports, unsigned threads, esf_st
     esf_options o = {.on_reject = log_reject, .reject_ctx = log, .threads = threads,
                      .chunk_min = 256};
     esf_run *r;
-    if (esf_run_new(&o, &r, NULL, 0) != ESF_OK) abort();
+    if (esf_run_new(&o, &r) != ESF_OK) abort();
     *st = esf_run_add_memory(r, "fuzz.csv", d, n);
     char *out = NULL;
     if (*st == ESF_OK) {
@@ -43,18 +43,16 @@ static char *run(const void *d, size_t n, bool reports, unsigned threads, esf_st
         uint64_t sum = 0;
         for (int i = 0; i < ESF_REJ_COUNT; i++) sum += c.per_reason[i];
         if (sum != c.afgewezen) abort();
-        esf_tables *t;
-        if (esf_run_finish(r, NULL, &t) != ESF_OK) abort();
+        if (esf_run_finish(r) != ESF_OK) abort();
         size_t len;
         FILE *f = open_memstream(&out, &len);
         esf_disclosure dc = {.round = 3, .suppress_below = 2};
-        if (esf_tables_write(t, ESF_FORMAT_CSV, NULL, f) != ESF_OK) abort();
+        if (esf_run_write(r, ESF_FORMAT_CSV, NULL, f) != ESF_OK) abort();
         if (reports) {
-            if (esf_tables_write(t, ESF_FORMAT_TEXT, &dc, f) != ESF_OK) abort();
-            if (esf_tables_write(t, ESF_FORMAT_JSON, &dc, f) != ESF_OK) abort();
+            if (esf_run_write(r, ESF_FORMAT_TEXT, &dc, f) != ESF_OK) abort();
+            if (esf_run_write(r, ESF_FORMAT_JSON, &dc, f) != ESF_OK) abort();
         }
         fclose(f);
-        esf_tables_free(t);
     }
     esf_run_free(r);
     fclose(log);
