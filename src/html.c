@@ -75,12 +75,18 @@ static void data_attrs(FILE *out, const pval *v)
     putc('"', out);
 }
 
-/* "12,3" from a share in percent. */
+/* "12.3" -> "12,3" (Dutch notation). */
+static void decimal_comma(char *s)
+{
+    char *dot = strchr(s, '.');
+    if (dot) *dot = ',';
+}
+
+/* An axis tick (not a number of the tables). */
 static void pct_text(double pct, char *dst, size_t len)
 {
     snprintf(dst, len, "%.1f", pct);
-    char *dot = strchr(dst, '.');
-    if (dot) *dot = ',';
+    decimal_comma(dst);
 }
 
 static void svg_open(FILE *out, const char *id, int w, int h, const char *label)
@@ -170,13 +176,19 @@ void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, c
                 putc('\n', out);
                 continue;
             }
-            double pct = of.v > 0 ? 100.0 * v.v / of.v : 0;
-            double w = PLOT_W * (pct > axis ? axis : pct) / axis;
-            char ps[32];
-            pct_text(pct, ps, sizeof ps);
+            /* the table's percentage: from the exact counts (SPEC §6) */
+            char ps[48];
+            tables_percent(v.c->value, of.c->value, ps, sizeof ps);
+            const double pct = of.c->value ? 100.0 * (double)v.c->value / (double)of.c->value : 0;
+            const double w = PLOT_W * (pct > axis ? axis : pct) / axis;
+            decimal_comma(ps);
             fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"", LABEL_W, y, w,
                     BAR_H, palette[k % 8]);
             data_attrs(out, &v);
+            if (!ps[0]) { /* 0 of 0: no percentage, as in the table */
+                fprintf(out, "><title>%s: %s van %s</title></rect>\n", s->series_labels[k], v.text, of.text);
+                continue;
+            }
             fprintf(out, "><title>%s: %s van %s (%s%%)</title></rect>", s->series_labels[k], v.text,
                     of.text, ps);
             fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>\n", LABEL_W + w + 3,
@@ -227,8 +239,9 @@ void html_indicators(FILE *out, const esf_pub *p, const char *id)
             gap_mark(out, id, y + 2, 12, y + 12, &v, names[i]);
         } else if (!v.missing) {
             double w = PLOT_W * v.v / max;
-            char ps[32];
-            pct_text(v.v, ps, sizeof ps);
+            char ps[64];
+            snprintf(ps, sizeof ps, "%s", v.text); /* the published procent */
+            decimal_comma(ps);
             fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"%s\"", LABEL_W, y + 2, w, palette[0]);
             data_attrs(out, &v);
             fprintf(out, "><title>%s: %s%%</title></rect><text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>", names[i], ps,

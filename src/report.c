@@ -81,12 +81,8 @@ static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, c
         grid_put(dst, "x");
         return;
     }
-    if (of->value == 0) {
-        dst[0] = '\0';
-        return;
-    }
     char buf[48];
-    tenths_format(((unsigned __int128)n->value * 2000 + of->value) / (2 * (unsigned __int128)of->value), buf, sizeof buf);
+    tables_percent(n->value, of->value, buf, sizeof buf);
     dutch(buf, dst, CW - 1);
 }
 

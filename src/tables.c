@@ -231,8 +231,7 @@ static void target_parse(const char *s, unsigned __int128 *m, unsigned __int128 
     }
 }
 
-/* num/den * 100 with one decimal, halves away from zero; "" when den is 0. */
-static void percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len)
+void tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len)
 {
     if (den == 0) {
         dst[0] = '\0';
@@ -254,7 +253,7 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
         FORWARD_IF_ERROR(add_text(t, CELL_TEXT, target, 0, 0, 0, group, name, "streefwaarde"));
         if (esf_indicators[i].kind == IND_OI) {
             uint64_t w = c->deel[g][C_TOTAAL];
-            percent((unsigned __int128)w * p10, m, pct, sizeof pct);
+            tables_percent((unsigned __int128)w * p10, m, pct, sizeof pct);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, "indicatoren", group, "indicator", name,
                                        "waarde"));
             FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, pct, w, 0, 1, group, name, "procent"));
@@ -262,19 +261,25 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
                                       w, 0, 1, group, name, "behaald"));
             continue;
         }
-        uint64_t teller, noemer;
+        uint64_t teller = 0, noemer = 0;
         const uint64_t *tot = res[g][C_TOTAAL];
-        if (g == G_JENV) {
-            int j = strncmp(name, "RI5", 3) == 0 ? J_RI5 : J_RI6;
-            noemer = c->jpop[j];
-            teller = strstr(name, "cbs2018") ? c->jnum2018[j] : c->jnum[j];
-        } else {
-            bool twelve = !strcmp(name, "RI2") || !strcmp(name, "RI4") || strstr(name, "_bekend");
-            teller = twelve ? tot[R_WERK_12M] + tot[R_VERBETERD_12M]
-                            : tot[R_WERK_EIND] + tot[R_VERBETERD_EIND];
-            noemer = tot[R_AFGEROND] - (strstr(name, "_bekend") ? tot[R_ONBEKEND_12M] : 0);
+        const esf_indicator *ind = &esf_indicators[i];
+        const int j = ind->den == DEN_DETENTIE ? J_RI5 : J_RI6; /* the JenV populations */
+        switch (ind->den) {
+        case DEN_AFGEROND: noemer = tot[R_AFGEROND]; break;
+        case DEN_AFGEROND_12M: noemer = tot[R_AFGEROND] - tot[R_ONBEKEND_12M]; break;
+        case DEN_DETENTIE:
+        case DEN_JEUGD: noemer = c->jpop[j]; break;
+        case DEN_NONE: break;
         }
-        percent(teller, noemer, pct, sizeof pct);
+        switch (ind->num) {
+        case NUM_EIND: teller = tot[R_WERK_EIND] + tot[R_VERBETERD_EIND]; break;
+        case NUM_12M: teller = tot[R_WERK_12M] + tot[R_VERBETERD_12M]; break;
+        case NUM_JENV: teller = c->jnum[j]; break;
+        case NUM_JENV_2018: teller = c->jnum2018[j]; break;
+        case NUM_NONE: break;
+        }
+        tables_percent(teller, noemer, pct, sizeof pct);
         const char *behaald = noemer == 0 ? ""
                               : (unsigned __int128)teller * 100 * p10 >= m * noemer ? "1"
                                                                                      : "0";

@@ -54,6 +54,11 @@ esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *c
                         const esf_targets *targets, esf_tables **out);
 void tables_free(esf_tables *t);
 
+/* num/den * 100 as "12.3": one decimal, halves away from zero, from the
+ * exact integers; "" when den is 0.  Every percentage of the tables, the
+ * reports and the figures is this one. */
+void tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len);
+
 /* Writes n tenths as "12.3" (n / 10 with one decimal). */
 void tenths_format(unsigned __int128 tenths, char *dst, size_t len);
 

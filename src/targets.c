@@ -11,13 +11,19 @@
 enum { GRP_UWV = 2, GRP_JENV = 3, GRP_AMR = 4 };
 
 const esf_indicator esf_indicators[N_INDICATORS] = {
-    {"OI1", GRP_AMR, IND_OI, "72500"},         {"OI2", GRP_UWV, IND_OI, "5700"},
-    {"OI3", GRP_JENV, IND_OI, "10900"},        {"RI1", GRP_AMR, IND_RI, "20"},
-    {"RI2", GRP_AMR, IND_RI, "25"},            {"RI2_bekend", GRP_AMR, IND_RI, "25"},
-    {"RI3", GRP_UWV, IND_RI, "55"},            {"RI4", GRP_UWV, IND_RI, "65"},
-    {"RI4_bekend", GRP_UWV, IND_RI, "65"},     {"RI5", GRP_JENV, IND_RI, "22"},
-    {"RI5_cbs2018", GRP_JENV, IND_RI, "22"},   {"RI6", GRP_JENV, IND_RI, "60"},
-    {"RI6_cbs2018", GRP_JENV, IND_RI, "60"}};
+    {"OI1", GRP_AMR, IND_OI, NUM_NONE, DEN_NONE, "72500"},
+    {"OI2", GRP_UWV, IND_OI, NUM_NONE, DEN_NONE, "5700"},
+    {"OI3", GRP_JENV, IND_OI, NUM_NONE, DEN_NONE, "10900"},
+    {"RI1", GRP_AMR, IND_RI, NUM_EIND, DEN_AFGEROND, "20"},
+    {"RI2", GRP_AMR, IND_RI, NUM_12M, DEN_AFGEROND, "25"},
+    {"RI2_bekend", GRP_AMR, IND_RI, NUM_12M, DEN_AFGEROND_12M, "25"},
+    {"RI3", GRP_UWV, IND_RI, NUM_EIND, DEN_AFGEROND, "55"},
+    {"RI4", GRP_UWV, IND_RI, NUM_12M, DEN_AFGEROND, "65"},
+    {"RI4_bekend", GRP_UWV, IND_RI, NUM_12M, DEN_AFGEROND_12M, "65"},
+    {"RI5", GRP_JENV, IND_RI, NUM_JENV, DEN_DETENTIE, "22"},
+    {"RI5_cbs2018", GRP_JENV, IND_RI, NUM_JENV_2018, DEN_DETENTIE, "22"},
+    {"RI6", GRP_JENV, IND_RI, NUM_JENV, DEN_JEUGD, "60"},
+    {"RI6_cbs2018", GRP_JENV, IND_RI, NUM_JENV_2018, DEN_JEUGD, "60"}};
 
 int esf_indicator_lookup(const char *name)
 {

@@ -9,10 +9,30 @@
 
 typedef enum { IND_OI, IND_RI } esf_ind_kind; /* a number of persons, a percentage */
 
+/* What an RI counts (SPEC §5), of the persons afgerond in its group: */
+typedef enum {
+    NUM_NONE,      /* OI: its waarde is deelnemers totaal of the group      */
+    NUM_EIND,      /* werk_eind or verbeterd_eind                           */
+    NUM_12M,       /* werk_12m or verbeterd_12m                             */
+    NUM_JENV,      /* L.positie_eind = werkzaam or onderwijs_eind           */
+    NUM_JENV_2018  /* L.positie_eind = werkzaam or (not L.onderwijs_start
+                      and onderwijs_eind): the 2018 measurement             */
+} esf_ind_num;
+
+typedef enum {
+    DEN_NONE,          /* OI                                                */
+    DEN_AFGEROND,      /* afgerond                                          */
+    DEN_AFGEROND_12M,  /* afgerond and not onbekend_12m (_bekend)           */
+    DEN_DETENTIE,      /* afgerond with gedetineerde or tbs (RI5)           */
+    DEN_JEUGD          /* afgerond with jji or cji (RI6)                    */
+} esf_ind_den;
+
 typedef struct {
     const char *name;
     int group;          /* index into esf_group_names (tables.h) */
     esf_ind_kind kind;
+    esf_ind_num num;
+    esf_ind_den den;
     const char *target; /* Tabel 1.1, canonical (see esf_targets) */
 } esf_indicator;
 

@@ -98,3 +98,43 @@ Test(tables, counts_beyond_32_bits_are_written_whole)
     tables_free(t);
     agg_free(&a);
 }
+
+/* One percentage for every table and figure (tables_percent): one decimal,
+ * halves away from zero, from the exact integers. */
+typedef struct {
+    unsigned long long num, den;
+    const char *want;
+} pct_case;
+
+ParameterizedTestParameters(tables, percent)
+{
+    static pct_case cases[] = {
+        {1, 16, "6.3"},  {1, 8, "12.5"},  {2, 3, "66.7"},   {1, 3, "33.3"},     {0, 0, ""},
+        {5, 0, ""},      {1, 2000, "0.1"}, {1, 2001, "0.0"}, {3, 3, "100.0"},   {7, 2, "350.0"},
+        {1, 1999, "0.1"}, {0, 7, "0.0"},
+    };
+    return cr_make_param_array(pct_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(pct_case *c, tables, percent)
+{
+    char buf[48];
+    tables_percent(c->num, c->den, buf, sizeof buf);
+    cr_expect_str_eq(buf, c->want, "%llu/%llu", c->num, c->den);
+}
+
+/* The figure's label is the table's percentage: 1 of 16 is 6,3 in both
+ * (a double printed with %.1f gave 6,2 on the bar). */
+Test(tables, figure_and_table_give_one_percentage)
+{
+    size_t len;
+    char *in = uwv_extract(16, 1, &len);
+    char *html = run_fmt(in, len, NULL, ESF_FORMAT_HTML, NULL);
+    cr_expect(strstr(html, "data-key=\"resultaten|uwv|totaal|totaal|werk_eind\" data-value=\"1\"><title>UWV: 1 van 16 (6,3%)") != NULL);
+    cr_expect(strstr(html, "6,2%") == NULL);
+    char *text = run_fmt(in, len, NULL, ESF_FORMAT_TEXT, NULL);
+    cr_expect(strstr(text, "6,3") != NULL);
+    free(html);
+    free(text);
+    free(in);
+}
