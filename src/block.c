@@ -30,7 +30,7 @@ typedef struct {
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    w->st = pass_rows(&w->pt, w->name, &w->pos, w->end, w->eof, &w->line);
+    w->st = esf_pass_rows(&w->pt, w->name, &w->pos, w->end, w->eof, &w->line);
     return NULL;
 }
 
@@ -44,13 +44,13 @@ static void replay_rejects(esf_pass *main_pt, esf_pass *const *pts, unsigned n, 
                             .base = main_pt->base};
         list = &bs[k];
     }
-    rejects_report(main_pt, name, list, end);
+    esf_rejects_report(main_pt, name, list, end);
 }
 
 /* Counts the records of the block [*pp, end) on up to nthreads threads.
  * When more input follows (!eof), *pp stops before a record the block ends
- * inside, as pass_rows does. */
-esf_status block_rows(esf_pass *pt, const char *name, const char **pp, const char *end,
+ * inside, as esf_pass_rows does. */
+esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const char *end,
                                  bool eof, uint64_t *line)
 {
     esf_run *r = pt->r;
@@ -58,7 +58,7 @@ esf_status block_rows(esf_pass *pt, const char *name, const char **pp, const cha
     size_t min = r->opts.chunk_min ? r->opts.chunk_min : CHUNK_MIN_DEFAULT;
     unsigned n = r->nparts;
     if (n > 1 && rest / n < min) n = (unsigned)(rest / min);
-    if (n <= 1) return pass_rows(pt, name, pp, end, eof, line);
+    if (n <= 1) return esf_pass_rows(pt, name, pp, end, eof, line);
 
     worker *ws = calloc(n, sizeof *ws);
     esf_pass *pts[MAX_THREADS] = {pt};
@@ -71,7 +71,7 @@ esf_status block_rows(esf_pass *pt, const char *name, const char **pp, const cha
                        .defer = true, .base = *pp, .map = pt->map, .kept = *pp,
                        .rec = {.cells = malloc(pt->rec.cap * sizeof(esf_cell)), .cap = pt->rec.cap}};
         pts[k] = &w->pt;
-        if (!w->pt.rec.cells || headers_copy(&w->pt, pt) != ESF_OK)
+        if (!w->pt.rec.cells || esf_headers_copy(&w->pt, pt) != ESF_OK)
             st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
         else w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0; /* else run below */
     }
@@ -83,7 +83,7 @@ esf_status block_rows(esf_pass *pt, const char *name, const char **pp, const cha
     memset(&mine, 0, sizeof mine);
     pt->counts = &mine;
     pt->me = 0, pt->nwork = n, pt->defer = true, pt->base = *pp;
-    if (st == ESF_OK) st = pass_rows(pt, name, &p, end, eof, line);
+    if (st == ESF_OK) st = esf_pass_rows(pt, name, &p, end, eof, line);
     for (unsigned k = 1; k < n; k++) {
         worker *w = &ws[k];
         if (w->started) pthread_join(w->tid, NULL);
@@ -91,15 +91,15 @@ esf_status block_rows(esf_pass *pt, const char *name, const char **pp, const cha
         if (st == ESF_OK && w->st != ESF_OK) *pt->err = w->err, st = w->st;
     }
     pt->counts = run_counts;
-    counts_add(pt->counts, &mine);
+    esf_counts_add(pt->counts, &mine);
     if (st == ESF_OK) {
-        for (unsigned k = 1; k < n; k++) counts_add(pt->counts, &ws[k].counts);
+        for (unsigned k = 1; k < n; k++) esf_counts_add(pt->counts, &ws[k].counts);
         replay_rejects(pt, pts, n, name, end);
     }
     for (unsigned k = 1; k < n; k++) {
         free(ws[k].pt.rec.cells);
         free(ws[k].pt.marks);
-        headers_free(&ws[k].pt);
+        esf_headers_free(&ws[k].pt);
     }
     free(ws);
     free(pt->marks);

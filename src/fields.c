@@ -168,36 +168,36 @@ static int set_code(int r, uint8_t *out)
     return 0;
 }
 
-int field_aanvrager(esf_view v, uint8_t *out)
+int esf_field_aanvrager(esf_view v, uint8_t *out)
 {
     return set_code(LOOKUP(v, tab_aanvrager), out);
 }
 
-int field_geslacht(esf_view v, uint8_t *out)
+int esf_field_geslacht(esf_view v, uint8_t *out)
 {
     if (v.len == 0) return set_code(SEX_ONBEKEND, out);
     return set_code(LOOKUP(v, tab_geslacht), out);
 }
 
-int field_positie(esf_view v, uint8_t *out)
+int esf_field_positie(esf_view v, uint8_t *out)
 {
     if (v.len == 0) return set_code(POS_ONBEKEND, out);
     return set_code(LOOKUP(v, tab_positie), out);
 }
 
-int field_contract(esf_view v, uint8_t *out)
+int esf_field_contract(esf_view v, uint8_t *out)
 {
     if (v.len == 0) return set_code(CONTRACT_NONE, out);
     return set_code(LOOKUP(v, tab_contract), out);
 }
 
-int field_bool(esf_view v, uint8_t *out)
+int esf_field_bool(esf_view v, uint8_t *out)
 {
     if (v.len == 0) return set_code(BOOL_NO, out);
     return set_code(LOOKUP(v, tab_bool), out);
 }
 
-int field_doelgroep(esf_view v, uint16_t *out)
+int esf_field_doelgroep(esf_view v, uint16_t *out)
 {
     uint16_t set = 0;
     const char *p = v.p, *end = v.p + v.len;
@@ -234,7 +234,7 @@ static bool is_leap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-int field_date(esf_view v, bool allow_month, int32_t *out)
+int esf_field_date(esf_view v, bool allow_month, int32_t *out)
 {
     int y, m, d = 1;
     if (v.len == 0) {
@@ -264,7 +264,7 @@ int field_date(esf_view v, bool allow_month, int32_t *out)
     return 0;
 }
 
-int field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
+int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
 {
     if (v.len == 0) {
         *out = ESF_NUM_EMPTY;
@@ -293,7 +293,7 @@ int field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
     return 0;
 }
 
-int age_years(int32_t birth, int32_t day)
+int esf_age_years(int32_t birth, int32_t day)
 {
     /* With mmdd compared as numbers, 0229 in a year without 29 February is
      * passed on 0301 and not on 0228: the 1 March rule falls out. */

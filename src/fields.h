@@ -44,21 +44,21 @@ typedef struct {
 
 /* Each parser returns 0 on success and -1 when the value is not valid.  The
  * input is the cell's value; an empty value maps as SPEC §2.2 says. */
-int field_aanvrager(esf_view v, uint8_t *out);
-int field_geslacht(esf_view v, uint8_t *out);
-int field_positie(esf_view v, uint8_t *out);
-int field_contract(esf_view v, uint8_t *out);
-int field_bool(esf_view v, uint8_t *out);
-int field_doelgroep(esf_view v, uint16_t *out);
+int esf_field_aanvrager(esf_view v, uint8_t *out);
+int esf_field_geslacht(esf_view v, uint8_t *out);
+int esf_field_positie(esf_view v, uint8_t *out);
+int esf_field_contract(esf_view v, uint8_t *out);
+int esf_field_bool(esf_view v, uint8_t *out);
+int esf_field_doelgroep(esf_view v, uint16_t *out);
 /* YYYYMMDD or YYYY-MM-DD (and YYYYMM when allow_month) between 1900 and 2100;
  * empty gives 0. */
-int field_date(esf_view v, bool allow_month, int32_t *out);
+int esf_field_date(esf_view v, bool allow_month, int32_t *out);
 /* Decimal >= 0 and <= max (in units of 1e-9) with '.' or, when allow_comma,
  * ',' as decimal mark; empty gives ESF_NUM_EMPTY. */
-int field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out);
+int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out);
 
 /* Completed years between birth and day (yyyymmdd); 29 February counts as
  * 1 March in other years. */
-int age_years(int32_t birth, int32_t day);
+int esf_age_years(int32_t birth, int32_t day);
 
 #endif

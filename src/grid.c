@@ -9,18 +9,18 @@
 #include <string.h>
 
 /* Bounded copies into a grid cell (CW bytes). */
-void grid_put(char *dst, const char *s)
+void esf_grid_put(char *dst, const char *s)
 {
     snprintf(dst, CW, "%s", s);
 }
 
-void grid_append(char *dst, const char *s)
+void esf_grid_append(char *dst, const char *s)
 {
     size_t n = strnlen(dst, CW - 1);
     snprintf(dst + n, CW - n, "%s", s);
 }
 
-grid_row *grid_add_row(grid *g)
+grid_row *esf_grid_add_row(grid *g)
 {
     if (g->nrows == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 16;
@@ -53,7 +53,7 @@ static size_t gap(const grid *g, int j)
     return strcmp(g->head[1].c[j], "%") == 0 ? 1 : 2;
 }
 
-void grid_text(const grid *g, FILE *out)
+void esf_grid_text(const grid *g, FILE *out)
 {
     size_t w[MAXC] = {0};
     for (int j = 0; j < g->ncols; j++) {
@@ -105,7 +105,7 @@ static void md_cell(FILE *out, const char *s)
     }
 }
 
-void grid_markdown(const grid *g, FILE *out)
+void esf_grid_markdown(const grid *g, FILE *out)
 {
     fprintf(out, "### %s\n\n|", g->title);
     const char *span = "";
@@ -136,10 +136,10 @@ void grid_markdown(const grid *g, FILE *out)
 
 /* One table as HTML, numbers right-aligned, the group titles spanning
  * their columns. */
-void grid_html(const grid *g, const char *id, FILE *out)
+void esf_grid_html(const grid *g, const char *id, FILE *out)
 {
     fprintf(out, "<table id=\"t-%s\">\n<caption>", id);
-    html_escape(out, g->title, strlen(g->title));
+    esf_html_escape(out, g->title, strlen(g->title));
     fputs("</caption>\n<thead>\n", out);
     if (g->spans) {
         fputs("<tr><th></th>", out);
@@ -149,7 +149,7 @@ void grid_html(const grid *g, const char *id, FILE *out)
             int span = 1;
             while (j + span < g->ncols && !g->head[0].c[j + span][0]) span++;
             fprintf(out, "<th colspan=\"%d\">", span);
-            html_escape(out, h, strlen(h));
+            esf_html_escape(out, h, strlen(h));
             fputs("</th>", out);
         }
         fputs("</tr>\n", out);
@@ -157,7 +157,7 @@ void grid_html(const grid *g, const char *id, FILE *out)
     fputs("<tr>", out);
     for (int j = 0; j < g->ncols; j++) {
         fputs("<th>", out);
-        html_escape(out, g->head[1].c[j], strlen(g->head[1].c[j]));
+        esf_html_escape(out, g->head[1].c[j], strlen(g->head[1].c[j]));
         fputs("</th>", out);
     }
     fputs("</tr>\n</thead>\n<tbody>\n", out);
@@ -165,7 +165,7 @@ void grid_html(const grid *g, const char *id, FILE *out)
         fputs("<tr>", out);
         for (int j = 0; j < g->ncols; j++) {
             fputs(j ? "<td class=\"n\">" : "<td>", out);
-            html_escape(out, g->rows[i].c[j], strlen(g->rows[i].c[j]));
+            esf_html_escape(out, g->rows[i].c[j], strlen(g->rows[i].c[j]));
             fputs("</td>", out);
         }
         fputs("</tr>\n", out);

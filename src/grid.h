@@ -22,14 +22,14 @@ typedef struct {
 } grid;
 
 /* Bounded copies into a grid cell (CW bytes). */
-void grid_put(char *dst, const char *s);
-void grid_append(char *dst, const char *s);
+void esf_grid_put(char *dst, const char *s);
+void esf_grid_append(char *dst, const char *s);
 /* A new empty row at the end, NULL when out of memory. */
-grid_row *grid_add_row(grid *g);
+grid_row *esf_grid_add_row(grid *g);
 /* The grid as text (columns aligned, group titles over their columns), as
  * a Markdown pipe table, or as an HTML table (id: its element id). */
-void grid_text(const grid *g, FILE *out);
-void grid_markdown(const grid *g, FILE *out);
-void grid_html(const grid *g, const char *id, FILE *out);
+void esf_grid_text(const grid *g, FILE *out);
+void esf_grid_markdown(const grid *g, FILE *out);
+void esf_grid_html(const grid *g, const char *id, FILE *out);
 
 #endif

@@ -23,7 +23,7 @@ static esf_slot *alloc_slots(size_t cap)
     return s;
 }
 
-esf_status hset_init(esf_hset *s, size_t cap_pow2)
+esf_status esf_hset_init(esf_hset *s, size_t cap_pow2)
 {
     s->slots = alloc_slots(cap_pow2);
     if (!s->slots) return ESF_ERR_NOMEM;
@@ -32,13 +32,13 @@ esf_status hset_init(esf_hset *s, size_t cap_pow2)
     return ESF_OK;
 }
 
-void hset_free(esf_hset *s)
+void esf_hset_free(esf_hset *s)
 {
     free(s->slots);
     memset(s, 0, sizeof *s);
 }
 
-esf_status hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, const void *ctx)
+esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, const void *ctx)
 {
     size_t cap = s->mask + 1, ncap = cap;
     if (extra > SIZE_MAX / 16 - s->n) return ESF_ERR_NOMEM;

@@ -26,15 +26,15 @@ typedef bool (*hset_eq_fn)(const void *ctx, const esf_slot *sl);
 /* The hash of the key a slot holds, for growing. */
 typedef uint64_t (*hset_hash_fn)(const void *ctx, const esf_slot *sl);
 
-esf_status hset_init(esf_hset *s, size_t cap_pow2);
-void hset_free(esf_hset *s);
+esf_status esf_hset_init(esf_hset *s, size_t cap_pow2);
+void esf_hset_free(esf_hset *s);
 /* Makes room for `extra` more insertions (load stays at most 70%); call
  * before hset_probe when you may insert, since growing moves the slots. */
-esf_status hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, const void *ctx);
+esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, const void *ctx);
 static inline esf_status hset_reserve(esf_hset *s, hset_hash_fn hash, const void *ctx)
 {
     if ((s->n + 1) * 10 <= (s->mask + 1) * 7) return ESF_OK;
-    return hset_reserve_n(s, 1, hash, ctx);
+    return esf_hset_reserve_n(s, 1, hash, ctx);
 }
 
 /* The slot holding the key (v != HSET_EMPTY) or the free slot it belongs in. */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-esf_status headers_push(esf_pass *pt, const esf_header *h)
+esf_status esf_headers_push(esf_pass *pt, const esf_header *h)
 {
     void *b = pt->hdrs;
     RETURN_ERROR_IF(esf_grow(&b, &pt->hdrs_cap, pt->nhdrs + 1u, sizeof *h), pt->err, ESF_ERR_NOMEM,
@@ -17,14 +17,14 @@ esf_status headers_push(esf_pass *pt, const esf_header *h)
 }
 
 /* dst starts with src's headers (a thread joining a block or stream). */
-esf_status headers_copy(esf_pass *dst, const esf_pass *src)
+esf_status esf_headers_copy(esf_pass *dst, const esf_pass *src)
 {
     dst->hdrs = NULL, dst->nhdrs = 0, dst->hdrs_cap = 0;
-    for (uint32_t i = 0; i < src->nhdrs; i++) FORWARD_IF_ERROR(headers_push(dst, &src->hdrs[i]));
+    for (uint32_t i = 0; i < src->nhdrs; i++) FORWARD_IF_ERROR(esf_headers_push(dst, &src->hdrs[i]));
     return ESF_OK;
 }
 
-void headers_free(esf_pass *pt)
+void esf_headers_free(esf_pass *pt)
 {
     free(pt->hdrs);
     pt->hdrs = NULL, pt->nhdrs = 0, pt->hdrs_cap = 0;
@@ -36,26 +36,26 @@ void headers_free(esf_pass *pt)
  * is then its header.  Every thread asks this of the same records (those
  * without a packed person key, see esf_header.check_all), so all of them
  * read the same records under the same headers. */
-bool header_again(esf_pass *pt, const esf_header *h, const char *p, const char *next,
+bool esf_header_again(esf_pass *pt, const esf_header *h, const char *p, const char *next,
                              const char *name, uint64_t line, esf_header *nh)
 {
     const esf_run *r = pt->r;
     const char *q = p, *after;
     if (next - q >= 3 && memcmp(q, "\xef\xbb\xbf", 3) == 0) q += 3; /* cat a.csv b.csv: b's BOM */
-    nh->delim = r->opts.delimiter ? r->opts.delimiter : rec_detect_delimiter(q, next);
-    esf_rec_status rs = rec_next(q, next, true, nh->delim, &pt->rec, &after);
+    nh->delim = r->opts.delimiter ? r->opts.delimiter : esf_rec_detect_delimiter(q, next);
+    esf_rec_status rs = esf_rec_next(q, next, true, nh->delim, &pt->rec, &after);
     if (rs != REC_OK || pt->rec.ncells > pt->rec.cap ||
-        !header_names_only(&pt->rec, r->opts.columns, r->opts.ncolumns))
+        !esf_header_names_only(&pt->rec, r->opts.columns, r->opts.ncolumns))
         return false;
     esf_err scratch_err;
-    if (header_parse(nh, &pt->rec, r->opts.columns, r->opts.ncolumns, name, line, &scratch_err) !=
+    if (esf_header_parse(nh, &pt->rec, r->opts.columns, r->opts.ncolumns, name, line, &scratch_err) !=
         ESF_OK)
         return false;
-    rs = rec_next(p, next, true, h->delim, &pt->rec, &after);
+    rs = esf_rec_next(p, next, true, h->delim, &pt->rec, &after);
     esf_row row;
     esf_rowerr e;
     char scratch[ROW_SCRATCH];
-    return !row_parse(h, &pt->rec, rs, &row, &e, scratch);
+    return !esf_row_parse(h, &pt->rec, rs, &row, &e, scratch);
 }
 
 /* An input that is not UTF-8 text with LF or CRLF lines (SPEC §2.1) is
@@ -104,16 +104,16 @@ static esf_status check_text(esf_err *err, const char *name, const char *p, cons
 }
 
 /* Reads up to the header: skips blank lines, finds the delimiter. */
-esf_status header_read(esf_run *r, esf_pass *pt, const char *name, esf_header *h,
+esf_status esf_header_read(esf_run *r, esf_pass *pt, const char *name, esf_header *h,
                               const char **pp, const char *end, bool eof, uint64_t *line,
                               bool *have)
 {
     const char *p = *pp;
     while (p < end) {
         FORWARD_IF_ERROR(check_text(&r->err, name, p, end, eof, *line));
-        h->delim = r->opts.delimiter ? r->opts.delimiter : rec_detect_delimiter(p, end);
+        h->delim = r->opts.delimiter ? r->opts.delimiter : esf_rec_detect_delimiter(p, end);
         const char *next;
-        esf_rec_status st = rec_next(p, end, eof, h->delim, &pt->rec, &next);
+        esf_rec_status st = esf_rec_next(p, end, eof, h->delim, &pt->rec, &next);
         if (st == REC_NEED_MORE) break;
         if (st == REC_OK && rec_is_blank(&pt->rec)) {
             *line += pt->rec.nlines;
@@ -132,7 +132,7 @@ esf_status header_read(esf_run *r, esf_pass *pt, const char *name, esf_header *h
             r->cells_cap = pt->rec.cap = (uint32_t)cap;
             continue;
         }
-        FORWARD_IF_ERROR(header_parse(h, &pt->rec, r->opts.columns, r->opts.ncolumns, name, *line,
+        FORWARD_IF_ERROR(esf_header_parse(h, &pt->rec, r->opts.columns, r->opts.ncolumns, name, *line,
                                       &r->err));
         *line += pt->rec.nlines;
         *have = true;

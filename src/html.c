@@ -13,7 +13,7 @@
 static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
                                       "#56B4E9", "#D55E00", "#F0E442", "#000000"};
 
-void html_escape(FILE *out, const char *s, size_t n)
+void esf_html_escape(FILE *out, const char *s, size_t n)
 {
     for (size_t i = 0, k; i < n; i += k ? k : 1) {
         k = esf_utf8_char(s + i, n - i);
@@ -32,7 +32,7 @@ void html_escape(FILE *out, const char *s, size_t n)
 
 static void esc(FILE *out, const char *s)
 {
-    html_escape(out, s, strlen(s));
+    esf_html_escape(out, s, strlen(s));
 }
 
 /* A published value: *sup when suppressed ("x"), *missing when there is no
@@ -47,13 +47,13 @@ typedef struct {
 static pval get(const esf_pub *p, const char *table, const char *group, const char *dim,
                 const char *cat, const char *measure)
 {
-    pval r = {.c = tables_find(p->t, table, group, dim, cat, measure)};
+    pval r = {.c = esf_tables_find(p->t, table, group, dim, cat, measure)};
     if (!r.c) {
         r.missing = true;
         return r;
     }
     char buf[64];
-    snprintf(r.text, sizeof r.text, "%s", pub_text(p, r.c, buf, sizeof buf));
+    snprintf(r.text, sizeof r.text, "%s", esf_pub_text(p, r.c, buf, sizeof buf));
     r.sup = strcmp(r.text, "x") == 0;
     r.missing = !r.sup && r.text[0] == '\0';
     r.v = r.sup || r.missing ? 0 : strtod(r.text, NULL);
@@ -67,7 +67,7 @@ static void data_attrs(FILE *out, const pval *v)
     fputs(" data-key=\"", out);
     esc(out, v->c->table);
     putc('|', out);
-    html_escape(out, v->c->group, v->c->group_len);
+    esf_html_escape(out, v->c->group, v->c->group_len);
     fprintf(out, "|%s|", v->c->dim);
     esc(out, v->c->cat);
     fprintf(out, "|%s\" data-value=\"", v->c->measure);
@@ -128,7 +128,7 @@ static void gap_mark(FILE *out, const char *id, int top, int h, int baseline, co
             name, LABEL_W + 28, baseline);
 }
 
-void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s)
+void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s)
 {
     int legend_h = s->nseries > 1 ? ((s->nseries + 3) / 4) * 16 + 6 : 0;
     int top = 6 + legend_h + 16, row_h = s->nseries * (BAR_H + BAR_GAP) + ROW_GAP;
@@ -178,7 +178,7 @@ void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, c
             }
             /* the table's percentage: from the exact counts (SPEC §6) */
             char ps[48];
-            tables_percent(v.c->value, of.c->value, ps, sizeof ps);
+            esf_tables_percent(v.c->value, of.c->value, ps, sizeof ps);
             const double pct = of.c->value ? 100.0 * (double)v.c->value / (double)of.c->value : 0;
             const double w = PLOT_W * (pct > axis ? axis : pct) / axis;
             decimal_comma(ps);
@@ -200,7 +200,7 @@ void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, c
 
 /* ---- indicators: a bar per indicator against its target line -------------- */
 
-void html_indicators(FILE *out, const esf_pub *p, const char *id)
+void esf_html_indicators(FILE *out, const esf_pub *p, const char *id)
 {
     const int n = N_INDICATORS;
     const char *names[N_INDICATORS], *groups[N_INDICATORS];
@@ -262,7 +262,7 @@ void html_indicators(FILE *out, const esf_pub *p, const char *id)
 
 enum { SK_W = 700, SK_H = 300, SK_NODE = 14, SK_PAD = 10, SK_TOP = 30 };
 
-void html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
+void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
                  const char *const *pos_labels, const char *const *state_labels)
 {
     enum { NP = POS_COUNT, NS = ESF_N_STATES };
@@ -366,7 +366,7 @@ void html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
     fputs("</svg>\n", out);
 }
 
-void html_head(FILE *out, const esf_disclosure *dc)
+void esf_html_head(FILE *out, const esf_disclosure *dc)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -397,7 +397,7 @@ void html_head(FILE *out, const esf_disclosure *dc)
     fputs("</p>\n", out);
 }
 
-void html_foot(FILE *out)
+void esf_html_foot(FILE *out)
 {
     fputs("</body>\n</html>\n", out);
 }

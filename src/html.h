@@ -23,12 +23,12 @@ typedef struct {
     bool zoom;                         /* axis to the largest share, not 100% */
 } html_bars_spec;
 
-void html_head(FILE *out, const esf_disclosure *dc);
-void html_foot(FILE *out);
-void html_escape(FILE *out, const char *s, size_t n);
-void html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);
-void html_indicators(FILE *out, const esf_pub *p, const char *id);
-void html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
+void esf_html_head(FILE *out, const esf_disclosure *dc);
+void esf_html_foot(FILE *out);
+void esf_html_escape(FILE *out, const char *s, size_t n);
+void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);
+void esf_html_indicators(FILE *out, const esf_pub *p, const char *id);
+void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
                  const char *const *pos_labels, const char *const *state_labels);
 
 #endif

@@ -23,13 +23,13 @@ static void csv_field(FILE *out, const char *s, size_t len)
     putc('"', out);
 }
 
-void output_csv(const esf_pub *p, FILE *out)
+void esf_output_csv(const esf_pub *p, FILE *out)
 {
     fputs("table,group,dimension,category,measure,value\n", out);
     char buf[64];
     for (size_t i = 0; i < p->t->n; i++) {
         const esf_tcell *c = &p->t->cells[i];
-        const char *v = pub_text(p, c, buf, sizeof buf);
+        const char *v = esf_pub_text(p, c, buf, sizeof buf);
         const char *f[6] = {c->table, c->group, c->dim, c->cat, c->measure, v};
         const size_t l[6] = {strlen(c->table), c->group_len, strlen(c->dim), strlen(c->cat),
                              strlen(c->measure), strlen(v)};
@@ -60,7 +60,7 @@ static void json_str(FILE *out, const char *s, size_t len)
 /* {"table": {"group": {"dimension": {"category": {"measure": value}}}}}; counts
  * are numbers, suppressed cells and text the strings as in CSV ("x"), empty
  * values null.  Keys in the bytewise order of the CSV rows. */
-void output_json(const esf_pub *p, FILE *out)
+void esf_output_json(const esf_pub *p, FILE *out)
 {
     const esf_tcell *prev = NULL;
     char buf[64];
@@ -85,7 +85,7 @@ void output_json(const esf_pub *p, FILE *out)
             json_str(out, keys[k], lens[k]);
             fputs(k < 4 ? ":{" : ":", out);
         }
-        const char *v = pub_text(p, c, buf, sizeof buf);
+        const char *v = esf_pub_text(p, c, buf, sizeof buf);
         bool number = !pub_suppressed(p, c) && (c->kind == CELL_COUNT || c->kind == CELL_PERSONS ||
                                                 (v[0] && strspn(v, "0123456789.") == strlen(v)));
         if (!v[0]) fputs("null", out);

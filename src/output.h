@@ -4,7 +4,7 @@
 
 #include "publish.h"
 
-void output_csv(const esf_pub *p, FILE *out);
-void output_json(const esf_pub *p, FILE *out);
+void esf_output_csv(const esf_pub *p, FILE *out);
+void esf_output_json(const esf_pub *p, FILE *out);
 
 #endif

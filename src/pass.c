@@ -15,12 +15,12 @@ static esf_status process_row(esf_pass *pt, esf_agg *agg, const esf_pkey *key, c
     char scratch[ROW_SCRATCH];
     esf_run *r = pt->r;
     pt->counts->gelezen++;
-    if (!row_parse(h, &pt->rec, st, &row, &e, scratch)) {
+    if (!esf_row_parse(h, &pt->rec, st, &row, &e, scratch)) {
         pt->counts->afgewezen++;
         pt->counts->per_reason[e.reason]++;
         if (!r->opts.on_reject) return ESF_OK;
         if (!pt->defer) {
-            reject_emit(r, file, line, &pt->rec, h, &e, st);
+            esf_reject_emit(r, file, line, &pt->rec, h, &e, st);
             return ESF_OK;
         }
         const size_t len = (size_t)(next - pt->rec.start);
@@ -45,7 +45,7 @@ static esf_status process_row(esf_pass *pt, esf_agg *agg, const esf_pkey *key, c
         return ESF_OK;
     }
     const size_t nprojects = agg->nprojects;
-    esf_status s = agg_add(agg, &row, key);
+    esf_status s = esf_agg_add(agg, &row, key);
     /* a new project id of this partition: JSON and the reports cannot
      * write it as it is when it is not UTF-8 (SPEC §5) */
     if (ESF_UNLIKELY(agg->nprojects != nprojects) && !esf_utf8_valid(row.project.p, row.project.len)) {
@@ -73,7 +73,7 @@ static esf_status process_row(esf_pass *pt, esf_agg *agg, const esf_pkey *key, c
 static void release_behind(esf_pass *pt, const char *pos)
 {
     if (pos > pt->kept) {
-        reader_release(pt->map, pt->kept, pos);
+        esf_reader_release(pt->map, pt->kept, pos);
         pt->kept = pos;
     }
 }
@@ -89,34 +89,34 @@ static bool record_partition(esf_pass *pt, const esf_header *h, const char *p, c
     const int32_t want[2] = {h->cell[COL_RINPERSOONS], h->cell[COL_RINPERSOON]};
     esf_view id[2];
     bool has_id;
-    if (rec_skim(p, end, eof, h->delim, want, id, blank, next)) {
+    if (esf_rec_skim(p, end, eof, h->delim, want, id, blank, next)) {
         *line += 1;
         /* the cells as they stand: a record they do not fit is rejected */
         has_id = row_key_views(&id[0], &id[1]);
     } else {
-        const esf_rec_status rs = rec_next(p, end, eof, h->delim, &pt->rec, next);
+        const esf_rec_status rs = esf_rec_next(p, end, eof, h->delim, &pt->rec, next);
         if (rs == REC_NEED_MORE) return false;
         *line += pt->rec.nlines;
         *blank = rs == REC_OK && rec_is_blank(&pt->rec);
         char scratch[ROW_SCRATCH];
-        has_id = row_ident(h, &pt->rec, rs, scratch, &id[0], &id[1]);
+        has_id = esf_row_ident(h, &pt->rec, rs, scratch, &id[0], &id[1]);
     }
     *k = 0;
     if (!has_id) {
         *key = NULL;
         return true;
     }
-    pkey_make(*key, id[0], id[1]);
+    esf_pkey_make(*key, id[0], id[1]);
     *k = pkey_part(*key, pt->r->nparts);
     return true;
 }
 
 /* A record counted a few records after it is found, so that what its
- * person's state needs is in cache by then (agg_prefetch; a probe into a
+ * person's state needs is in cache by then (esf_agg_prefetch; a probe into a
  * large set otherwise waits on memory for every row).  First in, first out:
  * rejects and their lines come in file order. */
 #define INFLIGHT 16u         /* records in flight (a power of two)     */
-#define INFLIGHT_STAGES 4u   /* agg_prefetch's stages                  */
+#define INFLIGHT_STAGES 4u   /* esf_agg_prefetch's stages                  */
 #define INFLIGHT_STAGE 4u    /* records between two prefetch stages    */
 
 typedef struct {
@@ -124,7 +124,7 @@ typedef struct {
     uint64_t line;
     unsigned k;          /* its partition                          */
     bool has_key;
-    uint32_t pid;        /* agg_prefetch's                         */
+    uint32_t pid;        /* esf_agg_prefetch's                         */
     esf_pkey key;
 } pending;
 
@@ -141,7 +141,7 @@ static esf_status inflight_pop(esf_pass *pt, inflight *pq, const char *name, con
     const char *next;
     pq->head = (pq->head + 1) & (INFLIGHT - 1);
     pq->n--;
-    const esf_rec_status rs = rec_next(e->p, end, eof, h->delim, &pt->rec, &next);
+    const esf_rec_status rs = esf_rec_next(e->p, end, eof, h->delim, &pt->rec, &next);
     return process_row(pt, &pt->r->parts[e->k], e->has_key ? &e->key : NULL, name, e->line, h, rs,
                        next);
 }
@@ -155,13 +155,13 @@ static void inflight_push(inflight *pq, const esf_agg *parts, const char *p, uin
     if (key) e->key = *key;
     for (unsigned s = 0; s < INFLIGHT_STAGES && s * INFLIGHT_STAGE < pq->n; s++) {
         pending *x = &pq->q[(pq->head + pq->n - 1 - s * INFLIGHT_STAGE) & (INFLIGHT - 1)];
-        if (x->has_key) agg_prefetch(&parts[x->k], &x->key, s, &x->pid);
+        if (x->has_key) esf_agg_prefetch(&parts[x->k], &x->key, s, &x->pid);
     }
 }
 
 /* Counts the data records from *pp on (those of this pass's partitions),
  * until the block ends or a record needs more of it. */
-esf_status pass_rows(esf_pass *pt, const char *name, const char **pp, const char *end,
+esf_status esf_pass_rows(esf_pass *pt, const char *name, const char **pp, const char *end,
                              bool eof, uint64_t *line)
 {
     esf_run *r = pt->r;
@@ -179,10 +179,10 @@ esf_status pass_rows(esf_pass *pt, const char *name, const char **pp, const char
         if (!record_partition(pt, h, p, end, eof, &kp, &k, &next, line, &blank)) break;
         esf_header nh;
         if (!blank && (!kp || kp->len || h->check_all) &&
-            header_again(pt, h, p, next, name, rec_line, &nh)) {
+            esf_header_again(pt, h, p, next, name, rec_line, &nh)) {
             /* the records in flight were read under the header before */
             while (st == ESF_OK && pq.n) st = inflight_pop(pt, &pq, name, h, end, eof);
-            if (st != ESF_OK || (st = headers_push(pt, &nh)) != ESF_OK) break;
+            if (st != ESF_OK || (st = esf_headers_push(pt, &nh)) != ESF_OK) break;
             h = headers_current(pt);
             p = next;
             continue;
@@ -210,7 +210,7 @@ esf_status pass_rows(esf_pass *pt, const char *name, const char **pp, const char
     return st;
 }
 
-void counts_add(esf_counts *d, const esf_counts *s)
+void esf_counts_add(esf_counts *d, const esf_counts *s)
 {
     d->gelezen += s->gelezen;
     d->geaccepteerd += s->geaccepteerd;

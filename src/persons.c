@@ -5,23 +5,23 @@
 #include <string.h>
 #include <xxhash.h>
 
-esf_status agg_init(esf_agg *a)
+esf_status esf_agg_init(esf_agg *a)
 {
     memset(a, 0, sizeof *a);
-    if (hset_init(&a->pset, 1024) || hset_init(&a->prset, 64) || hset_init(&a->pairs, 1024) ||
-        hset_init(&a->gsets, 64)) {
-        agg_free(a);
+    if (esf_hset_init(&a->pset, 1024) || esf_hset_init(&a->prset, 64) || esf_hset_init(&a->pairs, 1024) ||
+        esf_hset_init(&a->gsets, 64)) {
+        esf_agg_free(a);
         return ESF_ERR_NOMEM;
     }
     return ESF_OK;
 }
 
-void agg_free(esf_agg *a)
+void esf_agg_free(esf_agg *a)
 {
-    hset_free(&a->pset);
-    hset_free(&a->prset);
-    hset_free(&a->pairs);
-    hset_free(&a->gsets);
+    esf_hset_free(&a->pset);
+    esf_hset_free(&a->prset);
+    esf_hset_free(&a->pairs);
+    esf_hset_free(&a->gsets);
     free(a->persons);
     free(a->keys);
     free(a->states);
@@ -100,7 +100,7 @@ static uint64_t project_hash(const void *ctx, const esf_slot *sl)
 
 /* A pair slot holds the whole key: v = project (bit 31: finished), aux = person.
  * It is placed by the person alone, so a person's pairs lie side by side and
- * agg_prefetch can bring them in before the row's project is known. */
+ * esf_agg_prefetch can bring them in before the row's project is known. */
 static inline uint64_t pair_hash_of(uint32_t pid)
 {
     return hset_mix64(pid);
@@ -195,7 +195,7 @@ static bool pack_key(esf_view rps, esf_view rp, uint64_t *code)
     return true;
 }
 
-void pkey_make(esf_pkey *k, esf_view rps, esf_view rp)
+void esf_pkey_make(esf_pkey *k, esf_view rps, esf_view rp)
 {
     if (pack_key(rps, rp, &k->code)) {
         k->len = 0;
@@ -284,7 +284,7 @@ static int cmp_project(const esf_agg *a, uint32_t x, uint32_t y)
     return px.len < py.len ? -1 : 1;
 }
 
-int first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y)
+int esf_first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y)
 {
     CMP(x->start, y->start);
     int c = cmp_project(a, x->project, y->project);
@@ -300,7 +300,7 @@ int first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y)
     return 0;
 }
 
-int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y)
+int esf_traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y)
 {
     CMP(y->eind, x->eind); /* the latest wins */
     int c = cmp_project(a, x->project, y->project);
@@ -439,7 +439,7 @@ static void gstate_view(const esf_agg *a, const esf_gstate *s, esf_gview *v)
     if (v->has_last) last_get(a, s->last, &v->last);
 }
 
-unsigned person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT])
+unsigned esf_person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT])
 {
     const esf_person *p = &a->persons[pid];
     if (!p->state) return 0;
@@ -458,10 +458,10 @@ unsigned person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT])
     return mask;
 }
 
-void gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src)
+void esf_gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src)
 {
-    if (first_cmp(a, src->first, dst->first) < 0) dst->first = src->first;
-    if (src->has_last && (!dst->has_last || traj_cmp_last(a, &src->last, &dst->last) < 0)) {
+    if (esf_first_cmp(a, src->first, dst->first) < 0) dst->first = src->first;
+    if (src->has_last && (!dst->has_last || esf_traj_cmp_last(a, &src->last, &dst->last) < 0)) {
         dst->last = src->last;
         dst->has_last = true;
     }
@@ -502,13 +502,13 @@ static esf_status state_update(esf_agg *a, uint32_t pid, const esf_first *f, con
     }
     esf_gstate *s = &a->states[si - 1];
     const uint16_t dg = s->first.dg | f->dg;
-    if (first_cmp(a, f, &s->first) < 0) s->first = *f;
+    if (esf_first_cmp(a, f, &s->first) < 0) s->first = *f;
     s->first.dg = dg;
     if (!last) return ESF_OK;
     if (s->last) {
         esf_traj cur;
         last_get(a, s->last, &cur);
-        if (traj_cmp_last(a, last, &cur) >= 0) return ESF_OK;
+        if (esf_traj_cmp_last(a, last, &cur) >= 0) return ESF_OK;
     }
     return last_set(a, &s->last, last);
 }
@@ -520,7 +520,7 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
     uint32_t *p0 = &a->persons[pid].proj0;
     if (*p0 == 0) {
         *p0 = prj + 1;
-        /* A person's rows often come together, too close for agg_prefetch
+        /* A person's rows often come together, too close for esf_agg_prefetch
          * (which finds the person only once it is in the set). */
         __builtin_prefetch(&a->pairs.slots[pair_hash_of(pid) & a->pairs.mask]);
     }
@@ -542,7 +542,7 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
 
 /* One dependent level per stage: each reads what the stage before brought
  * in, so the caller spaces the stages a few rows apart.  Only reads. */
-void agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint32_t *pid)
+void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint32_t *pid)
 {
     switch (stage) {
     case 0:
@@ -573,11 +573,11 @@ void agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint32_t 
     }
 }
 
-esf_status agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key)
+esf_status esf_agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key)
 {
     uint32_t pid = 0, prj = 0;
     esf_pkey k;
-    if (!key) pkey_make(&k, row->rinpersoons, row->rinpersoon), key = &k;
+    if (!key) esf_pkey_make(&k, row->rinpersoons, row->rinpersoon), key = &k;
     FORWARD_IF_ERROR(intern_hashed(a, key, &pid));
     FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
     esf_traj t = row->t;

@@ -109,7 +109,7 @@ typedef struct {
     char buf[1 + 8 + 32];
 } esf_pkey;
 
-void pkey_make(esf_pkey *k, esf_view rinpersoons, esf_view rinpersoon);
+void esf_pkey_make(esf_pkey *k, esf_view rinpersoons, esf_view rinpersoon);
 
 /* Which of n partitions a person belongs to.  A run keeps one esf_agg per
  * partition, so each person's whole state is in one of them and threads can
@@ -120,15 +120,15 @@ static inline unsigned pkey_part(const esf_pkey *k, unsigned n)
     return (unsigned)(((k->h >> 32) * n) >> 32);
 }
 
-esf_status agg_init(esf_agg *a);
-void agg_free(esf_agg *a);
+esf_status esf_agg_init(esf_agg *a);
+void esf_agg_free(esf_agg *a);
 /* Counts one accepted row; key is the row's person key (NULL: made here). */
-esf_status agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key);
+esf_status esf_agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key);
 
-/* Brings into cache what agg_add(key) will read, in stages 0-3 (the
+/* Brings into cache what esf_agg_add(key) will read, in stages 0-3 (the
  * person's slot, the person, its state, its last), each a few rows after the
  * one before; *pid carries the person from stage 1 on.  Changes nothing. */
-void agg_prefetch(const esf_agg *a, const esf_pkey *key, unsigned stage, uint32_t *pid);
+void esf_agg_prefetch(const esf_agg *a, const esf_pkey *key, unsigned stage, uint32_t *pid);
 
 /* A trajectory is finished when eind is set and not after eind_project. */
 static inline bool traj_finished(const esf_traj *t)
@@ -139,14 +139,14 @@ static inline bool traj_finished(const esf_traj *t)
 /* Orders of SPEC §3, negative when x wins over y: earliest start (first) or
  * latest eind (last), then the bytewise smaller project, then column by
  * column. */
-int first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y);
-int traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y);
+int esf_first_cmp(const esf_agg *a, const esf_first *x, const esf_first *y);
+int esf_traj_cmp_last(const esf_agg *a, const esf_traj *x, const esf_traj *y);
 
 /* The views of person pid's states in the base groups: v[g] is set for each
  * bit g of the result.  And the merge of views by the orders above (for
  * amr = gemeente + vsopro and totaal). */
-unsigned person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT]);
-void gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src);
+unsigned esf_person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT]);
+void esf_gview_merge(const esf_agg *a, esf_gview *dst, const esf_gview *src);
 
 static inline esf_view project_id(const esf_agg *a, uint32_t p)
 {

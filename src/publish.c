@@ -36,7 +36,7 @@ static bool same_dim(const esf_tcell *a, const esf_tcell *b)
            a->group_len == b->group_len && !memcmp(a->group, b->group, a->group_len);
 }
 
-esf_status pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc)
+esf_status esf_pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc)
 {
     p->t = t;
     memset(&p->dc, 0, sizeof p->dc);
@@ -47,7 +47,7 @@ esf_status pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc)
     if (n == 0) return ESF_OK;
     size_t *idx = malloc((t->n ? t->n : 1) * sizeof *idx), m = 0;
     if (!idx) {
-        pub_free(p);
+        esf_pub_free(p);
         return ESF_ERR_NOMEM;
     }
     for (size_t i = 0; i < t->n; i++) {
@@ -74,13 +74,13 @@ esf_status pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc)
     return ESF_OK;
 }
 
-void pub_free(esf_pub *p)
+void esf_pub_free(esf_pub *p)
 {
     free(p->sup);
     p->sup = NULL;
 }
 
-const char *pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t len)
+const char *esf_pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t len)
 {
     if (pub_suppressed(p, c)) return "x";
     switch ((cell_kind)c->kind) {

@@ -16,11 +16,11 @@ typedef struct {
  * deelnemers, resultaten and overgangen tables, the next-smallest cell when
  * exactly one is suppressed (secondary); derived cells whose counts are
  * suppressed. */
-esf_status pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc);
-void pub_free(esf_pub *p);
+esf_status esf_pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc);
+void esf_pub_free(esf_pub *p);
 
 /* The published text of a cell: rounded, "x" or as computed. */
-const char *pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t len);
+const char *esf_pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t len);
 static inline bool pub_suppressed(const esf_pub *p, const esf_tcell *c)
 {
     return p->sup[c - p->t->cells];

@@ -49,12 +49,12 @@ static void unmap_pages(const void *from, const void *to)
     if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
-void reader_release(const esf_reader *r, const char *from, const char *to)
+void esf_reader_release(const esf_reader *r, const char *from, const char *to)
 {
     if (r->mapped && !r->gz) unmap_pages(from, to);
 }
 
-esf_status reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
+esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
                               esf_err *err)
 {
     memset(r, 0, sizeof *r);
@@ -64,11 +64,11 @@ esf_status reader_open_memory(esf_reader *r, const char *name, const void *data,
     r->src_len = len;
     r->in_memory = true;
     const esf_status st = is_gzip_magic(r->src, len) ? start_gzip(r, err) : ESF_OK;
-    if (st != ESF_OK) reader_close(r);
+    if (st != ESF_OK) esf_reader_close(r);
     return st;
 }
 
-/* Opens path into r, which is zeroed first; reader_open_path closes what
+/* Opens path into r, which is zeroed first; esf_reader_open_path closes what
  * this opened when it fails (one cleanup path). */
 static esf_status open_path(esf_reader *r, const char *path, const char *name, esf_err *err)
 {
@@ -125,19 +125,19 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
     return ESF_OK;
 }
 
-esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err)
+esf_status esf_reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err)
 {
     memset(r, 0, sizeof *r);
     r->name = name;
     r->fd = -1;
     const esf_status st = open_path(r, path, name, err);
-    if (st != ESF_OK) reader_close(r);
+    if (st != ESF_OK) esf_reader_close(r);
     return st;
 }
 
 static void pipe_free(esf_reader *r);
 
-void reader_close(esf_reader *r)
+void esf_reader_close(esf_reader *r)
 {
     pipe_free(r);
     if (r->mapped) munmap((void *)(uintptr_t)r->src, r->src_len);
@@ -342,7 +342,7 @@ static esf_status decode_some(esf_reader *r, unsigned char *out, size_t room, si
 /* ---- decoding on a second thread ------------------------------------------
  * The decoder fills a ring of slabs in stream order.  Each of the readers
  * passes every slab in order and gives it back when it is through
- * (reader_slab_done); a slab is decoded over once all have.  Readers never
+ * (esf_reader_slab_done); a slab is decoded over once all have.  Readers never
  * wait for each other, only for the decoder.  The decoder alone touches the
  * inflate and raw-input state while it runs. */
 enum { SLAB = 2 << 20, RING = 6, SLAB_MIN = 256 };
@@ -402,7 +402,7 @@ static void *decoder_main(void *arg)
     return NULL;
 }
 
-esf_status reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err)
+esf_status esf_reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err)
 {
     RETURN_ERROR_IF(r->in_memory && !r->gz, err, ESF_ERR_INPUT,
                     "%s: a plain input in memory needs no decoder", r->name);
@@ -423,7 +423,7 @@ esf_status reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, es
     return ESF_OK;
 }
 
-void reader_stop(esf_reader *r)
+void esf_reader_stop(esf_reader *r)
 {
     struct esf_pipe *q = r->pipe;
     pthread_mutex_lock(&q->mu);
@@ -437,7 +437,7 @@ static void pipe_free(esf_reader *r)
     struct esf_pipe *q = r->pipe;
     if (!q) return;
     if (q->started) {
-        reader_stop(r);
+        esf_reader_stop(r);
         pthread_join(q->tid, NULL);
     }
     pthread_mutex_destroy(&q->mu);
@@ -447,7 +447,7 @@ static void pipe_free(esf_reader *r)
     r->pipe = NULL;
 }
 
-esf_status reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err)
+esf_status esf_reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err)
 {
     struct esf_pipe *q = r->pipe;
     slab *sl = &q->s[seq % RING];
@@ -464,7 +464,7 @@ esf_status reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err)
     return sl->st;
 }
 
-void reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers)
+void esf_reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers)
 {
     struct esf_pipe *q = r->pipe;
     slab *sl = &q->s[seq % RING];
@@ -477,7 +477,7 @@ void reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers)
     pthread_mutex_unlock(&q->mu);
 }
 
-esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
+esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err)
 {
     if (r->in_memory && !r->gz) {
@@ -501,7 +501,7 @@ esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *le
                         "%s: out of memory (a record of %zu bytes)", r->name, r->len);
         r->buf = b;
     }
-    RETURN_ERROR_IF(r->pipe, err, ESF_ERR_INPUT, "%s: read through reader_slab", r->name);
+    RETURN_ERROR_IF(r->pipe, err, ESF_ERR_INPUT, "%s: read through esf_reader_slab", r->name);
     while (!r->done) {
         size_t n;
         FORWARD_IF_ERROR(decode_some(r, r->buf + r->len, r->cap - r->len, &n, err));

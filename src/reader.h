@@ -6,7 +6,7 @@
  * record never has to be copied by the caller.  A plain regular file is
  * memory-mapped and handed out as one block; gzip and streams are decoded into
  * a buffer owned by the reader, grown only when one record exceeds it, or on
- * another thread into a ring of slabs for several readers (reader_pipeline). */
+ * another thread into a ring of slabs for several readers (esf_reader_pipeline). */
 #ifndef ESF_READER_H
 #define ESF_READER_H
 
@@ -37,48 +37,48 @@ typedef struct {
     size_t cap, len;
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
-    struct esf_pipe *pipe;            /* decoder thread (reader_pipeline)   */
+    struct esf_pipe *pipe;            /* decoder thread (esf_reader_pipeline)   */
 } esf_reader;
 
 /* Open an input; on failure nothing is left open (the reader is closed). */
-esf_status reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err);
-esf_status reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
+esf_status esf_reader_open_path(esf_reader *r, const char *path, const char *name, esf_err *err);
+esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
                               esf_err *err);
 /* Returns the next block in data and len; the first `keep` bytes of it are the
  * last `keep` bytes of the previous block.  *eof is set when the block holds
  * the rest of the input; after that, calling again is an error. */
-esf_status reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
+esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err);
-void reader_close(esf_reader *r);
+void esf_reader_close(esf_reader *r);
 
 /* Gives back the pages of a mapped plain file in [from, to) (shrunk to whole
  * pages): they leave this process's memory and are read again from the page
  * cache if touched.  Nothing for any other input (never the caller's memory). */
-void reader_release(const esf_reader *r, const char *from, const char *to);
+void esf_reader_release(const esf_reader *r, const char *from, const char *to);
 
 /* Decodes a gzip input or a stream on another thread from now on, into a
  * ring of slabs of slab_size bytes (0: 2 MiB; at least 256) read through
- * reader_slab instead of reader_next.  Each of `readers` threads passes every
- * slab in order and gives it back with reader_slab_done; the decoder reuses a
+ * esf_reader_slab instead of esf_reader_next.  Each of `readers` threads passes every
+ * slab in order and gives it back with esf_reader_slab_done; the decoder reuses a
  * slab once all have. */
-esf_status reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err);
+esf_status esf_reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err);
 
 typedef struct {
     const char *p;     /* the slab's bytes, valid until it is given back */
     size_t len;
     uint64_t consumed; /* raw input bytes behind its end                */
     bool last;         /* the input ends with it                        */
-    bool stopped;      /* reader_stop was called: no slab               */
+    bool stopped;      /* esf_reader_stop was called: no slab               */
 } esf_slab;
 
 /* Waits for slab number seq (0, 1, ... in stream order); an error of the
  * decoder is returned by the slab it happened in. */
-esf_status reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err);
+esf_status esf_reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err);
 /* Gives slab seq back on behalf of `readers` of the threads. */
-void reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers);
-/* Ends the pipeline early: the decoder stops and every reader_slab returns
+void esf_reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers);
+/* Ends the pipeline early: the decoder stops and every esf_reader_slab returns
  * a stopped slab. */
-void reader_stop(esf_reader *r);
+void esf_reader_stop(esf_reader *r);
 
 /* Raw input bytes the decoder has consumed (gzip or stream; not while a
  * pipeline runs: each slab says it); for plain input in memory the caller's

@@ -159,7 +159,7 @@ static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
 /* A line [p, le) without padding outside quotes whose every quote opens a cell (right after
  * a delimiter outside quotes, or at the start) or closes it (right before
  * one, or at the end before a final CR): no doubled quotes, no text after a
- * closing quote.  Then its cells are those rec_next_general gives, split at
+ * closing quote.  Then its cells are those esf_rec_next_general gives, split at
  * the delimiters outside quotes (only the first `stop` of them for a skim,
  * 0: all; the rest of the line is still checked).  False (cells to forget)
  * for any other line, and for lines over 512 bytes.  Inlined, so the whole
@@ -200,7 +200,7 @@ split_masked(const char *p, const char *le, const char *end, char delim, esf_rec
     return true;
 }
 
-esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
+esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
                         const char **next)
 {
     rec->start = p;
@@ -217,14 +217,14 @@ esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, es
         }
         rec->ncells = 0;
         if (!split_masked(p, le, end, delim, rec, 0))
-            return rec_next_general(p, le, end, eof, delim, rec, next); /* starts afresh */
+            return esf_rec_next_general(p, le, end, eof, delim, rec, next); /* starts afresh */
     }
     rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
     *next = le < end ? le + 1 : end;
     return REC_OK;
 }
 
-esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,
+esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *end, bool eof,
                                 char delim, esf_record *rec, const char **next)
 {
     const char *pos = p;
@@ -305,7 +305,7 @@ static bool is_blank_line(const char *p, const char *lend, char delim)
     return true;
 }
 
-/* rec_skim for a line with a quote: split by split_masked, or false. */
+/* esf_rec_skim for a line with a quote: split by split_masked, or false. */
 static bool skim_quoted(const char *p, const char *end, bool eof, char delim,
                         const int32_t want[2], size_t top, esf_view got[2], bool *blank,
                         const char **next)
@@ -330,7 +330,7 @@ static bool skim_quoted(const char *p, const char *end, bool eof, char delim,
     return true;
 }
 
-bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
+bool esf_rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
               esf_view got[2], bool *blank, const char **next)
 {
     const char *from[2] = {NULL, NULL}, *to[2] = {NULL, NULL};
@@ -368,7 +368,7 @@ bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_
     }
 #undef SKIM_DELIM
     if (!le) {
-        if (!eof) return false; /* rec_next will say it needs more */
+        if (!eof) return false; /* esf_rec_next will say it needs more */
         le = end;
     }
     const char *lend = le - (le > p && le[-1] == '\r');
@@ -387,7 +387,7 @@ bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_
     return true;
 }
 
-char rec_detect_delimiter(const char *p, const char *end)
+char esf_rec_detect_delimiter(const char *p, const char *end)
 {
     static const char cand[4] = {',', ';', '\t', '|'};
     size_t count[4] = {0, 0, 0, 0};
@@ -406,7 +406,7 @@ char rec_detect_delimiter(const char *p, const char *end)
     return cand[best];
 }
 
-size_t cell_unescape(const esf_cell *c, char *dst)
+size_t esf_cell_unescape(const esf_cell *c, char *dst)
 {
     size_t o = 0;
     for (size_t i = 0; i < c->len; i++) {

@@ -4,7 +4,7 @@
  * quotes are trimmed, CRLF and LF both end a record, a quoted field may hold
  * the delimiter, doubled quotes and line breaks.  Cells are views into the
  * caller's buffer; a quoted cell with doubled quotes is flagged `escaped` and
- * unescaped only by whoever needs its exact bytes (cell_unescape). */
+ * unescaped only by whoever needs its exact bytes (esf_cell_unescape). */
 #ifndef ESF_RECORDS_H
 #define ESF_RECORDS_H
 
@@ -35,25 +35,25 @@ typedef struct {
 
 /* Parses one record starting at p.  On REC_OK, *next is the start of the
  * following record.  eof says that nothing follows `end`. */
-esf_rec_status rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
+esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
                         const char **next);
 
-/* rec_next without its fast paths (a line free of quotes and padding; a
+/* esf_rec_next without its fast paths (a line free of quotes and padding; a
  * line whose quotes each open or close a cell on it, no padding outside
- * them): what rec_next falls back to for any other record, and the
+ * them): what esf_rec_next falls back to for any other record, and the
  * reference the tests hold those paths to (le is the first line end in
  * [p, end), or end). */
-esf_rec_status rec_next_general(const char *p, const char *le, const char *end, bool eof,
+esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *end, bool eof,
                                 char delim, esf_record *rec, const char **next);
 
 /* A look at the record at p that does not split it, for a line without
  * quotes, or whose quotes each open or close a cell on it (no doubled quote,
  * no padding outside quotes): then the record is that line, [p, *next),
- * got[j] is its cell want[j] as rec_next would give it (empty when want[j] <
+ * got[j] is its cell want[j] as esf_rec_next would give it (empty when want[j] <
  * 0 or the line has fewer cells), and *blank says whether rec_is_blank would
  * hold.  False for other lines and when the input ends inside the line:
- * rec_next can. */
-bool rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
+ * esf_rec_next can. */
+bool esf_rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
               esf_view got[2], bool *blank, const char **next);
 
 /* True for a record that is blank (no cells but one unquoted empty one). */
@@ -65,9 +65,9 @@ static inline bool rec_is_blank(const esf_record *rec)
 /* The delimiter among , ; TAB | that occurs most often outside quotes in the
  * first physical line of p, up to its line feed even when a quote is open
  * there (ties: in that order); ',' if none occurs. */
-char rec_detect_delimiter(const char *p, const char *end);
+char esf_rec_detect_delimiter(const char *p, const char *end);
 
 /* Copies the cell's value with "" turned into ", into dst (room for c->len). */
-size_t cell_unescape(const esf_cell *c, char *dst);
+size_t esf_cell_unescape(const esf_cell *c, char *dst);
 
 #endif

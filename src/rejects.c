@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
+void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
                         const esf_header *h, const esf_rowerr *e, esf_rec_status st)
 {
     char detail[96] = "";
@@ -38,18 +38,18 @@ static void report_mark(esf_pass *pt, const char *name, const char *base, const 
     const esf_header *h = &pt->hdrs[m->hv];
     const char *p = base + m->off, *next;
     char scratch[ROW_SCRATCH];
-    const esf_rec_status st = rec_next(p, p + m->len, true, h->delim, &pt->rec, &next);
+    const esf_rec_status st = esf_rec_next(p, p + m->len, true, h->delim, &pt->rec, &next);
     esf_row row;
     esf_rowerr e;
-    bool ok = row_parse(h, &pt->rec, st, &row, &e, scratch);
+    bool ok = esf_row_parse(h, &pt->rec, st, &row, &e, scratch);
     (void)ok; /* rejected as before: same bytes, same checks */
-    reject_emit(pt->r, name, m->line, &pt->rec, h, &e, st);
+    esf_reject_emit(pt->r, name, m->line, &pt->rec, h, &e, st);
 }
 
 /* Reports the rejects of a list of batches in line order (each batch's are
  * in order already).  A mapped file's pages they fault in again are given
  * back behind them, and up to end at the last. */
-void rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char *end)
+void esf_rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char *end)
 {
     const char *kept = pt->base;
     for (;;) {
@@ -61,13 +61,13 @@ void rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char 
         report_mark(pt, name, best->base, &best->marks[best->at++]);
         if (pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
             const char *w = (const char *)((uintptr_t)pt->rec.start & ~(uintptr_t)0xffff);
-            if (w > kept) reader_release(pt->map, kept, w), kept = w;
+            if (w > kept) esf_reader_release(pt->map, kept, w), kept = w;
         }
     }
-    if (pt->map) reader_release(pt->map, kept, end);
+    if (pt->map) esf_reader_release(pt->map, kept, end);
 }
 
-void rej_batches_free(rej_batch *b)
+void esf_rej_batches_free(rej_batch *b)
 {
     while (b) {
         rej_batch *next = b->next;

@@ -59,14 +59,14 @@ static void dutch(const char *v, char *dst, size_t len)
 static const esf_tcell *find(const esf_pub *p, const char *table, const char *group, const char *dim,
                              const char *cat, const char *measure)
 {
-    return tables_find(p->t, table, group, dim, cat, measure);
+    return esf_tables_find(p->t, table, group, dim, cat, measure);
 }
 
 /* A published count in Dutch notation. */
 static void put_count(const esf_pub *p, const esf_tcell *c, char *dst)
 {
     char buf[64];
-    dutch(c ? pub_text(p, c, buf, sizeof buf) : "", dst, CW);
+    dutch(c ? esf_pub_text(p, c, buf, sizeof buf) : "", dst, CW);
 }
 
 /* n / of as a percentage with one decimal, from exact counts; "x" when
@@ -78,11 +78,11 @@ static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, c
         return;
     }
     if (pub_suppressed(p, n) || pub_suppressed(p, of)) {
-        grid_put(dst, "x");
+        esf_grid_put(dst, "x");
         return;
     }
     char buf[48];
-    tables_percent(n->value, of->value, buf, sizeof buf);
+    esf_tables_percent(n->value, of->value, buf, sizeof buf);
     dutch(buf, dst, CW - 1);
 }
 
@@ -110,7 +110,7 @@ static void section(ctx *x, const char *id, const char *title)
 static void figure_open(ctx *x, const char *id, const char *caption)
 {
     fprintf(x->out, "<figure id=\"f-%s\">\n<figcaption>", id);
-    html_escape(x->out, caption, strlen(caption));
+    esf_html_escape(x->out, caption, strlen(caption));
     fputs("</figcaption>\n", x->out);
 }
 
@@ -137,20 +137,20 @@ __attribute__((format(printf, 5, 6))) static grid *begin(ctx *x, const char *id,
 
 static void end(ctx *x)
 {
-    if (x->mode == REPORT_MARKDOWN) grid_markdown(&x->g, x->out);
-    else if (html(x)) grid_html(&x->g, x->id, x->out);
-    else grid_text(&x->g, x->out);
+    if (x->mode == REPORT_MARKDOWN) esf_grid_markdown(&x->g, x->out);
+    else if (html(x)) esf_grid_html(&x->g, x->id, x->out);
+    else esf_grid_text(&x->g, x->out);
 }
 
 static grid_row *row(ctx *x, const char *label)
 {
-    grid_row *r = grid_add_row(&x->g);
+    grid_row *r = esf_grid_add_row(&x->g);
     if (!r) {
         x->nomem = true;
         static grid_row sink;
         return &sink;
     }
-    grid_put(r->c[0], label); /* cut to a cell */
+    esf_grid_put(r->c[0], label); /* cut to a cell */
     return r;
 }
 
@@ -173,13 +173,13 @@ static void invoer(ctx *x)
                             .measure = "n", .of_dim = "rijen", .of_cat = "gelezen", .of_measure = "n",
                             .zoom = true};
         figure_open(x, "invoer", "Afgewezen rijen naar reden (% van de gelezen rijen)");
-        html_bars(x->out, x->p, "c-invoer", "Afgewezen rijen naar reden", &s);
+        esf_html_bars(x->out, x->p, "c-invoer", "Afgewezen rijen naar reden", &s);
         figure_close(x);
     }
     grid *g = begin(x, "invoer", 3, false, "%s", "Invoer");
-    grid_put(g->head[1].c[0], "");
-    grid_put(g->head[1].c[1], "Rijen");
-    grid_put(g->head[1].c[2], "%");
+    esf_grid_put(g->head[1].c[0], "");
+    esf_grid_put(g->head[1].c[1], "Rijen");
+    esf_grid_put(g->head[1].c[2], "%");
     const esf_tcell *all = find(x->p, "invoer", "invoer", "rijen", "gelezen", "n");
     for (int i = 0; i < 4; i++) {
         const esf_tcell *c = find(x->p, "invoer", "invoer", "rijen", rows[i], "n");
@@ -204,31 +204,31 @@ static void indicatoren(ctx *x)
     section(x, "indicatoren", "Indicatoren");
     if (html(x)) {
         figure_open(x, "indicatoren", "Indicatoren (Tabel 1.1): realisatie tegen streefwaarde");
-        html_indicators(x->out, x->p, "c-indicatoren");
+        esf_html_indicators(x->out, x->p, "c-indicatoren");
         figure_close(x);
     }
     grid *g = begin(x, "indicatoren", 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
     const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
-    for (int j = 0; j < 7; j++) grid_put(g->head[1].c[j], h[j]);
+    for (int j = 0; j < 7; j++) esf_grid_put(g->head[1].c[j], h[j]);
     for (int i = 0; i < N_INDICATORS; i++) {
         const esf_indicator *ind = &esf_indicators[i];
         const char *group = esf_group_names[ind->group];
         grid_row *r = row(x, ind->name);
-        grid_put(r->c[1], group_label[ind->group]);
+        esf_grid_put(r->c[1], group_label[ind->group]);
         bool oi = ind->kind == IND_OI;
         char buf[64];
         put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, oi ? "waarde" : "teller"), r->c[2]);
         if (!oi) put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, "noemer"), r->c[3]);
         const esf_tcell *pc = find(x->p, "indicatoren", group, "indicator", ind->name, "procent");
-        const char *pv = pc ? pub_text(x->p, pc, buf, sizeof buf) : "";
+        const char *pv = pc ? esf_pub_text(x->p, pc, buf, sizeof buf) : "";
         dutch(pv, r->c[4], CW - 1);
-        if (pv[0] && strcmp(pv, "x")) grid_append(r->c[4], "%");
+        if (pv[0] && strcmp(pv, "x")) esf_grid_append(r->c[4], "%");
         const esf_tcell *tc = find(x->p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
         dutch(tc ? tc->text : "", r->c[5], CW - 1);
-        if (!oi) grid_append(r->c[5], "%");
+        if (!oi) esf_grid_append(r->c[5], "%");
         const esf_tcell *bc = find(x->p, "indicatoren", group, "indicator", ind->name, "behaald");
-        const char *bv = bc ? pub_text(x->p, bc, buf, sizeof buf) : "";
-        grid_put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
+        const char *bv = bc ? esf_pub_text(x->p, bc, buf, sizeof buf) : "";
+        esf_grid_put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
     }
     end(x);
 }
@@ -236,9 +236,9 @@ static void indicatoren(ctx *x)
 static void group_heads(grid *g)
 {
     for (int k = 0; k < ESF_N_GROUPS; k++) {
-        grid_put(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
-        grid_put(g->head[1].c[1 + 2 * k], "n");
-        grid_put(g->head[1].c[2 + 2 * k], "%");
+        esf_grid_put(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
+        esf_grid_put(g->head[1].c[1 + 2 * k], "n");
+        esf_grid_put(g->head[1].c[2 + 2 * k], "%");
     }
 }
 
@@ -271,7 +271,7 @@ static void deelnemers(ctx *x)
             char cid[72];
             snprintf(cid, sizeof cid, "c-%s", id);
             figure_open(x, id, title);
-            html_bars(x->out, x->p, cid, title, &s);
+            esf_html_bars(x->out, x->p, cid, title, &s);
             figure_close(x);
         }
         grid *g = begin(x, id, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", dims[d].title);
@@ -306,7 +306,7 @@ static void resultaten(ctx *x)
                              .of_measure = "afgerond"};
         const char *t = "Resultaten na traject en na 12 maanden (% van de deelnemers met beëindigd traject)";
         figure_open(x, "resultaten", t);
-        html_bars(x->out, x->p, "c-resultaten", t, &sp);
+        esf_html_bars(x->out, x->p, "c-resultaten", t, &sp);
         figure_close(x);
     }
     for (int k = 0; k < ESF_N_GROUPS; k++) {
@@ -316,11 +316,11 @@ static void resultaten(ctx *x)
             snprintf(id, sizeof id, "resultaten-%s-%s", gn, s == 0 ? "werk" : "onbekend");
             grid *g = begin(x, id, 10, true, "Resultaten deelnemers %s%s", group_label[group_order[k]],
                             s == 0 ? " (met beëindigd traject)" : ": onbekend en onderwijs");
-            grid_put(g->head[1].c[1], "Afgerond");
+            esf_grid_put(g->head[1].c[1], "Afgerond");
             for (int m = 0; m < 4; m++) {
-                grid_put(g->head[0].c[2 + 2 * m], heads[s][m]);
-                grid_put(g->head[1].c[2 + 2 * m], "n");
-                grid_put(g->head[1].c[3 + 2 * m], "%");
+                esf_grid_put(g->head[0].c[2 + 2 * m], heads[s][m]);
+                esf_grid_put(g->head[1].c[2 + 2 * m], "n");
+                esf_grid_put(g->head[1].c[3 + 2 * m], "%");
             }
             for (int d = -1; d < (int)(sizeof dims / sizeof dims[0]); d++) {
                 if (d >= 0 && !strcmp(dims[d].dim, "positie_start")) continue;
@@ -353,7 +353,7 @@ static void overgangen(ctx *x)
             snprintf(cid, sizeof cid, "c-%s", id);
             snprintf(t, sizeof t, "Overgangen %s: positie bij start, na traject en na 12 maanden", group_label[group_order[k]]);
             figure_open(x, id, t);
-            html_sankey(x->out, x->p, cid, gn, pos_label, state_label);
+            esf_html_sankey(x->out, x->p, cid, gn, pos_label, state_label);
             figure_close(x);
         }
         for (int s = 0; s < 2; s++) {
@@ -362,8 +362,8 @@ static void overgangen(ctx *x)
             grid *g = begin(x, id, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
                             s == 0 ? "positie bij start (rij) naar positie na traject (kolom)"
                                    : "positie na traject (rij) naar positie na 12 maanden (kolom)");
-            grid_put(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
-            for (int t = 0; t < ESF_N_STATES; t++) grid_put(g->head[1].c[1 + t], state_label[t]);
+            esf_grid_put(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
+            for (int t = 0; t < ESF_N_STATES; t++) esf_grid_put(g->head[1].c[1 + t], state_label[t]);
             int nfrom = s == 0 ? POS_COUNT : ESF_N_STATES;
             for (int f = 0; f < nfrom; f++) {
                 grid_row *r = row(x, s == 0 ? pos_label[f] : state_label[f]);
@@ -383,7 +383,7 @@ static void projecten(ctx *x)
     section(x, "projecten", "Projecten");
     grid *g = begin(x, "projecten", 4, false, "%s", "Projecten");
     const char *h[4] = {"Project", "Deelnemers", "Trajecten", "Afgerond"};
-    for (int j = 0; j < 4; j++) grid_put(g->head[1].c[j], h[j]);
+    for (int j = 0; j < 4; j++) esf_grid_put(g->head[1].c[j], h[j]);
     static const char *const order[3] = {"deelnemers", "trajecten", "afgerond"};
     const esf_tables *t = x->p->t;
     for (size_t i = 0; i < t->n; i++) {
@@ -403,11 +403,11 @@ static void projecten(ctx *x)
     end(x);
 }
 
-esf_status report_write(const esf_pub *p, report_mode mode, FILE *out)
+esf_status esf_report_write(const esf_pub *p, report_mode mode, FILE *out)
 {
     ctx x = {.p = p, .mode = mode, .out = out};
     bool markdown = mode == REPORT_MARKDOWN;
-    if (mode == REPORT_HTML) html_head(out, &p->dc);
+    if (mode == REPORT_HTML) esf_html_head(out, &p->dc);
     else fprintf(out, markdown ? "## ESF Actieve Inclusie: monitor (esfmon %s)\n\n" : "ESF Actieve Inclusie: monitor (esfmon %s)\n\n", ESF_VERSION);
     if (mode != REPORT_HTML && (p->dc.round > 1 || p->dc.suppress_below))
         fprintf(out, "Aantallen personen afgerond op %u, kleiner dan %u onderdrukt (x); percentages uit exacte aantallen.\n\n",
@@ -418,7 +418,7 @@ esf_status report_write(const esf_pub *p, report_mode mode, FILE *out)
     overgangen(&x);
     projecten(&x);
     invoer(&x);
-    if (mode == REPORT_HTML) html_foot(out);
+    if (mode == REPORT_HTML) esf_html_foot(out);
     free(x.g.rows);
     return x.nomem ? ESF_ERR_NOMEM : ESF_OK;
 }

@@ -6,6 +6,6 @@
 #include "publish.h"
 
 typedef enum { REPORT_TEXT, REPORT_MARKDOWN, REPORT_HTML } report_mode;
-esf_status report_write(const esf_pub *p, report_mode mode, FILE *out);
+esf_status esf_report_write(const esf_pub *p, report_mode mode, FILE *out);
 
 #endif

@@ -30,7 +30,7 @@ static bool name_eq(esf_view v, const char *name)
     return v.len == n.len && strncasecmp(v.p, n.p, v.len) == 0;
 }
 
-int col_lookup(const char *p, size_t len)
+int esf_col_lookup(const char *p, size_t len)
 {
     esf_view v = trim(p, len);
     for (int c = 0; c < COL_COUNT; c++)
@@ -42,7 +42,7 @@ int col_lookup(const char *p, size_t len)
 static esf_view header_name(const esf_cell *cell, char buf[256])
 {
     esf_view v = {cell->p, cell->len};
-    if (cell->escaped && cell->len < 256) v = (esf_view){buf, cell_unescape(cell, buf)};
+    if (cell->escaped && cell->len < 256) v = (esf_view){buf, esf_cell_unescape(cell, buf)};
     return trim(v.p, v.len);
 }
 
@@ -78,16 +78,16 @@ static int header_col(esf_view v, const esf_column_map *map, size_t nmap, const 
     for (size_t k = 0; k < nmap; k++)
         if (name_eq(v, map[k].header)) {
             *mapped = (int)k;
-            return col_lookup(map[k].name, strlen(map[k].name));
+            return esf_col_lookup(map[k].name, strlen(map[k].name));
         }
-    int col = col_lookup(v.p, v.len);
+    int col = esf_col_lookup(v.p, v.len);
     for (size_t k = 0; k < nmap && col >= 0; k++)
-        if (col_lookup(map[k].name, strlen(map[k].name)) == col && (!hdr_found || hdr_found[k]))
+        if (esf_col_lookup(map[k].name, strlen(map[k].name)) == col && (!hdr_found || hdr_found[k]))
             return -1;
     return col;
 }
 
-esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
+esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
                         size_t nmap, const char *file, uint64_t line, esf_err *err)
 {
     RETURN_ERROR_IF(rec->ncells > rec->cap, err, ESF_ERR_INPUT,
@@ -121,9 +121,9 @@ esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_m
         h->cell[col] = (int32_t)i;
     }
     for (size_t k = 0; k < nmap; k++) {
-        const int col = col_lookup(map[k].name, strlen(map[k].name));
+        const int col = esf_col_lookup(map[k].name, strlen(map[k].name));
         /* a header line again holds no packed person key (SPEC §2.1, see
-         * header_names_only) unless a mapping names a column in digits */
+         * esf_header_names_only) unless a mapping names a column in digits */
         h->check_all = h->check_all || all_digits(trim(map[k].header, strlen(map[k].header)));
         if (col < 0 || h->cell[col] >= 0) continue;
         return esf_fail(err, ESF_ERR_INPUT,
@@ -145,7 +145,7 @@ esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_m
     return ESF_OK;
 }
 
-bool header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap)
+bool esf_header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap)
 {
     char buf[256];
     for (size_t i = 0; i < rec->ncells; i++) {
@@ -179,12 +179,12 @@ static esf_view ident(const esf_header *h, const esf_record *rec, int col, char 
     if (i < 0) return (esf_view){"", 0};
     const esf_cell *c = &rec->cells[i];
     if (!c->escaped || c->len > 2 * max) return (esf_view){c->p, c->len};
-    esf_view v = {*scratch, cell_unescape(c, *scratch)};
+    esf_view v = {*scratch, esf_cell_unescape(c, *scratch)};
     *scratch += 2 * max;
     return v;
 }
 
-bool row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
+bool esf_row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
                char scratch[ROW_SCRATCH], esf_view *rinpersoons, esf_view *rinpersoon)
 {
     if (st == REC_QUOTE_OPEN || rec->bad_quote || rec->ncells != h->nfields) return false;
@@ -194,7 +194,7 @@ bool row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
     return row_key_views(rinpersoons, rinpersoon);
 }
 
-bool row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
+bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
                esf_rowerr *e, char scratch[ROW_SCRATCH])
 {
     static const esf_view none = {"", 0};
@@ -223,19 +223,19 @@ bool row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, es
         esf_view v_ = cell_of(h, rec, col);                                           \
         if (fn(v_, dst) != 0) return reject(e, ESF_REJ_ONBEKENDE_CODE, col, v_);      \
     } while (0)
-    CODE(COL_AANVRAGER, field_aanvrager, &t->aanvrager);
-    CODE(COL_DOELGROEP, field_doelgroep, &t->doelgroep);
-    CODE(COL_GESLACHT, field_geslacht, &t->geslacht);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_POSITIE_START + m, field_positie, &t->pos[m]);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_CONTRACT_START + m, field_contract, &t->contract[m]);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_SRG_START + m, field_bool, &t->srg[m]);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_ONDERWIJS_START + m, field_bool, &t->onderwijs[m]);
+    CODE(COL_AANVRAGER, esf_field_aanvrager, &t->aanvrager);
+    CODE(COL_DOELGROEP, esf_field_doelgroep, &t->doelgroep);
+    CODE(COL_GESLACHT, esf_field_geslacht, &t->geslacht);
+    for (int m = 0; m < M_COUNT; m++) CODE(COL_POSITIE_START + m, esf_field_positie, &t->pos[m]);
+    for (int m = 0; m < M_COUNT; m++) CODE(COL_CONTRACT_START + m, esf_field_contract, &t->contract[m]);
+    for (int m = 0; m < M_COUNT; m++) CODE(COL_SRG_START + m, esf_field_bool, &t->srg[m]);
+    for (int m = 0; m < M_COUNT; m++) CODE(COL_ONDERWIJS_START + m, esf_field_bool, &t->onderwijs[m]);
 #undef CODE
 
 #define DATE(col, month, dst)                                                         \
     do {                                                                              \
         esf_view v_ = cell_of(h, rec, col);                                           \
-        if (field_date(v_, month, dst) != 0) return reject(e, ESF_REJ_DATUM, col, v_); \
+        if (esf_field_date(v_, month, dst) != 0) return reject(e, ESF_REJ_DATUM, col, v_); \
     } while (0)
     DATE(COL_GEBOORTEDATUM, true, &t->geb);
     DATE(COL_START, false, &t->start);
@@ -246,7 +246,7 @@ bool row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, es
 #define NUM(col, max, dst)                                                            \
     do {                                                                              \
         esf_view v_ = cell_of(h, rec, col);                                           \
-        if (field_number(v_, true, max, dst) != 0) return reject(e, ESF_REJ_GETAL, col, v_); \
+        if (esf_field_number(v_, true, max, dst) != 0) return reject(e, ESF_REJ_GETAL, col, v_); \
     } while (0)
     for (int m = 0; m < M_COUNT; m++) NUM(COL_UREN_START + m, 168 * ESF_NUM_SCALE, &t->uren[m]);
     for (int m = 0; m < M_COUNT; m++) NUM(COL_UURLOON_START + m, INT64_MAX, &t->uurloon[m]);

@@ -21,13 +21,13 @@ enum {
 extern const char *const esf_col_names[COL_COUNT];
 
 /* Index of a canonical column name (case-insensitive), -1 if unknown. */
-int col_lookup(const char *p, size_t len);
+int esf_col_lookup(const char *p, size_t len);
 
 typedef struct {
     char delim;
     bool check_all;          /* a mapped name is all digits: a header line
                                 again can give a packed person key, so
-                                every line may be one (header_names_only) */
+                                every line may be one (esf_header_names_only) */
     uint32_t nfields;
     int32_t cell[COL_COUNT]; /* index of the column's cell, -1 when absent */
 } esf_header;
@@ -36,14 +36,14 @@ typedef struct {
  * reads HEADER, or NAME in a file without HEADER.  A missing required
  * column, a column that appears twice, or a mapping that matches neither
  * is ESF_ERR_INPUT with a message naming it. */
-esf_status header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
+esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
                         size_t nmap, const char *file, uint64_t line, esf_err *err);
 
 /* True when every cell of rec is a column name: canonical, a mapping's
  * HEADER, or one an unknown column may have (a letter first, then letters,
- * digits, _ - . / ( ) and spaces).  With header_parse succeeding on it,
+ * digits, _ - . / ( ) and spaces).  With esf_header_parse succeeding on it,
  * such a line is a header again (SPEC §2.1). */
-bool header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap);
+bool esf_header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap);
 
 typedef struct {
     esf_view rinpersoons, rinpersoon, project; /* exact bytes (unescaped)   */
@@ -63,11 +63,11 @@ typedef struct {
 /* Validates a record under its header.  Returns true and fills *row when the
  * row is accepted; false with *e set when it is rejected.  Views in *row may
  * point into scratch. */
-bool row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
+bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
                esf_rowerr *e, char scratch[ROW_SCRATCH]);
 
 /* The person key of a row from its two identifiers' exact bytes, as
- * row_parse reads it: false when one is too long (the row is rejected). */
+ * esf_row_parse reads it: false when one is too long (the row is rejected). */
 static inline bool row_key_views(esf_view *rinpersoons, esf_view *rinpersoon)
 {
     if (rinpersoons->len > 8 || rinpersoon->len > 32) return false;
@@ -75,10 +75,10 @@ static inline bool row_key_views(esf_view *rinpersoons, esf_view *rinpersoon)
     return true;
 }
 
-/* The person of a record, as row_parse reads it, without checking the rest
+/* The person of a record, as esf_row_parse reads it, without checking the rest
  * of the row; false when the record cannot give one (it is then rejected).
  * The views may point into scratch. */
-bool row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
+bool esf_row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
                char scratch[ROW_SCRATCH], esf_view *rinpersoons, esf_view *rinpersoon);
 
 #endif

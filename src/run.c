@@ -28,7 +28,7 @@ static esf_status period_parse(const char *s, int32_t *from, int32_t *to, esf_er
     RETURN_ERROR_IF(!colon || strchr(colon + 1, ':'), err, ESF_ERR_USAGE,
                     "--period: expected FROM:TO (one ':'), not '%s'", s);
     esf_view a = {s, (size_t)(colon - s)}, b = {colon + 1, strlen(colon + 1)};
-    RETURN_ERROR_IF(field_date(a, false, from) != 0 || field_date(b, false, to) != 0, err,
+    RETURN_ERROR_IF(esf_field_date(a, false, from) != 0 || esf_field_date(b, false, to) != 0, err,
                     ESF_ERR_USAGE,
                     "--period: expected FROM:TO with dates YYYYMMDD or YYYY-MM-DD, not '%s'", s);
     RETURN_ERROR_IF(*from && *to && *from > *to, err, ESF_ERR_USAGE,
@@ -42,7 +42,7 @@ static esf_status options_check(const esf_options *opts, esf_err *err)
 {
     for (size_t i = 0; i < opts->ncolumns; i++) {
         const char *n = opts->columns[i].name;
-        RETURN_ERROR_IF(col_lookup(n, strlen(n)) < 0, err, ESF_ERR_USAGE,
+        RETURN_ERROR_IF(esf_col_lookup(n, strlen(n)) < 0, err, ESF_ERR_USAGE,
                         "--column: unknown column name '%s'", n);
     }
     RETURN_ERROR_IF(opts->ncolumns > 64, err, ESF_ERR_USAGE, "--column: at most 64 mappings");
@@ -67,7 +67,7 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out)
     r->parts = aligned_alloc(_Alignof(esf_agg), r->nparts * sizeof *r->parts);
     if (r->parts) memset(r->parts, 0, r->nparts * sizeof *r->parts);
     bool ok = r->columns && r->cells && r->parts;
-    for (unsigned k = 0; ok && k < r->nparts; k++) ok = agg_init(&r->parts[k]) == ESF_OK;
+    for (unsigned k = 0; ok && k < r->nparts; k++) ok = esf_agg_init(&r->parts[k]) == ESF_OK;
     RETURN_ERROR_IF(!ok, &r->err, ESF_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < opts->ncolumns; i++) r->columns[i] = opts->columns[i];
     r->opts.columns = r->columns, r->opts.ncolumns = opts->ncolumns;
@@ -76,7 +76,7 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out)
 
 esf_status esf_run_targets(esf_run *r, const char *path)
 {
-    FORWARD_IF_ERROR(targets_load(path, &r->targets, &r->err));
+    FORWARD_IF_ERROR(esf_targets_load(path, &r->targets, &r->err));
     r->have_targets = true;
     return ESF_OK;
 }
@@ -84,8 +84,8 @@ esf_status esf_run_targets(esf_run *r, const char *path)
 void esf_run_free(esf_run *r)
 {
     if (!r) return;
-    tables_free(r->tables);
-    for (unsigned k = 0; r->parts && k < r->nparts; k++) agg_free(&r->parts[k]);
+    esf_tables_free(r->tables);
+    for (unsigned k = 0; r->parts && k < r->nparts; k++) esf_agg_free(&r->parts[k]);
     free(r->parts);
     free(r->columns);
     free(r->cells);
@@ -134,7 +134,7 @@ static void seq_tick(esf_pass *pt, const char *pos)
                     pt->rd->in_memory ? pt->rd->src_len : 0, pt->nscan);
 }
 
-/* Reads an input block by block on the calling thread (block_rows
+/* Reads an input block by block on the calling thread (esf_block_rows
  * shares a mapped file's one block out). */
 static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have)
 {
@@ -145,17 +145,17 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_p
     esf_header h;
     memset(&h, 0, sizeof h);
     do {
-        FORWARD_IF_ERROR(reader_next(rd, keep, &data, &len, &eof, &r->err));
+        FORWARD_IF_ERROR(esf_reader_next(rd, keep, &data, &len, &eof, &r->err));
         const char *p = data, *end = data + len;
         pt->data = data;
         if (rd->mapped && !rd->gz) pt->map = rd, pt->kept = data;
         if (first_block && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
         first_block = false;
         if (!*have) {
-            FORWARD_IF_ERROR(header_read(r, pt, name, &h, &p, end, eof, &line, have));
-            if (*have) FORWARD_IF_ERROR(headers_push(pt, &h));
+            FORWARD_IF_ERROR(esf_header_read(r, pt, name, &h, &p, end, eof, &line, have));
+            if (*have) FORWARD_IF_ERROR(esf_headers_push(pt, &h));
         }
-        if (*have) FORWARD_IF_ERROR(block_rows(pt, name, &p, end, eof, &line));
+        if (*have) FORWARD_IF_ERROR(esf_block_rows(pt, name, &p, end, eof, &line));
         keep = (size_t)(end - p);
     } while (!eof);
     return ESF_OK;
@@ -170,9 +170,9 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     if (r->opts.on_progress) pt.tick = seq_tick;
     const bool plain_in_memory = rd->in_memory && !rd->gz;
     const esf_status st = r->nthreads > 1 && !plain_in_memory
-                              ? stream_rows(r, rd, name, &pt, &have_header)
+                              ? esf_stream_rows(r, rd, name, &pt, &have_header)
                               : run_blocks(r, rd, name, &pt, &have_header);
-    headers_free(&pt);
+    esf_headers_free(&pt);
     FORWARD_IF_ERROR(st);
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
                     name);
@@ -191,7 +191,7 @@ static esf_status run_reader(esf_run *r, esf_reader *rd, esf_status open_st, con
         return open_st;
     }
     esf_status st = run_input(r, rd, name);
-    reader_close(rd);
+    esf_reader_close(rd);
     if (st != ESF_OK) r->failed = true;
     return st;
 }
@@ -206,23 +206,23 @@ esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
         const unsigned cur = (i + 1) & 1, nxt = i & 1; /* input i-1 runs while i opens */
         if (i < n) {
             names[nxt] = strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i];
-            open_st[nxt] = reader_open_path(&rd[nxt], paths[i], names[nxt], &open_err[nxt]);
+            open_st[nxt] = esf_reader_open_path(&rd[nxt], paths[i], names[nxt], &open_err[nxt]);
             /* A gzip'd file (mapped: a stream or stdin could be read twice)
              * is decoded ahead while input i-1 is parsed, so its threads do
              * not wait for its first slabs; a failure is reported when its
              * turn comes. */
             if (i > 0 && open_st[nxt] == ESF_OK && r->nthreads > 1 && rd[nxt].in_memory &&
                 rd[nxt].gz) {
-                open_st[nxt] = reader_pipeline(&rd[nxt], r->nparts, r->opts.chunk_min,
+                open_st[nxt] = esf_reader_pipeline(&rd[nxt], r->nparts, r->opts.chunk_min,
                                                &open_err[nxt]);
-                if (open_st[nxt] != ESF_OK) reader_close(&rd[nxt]);
+                if (open_st[nxt] != ESF_OK) esf_reader_close(&rd[nxt]);
             }
         }
         if (i == 0) continue;
         if (open_st[cur] != ESF_OK) r->err = open_err[cur];
         st = run_reader(r, &rd[cur], open_st[cur], names[cur]);
         if (st != ESF_OK) {
-            if (i < n && open_st[nxt] == ESF_OK) reader_close(&rd[nxt]);
+            if (i < n && open_st[nxt] == ESF_OK) esf_reader_close(&rd[nxt]);
             return st;
         }
     }
@@ -237,7 +237,7 @@ esf_status esf_run_add_path(esf_run *r, const char *path)
 esf_status esf_run_add_memory(esf_run *r, const char *name, const void *data, size_t len)
 {
     esf_reader rd;
-    esf_status st = reader_open_memory(&rd, name, data, len, &r->err);
+    esf_status st = esf_reader_open_memory(&rd, name, data, len, &r->err);
     return run_reader(r, &rd, st, name);
 }
 
@@ -257,7 +257,7 @@ esf_status esf_run_finish(esf_run *r)
                  "its bytes that are not (CSV keeps them); so for every such project id",
                  r->bad_utf8[first].file, (unsigned long long)r->bad_utf8[first].line,
                  r->bad_utf8[first].seen);
-    esf_status st = tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
+    esf_status st = esf_tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
                                  &r->tables);
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
     return ESF_OK;
@@ -266,5 +266,5 @@ esf_status esf_run_finish(esf_run *r)
 esf_status esf_run_write(esf_run *r, esf_format fmt, const esf_disclosure *dc, FILE *out)
 {
     RETURN_ERROR_IF(!r->tables, &r->err, ESF_ERR_USAGE, "esf_run_write: the run is not finished");
-    return tables_write(r->tables, fmt, dc, out, &r->err);
+    return esf_tables_write(r->tables, fmt, dc, out, &r->err);
 }

@@ -102,33 +102,33 @@ struct rej_batch {
 };
 
 /* ---- headers.c: a file's headers --------------------------------------- */
-esf_status headers_push(esf_pass *pt, const esf_header *h);
-esf_status headers_copy(esf_pass *dst, const esf_pass *src);
-void headers_free(esf_pass *pt);
+esf_status esf_headers_push(esf_pass *pt, const esf_header *h);
+esf_status esf_headers_copy(esf_pass *dst, const esf_pass *src);
+void esf_headers_free(esf_pass *pt);
 /* Reads up to the first header of an input (blank lines, BOM, the checks
  * of SPEC §2.1 that it is text); *have once it is read. */
-esf_status header_read(esf_run *r, esf_pass *pt, const char *name, esf_header *h, const char **pp,
+esf_status esf_header_read(esf_run *r, esf_pass *pt, const char *name, esf_header *h, const char **pp,
                        const char *end, bool eof, uint64_t *line, bool *have);
 /* Whether the record [p, next) is a header again, *nh then its header. */
-bool header_again(esf_pass *pt, const esf_header *h, const char *p, const char *next,
+bool esf_header_again(esf_pass *pt, const esf_header *h, const char *p, const char *next,
                   const char *name, uint64_t line, esf_header *nh);
 
 /* ---- rejects.c: rejects reported in input order ------------------------- */
-void reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
+void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
                  const esf_header *h, const esf_rowerr *e, esf_rec_status st);
-void rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char *end);
-void rej_batches_free(rej_batch *b);
+void esf_rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char *end);
+void esf_rej_batches_free(rej_batch *b);
 
 /* ---- pass.c: one thread's pass over records ------------------------------ */
-esf_status pass_rows(esf_pass *pt, const char *name, const char **pp, const char *end, bool eof,
+esf_status esf_pass_rows(esf_pass *pt, const char *name, const char **pp, const char *end, bool eof,
                      uint64_t *line);
-void counts_add(esf_counts *d, const esf_counts *s);
+void esf_counts_add(esf_counts *d, const esf_counts *s);
 
 /* ---- block.c: one block on several threads ------------------------------- */
-esf_status block_rows(esf_pass *pt, const char *name, const char **pp, const char *end, bool eof,
+esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const char *end, bool eof,
                       uint64_t *line);
 
 /* ---- stream.c: a stream on several threads -------------------------------- */
-esf_status stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have);
+esf_status esf_stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have);
 
 #endif

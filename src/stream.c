@@ -7,7 +7,7 @@
 #include <string.h>
 
 /*
- * The decoder fills a ring of slabs (reader_pipeline).  Every thread passes
+ * The decoder fills a ring of slabs (esf_reader_pipeline).  Every thread passes
  * every slab in order, as every thread passes every record of a mapped
  * block, and gives each back behind itself: the threads wait only for the
  * decoder, never for each other.  A record cut by a slab's end is finished in
@@ -54,9 +54,9 @@ static esf_status walk_range(walker *w, const char **pp, const char *end, bool e
 {
     stream *sm = w->sm;
     if (w->header)
-        return header_read(sm->r, &w->pt, sm->name, w->header, pp, end, eof, &w->line,
+        return esf_header_read(sm->r, &w->pt, sm->name, w->header, pp, end, eof, &w->line,
                            &w->have_header);
-    return pass_rows(&w->pt, sm->name, pp, end, eof, &w->line);
+    return esf_pass_rows(&w->pt, sm->name, pp, end, eof, &w->line);
 }
 
 static esf_status carry_add(walker *w, const char *p, size_t n)
@@ -121,8 +121,8 @@ static void report_batches(stream *sm, esf_pass *pt, bool all)
         }
     }
     pthread_mutex_unlock(&sm->mu);
-    rejects_report(pt, sm->name, ready, NULL);
-    rej_batches_free(ready);
+    esf_rejects_report(pt, sm->name, ready, NULL);
+    esf_rej_batches_free(ready);
 }
 
 /* w is through its slab: hands over its rejects and gives the slab back. */
@@ -144,7 +144,7 @@ static esf_status walk_pass(walker *w)
     if (!w->header) sm->passed[pt->me] = w->seq + 1;
     pthread_mutex_unlock(&sm->mu);
     /* reading the header, the first thread passes for all */
-    reader_slab_done(sm->rd, w->seq, w->header ? sm->n : 1);
+    esf_reader_slab_done(sm->rd, w->seq, w->header ? sm->n : 1);
     w->seq++, w->off = 0;
     if (pt->me == 0 && !w->header && pt->r->opts.on_reject) report_batches(sm, pt, false);
     return ESF_OK;
@@ -157,7 +157,7 @@ static esf_status walk(walker *w)
     stream *sm = w->sm;
     for (;;) {
         esf_slab s;
-        const esf_status st = reader_slab(sm->rd, w->seq, &s, w->pt.err);
+        const esf_status st = esf_reader_slab(sm->rd, w->seq, &s, w->pt.err);
         if (st != ESF_OK) {
             w->decode_failed = true;
             return st;
@@ -182,7 +182,7 @@ static void *walker_main(void *arg)
     w->st = walk(w);
     /* a thread that fails stops the others, which would wait for it; a
      * broken input stops each at the same slab */
-    if (w->st != ESF_OK && !w->decode_failed) reader_stop(w->sm->rd);
+    if (w->st != ESF_OK && !w->decode_failed) esf_reader_stop(w->sm->rd);
     return NULL;
 }
 
@@ -191,15 +191,15 @@ static void walker_free(walker *w)
     free(w->carry);
     free(w->pt.marks);
     free(w->pt.copies);
-    headers_free(&w->pt);
+    esf_headers_free(&w->pt);
 }
 
 /* Reads a gzip input or a stream on r->nparts threads (pt: the calling
  * thread's pass) while another decodes it. */
-esf_status stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have)
+esf_status esf_stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have)
 {
     const unsigned n = r->nparts;
-    if (!rd->pipe) FORWARD_IF_ERROR(reader_pipeline(rd, n, r->opts.chunk_min, &r->err));
+    if (!rd->pipe) FORWARD_IF_ERROR(esf_reader_pipeline(rd, n, r->opts.chunk_min, &r->err));
     esf_header h;
     memset(&h, 0, sizeof h);
     stream sm = {.r = r, .rd = rd, .name = name, .h = &h, .n = n};
@@ -211,7 +211,7 @@ esf_status stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *p
     w0->pt.counts = &w0->counts;
     esf_status st = walk(w0);
     *have = w0->have_header;
-    if (st == ESF_OK && *have) st = headers_push(&w0->pt, &h);
+    if (st == ESF_OK && *have) st = esf_headers_push(&w0->pt, &h);
     w0->header = NULL;
     w0->pt.nwork = n, w0->pt.defer = w0->pt.copy = true;
     for (unsigned k = 0; k < n; k++) sm.passed[k] = w0->seq;
@@ -223,14 +223,14 @@ esf_status stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *p
                        .rec = {.cells = malloc(w0->pt.rec.cap * sizeof(esf_cell)),
                                .cap = w0->pt.rec.cap}};
         if (!w->pt.rec.cells || carry_add(w, w0->carry, w0->carry_len) != ESF_OK ||
-            headers_copy(&w->pt, &w0->pt) != ESF_OK)
+            esf_headers_copy(&w->pt, &w0->pt) != ESF_OK)
             st = esf_fail(&r->err, ESF_ERR_NOMEM, "%s: out of memory", name);
         else w->started = pthread_create(&w->tid, NULL, walker_main, w) == 0;
         if (st == ESF_OK && !w->started)
             st = esf_fail(&r->err, ESF_ERR_NOMEM, "%s: out of memory: cannot start a thread", name);
     }
     if (st == ESF_OK && *have) st = walk(w0);
-    if (st != ESF_OK && !w0->decode_failed) reader_stop(rd);
+    if (st != ESF_OK && !w0->decode_failed) esf_reader_stop(rd);
     for (unsigned k = 1; k < n; k++) {
         walker *w = &ws[k];
         if (w->started) pthread_join(w->tid, NULL);
@@ -239,10 +239,10 @@ esf_status stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *p
     /* after a failure, those of the slabs every thread passed, as -j 1 would */
     if (r->opts.on_reject && *have) report_batches(&sm, &w0->pt, st == ESF_OK);
     if (st == ESF_OK) {
-        for (unsigned k = 0; k < n; k++) counts_add(pt->counts, &ws[k].counts);
+        for (unsigned k = 0; k < n; k++) esf_counts_add(pt->counts, &ws[k].counts);
         pt->nscan = w0->pt.nscan, pt->consumed = w0->pt.consumed;
     }
-    rej_batches_free(sm.batches);
+    esf_rej_batches_free(sm.batches);
     for (unsigned k = 0; k < n; k++) {
         walker_free(&ws[k]);
         if (k) free(ws[k].pt.rec.cells);

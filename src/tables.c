@@ -41,7 +41,7 @@ typedef struct {
 static int age_cat(const esf_first *first)
 {
     if (!first->geb) return 3;
-    int age = age_years(first->geb, first->start);
+    int age = esf_age_years(first->geb, first->start);
     return age < 28 ? 0 : age < 50 ? 1 : 2;
 }
 
@@ -126,7 +126,7 @@ static void count_all(const esf_agg *a, counts_t *c)
 {
     for (size_t i = 0; i < a->npersons; i++) {
         esf_gview v[AANV_COUNT], amr, tot;
-        const unsigned groups = person_views(a, (uint32_t)i, v);
+        const unsigned groups = esf_person_views(a, (uint32_t)i, v);
         if (!groups) continue;
         if (!(groups & (groups - 1))) { /* one group: one view for all three */
             const int g = __builtin_ctz(groups);
@@ -138,10 +138,10 @@ static void count_all(const esf_agg *a, counts_t *c)
             if (!(groups & 1u << g)) continue;
             count_person(c, 1u << g, &v[g]);
             if (in_amr(g)) {
-                if (has_amr) gview_merge(a, &amr, &v[g]);
+                if (has_amr) esf_gview_merge(a, &amr, &v[g]);
                 else amr = v[g], has_amr = true;
             }
-            if (has_tot) gview_merge(a, &tot, &v[g]);
+            if (has_tot) esf_gview_merge(a, &tot, &v[g]);
             else tot = v[g], has_tot = true;
         }
         if (has_amr) count_person(c, 1u << G_AMR, &amr);
@@ -197,7 +197,7 @@ static esf_status add_text(esf_tables *t, cell_kind kind, const char *text, uint
     return ESF_OK;
 }
 
-void tenths_format(unsigned __int128 tenths, char *dst, size_t len)
+void esf_tenths_format(unsigned __int128 tenths, char *dst, size_t len)
 {
     char tmp[48];
     size_t n = 0;
@@ -231,13 +231,13 @@ static void target_parse(const char *s, unsigned __int128 *m, unsigned __int128 
     }
 }
 
-void tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len)
+void esf_tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len)
 {
     if (den == 0) {
         dst[0] = '\0';
         return;
     }
-    tenths_format((num * 2000 + den) / (2 * den), dst, len);
+    esf_tenths_format((num * 2000 + den) / (2 * den), dst, len);
 }
 
 static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_targets *targets)
@@ -253,7 +253,7 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
         FORWARD_IF_ERROR(add_text(t, CELL_TEXT, target, 0, 0, 0, group, name, "streefwaarde"));
         if (esf_indicators[i].kind == IND_OI) {
             uint64_t w = c->deel[g][C_TOTAAL];
-            tables_percent((unsigned __int128)w * p10, m, pct, sizeof pct);
+            esf_tables_percent((unsigned __int128)w * p10, m, pct, sizeof pct);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, "indicatoren", group, "indicator", name,
                                        "waarde"));
             FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, pct, w, 0, 1, group, name, "procent"));
@@ -279,7 +279,7 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
         case NUM_JENV_2018: teller = c->jnum2018[j]; break;
         case NUM_NONE: break;
         }
-        tables_percent(teller, noemer, pct, sizeof pct);
+        esf_tables_percent(teller, noemer, pct, sizeof pct);
         const char *behaald = noemer == 0 ? ""
                               : (unsigned __int128)teller * 100 * p10 >= m * noemer ? "1"
                                                                                      : "0";
@@ -437,7 +437,7 @@ static int cell_cmp(const void *pa, const void *pb)
     return strcmp(a->measure, b->measure);
 }
 
-const esf_tcell *tables_find(const esf_tables *t, const char *table, const char *group,
+const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const char *group,
                              const char *dim, const char *cat, const char *measure)
 {
     esf_tcell key = {.table = table, .group = group, .group_len = (uint32_t)strlen(group),
@@ -460,7 +460,7 @@ static void *count_main(void *arg)
     return NULL;
 }
 
-esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
+esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
                         const esf_targets *targets, esf_tables **out)
 {
     *out = NULL;
@@ -492,11 +492,11 @@ esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *c
     return ESF_OK;
 fail:
     free(jobs);
-    tables_free(t);
+    esf_tables_free(t);
     return st;
 }
 
-void tables_free(esf_tables *t)
+void esf_tables_free(esf_tables *t)
 {
     if (!t) return;
     free(t->cells);

@@ -45,21 +45,21 @@ extern const char *const esf_res_names[ESF_N_RESULTS];
 extern const char *const esf_state_names[ESF_N_STATES];
 
 /* The cell with these keys (group as a C string), NULL if there is none. */
-const esf_tcell *tables_find(const esf_tables *t, const char *table, const char *group,
+const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const char *group,
                              const char *dim, const char *cat, const char *measure);
 
 /* Builds the tables from the accumulated state (one esf_agg per partition
  * of the persons, see pkey_part) and the input counters. */
-esf_status tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
+esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
                         const esf_targets *targets, esf_tables **out);
-void tables_free(esf_tables *t);
+void esf_tables_free(esf_tables *t);
 
 /* num/den * 100 as "12.3": one decimal, halves away from zero, from the
  * exact integers; "" when den is 0.  Every percentage of the tables, the
  * reports and the figures is this one. */
-void tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len);
+void esf_tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len);
 
 /* Writes n tenths as "12.3" (n / 10 with one decimal). */
-void tenths_format(unsigned __int128 tenths, char *dst, size_t len);
+void esf_tenths_format(unsigned __int128 tenths, char *dst, size_t len);
 
 #endif

@@ -135,7 +135,7 @@ static bool target_line(esf_targets *t, char *line, bool first, unsigned *given_
     return target_value(k, val, t->value[k], why, whylen);
 }
 
-esf_status targets_load(const char *path, esf_targets *out, esf_err *err)
+esf_status esf_targets_load(const char *path, esf_targets *out, esf_err *err)
 {
     FILE *f = fopen(path, "r");
     struct stat st;

@@ -48,7 +48,7 @@ typedef struct {
 /* Reads a targets file (SPEC §2.6) into *out (left as it was on failure):
  * a bad line is ESF_ERR_USAGE with file:line, a file that cannot be read
  * ESF_ERR_INPUT. */
-esf_status targets_load(const char *path, esf_targets *out, esf_err *err);
+esf_status esf_targets_load(const char *path, esf_targets *out, esf_err *err);
 
 /* The indicator called name (case-insensitive), -1 if none. */
 int esf_indicator_lookup(const char *name);

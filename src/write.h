@@ -6,7 +6,7 @@
 
 /* Publishes the tables with dc (publish.c) and writes them in fmt: CSV or
  * JSON (output.c), a report (report.c). */
-esf_status tables_write(const esf_tables *t, esf_format fmt, const esf_disclosure *dc, FILE *out,
+esf_status esf_tables_write(const esf_tables *t, esf_format fmt, const esf_disclosure *dc, FILE *out,
                         esf_err *err);
 
 #endif

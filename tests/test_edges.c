@@ -55,7 +55,7 @@ ParameterizedTest(target_case *c, edges, targets)
     esf_targets t;
     esf_err err = {""};
     memset(&t, 0, sizeof t);
-    esf_status st = targets_load(path, &t, &err);
+    esf_status st = esf_targets_load(path, &t, &err);
     unlink(path);
     cr_expect_eq(st, c->want, "%s: %s", c->file, err.msg);
     if (c->want == ESF_OK) cr_expect_str_eq(t.value[c->ind], c->msg, "%s", c->file);

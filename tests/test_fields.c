@@ -33,7 +33,7 @@ ParameterizedTestParameters(fields, dates)
 ParameterizedTest(date_case *c, fields, dates)
 {
     int32_t out = -1;
-    cr_expect_eq(field_date(VIEW(c->in), c->month, &out), c->ok, "%s", c->in);
+    cr_expect_eq(esf_field_date(VIEW(c->in), c->month, &out), c->ok, "%s", c->in);
     if (c->ok == 0) cr_expect_eq(out, c->out, "%s", c->in);
 }
 
@@ -67,8 +67,8 @@ ParameterizedTestParameters(fields, codes)
 
 ParameterizedTest(code_case *c, fields, codes)
 {
-    int (*const fn[5])(esf_view, uint8_t *) = {field_aanvrager, field_geslacht, field_positie,
-                                               field_contract, field_bool};
+    int (*const fn[5])(esf_view, uint8_t *) = {esf_field_aanvrager, esf_field_geslacht, esf_field_positie,
+                                               esf_field_contract, esf_field_bool};
     uint8_t out = 255;
     int r = fn[c->which](VIEW(c->in), &out);
     if (c->want < 0) cr_expect_eq(r, -1, "'%s' should be invalid", c->in);
@@ -104,32 +104,32 @@ ParameterizedTestParameters(fields, numbers)
 ParameterizedTest(num_case *c, fields, numbers)
 {
     int64_t out = -7;
-    cr_expect_eq(field_number(VIEW(c->in), true, c->max, &out), c->ok, "%s", c->in);
+    cr_expect_eq(esf_field_number(VIEW(c->in), true, c->max, &out), c->ok, "%s", c->in);
     if (c->ok == 0) cr_expect_eq(out, c->out, "%s: %lld", c->in, (long long)out);
 }
 
 Test(fields, doelgroep_sets)
 {
     uint16_t s;
-    cr_expect_eq(field_doelgroep(VIEW(""), &s), 0);
+    cr_expect_eq(esf_field_doelgroep(VIEW(""), &s), 0);
     cr_expect_eq(s, 0);
-    cr_expect_eq(field_doelgroep(VIEW(" tbs + JJI|| tbs |"), &s), 0);
+    cr_expect_eq(esf_field_doelgroep(VIEW(" tbs + JJI|| tbs |"), &s), 0);
     cr_expect_eq(s, (1u << DG_TBS) | (1u << DG_JJI));
-    cr_expect_eq(field_doelgroep(VIEW("uitkering_6m|uwv_breed"), &s), 0);
+    cr_expect_eq(esf_field_doelgroep(VIEW("uitkering_6m|uwv_breed"), &s), 0);
     cr_expect_eq(s, (1u << DG_UITKERING_6M) | (1u << DG_UWV_BREED));
-    cr_expect_eq(field_doelgroep(VIEW("tbs|onbekend"), &s), -1);
-    cr_expect_eq(field_doelgroep(VIEW("tbs,jji"), &s), -1);
+    cr_expect_eq(esf_field_doelgroep(VIEW("tbs|onbekend"), &s), -1);
+    cr_expect_eq(esf_field_doelgroep(VIEW("tbs,jji"), &s), -1);
 }
 
 Test(fields, age_in_completed_years)
 {
-    cr_expect_eq(age_years(19900615, 20180614), 27);
-    cr_expect_eq(age_years(19900615, 20180615), 28);
+    cr_expect_eq(esf_age_years(19900615, 20180614), 27);
+    cr_expect_eq(esf_age_years(19900615, 20180615), 28);
     /* 29 February: the birthday falls on 1 March in other years. */
-    cr_expect_eq(age_years(19680229, 20180228), 49);
-    cr_expect_eq(age_years(19680229, 20180301), 50);
-    cr_expect_eq(age_years(19680229, 20160229), 48);
-    cr_expect_eq(age_years(20150101, 20150101), 0);
+    cr_expect_eq(esf_age_years(19680229, 20180228), 49);
+    cr_expect_eq(esf_age_years(19680229, 20180301), 50);
+    cr_expect_eq(esf_age_years(19680229, 20160229), 48);
+    cr_expect_eq(esf_age_years(20150101, 20150101), 0);
 }
 
 /* Every spelling each code field accepts (SPEC §2.2), for the test below. */
@@ -168,8 +168,8 @@ static bool spelled(const char *s, size_t n, int which)
  * length. */
 Test(fields, codes_match_bytewise_reference)
 {
-    int (*const fn[5])(esf_view, uint8_t *) = {field_aanvrager, field_geslacht, field_positie,
-                                               field_contract, field_bool};
+    int (*const fn[5])(esf_view, uint8_t *) = {esf_field_aanvrager, esf_field_geslacht, esf_field_positie,
+                                               esf_field_contract, esf_field_bool};
     static const unsigned char subst[] = {'@', 'A', 'Z', '[', '`', 'a', 'z', '{', 0xc1, 0xe1,
                                           0xda, 0xfa, 0,   '_', '-', '/', ' ', '0'};
     unsigned checked = 0, valid = 0;

@@ -222,7 +222,7 @@ static void log_progress(void *ctx, const esf_progress *p)
     l->n++;
 }
 
-/* A mapped file gives its pages back as it is read (run.c, reader_release):
+/* A mapped file gives its pages back as it is read (run.c, esf_reader_release):
  * rows and rejects replayed after the join read them again, and the
  * caller's own memory is never given back. */
 Test(parallel, mapped_pages_given_back)

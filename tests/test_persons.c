@@ -143,7 +143,7 @@ Test(persons, packed_and_byte_keys)
     expect_order_free(rows, 6, "projecten,P,totaal,totaal,afgerond", "0");
 }
 
-/* pkey_make packs a key type of one byte and 1-15 digits into an integer
+/* esf_pkey_make packs a key type of one byte and 1-15 digits into an integer
  * (eight digits at once): against a digit-by-digit reference on random keys
  * of digits with, now and then, a byte next to the digits or far from them. */
 Test(persons, packed_key_matches_reference)
@@ -169,7 +169,7 @@ Test(persons, packed_key_matches_reference)
             v = v * 10 + (uint64_t)(unsigned char)(buf[i] - '0');
         }
         esf_pkey k;
-        pkey_make(&k, (esf_view){"R", 1}, (esf_view){buf, len});
+        esf_pkey_make(&k, (esf_view){"R", 1}, (esf_view){buf, len});
         const bool pack = digits && len <= 15;
         packed += pack;
         cr_assert_eq(k.len == 0, pack, "case %d: '%.*s' packed %d", it, (int)len, buf, k.len == 0);
@@ -188,18 +188,18 @@ Test(persons, equal_hashes_distinct_keys)
     static const char *const ids[2][2] = {{"123", "456"}, {"12a", "45b"}};
     for (int kind = 0; kind < 2; kind++) {
         esf_agg a;
-        cr_assert_eq(agg_init(&a), ESF_OK);
+        cr_assert_eq(esf_agg_init(&a), ESF_OK);
         esf_row row = {.rinpersoons = {"R", 1}, .project = {"P", 1}};
         row.t.aanvrager = AANV_UWV;
         row.t.start = 20150101;
         esf_pkey k[2];
-        for (int i = 0; i < 2; i++) pkey_make(&k[i], row.rinpersoons, (esf_view){ids[kind][i], 3});
+        for (int i = 0; i < 2; i++) esf_pkey_make(&k[i], row.rinpersoons, (esf_view){ids[kind][i], 3});
         cr_assert_eq(k[0].len == 0, kind == 0, "123 is packed, 12a is not");
         k[1].h = k[0].h;
-        for (int i = 0; i < 4; i++) cr_assert_eq(agg_add(&a, &row, &k[i % 2]), ESF_OK);
+        for (int i = 0; i < 4; i++) cr_assert_eq(esf_agg_add(&a, &row, &k[i % 2]), ESF_OK);
         cr_expect_eq(a.npersons, 2, "%s and %s", ids[kind][0], ids[kind][1]);
         cr_expect_eq(a.pset.n, 2);
-        agg_free(&a);
+        esf_agg_free(&a);
     }
 }
 

@@ -16,7 +16,7 @@ static esf_status drain(esf_reader *r, char **all, size_t *all_len)
         for (uint64_t seq = 0;; seq++) {
             esf_slab s;
             esf_err err;
-            esf_status st = reader_slab(r, seq, &s, &err);
+            esf_status st = esf_reader_slab(r, seq, &s, &err);
             if (st != ESF_OK || s.stopped) {
                 free(acc);
                 return st != ESF_OK ? st : ESF_ERR_INPUT;
@@ -24,7 +24,7 @@ static esf_status drain(esf_reader *r, char **all, size_t *all_len)
             acc = realloc(acc, total + s.len + 1);
             memcpy(acc + total, s.p, s.len);
             total += s.len;
-            reader_slab_done(r, seq, 1);
+            esf_reader_slab_done(r, seq, 1);
             if (s.last) break;
         }
         *all = acc;
@@ -37,7 +37,7 @@ static esf_status drain(esf_reader *r, char **all, size_t *all_len)
     char *acc = NULL;
     while (!eof) {
         esf_err err;
-        esf_status st = reader_next(r, keep, &d, &len, &eof, &err);
+        esf_status st = esf_reader_next(r, keep, &d, &len, &eof, &err);
         if (st != ESF_OK) {
             free(acc);
             return st;
@@ -66,17 +66,17 @@ Test(reader, plain_memory_is_one_block)
     esf_reader r;
     esf_err err;
     const char *s = "abc\n";
-    cr_assert_eq(reader_open_memory(&r, "m", s, 4, &err), ESF_OK);
+    cr_assert_eq(esf_reader_open_memory(&r, "m", s, 4, &err), ESF_OK);
     const char *d;
     size_t len;
     bool eof;
-    cr_assert_eq(reader_next(&r, 0, &d, &len, &eof, &err), ESF_OK);
+    cr_assert_eq(esf_reader_next(&r, 0, &d, &len, &eof, &err), ESF_OK);
     cr_expect(eof && len == 4 && d == s);
-    reader_close(&r);
+    esf_reader_close(&r);
 }
 
 /* Both ways of decoding: on the caller's thread, and on a decoder thread
- * (reader_pipeline) that fills a ring of 2 MiB slabs. */
+ * (esf_reader_pipeline) that fills a ring of 2 MiB slabs. */
 ParameterizedTestParameters(reader, gzip_multi_member_with_keep)
 {
     static bool pipelined[] = {false, true};
@@ -94,9 +94,9 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
     memcpy(both + l1, b, l2);
     esf_reader r;
     esf_err err;
-    cr_assert_eq(reader_open_memory(&r, "m.gz", both, l1 + l2, &err), ESF_OK);
+    cr_assert_eq(esf_reader_open_memory(&r, "m.gz", both, l1 + l2, &err), ESF_OK);
     if (*pipelined) {
-        cr_assert_eq(reader_pipeline(&r, 1, 0, &err), ESF_OK);
+        cr_assert_eq(esf_reader_pipeline(&r, 1, 0, &err), ESF_OK);
         cr_assert(r.pipe != NULL);
     }
     char *all = NULL;
@@ -105,7 +105,7 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
     cr_expect_eq(all_len, n);
     cr_expect_eq(memcmp(all, src, n), 0);
     if (!*pipelined) cr_expect_eq(reader_consumed(&r), l1 + l2);
-    reader_close(&r);
+    esf_reader_close(&r);
     free(all), free(a), free(b), free(both), free(src);
 }
 
@@ -128,7 +128,7 @@ static void *read_ring(void *arg)
     rr->ok = true;
     for (uint64_t seq = 0;; seq++) {
         esf_slab s;
-        if (reader_slab(rr->r, seq, &s, &err) != ESF_OK || s.stopped) {
+        if (esf_reader_slab(rr->r, seq, &s, &err) != ESF_OK || s.stopped) {
             rr->ok = false;
             return NULL;
         }
@@ -136,7 +136,7 @@ static void *read_ring(void *arg)
         if ((seq + rr->id) % 7 == 0) sched_yield(); /* drift apart */
         if (memcmp(s.p, rr->want + rr->seen, s.len) != 0) rr->ok = false; /* still ours */
         rr->seen += s.len;
-        reader_slab_done(rr->r, seq, 1);
+        esf_reader_slab_done(rr->r, seq, 1);
         if (s.last) return NULL;
     }
 }
@@ -148,8 +148,8 @@ Test(reader, ring_of_slabs_with_several_readers, .timeout = 60)
     unsigned char *z = gz(src, n, &l);
     esf_reader r;
     esf_err err;
-    cr_assert_eq(reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(reader_pipeline(&r, 3, 1000, &err), ESF_OK);
+    cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
+    cr_assert_eq(esf_reader_pipeline(&r, 3, 1000, &err), ESF_OK);
     ring_reader rr[3];
     pthread_t tid[3];
     for (unsigned k = 0; k < 3; k++) {
@@ -161,11 +161,11 @@ Test(reader, ring_of_slabs_with_several_readers, .timeout = 60)
         cr_expect(rr[k].ok && rr[k].seen == n, "reader %u: %zu of %zu bytes, ok %d", k, rr[k].seen,
                   n, rr[k].ok);
     }
-    reader_close(&r);
+    esf_reader_close(&r);
     free(z), free(src);
 }
 
-/* reader_stop wakes a reader waiting for a slab that will never come. */
+/* esf_reader_stop wakes a reader waiting for a slab that will never come. */
 Test(reader, stop_wakes_a_waiting_reader, .timeout = 60)
 {
     size_t n = 100000, l;
@@ -173,22 +173,22 @@ Test(reader, stop_wakes_a_waiting_reader, .timeout = 60)
     unsigned char *z = gz(src, n, &l);
     esf_reader r;
     esf_err err;
-    cr_assert_eq(reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(reader_pipeline(&r, 2, 256, &err), ESF_OK);
+    cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
+    cr_assert_eq(esf_reader_pipeline(&r, 2, 256, &err), ESF_OK);
     ring_reader rr = {.r = &r, .want = src, .n = n};
     pthread_t tid;
     cr_assert_eq(pthread_create(&tid, NULL, read_ring, &rr), 0);
     /* the second reader never passes slab 0: the ring fills and stalls */
     esf_slab s;
-    cr_assert_eq(reader_slab(&r, 0, &s, &err), ESF_OK);
+    cr_assert_eq(esf_reader_slab(&r, 0, &s, &err), ESF_OK);
     cr_assert(!s.stopped && s.len == 256);
     usleep(20000);
-    reader_stop(&r);
+    esf_reader_stop(&r);
     pthread_join(tid, NULL);
     cr_expect(!rr.ok && rr.seen > 0 && rr.seen < n, "stopped after %zu of %zu bytes", rr.seen, n);
-    cr_expect_eq(reader_slab(&r, 1000, &s, &err), ESF_OK);
+    cr_expect_eq(esf_reader_slab(&r, 1000, &s, &err), ESF_OK);
     cr_expect(s.stopped);
-    reader_close(&r);
+    esf_reader_close(&r);
     free(z), free(src);
 }
 
@@ -225,25 +225,25 @@ ParameterizedTest(broken_case *c, reader, broken_gzip)
     if (c->kind == 3) len = 5;
     esf_reader r;
     esf_err err = {{0}};
-    cr_assert_eq(reader_open_memory(&r, "bad.gz", buf, len, &err), ESF_OK);
+    cr_assert_eq(esf_reader_open_memory(&r, "bad.gz", buf, len, &err), ESF_OK);
     esf_status st = ESF_OK;
     if (c->pipelined) {
-        cr_assert_eq(reader_pipeline(&r, 1, 256, &err), ESF_OK);
+        cr_assert_eq(esf_reader_pipeline(&r, 1, 256, &err), ESF_OK);
         esf_slab s = {0};
         for (uint64_t seq = 0; st == ESF_OK && !s.last; seq++) {
-            st = reader_slab(&r, seq, &s, &err);
+            st = esf_reader_slab(&r, seq, &s, &err);
             cr_assert(!s.stopped);
-            reader_slab_done(&r, seq, 1);
+            esf_reader_slab_done(&r, seq, 1);
         }
     } else {
         const char *d;
         size_t dl;
         bool eof = false;
-        while (st == ESF_OK && !eof) st = reader_next(&r, 0, &d, &dl, &eof, &err);
+        while (st == ESF_OK && !eof) st = esf_reader_next(&r, 0, &d, &dl, &eof, &err);
     }
     cr_expect_eq(st, ESF_ERR_INPUT);
     cr_expect(strstr(err.msg, c->msg) && strstr(err.msg, "bad.gz"), "message: %s", err.msg);
-    reader_close(&r);
+    esf_reader_close(&r);
     free(buf), free(z), free(src);
 }
 
@@ -315,9 +315,9 @@ ParameterizedTest(bool *pipelined, reader, mapped_gzip_gives_pages_back)
 
     esf_reader r;
     esf_err err;
-    cr_assert_eq(reader_open_path(&r, path, "big.gz", &err), ESF_OK, "%s", err.msg);
+    cr_assert_eq(esf_reader_open_path(&r, path, "big.gz", &err), ESF_OK, "%s", err.msg);
     cr_assert(r.mapped && r.gz);
-    if (*pipelined) cr_assert_eq(reader_pipeline(&r, 1, 0, &err), ESF_OK);
+    if (*pipelined) cr_assert_eq(esf_reader_pipeline(&r, 1, 0, &err), ESF_OK);
     char *all;
     size_t all_len;
     cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
@@ -325,7 +325,7 @@ ParameterizedTest(bool *pipelined, reader, mapped_gzip_gives_pages_back)
     cr_expect(all_len == n && memcmp(all, src, n) == 0, "decoded bytes differ");
     long kib = mapping_rss_kib(r.src);
     cr_expect(kib >= 0 && kib < 8 * 1024, "%ld KiB of the %zu KiB file still resident", kib, gl >> 10);
-    reader_close(&r);
+    esf_reader_close(&r);
     remove(path);
     rmdir(dir);
     free(all), free(g), free(src);

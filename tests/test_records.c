@@ -40,7 +40,7 @@ ParameterizedTest(rec_case *c, records, dialects)
     esf_record rec = {.cells = cells, .cap = 8};
     const char *next;
     size_t len = strlen(c->in);
-    cr_assert_eq(rec_next(c->in, c->in + len, true, c->delim, &rec, &next), REC_OK);
+    cr_assert_eq(esf_rec_next(c->in, c->in + len, true, c->delim, &rec, &next), REC_OK);
     cr_assert_eq(rec.ncells, (uint32_t)c->ncells, "%s", c->in);
     for (int i = 0; i < c->ncells; i++) {
         cr_expect_eq(cells[i].len, strlen(c->cells[i]), "cell %d of %s", i, c->in);
@@ -58,12 +58,12 @@ Test(records, need_more_until_eof)
     esf_record rec = {.cells = cells, .cap = 8};
     const char *next;
     const char *s = "a,\"b\nc";
-    cr_expect_eq(rec_next(s, s + 3, false, ',', &rec, &next), REC_NEED_MORE);
-    cr_expect_eq(rec_next(s, s + strlen(s), false, ',', &rec, &next), REC_NEED_MORE);
-    cr_expect_eq(rec_next(s, s + strlen(s), true, ',', &rec, &next), REC_QUOTE_OPEN);
+    cr_expect_eq(esf_rec_next(s, s + 3, false, ',', &rec, &next), REC_NEED_MORE);
+    cr_expect_eq(esf_rec_next(s, s + strlen(s), false, ',', &rec, &next), REC_NEED_MORE);
+    cr_expect_eq(esf_rec_next(s, s + strlen(s), true, ',', &rec, &next), REC_QUOTE_OPEN);
     /* A quote as the last byte may be the first half of "": wait for more. */
     const char *t = "\"a\"";
-    cr_expect_eq(rec_next(t, t + 3, false, ',', &rec, &next), REC_NEED_MORE);
+    cr_expect_eq(esf_rec_next(t, t + 3, false, ',', &rec, &next), REC_NEED_MORE);
 }
 
 Test(records, counts_cells_beyond_capacity)
@@ -71,7 +71,7 @@ Test(records, counts_cells_beyond_capacity)
     esf_cell cells[2];
     esf_record rec = {.cells = cells, .cap = 2};
     const char *next, *s = "a,b,c,d\n";
-    cr_assert_eq(rec_next(s, s + strlen(s), true, ',', &rec, &next), REC_OK);
+    cr_assert_eq(esf_rec_next(s, s + strlen(s), true, ',', &rec, &next), REC_OK);
     cr_expect_eq(rec.ncells, 4);
 }
 
@@ -79,7 +79,7 @@ Test(records, unescape)
 {
     esf_cell c = {.p = "a\"\"b\"\"", .len = 6, .quoted = 1, .escaped = 1};
     char out[8];
-    size_t n = cell_unescape(&c, out);
+    size_t n = esf_cell_unescape(&c, out);
     cr_expect_eq(n, 4);
     cr_expect_eq(memcmp(out, "a\"b\"", 4), 0);
 }
@@ -103,7 +103,7 @@ ParameterizedTestParameters(records, delimiter_detection)
 
 ParameterizedTest(delim_case *c, records, delimiter_detection)
 {
-    cr_expect_eq(rec_detect_delimiter(c->header, c->header + strlen(c->header)), c->want, "%s",
+    cr_expect_eq(esf_rec_detect_delimiter(c->header, c->header + strlen(c->header)), c->want, "%s",
                  c->header);
 }
 
@@ -144,7 +144,7 @@ static size_t random_line(uint64_t *x, char *buf, size_t cap, char delim)
 }
 
 /* The fast paths (lines without quotes or padding; lines whose quoted cells
- * close on the line) against the general splitter, and rec_skim, which only
+ * close on the line) against the general splitter, and esf_rec_skim, which only
  * looks at a line for two of its cells, against both. */
 Test(records, fast_path_agrees_with_general)
 {
@@ -161,18 +161,18 @@ Test(records, fast_path_agrees_with_general)
         esf_record r1 = {.cells = c1, .cap = 80}, r2 = {.cells = c2, .cap = 80};
         const char *n1 = NULL, *n2 = NULL;
         const char *le = memchr(buf, '\n', n);
-        esf_rec_status s1 = rec_next(buf, buf + n, eof, delim, &r1, &n1);
+        esf_rec_status s1 = esf_rec_next(buf, buf + n, eof, delim, &r1, &n1);
         const int32_t want[2] = {(int32_t)((x >> 20) % 8) - 1, (int32_t)((x >> 24) % 8) - 1};
         esf_view got[2];
         bool blank;
         const char *n3 = NULL;
-        const bool skimmed = rec_skim(buf, buf + n, eof, delim, want, got, &blank, &n3);
+        const bool skimmed = esf_rec_skim(buf, buf + n, eof, delim, want, got, &blank, &n3);
         if (!le && !eof) {
             cr_assert_eq(s1, REC_NEED_MORE);
             cr_assert(!skimmed, "case %d: skimmed a line the input ends inside", iter);
             continue;
         }
-        esf_rec_status s2 = rec_next_general(buf, le ? le : buf + n, buf + n, eof, delim, &r2, &n2);
+        esf_rec_status s2 = esf_rec_next_general(buf, le ? le : buf + n, buf + n, eof, delim, &r2, &n2);
         cr_assert_eq(s1, s2, "status, case %d", iter);
         if (s1 == REC_NEED_MORE) continue;
         simple += !memchr(buf, '"', n);
@@ -211,7 +211,7 @@ Test(records, fast_path_agrees_with_general)
 
 /* Lines the random ones above rarely draw: quoted cells that start, end or
  * hold a delimiter across 64-byte windows, behind a first cell of up to 140
- * letters or padding (then only rec_next can split it). */
+ * letters or padding (then only esf_rec_next can split it). */
 Test(records, quoted_fast_path_across_windows)
 {
     char line[400];
@@ -228,8 +228,8 @@ Test(records, quoted_fast_path_across_windows)
             esf_cell c1[8], c2[8];
             esf_record r1 = {.cells = c1, .cap = 8}, r2 = {.cells = c2, .cap = 8};
             const char *n1, *n2;
-            cr_assert_eq(rec_next(line, line + n, true, ',', &r1, &n1), REC_OK);
-            cr_assert_eq(rec_next_general(line, line + n - 1, line + n, true, ',', &r2, &n2), REC_OK);
+            cr_assert_eq(esf_rec_next(line, line + n, true, ',', &r1, &n1), REC_OK);
+            cr_assert_eq(esf_rec_next_general(line, line + n - 1, line + n, true, ',', &r2, &n2), REC_OK);
             cr_assert_eq(r1.ncells, r2.ncells, "pad %zu, tail %zu", pad, t);
             for (size_t k = 0; k < r1.ncells; k++) {
                 cr_assert_eq(c1[k].p, c2[k].p, "pad %zu, tail %zu, cell %zu", pad, t, k);
@@ -240,9 +240,9 @@ Test(records, quoted_fast_path_across_windows)
             esf_view got[2];
             bool blank;
             const char *n3;
-            const bool skimmed = rec_skim(line, line + n, true, ',', want, got, &blank, &n3);
+            const bool skimmed = esf_rec_skim(line, line + n, true, ',', want, got, &blank, &n3);
             if (padding && pad) {
-                cr_assert(!skimmed, "pad %zu: padding is trimmed by rec_next only", pad);
+                cr_assert(!skimmed, "pad %zu: padding is trimmed by esf_rec_next only", pad);
                 continue;
             }
             cr_assert(skimmed, "pad %zu, tail %zu", pad, t);

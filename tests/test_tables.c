@@ -19,11 +19,11 @@ Test(tables, amr_counts_a_person_in_gemeente_and_vsopro_once)
 Test(tables, percent_rounds_halves_away_from_zero)
 {
     char buf[8];
-    tenths_format(125, buf, sizeof buf);
+    esf_tenths_format(125, buf, sizeof buf);
     cr_expect_str_eq(buf, "12.5");
-    tenths_format(20, buf, sizeof buf);
+    esf_tenths_format(20, buf, sizeof buf);
     cr_expect_str_eq(buf, "2.0");
-    tenths_format(0, buf, sizeof buf);
+    esf_tenths_format(0, buf, sizeof buf);
     cr_expect_str_eq(buf, "0.0");
     /* 1 of 16 finished uwv persons found work: 6.25 % -> 6.3 */
     size_t n;
@@ -78,28 +78,28 @@ Test(tables, counts_beyond_32_bits_are_written_whole)
 {
     /* 2^32+ rows simulated through the counters: every count is 64-bit. */
     esf_agg a;
-    cr_assert_eq(agg_init(&a), ESF_OK);
+    cr_assert_eq(esf_agg_init(&a), ESF_OK);
     esf_counts n = {0};
     n.gelezen = (1ull << 32) + 7;
     n.geaccepteerd = (1ull << 32) + 1;
     n.afgewezen = 6;
     n.per_reason[ESF_REJ_DATUM] = 6;
     esf_tables *t;
-    cr_assert_eq(tables_build(&a, 1, &n, NULL, &t), ESF_OK);
+    cr_assert_eq(esf_tables_build(&a, 1, &n, NULL, &t), ESF_OK);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     esf_err err;
-    cr_assert_eq(tables_write(t, ESF_FORMAT_CSV, NULL, f, &err), ESF_OK);
+    cr_assert_eq(esf_tables_write(t, ESF_FORMAT_CSV, NULL, f, &err), ESF_OK);
     fclose(f);
     expect_cell(buf, "invoer,invoer,rijen,gelezen,n", "4294967303");
     expect_cell(buf, "invoer,invoer,rijen,geaccepteerd,n", "4294967297");
     free(buf);
-    tables_free(t);
-    agg_free(&a);
+    esf_tables_free(t);
+    esf_agg_free(&a);
 }
 
-/* One percentage for every table and figure (tables_percent): one decimal,
+/* One percentage for every table and figure (esf_tables_percent): one decimal,
  * halves away from zero, from the exact integers. */
 typedef struct {
     unsigned long long num, den;
@@ -119,7 +119,7 @@ ParameterizedTestParameters(tables, percent)
 ParameterizedTest(pct_case *c, tables, percent)
 {
     char buf[48];
-    tables_percent(c->num, c->den, buf, sizeof buf);
+    esf_tables_percent(c->num, c->den, buf, sizeof buf);
     cr_expect_str_eq(buf, c->want, "%llu/%llu", c->num, c->den);
 }
 

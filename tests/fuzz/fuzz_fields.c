@@ -15,14 +15,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint16_t set;
     int32_t d;
     int64_t x;
-    if (field_aanvrager(v, &c) == 0 && c >= AANV_COUNT) abort();
-    if (field_geslacht(v, &c) == 0 && c >= SEX_COUNT) abort();
-    if (field_positie(v, &c) == 0 && c >= POS_COUNT) abort();
-    if (field_contract(v, &c) == 0 && c > CONTRACT_TIJDELIJK) abort();
-    if (field_bool(v, &c) == 0 && c > BOOL_NO) abort();
-    if (field_doelgroep(v, &set) == 0 && set >> DG_COUNT) abort();
+    if (esf_field_aanvrager(v, &c) == 0 && c >= AANV_COUNT) abort();
+    if (esf_field_geslacht(v, &c) == 0 && c >= SEX_COUNT) abort();
+    if (esf_field_positie(v, &c) == 0 && c >= POS_COUNT) abort();
+    if (esf_field_contract(v, &c) == 0 && c > CONTRACT_TIJDELIJK) abort();
+    if (esf_field_bool(v, &c) == 0 && c > BOOL_NO) abort();
+    if (esf_field_doelgroep(v, &set) == 0 && set >> DG_COUNT) abort();
     for (int month = 0; month < 2; month++) {
-        if (field_date(v, month, &d) != 0 || size == 0) continue;
+        if (esf_field_date(v, month, &d) != 0 || size == 0) continue;
         if (d < 19000101 || d > 21001231) abort();
         char buf[16];
         snprintf(buf, sizeof buf, "%08d", d);
@@ -30,13 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (size == 10 && (memcmp(buf, data, 4) || memcmp(buf + 4, data + 5, 2) || memcmp(buf + 6, data + 8, 2))) abort();
         if (size == 6 && (!month || memcmp(buf, data, 6) || memcmp(buf + 6, "01", 2))) abort();
     }
-    if (field_number(v, true, 168 * ESF_NUM_SCALE, &x) == 0 && (x < -1 || x > 168 * ESF_NUM_SCALE)) abort();
-    if (field_number(v, true, INT64_MAX, &x) == 0 && x < -1) abort();
+    if (esf_field_number(v, true, 168 * ESF_NUM_SCALE, &x) == 0 && (x < -1 || x > 168 * ESF_NUM_SCALE)) abort();
+    if (esf_field_number(v, true, INT64_MAX, &x) == 0 && x < -1) abort();
     if (size >= 16) {
         int32_t b, s;
         memcpy(&b, data, 4);
         memcpy(&s, data + 4, 4);
-        (void)age_years(b % 100000000, s % 100000000);
+        (void)esf_age_years(b % 100000000, s % 100000000);
     }
     return 0;
 }

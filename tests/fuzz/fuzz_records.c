@@ -24,7 +24,7 @@ static size_t split_all(const char *d, size_t n, size_t feed, char delim, rec_su
     while (p < d + n && k < max) {
         bool eof = avail == n;
         const char *next;
-        esf_rec_status st = rec_next(p, d + avail, eof, delim, &rec, &next);
+        esf_rec_status st = esf_rec_next(p, d + avail, eof, delim, &rec, &next);
         if (st == REC_NEED_MORE) {
             if (eof) abort(); /* never at eof */
             avail = n;
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (a[i].start != b[i].start || a[i].len != b[i].len || a[i].ncells != b[i].ncells ||
             a[i].nlines != b[i].nlines || a[i].st != b[i].st)
             abort();
-    (void)rec_detect_delimiter(d, d + n);
+    (void)esf_rec_detect_delimiter(d, d + n);
     free(a);
     free(b);
     return 0;
