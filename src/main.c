@@ -360,7 +360,22 @@ static int output_close(output *o, bool ok)
     return ok ? 0 : -1;
 }
 
+/* What the command line asks for. */
+typedef struct {
+    esf_options opts;
+    esf_disclosure dc;
+    const char *out_path, *targets_path;
+    uint64_t max_rejects;
+    reject_sink sink;
+    esf_format fmt;
+    bool fmt_given;
+} cli;
+
+#define CLI_GO (-1) /* parse_args: go on and run */
+
+static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k);
 static int run_cli(int argc, char **argv, esf_column_map *cols);
+
 
 int main(int argc, char **argv)
 {
@@ -375,7 +390,9 @@ int main(int argc, char **argv)
     return rc;
 }
 
-static int run_cli(int argc, char **argv, esf_column_map *cols)
+/* Reads the options into *k: CLI_GO, or the exit status when the run ends
+ * here (--help, --version, a usage error). */
+static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -394,71 +411,102 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    esf_options opts = {0};
-    esf_disclosure dc = {0};
-    const char *out_path = NULL, *targets_path = NULL;
-    uint64_t max_rejects = 0;
-    reject_sink sink = {0};
-
-    esf_format fmt = ESF_FORMAT_CSV;
-    bool fmt_given = false;
+    esf_options *opts = &k->opts;
     opterr = 0;
     int c;
     uint64_t v;
     while ((c = getopt_long(argc, argv, ":o:f:d:c:p:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': out_path = optarg; break;
+        case 'o': k->out_path = optarg; break;
         case 'f':
-            if (!strcmp(optarg, "csv")) fmt = ESF_FORMAT_CSV;
-            else if (!strcmp(optarg, "text")) fmt = ESF_FORMAT_TEXT;
-            else if (!strcmp(optarg, "json")) fmt = ESF_FORMAT_JSON;
-            else if (!strcmp(optarg, "markdown")) fmt = ESF_FORMAT_MARKDOWN;
-            else if (!strcmp(optarg, "html")) fmt = ESF_FORMAT_HTML;
+            if (!strcmp(optarg, "csv")) k->fmt = ESF_FORMAT_CSV;
+            else if (!strcmp(optarg, "text")) k->fmt = ESF_FORMAT_TEXT;
+            else if (!strcmp(optarg, "json")) k->fmt = ESF_FORMAT_JSON;
+            else if (!strcmp(optarg, "markdown")) k->fmt = ESF_FORMAT_MARKDOWN;
+            else if (!strcmp(optarg, "html")) k->fmt = ESF_FORMAT_HTML;
             else return usage_error("--format: unknown format '%s' (csv, text, json, markdown, html)", optarg);
-            fmt_given = true;
+            k->fmt_given = true;
             break;
         case 'd':
-            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0) opts.delimiter = '\t';
-            else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0])) opts.delimiter = optarg[0];
+            if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0) opts->delimiter = '\t';
+            else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0])) opts->delimiter = optarg[0];
             else return usage_error("--delimiter: '%s' is not one of , ; | tab", optarg);
             break;
         case 'c': {
             char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || !eq[1]) return usage_error("--column: expected NAME=HEADER, not '%s'", optarg);
             *eq = '\0';
-            cols[opts.ncolumns++] = (esf_column_map){optarg, eq + 1};
+            cols[opts->ncolumns++] = (esf_column_map){optarg, eq + 1};
             break;
         }
-        case 'p': opts.period = optarg; break; /* checked by esf_run_new */
-        case 'R': sink.rejects_path = optarg; break;
+        case 'p': opts->period = optarg; break; /* checked by esf_run_new */
+        case 'R': k->sink.rejects_path = optarg; break;
         case 'M':
-            if (!parse_count(optarg, UINT64_MAX, &max_rejects)) return usage_error("--max-rejects: not a count: '%s'", optarg);
+            if (!parse_count(optarg, UINT64_MAX, &k->max_rejects)) return usage_error("--max-rejects: not a count: '%s'", optarg);
             break;
-        case 'T': targets_path = optarg; break;
+        case 'T': k->targets_path = optarg; break;
         case 'r':
             if (!parse_count(optarg, UINT32_MAX, &v) || v == 0) return usage_error("--round: not a positive count: '%s'", optarg);
-            dc.round = (uint32_t)v;
+            k->dc.round = (uint32_t)v;
             break;
         case 's':
             if (!parse_count(optarg, UINT32_MAX, &v)) return usage_error("--suppress-below: not a count: '%s'", optarg);
-            dc.suppress_below = (uint32_t)v;
+            k->dc.suppress_below = (uint32_t)v;
             break;
         case 'j':
             if (!parse_count(optarg, 256, &v) || v == 0) return usage_error("--jobs: not a count from 1 to 256: '%s'", optarg);
-            opts.threads = (unsigned)v;
+            opts->threads = (unsigned)v;
             break;
         case 'C':
             if (!parse_count(optarg, SIZE_MAX, &v) || v == 0) return usage_error("--chunk-size: not a positive count: '%s'", optarg);
             if (v > CHUNK_MAX) return usage_error("--chunk-size: at most %d MiB, not '%s'", CHUNK_MAX >> 20, optarg);
-            opts.chunk_min = (size_t)v;
+            opts->chunk_min = (size_t)v;
             break;
-        case 'q': sink.quiet = true; break;
+        case 'q': k->sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case 'V': printf("esfmon %s\n", esf_version()); return EXIT_OK;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    return CLI_GO;
+}
+
+/* The summary on stderr (unless -q), and exit status 3 when there are more
+ * rejects than tolerated and nothing else went wrong. */
+static int summary(const esf_run *run, const reject_sink *sink, uint64_t max_rejects, int rc)
+{
+    esf_counts n;
+    esf_run_counts(run, &n);
+    if (!sink->quiet) {
+        fprintf(stderr, "esfmon: %" PRIu64 " rows read, %" PRIu64 " accepted, %" PRIu64
+                        " rejected, %" PRIu64 " filtered\n",
+                n.gelezen, n.geaccepteerd, n.afgewezen, n.gefilterd);
+        if (n.afgewezen > STDERR_REJECTS)
+            fprintf(stderr, "esfmon: first %d rejects shown%s\n", STDERR_REJECTS,
+                    sink->rejects_path ? "; all are in the rejects file" : "; use --rejects FILE for all");
+    }
+    if (rc == EXIT_OK && n.afgewezen > max_rejects) {
+        if (!sink->quiet)
+            fprintf(stderr, "esfmon: %" PRIu64 " rejected rows, more than --max-rejects %" PRIu64 "\n",
+                    n.afgewezen, max_rejects);
+        rc = EXIT_REJECTS;
+    }
+    return rc;
+}
+
+static int run_cli(int argc, char **argv, esf_column_map *cols)
+{
+    cli k = {.fmt = ESF_FORMAT_CSV};
+    const int parsed = parse_args(argc, argv, cols, &k);
+    if (parsed != CLI_GO) return parsed;
+    esf_options opts = k.opts;
+    esf_disclosure dc = k.dc;
+    const char *out_path = k.out_path, *targets_path = k.targets_path;
+    const uint64_t max_rejects = k.max_rejects;
+    reject_sink sink = k.sink;
+    esf_format fmt = k.fmt;
+    const bool fmt_given = k.fmt_given;
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
     uint64_t total = 0; /* what all inputs weigh, 0 when one is no regular file */
     const int in_rc = check_inputs(argv + optind, argc - optind, out_path, sink.rejects_path, &total);
@@ -530,22 +578,7 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         }
     }
 
-    esf_counts n;
-    esf_run_counts(run, &n);
-    if (!sink.quiet) {
-        fprintf(stderr, "esfmon: %" PRIu64 " rows read, %" PRIu64 " accepted, %" PRIu64
-                        " rejected, %" PRIu64 " filtered\n",
-                n.gelezen, n.geaccepteerd, n.afgewezen, n.gefilterd);
-        if (n.afgewezen > STDERR_REJECTS)
-            fprintf(stderr, "esfmon: first %d rejects shown%s\n", STDERR_REJECTS,
-                    sink.rejects_path ? "; all are in the rejects file" : "; use --rejects FILE for all");
-    }
-    if (rc == EXIT_OK && n.afgewezen > max_rejects) {
-        if (!sink.quiet)
-            fprintf(stderr, "esfmon: %" PRIu64 " rejected rows, more than --max-rejects %" PRIu64 "\n",
-                    n.afgewezen, max_rejects);
-        rc = EXIT_REJECTS;
-    }
+    rc = summary(run, &sink, max_rejects, rc);
 done:
     if (sink.rejects) fclose(sink.rejects);
     esf_run_free(run);
