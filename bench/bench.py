@@ -126,10 +126,41 @@ for f in files:
         "%.3f" % r["ratio_zcat"] if zc else "-", "%.3f" % r["ratio_inflate"] if inf else "-",
         "%.3f" % r["ratio_igzip"] if igz else "-", "%.2f" % r["ratio_duckdb"] if duck else "-",
         r["speedup_threads"], rss / 1024, r["rss_bytes_per_person"], r["rss_bytes_per_person_over_64mib"]))
+# Instructions, counted by callgrind over all threads: unlike wall time they
+# do not drift with a shared machine's noise.  On issue 21's extract (esfgen
+# --persons 70000 --seed 5, about 87.5k rows), per row at -j 1, and the work
+# of -j 16 against -j 1 (1.0: no work done once per thread per record).
+icounts = []
+if shutil.which("valgrind"):
+    import re
+    print("\n%-22s %9s %14s %10s %14s %12s" % ("instructions", "rows", "-j1", "per row", "-j16", "-j16 / -j1"))
+    for dialect in ("canonical", "messy"):
+        f = os.path.join(D, "icount-%s.csv" % dialect)
+        if not os.path.exists(f):
+            tmp = os.path.join(D, "tmp")
+            subprocess.run([os.path.join(BUILD, "esfgen"), "--persons", "70000", "--seed", "5",
+                            "--dialect", dialect, "-o", tmp], check=True, stderr=subprocess.DEVNULL)
+            os.replace(os.path.join(tmp, "extract_01.csv"), f)
+            os.rmdir(tmp)
+        out = subprocess.run(esfmon + [f], capture_output=True, text=True).stdout
+        rows = next(int(l.split(",")[5]) for l in out.splitlines() if l.startswith("invoer,invoer,rijen,gelezen,n,"))
+        ins = {}
+        for j in (1, 16):
+            p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + esfmon +
+                               ["--format", "csv", "-j", str(j), f], capture_output=True, text=True)
+            ins[j] = int(re.search(r"Collected : (\d+)", p.stderr).group(1))
+        r = {"file": os.path.basename(f), "rows": rows, "instructions_j1": ins[1], "instructions_j16": ins[16],
+             "per_row_j1": ins[1] / rows, "work_ratio_j16": ins[16] / ins[1]}
+        icounts.append(r)
+        print("%-22s %9d %14d %10.0f %14d %12.3f" % (r["file"], rows, ins[1], r["per_row_j1"], ins[16],
+                                                     r["work_ratio_j16"]))
+else:
+    print("\ninstructions: skipped (no valgrind)")
+
 # the short run of bench-check keeps its own file: bench.json stays the full run's
 OUT = os.path.join(BUILD, "bench-check.json" if CHECK else "bench.json")
 with open(OUT, "w") as fh:
-    json.dump(results, fh, indent=1)
+    json.dump(results + icounts, fh, indent=1)
 print("fastest of at least %d runs (and of %g s, at most %d runs, per timing: esfmon's count per "
       "file is in bench.json), warm cache; x REF = REF time / esfmon time (1.0 = as fast as REF); "
       "B/p>64M = (peak RSS - 64 MiB) / unique persons" % (RUNS, BENCH_SECONDS, RUNS_MAX))
@@ -152,5 +183,13 @@ if CHECK:
             ok = r[key] <= hi
             failed += not ok
             print("%-4s %-26s %-22s %10.1f <= %s" % ("ok" if ok else "FAIL", r["file"], key, r[key], hi))
+    # Instruction ceilings: a count above one is a real regression (the
+    # same binary and input give the same count, whatever the load).
+    for r in icounts:
+        kind = "instructions-" + ("messy" if r["file"].startswith("icount-messy") else "canonical")
+        for key, hi in floors.get(kind, {}).get("max", {}).items():
+            ok = r[key] <= hi
+            failed += not ok
+            print("%-4s %-26s %-22s %10.3f <= %s" % ("ok" if ok else "FAIL", r["file"], key, r[key], hi))
     print("bench-check: %s" % ("regression" if failed else "no regression"))
     sys.exit(1 if failed else 0)
