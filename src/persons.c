@@ -586,6 +586,10 @@ esf_status esf_agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key)
                          t.aanvrager, t.geslacht, t.pos[M_START]};
     const bool finished = traj_finished(&t);
     FORWARD_IF_ERROR(state_update(a, pid, &f, finished ? &t : NULL));
+    if (!a->start_min || t.start < a->start_min) a->start_min = t.start;
+    if (t.start > a->start_max) a->start_max = t.start;
+    if (finished && (!a->eind_min || t.eind < a->eind_min)) a->eind_min = t.eind;
+    if (finished && t.eind > a->eind_max) a->eind_max = t.eind;
     a->projects[prj].trajecten++;
     return pair_mark(a, prj, pid, finished);
 }

@@ -99,6 +99,8 @@ typedef struct {
     size_t pkeys_len, pkeys_cap;
     esf_hset pairs;               /* (project, person) beyond each person's proj0:
                                      v = project (bit 31: finished there), aux = person */
+    int32_t start_min, start_max; /* of the counted rows (yyyymmdd, 0 = none): */
+    int32_t eind_min, eind_max;   /* the years of startjaar and eindjaar       */
 } esf_agg;
 
 /* A person key as the hash set takes it: packed (len 0: code) or the bytes
@@ -110,6 +112,9 @@ typedef struct {
 } esf_pkey;
 
 void esf_pkey_make(esf_pkey *k, esf_view rinpersoons, esf_view rinpersoon);
+
+/* At most this many partitions (and threads) in a run. */
+#define ESF_MAX_PARTS 64
 
 /* Which of n partitions a person belongs to.  A run keeps one esf_agg per
  * partition, so each person's whole state is in one of them and threads can

@@ -256,6 +256,44 @@ static const char *const *ordered_labels(void)
     return g;
 }
 
+/* The years of a year dimension (startjaar, eindjaar) as the tables list
+ * them: those of the totaal group, in order.  Returns how many. */
+enum { MAX_YEARS = 201 };
+static int year_cats(const ctx *x, const char *table, const char *dim, const char *measure,
+                     const char *cats[MAX_YEARS])
+{
+    int n = 0;
+    const esf_tables *t = x->p->t;
+    for (size_t i = 0; i < t->n && n < MAX_YEARS; i++) {
+        const esf_tcell *c = &t->cells[i];
+        if (!strcmp(c->table, table) && c->group_len == 6 && !memcmp(c->group, "totaal", 6) &&
+            !strcmp(c->dim, dim) && !strcmp(c->measure, measure))
+            cats[n++] = c->cat;
+    }
+    return n;
+}
+
+/* Unique participants by the year of their first trajectory's start. */
+static void deelnemers_startjaar(ctx *x)
+{
+    const char *years[MAX_YEARS];
+    const int n = year_cats(x, "deelnemers", "startjaar", "n", years);
+    grid *g = begin(x, "deelnemers-startjaar", 1 + 2 * ESF_N_GROUPS, true, "%s",
+                    "Unieke deelnemers naar jaar van start (eerste traject)");
+    group_heads(g);
+    for (int c = 0; c <= n; c++) {
+        grid_row *r = row(x, c < n ? years[c] : "Totaal");
+        for (int k = 0; k < ESF_N_GROUPS; k++) {
+            const char *gn = esf_group_names[group_order[k]];
+            const esf_tcell *tot = find(x->p, "deelnemers", gn, "totaal", "totaal", "n");
+            const esf_tcell *cell = c < n ? find(x->p, "deelnemers", gn, "startjaar", years[c], "n") : tot;
+            put_count(x->p, cell, r->c[1 + 2 * k]);
+            put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
+        }
+    }
+    end(x);
+}
+
 static void deelnemers(ctx *x)
 {
     section(x, "deelnemers", "Unieke deelnemers");
@@ -288,6 +326,7 @@ static void deelnemers(ctx *x)
         }
         end(x);
     }
+    deelnemers_startjaar(x);
 }
 
 static void resultaten(ctx *x)
@@ -322,12 +361,16 @@ static void resultaten(ctx *x)
                 esf_grid_put(g->head[1].c[2 + 2 * m], "n");
                 esf_grid_put(g->head[1].c[3 + 2 * m], "%");
             }
-            for (int d = -1; d < (int)(sizeof dims / sizeof dims[0]); d++) {
-                if (d >= 0 && !strcmp(dims[d].dim, "positie_start")) continue;
-                int n = d < 0 ? 1 : dims[d].n;
+            const int ndims = (int)(sizeof dims / sizeof dims[0]);
+            for (int d = -1; d <= ndims; d++) { /* totaal, the dimensions, eindjaar */
+                const char *years[MAX_YEARS];
+                int n = d < 0 ? 1 : d < ndims ? dims[d].n : year_cats(x, "resultaten", "eindjaar", "afgerond", years);
                 for (int c = 0; c < n; c++) {
-                    const char *dim = d < 0 ? "totaal" : dims[d].dim, *cat = d < 0 ? "totaal" : dims[d].cats[c];
-                    grid_row *r = row(x, d < 0 ? "Totaal" : label(x, &dims[d], c));
+                    const char *dim = d < 0 ? "totaal" : d < ndims ? dims[d].dim : "eindjaar";
+                    const char *cat = d < 0 ? "totaal" : d < ndims ? dims[d].cats[c] : years[c];
+                    char yl[32];
+                    if (d == ndims) snprintf(yl, sizeof yl, "Beëindigd in %s", years[c]);
+                    grid_row *r = row(x, d < 0 ? "Totaal" : d < ndims ? label(x, &dims[d], c) : yl);
                     const esf_tcell *afg = find(x->p, "resultaten", gn, dim, cat, "afgerond");
                     put_count(x->p, afg, r->c[1]);
                     for (int m = 0; m < 4; m++) {
@@ -378,27 +421,36 @@ static void overgangen(ctx *x)
     }
 }
 
+/* Per project: its participants, trajectories and finished persons, and the
+ * results attributed to it (each finished person once, in the project of
+ * last(p,totaal): these add up to the totaal row of resultaten). */
 static void projecten(ctx *x)
 {
+    enum { NM = 8 };
+    static const char *const order[NM] = {"deelnemers", "trajecten", "afgerond", "toegerekend",
+                                          "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
+    static const char *const head[1 + NM] = {"Project", "Deeln.", "Traj.", "Afgerond", "Toegerek.",
+                                             "Werk eind", "Werk 12m", "Verb. eind", "Verb. 12m"};
     section(x, "projecten", "Projecten");
-    grid *g = begin(x, "projecten", 4, false, "%s", "Projecten");
-    const char *h[4] = {"Project", "Deelnemers", "Trajecten", "Afgerond"};
-    for (int j = 0; j < 4; j++) esf_grid_put(g->head[1].c[j], h[j]);
-    static const char *const order[3] = {"deelnemers", "trajecten", "afgerond"};
+    grid *g = begin(x, "projecten", 1 + NM, false, "%s",
+                    "Projecten; resultaten toegerekend aan het project van het laatste afgeronde traject");
+    for (int j = 0; j <= NM; j++) esf_grid_put(g->head[1].c[j], head[j]);
     const esf_tables *t = x->p->t;
-    for (size_t i = 0; i < t->n; i++) {
+    for (size_t i = 0; i < t->n;) {
         const esf_tcell *c = &t->cells[i];
-        if (strcmp(c->table, "projecten")) continue;
-        /* cells of one project are adjacent: afgerond, deelnemers, trajecten */
-        if (i > 0 && !strcmp(t->cells[i - 1].table, "projecten") && t->cells[i - 1].group_len == c->group_len &&
-            !memcmp(t->cells[i - 1].group, c->group, c->group_len))
+        if (strcmp(c->table, "projecten")) {
+            i++;
             continue;
+        }
         char label[CW];
         esf_utf8_clean(c->group, c->group_len, label, sizeof label); /* U+FFFD for bytes not UTF-8 */
         grid_row *r = row(x, label);
-        for (size_t j = i; j < t->n && j < i + 3; j++)
-            for (int m = 0; m < 3; m++)
-                if (!strcmp(t->cells[j].measure, order[m])) put_count(x->p, &t->cells[j], r->c[1 + m]);
+        /* the cells of one project are adjacent (sorted by table, group) */
+        for (; i < t->n && !strcmp(t->cells[i].table, "projecten") && t->cells[i].group_len == c->group_len &&
+               !memcmp(t->cells[i].group, c->group, c->group_len);
+             i++)
+            for (int m = 0; m < NM; m++)
+                if (!strcmp(t->cells[i].measure, order[m])) put_count(x->p, &t->cells[i], r->c[1 + m]);
     }
     end(x);
 }

@@ -11,7 +11,7 @@
 #include "reader.h"
 #include "tables.h"
 
-#define MAX_THREADS 64
+#define MAX_THREADS ESF_MAX_PARTS
 
 /* Rejects found by a thread of several are kept as marks and reported in
  * input order on the calling thread: after the join (a mapped block), or

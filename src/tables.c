@@ -30,9 +30,18 @@ const char *const esf_state_names[ESF_N_STATES] = {"verbeterd", "werkzaam", "nie
 /* RI5/RI6 and their _cbs2018 variants: population and two numerators. */
 enum { J_RI5, J_RI6, J_COUNT };
 
+/* Years of startjaar and eindjaar: dates lie in 1900-2100 (SPEC §2.4). */
+enum { YEAR_MIN = 1900, N_YEARS = 201 };
+
+/* Results attributed to the project of last(p,totaal) (SPEC §5). */
+enum { A_TOEGEREKEND, A_WERK_EIND, A_WERK_12M, A_VERBETERD_EIND, A_VERBETERD_12M, A_COUNT };
+
+/* Only uint64_t counters: the partitions' are added up as arrays. */
 typedef struct {
     uint64_t deel[G_COUNT][C_COUNT];
-    uint64_t res[G_COUNT][C_COUNT][R_COUNT]; /* C_POSITIE rows unused */
+    uint64_t res[G_COUNT][C_COUNT][R_COUNT];
+    uint64_t deel_year[G_COUNT][N_YEARS];           /* by year of first(p,G).start */
+    uint64_t res_year[G_COUNT][N_YEARS][R_COUNT];   /* by year of last(p,G).eind   */
     uint64_t se[G_COUNT][POS_COUNT][S_COUNT];
     uint64_t e12[G_COUNT][S_COUNT][S_COUNT];
     uint64_t jpop[J_COUNT], jnum[J_COUNT], jnum2018[J_COUNT];
@@ -67,7 +76,7 @@ static int state_of(const esf_traj *t, int m)
 
 /* Counts one person's view in each group of gmask (a person in one applicant
  * group has the same view there, in amr and in totaal). */
-static void count_person(counts_t *c, unsigned gmask, const esf_gview *s)
+static void count_person(counts_t *c, uint64_t (*attr)[A_COUNT], unsigned gmask, const esf_gview *s)
 {
     int cats[C_COUNT], nc = 0;
     cats[nc++] = C_TOTAAL;
@@ -76,12 +85,15 @@ static void count_person(counts_t *c, unsigned gmask, const esf_gview *s)
     const int pos_cat = C_POSITIE + s->first->pos_start;
     for (int d = 0; d < DG_COUNT; d++)
         if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
+    const int sy = s->first->start / 10000 - YEAR_MIN;
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
         for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
         c->deel[g][pos_cat]++;
+        c->deel_year[g][sy]++;
     }
     if (!s->has_last) return;
+    cats[nc++] = pos_cat; /* resultaten by positie_start too */
 
     const esf_traj *L = &s->last;
     const unsigned r = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
@@ -93,12 +105,22 @@ static void count_person(counts_t *c, unsigned gmask, const esf_gview *s)
                        (unsigned)(L->onderwijs[M_EIND] == BOOL_YES) << R_ONDERWIJS_EIND |
                        (unsigned)(L->onderwijs[M_12M] == BOOL_YES) << R_ONDERWIJS_12M;
     const int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
+    const int ey = L->eind / 10000 - YEAR_MIN;
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
         for (int i = 0; i < nc; i++)
             for (unsigned k = r; k; k &= k - 1) c->res[g][cats[i]][__builtin_ctz(k)]++;
+        for (unsigned k = r; k; k &= k - 1) c->res_year[g][ey][__builtin_ctz(k)]++;
         c->se[g][L->pos[M_START]][se]++;
         c->e12[g][se][s12]++;
+    }
+    if (gmask & 1u << G_TOTAAL) { /* each finished person once, in last(p,totaal)'s project */
+        uint64_t *a = attr[L->project];
+        a[A_TOEGEREKEND]++;
+        a[A_WERK_EIND] += r >> R_WERK_EIND & 1u;
+        a[A_WERK_12M] += r >> R_WERK_12M & 1u;
+        a[A_VERBETERD_EIND] += r >> R_VERBETERD_EIND & 1u;
+        a[A_VERBETERD_12M] += r >> R_VERBETERD_12M & 1u;
     }
 
     if (gmask & 1u << G_JENV) {
@@ -122,7 +144,7 @@ static inline bool in_amr(int g)
     return g == AANV_GEMEENTE || g == AANV_VSOPRO;
 }
 
-static void count_all(const esf_agg *a, counts_t *c)
+static void count_all(const esf_agg *a, counts_t *c, uint64_t (*attr)[A_COUNT])
 {
     for (size_t i = 0; i < a->npersons; i++) {
         esf_gview v[AANV_COUNT], amr, tot;
@@ -130,13 +152,13 @@ static void count_all(const esf_agg *a, counts_t *c)
         if (!groups) continue;
         if (!(groups & (groups - 1))) { /* one group: one view for all three */
             const int g = __builtin_ctz(groups);
-            count_person(c, 1u << g | (unsigned)in_amr(g) << G_AMR | 1u << G_TOTAAL, &v[g]);
+            count_person(c, attr, 1u << g | (unsigned)in_amr(g) << G_AMR | 1u << G_TOTAAL, &v[g]);
             continue;
         }
         bool has_amr = false, has_tot = false;
         for (int g = 0; g < AANV_COUNT; g++) {
             if (!(groups & 1u << g)) continue;
-            count_person(c, 1u << g, &v[g]);
+            count_person(c, attr, 1u << g, &v[g]);
             if (in_amr(g)) {
                 if (has_amr) esf_gview_merge(a, &amr, &v[g]);
                 else amr = v[g], has_amr = true;
@@ -144,8 +166,8 @@ static void count_all(const esf_agg *a, counts_t *c)
             if (has_tot) esf_gview_merge(a, &tot, &v[g]);
             else tot = v[g], has_tot = true;
         }
-        if (has_amr) count_person(c, 1u << G_AMR, &amr);
-        if (has_tot) count_person(c, 1u << G_TOTAAL, &tot);
+        if (has_amr) count_person(c, attr, 1u << G_AMR, &amr);
+        if (has_tot) count_person(c, attr, 1u << G_TOTAAL, &tot);
     }
 }
 
@@ -252,7 +274,9 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
         char pct[48];
         FORWARD_IF_ERROR(add_text(t, CELL_TEXT, target, 0, 0, 0, group, name, "streefwaarde"));
         if (esf_indicators[i].kind == IND_OI) {
-            uint64_t w = c->deel[g][C_TOTAAL];
+            const uint64_t w = esf_indicators[i].num == NUM_SOM
+                                   ? c->deel[G_GEMEENTE][C_TOTAAL] + c->deel[G_VSOPRO][C_TOTAAL]
+                                   : c->deel[g][C_TOTAAL];
             esf_tables_percent((unsigned __int128)w * p10, m, pct, sizeof pct);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, "indicatoren", group, "indicator", name,
                                        "waarde"));
@@ -277,7 +301,8 @@ static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_tar
         case NUM_12M: teller = tot[R_WERK_12M] + tot[R_VERBETERD_12M]; break;
         case NUM_JENV: teller = c->jnum[j]; break;
         case NUM_JENV_2018: teller = c->jnum2018[j]; break;
-        case NUM_NONE: break;
+        case NUM_NONE:
+        case NUM_SOM: break; /* OI, above */
         }
         esf_tables_percent(teller, noemer, pct, sizeof pct);
         const char *behaald = noemer == 0 ? ""
@@ -303,7 +328,27 @@ static void cat_name(int cat, const char **dim, const char **name)
     else *dim = "doelgroep", *name = esf_dg_names[cat - C_DOELGROEP];
 }
 
-static esf_status add_person_tables(esf_tables *t, const counts_t *c)
+/* The years of startjaar and eindjaar: from the first to the last of the
+ * counted rows' start years, and of the counted finished trajectories' eind
+ * years ([0] > [1]: none). */
+typedef struct {
+    int start[2], eind[2];
+} year_span;
+
+static year_span year_span_of(const esf_agg *parts, size_t nparts)
+{
+    year_span y = {{N_YEARS, -1}, {N_YEARS, -1}};
+    for (size_t k = 0; k < nparts; k++) {
+        const esf_agg *a = &parts[k];
+        if (a->start_min && a->start_min / 10000 - YEAR_MIN < y.start[0]) y.start[0] = a->start_min / 10000 - YEAR_MIN;
+        if (a->start_max && a->start_max / 10000 - YEAR_MIN > y.start[1]) y.start[1] = a->start_max / 10000 - YEAR_MIN;
+        if (a->eind_min && a->eind_min / 10000 - YEAR_MIN < y.eind[0]) y.eind[0] = a->eind_min / 10000 - YEAR_MIN;
+        if (a->eind_max && a->eind_max / 10000 - YEAR_MIN > y.eind[1]) y.eind[1] = a->eind_max / 10000 - YEAR_MIN;
+    }
+    return y;
+}
+
+static esf_status add_person_tables(esf_tables *t, const counts_t *c, const year_span *ys)
 {
     for (int g = 0; g < G_COUNT; g++) {
         const char *group = esf_group_names[g];
@@ -311,10 +356,21 @@ static esf_status add_person_tables(esf_tables *t, const counts_t *c)
             const char *dim, *cat;
             cat_name(k, &dim, &cat);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel[g][k], "deelnemers", group, dim, cat, "n"));
-            if (k >= C_POSITIE && k < C_DOELGROEP) continue; /* not a resultaten dimension */
             for (int r = 0; r < R_COUNT; r++)
                 FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res[g][k][r], "resultaten", group,
                                            dim, cat, esf_res_names[r]));
+        }
+        char year[8];
+        for (int y = ys->start[0]; y <= ys->start[1]; y++) {
+            snprintf(year, sizeof year, "%d", YEAR_MIN + y);
+            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel_year[g][y], "deelnemers", group,
+                                       "startjaar", year, "n"));
+        }
+        for (int y = ys->eind[0]; y <= ys->eind[1]; y++) {
+            snprintf(year, sizeof year, "%d", YEAR_MIN + y);
+            for (int r = 0; r < R_COUNT; r++)
+                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res_year[g][y][r], "resultaten", group,
+                                           "eindjaar", year, esf_res_names[r]));
         }
         char cat[48];
         for (int f = 0; f < POS_COUNT; f++)
@@ -334,10 +390,11 @@ static esf_status add_person_tables(esf_tables *t, const counts_t *c)
 }
 
 /* One project of one partition, or (after combine) of all. */
+enum { P_DEELNEMERS, P_TRAJECTEN, P_AFGEROND, P_ATTR, P_COUNT = P_ATTR + A_COUNT };
 typedef struct {
     const char *id;
     uint32_t len;
-    uint64_t v[3]; /* deelnemers, trajecten, afgerond */
+    uint64_t v[P_COUNT]; /* deelnemers, trajecten, afgerond, then the A_ counts */
 } proj_sum;
 
 static int cmp_str(const char *a, size_t al, const char *b, size_t bl)
@@ -355,11 +412,13 @@ static int proj_sum_cmp(const void *pa, const void *pb)
 
 /* Appends a partition's projects: its persons are in no other partition, so
  * the counts of the partitions add up. */
-static void project_sums(const esf_agg *a, proj_sum *out)
+static void project_sums(const esf_agg *a, const uint64_t (*attr)[A_COUNT], proj_sum *out)
 {
-    for (size_t p = 0; p < a->nprojects; p++)
+    for (size_t p = 0; p < a->nprojects; p++) {
         out[p] = (proj_sum){a->pkeys + a->projects[p].key_off, a->projects[p].key_len,
                             {0, a->projects[p].trajecten, 0}};
+        for (int m = 0; m < A_COUNT; m++) out[p].v[P_ATTR + m] = attr[p][m];
+    }
     for (size_t i = 0; i < a->npersons; i++) {
         const uint32_t p0 = a->persons[i].proj0;
         if (!p0) continue;
@@ -374,7 +433,8 @@ static void project_sums(const esf_agg *a, proj_sum *out)
     }
 }
 
-static esf_status add_projects(esf_tables *t, const esf_agg *parts, size_t nparts)
+static esf_status add_projects(esf_tables *t, const esf_agg *parts, uint64_t (*const *attr)[A_COUNT],
+                               size_t nparts)
 {
     size_t np = 0, bytes = 0;
     for (size_t k = 0; k < nparts; k++) np += parts[k].nprojects, bytes += parts[k].pkeys_len;
@@ -386,18 +446,20 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, size_t npart
     }
     np = 0;
     for (size_t k = 0; k < nparts; k++) {
-        project_sums(&parts[k], ps + np);
+        project_sums(&parts[k], (const uint64_t(*)[A_COUNT])attr[k], ps + np);
         np += parts[k].nprojects;
     }
     qsort(ps, np, sizeof *ps, proj_sum_cmp);
-    static const char *const measures[3] = {"deelnemers", "trajecten", "afgerond"};
+    static const char *const measures[P_COUNT] = {"deelnemers", "trajecten", "afgerond",
+                                                  "toegerekend", "werk_eind", "werk_12m",
+                                                  "verbeterd_eind", "verbeterd_12m"};
     size_t glen = 0;
     for (size_t i = 0; i < np;) {
         proj_sum s = ps[i];
         while (++i < np && proj_sum_cmp(&ps[i], &s) == 0)
-            for (int m = 0; m < 3; m++) s.v[m] += ps[i].v[m];
+            for (int m = 0; m < P_COUNT; m++) s.v[m] += ps[i].v[m];
         memcpy(t->groups + glen, s.id, s.len);
-        for (int m = 0; m < 3; m++) {
+        for (int m = 0; m < P_COUNT; m++) {
             esf_tcell *c = add(t, "projecten", "", "totaal", "totaal", measures[m]);
             if (!c) {
                 free(ps);
@@ -405,7 +467,7 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, size_t npart
             }
             c->group = t->groups + glen;
             c->group_len = s.len;
-            c->kind = m == 1 ? CELL_COUNT : CELL_PERSONS;
+            c->kind = m == P_TRAJECTEN ? CELL_COUNT : CELL_PERSONS;
             c->value = s.v[m];
         }
         glen += s.len;
@@ -449,6 +511,7 @@ const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const c
 typedef struct {
     const esf_agg *a;
     counts_t c;
+    uint64_t (*attr)[A_COUNT]; /* per project of a */
     pthread_t tid;
     bool started;
 } count_job;
@@ -456,7 +519,7 @@ typedef struct {
 static void *count_main(void *arg)
 {
     count_job *j = arg;
-    count_all(j->a, &j->c);
+    count_all(j->a, &j->c, j->attr);
     return NULL;
 }
 
@@ -472,6 +535,10 @@ esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_count
      * threads, then add up. */
     for (size_t k = 0; k < nparts; k++) {
         jobs[k].a = &parts[k];
+        jobs[k].attr = calloc(parts[k].nprojects ? parts[k].nprojects : 1, sizeof *jobs[k].attr);
+        if (!jobs[k].attr) goto fail;
+    }
+    for (size_t k = 0; k < nparts; k++) {
         if (k > 0) jobs[k].started = pthread_create(&jobs[k].tid, NULL, count_main, &jobs[k]) == 0;
     }
     for (size_t k = 0; k < nparts; k++) {
@@ -483,14 +550,19 @@ esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_count
         for (size_t i = 0; i < sizeof(counts_t) / sizeof(uint64_t); i++) d[i] += s[i];
     }
     const counts_t *c = &jobs[0].c;
-    if ((st = add_person_tables(t, c)) || (st = add_indicators(t, c, targets)) ||
-        (st = add_projects(t, parts, nparts)) || (st = add_invoer(t, counts)))
+    const year_span ys = year_span_of(parts, nparts);
+    uint64_t(*attr[ESF_MAX_PARTS])[A_COUNT];
+    for (size_t k = 0; k < nparts; k++) attr[k] = jobs[k].attr;
+    if ((st = add_person_tables(t, c, &ys)) || (st = add_indicators(t, c, targets)) ||
+        (st = add_projects(t, parts, attr, nparts)) || (st = add_invoer(t, counts)))
         goto fail;
     qsort(t->cells, t->n, sizeof *t->cells, cell_cmp);
+    for (size_t k = 0; k < nparts; k++) free(jobs[k].attr);
     free(jobs);
     *out = t;
     return ESF_OK;
 fail:
+    for (size_t k = 0; jobs && k < nparts; k++) free(jobs[k].attr);
     free(jobs);
     esf_tables_free(t);
     return st;

@@ -12,6 +12,7 @@ enum { GRP_UWV = 2, GRP_JENV = 3, GRP_AMR = 4 };
 
 const esf_indicator esf_indicators[N_INDICATORS] = {
     {"OI1", GRP_AMR, IND_OI, NUM_NONE, DEN_NONE, "72500"},
+    {"OI1_som", GRP_AMR, IND_OI, NUM_SOM, DEN_NONE, "72500"},
     {"OI2", GRP_UWV, IND_OI, NUM_NONE, DEN_NONE, "5700"},
     {"OI3", GRP_JENV, IND_OI, NUM_NONE, DEN_NONE, "10900"},
     {"RI1", GRP_AMR, IND_RI, NUM_EIND, DEN_AFGEROND, "20"},
@@ -125,7 +126,7 @@ static bool target_line(esf_targets *t, char *line, bool first, unsigned *given_
     if (k < 0) {
         char seen[96] = "";
         esf_quote_bytes(seen, sizeof seen, name, strlen(name), 40);
-        return snprintf(why, whylen, "unknown indicator '%s' (OI1-OI3, RI1-RI6, RI2_bekend, "
+        return snprintf(why, whylen, "unknown indicator '%s' (OI1-OI3, OI1_som, RI1-RI6, RI2_bekend, "
                                      "RI4_bekend, RI5_cbs2018, RI6_cbs2018)", seen), false;
     }
     if (given_at[k])

@@ -5,13 +5,15 @@
 
 #include "common.h"
 
-#define N_INDICATORS 13
+#define N_INDICATORS 14
 
 typedef enum { IND_OI, IND_RI } esf_ind_kind; /* a number of persons, a percentage */
 
 /* What an RI counts (SPEC §5), of the persons afgerond in its group: */
 typedef enum {
     NUM_NONE,      /* OI: its waarde is deelnemers totaal of the group      */
+    NUM_SOM,       /* OI1_som: deelnemers of gemeente plus those of vsopro
+                      (a person in both counts twice, as the report's B4.1) */
     NUM_EIND,      /* werk_eind or verbeterd_eind                           */
     NUM_12M,       /* werk_12m or verbeterd_12m                             */
     NUM_JENV,      /* L.positie_eind = werkzaam or onderwijs_eind           */

@@ -66,7 +66,9 @@ Test(tables, empty_extract_has_the_full_shape)
     char *out = run_csv(in, sizeof in - 1, NULL);
     size_t lines = 0;
     for (const char *p = out; *p; p++) lines += *p == '\n';
-    cr_expect_eq(lines, 1 + 138 + 1026 + 270 + 62 + 13);
+    /* no rows: no years (startjaar, eindjaar) and no projects */
+    cr_expect_eq(lines, 1 + 138 + 6 * 23 * 9 + 270 + 66 + 13);
+    cr_expect(strstr(out, "jaar") == NULL);
     expect_cell(out, "deelnemers,totaal,doelgroep,uwv_breed,n", "0");
     expect_cell(out, "overgangen,jenv,eind_12m,verbeterd>onbekend,n", "0");
     expect_cell(out, "indicatoren,amr,indicator,OI1,procent", "0.0");
@@ -137,4 +139,33 @@ Test(tables, figure_and_table_give_one_percentage)
     free(html);
     free(text);
     free(in);
+}
+
+/* Years (SPEC §5): from the first to the last counted start, zeros
+ * included, the same list for every group; eindjaar from the finished
+ * trajectories only (a later unfinished start does not add a year). */
+Test(tables, year_categories_span_the_counted_rows)
+{
+    const char in[] = "rinpersoon,project,aanvrager,start,eind\n"
+                      "1,P,uwv,20140105,20150101\n"
+                      "1,Q,jenv,20170101,\n"    /* later, not finished: 2017 start only */
+                      "2,P,uwv,20160101,20180101\n";
+    char *out = run_csv(in, sizeof in - 1, NULL);
+    expect_cell(out, "deelnemers,uwv,startjaar,2014,n", "1");
+    expect_cell(out, "deelnemers,uwv,startjaar,2015,n", "0");
+    expect_cell(out, "deelnemers,uwv,startjaar,2016,n", "1");
+    expect_cell(out, "deelnemers,uwv,startjaar,2017,n", "0");
+    expect_cell(out, "deelnemers,jenv,startjaar,2017,n", "1");
+    expect_cell(out, "deelnemers,totaal,startjaar,2017,n", "0"); /* person 1 started in 2014 */
+    expect_cell(out, "deelnemers,gemeente,startjaar,2014,n", "0");
+    expect_cell(out, "resultaten,uwv,eindjaar,2015,afgerond", "1");
+    expect_cell(out, "resultaten,uwv,eindjaar,2018,afgerond", "1");
+    expect_cell(out, "resultaten,totaal,eindjaar,2016,afgerond", "0");
+    cr_expect(strstr(out, "startjaar,2013") == NULL && strstr(out, "startjaar,2018") == NULL);
+    cr_expect(strstr(out, "eindjaar,2014") == NULL && strstr(out, "eindjaar,2019") == NULL);
+    /* attributed: person 1's last(p,totaal) is P (2015), person 2's is P */
+    expect_cell(out, "projecten,P,totaal,totaal,toegerekend", "2");
+    expect_cell(out, "projecten,Q,totaal,totaal,toegerekend", "0");
+    expect_cell(out, "resultaten,totaal,totaal,totaal,afgerond", "2");
+    free(out);
 }

@@ -285,6 +285,14 @@ def main(argv):
     res = {(g, c, m): 0 for g in allg for c in cats for m in meas}
     se = {(g, f, t): 0 for g in allg for f in POSN for t in STATES}
     e12 = {(g, f, t): 0 for g in allg for f in STATES for t in STATES}
+    # years of the counted rows' start and of the counted finished trajectories' eind
+    syears = [r["start"] // 10000 for r in rows]
+    eyears = [r["eind"] // 10000 for r in rows if finished(r)]
+    sy = range(min(syears), max(syears) + 1) if syears else range(0)
+    ey = range(min(eyears), max(eyears) + 1) if eyears else range(0)
+    deel_y = {(g, y): 0 for g in allg for y in sy}
+    res_y = {(g, y, m): 0 for g in allg for y in ey for m in meas}
+    attr = {}  # project of last(p,totaal) -> [toegerekend, werk_eind, werk_12m, verbeterd_eind, verbeterd_12m]
     jen = {k: 0 for k in ("RI5", "RI6")}
     jnum = {k: 0 for k in ("RI5", "RI6", "RI5_cbs2018", "RI6_cbs2018")}
     for trs in by.values():
@@ -307,6 +315,7 @@ def main(argv):
                 + [("doelgroep", DG[d]) for d in sorted(dgs)]
             for c in my + [("positie_start", POSN[first["pos"][0]])]:
                 deel[(g, c)] += 1
+            deel_y[(g, first["start"] // 10000)] += 1
             fin = [r for r in rs if finished(r)]
             if not fin:
                 continue
@@ -315,9 +324,15 @@ def main(argv):
                      "verbeterd_eind": verb(L, 1), "verbeterd_12m": verb(L, 2),
                      "onbekend_eind": L["pos"][1] == 3, "onbekend_12m": L["pos"][2] == 3,
                      "onderwijs_eind": L["ond"][1] == 0, "onderwijs_12m": L["ond"][2] == 0}
-            for c in my:
+            for c in my + [("positie_start", POSN[first["pos"][0]])]:
                 for m in meas:
                     res[(g, c, m)] += flags[m]
+            for m in meas:
+                res_y[(g, L["eind"] // 10000, m)] += flags[m]
+            if g == "totaal":
+                a = attr.setdefault(L["project"], [0, 0, 0, 0, 0])
+                for k, m in enumerate(("afgerond", "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m")):
+                    a[k] += flags[m]
             st = lambda m: "verbeterd" if verb(L, m) else POSN[L["pos"][m]]
             se[(g, POSN[L["pos"][0]], st(1))] += 1
             e12[(g, st(1), st(2))] += 1
@@ -332,16 +347,21 @@ def main(argv):
     for (g, (d, c)), v in deel.items():
         add("deelnemers", g, d, c, "n", v)
     for (g, (d, c), m), v in res.items():
-        if d != "positie_start":
-            add("resultaten", g, d, c, m, v)
+        add("resultaten", g, d, c, m, v)
+    for (g, y), v in deel_y.items():
+        add("deelnemers", g, "startjaar", str(y), "n", v)
+    for (g, y, m), v in res_y.items():
+        add("resultaten", g, "eindjaar", str(y), m, v)
     for (g, f, t), v in se.items():
         add("overgangen", g, "start_eind", f + ">" + t, "n", v)
     for (g, f, t), v in e12.items():
         add("overgangen", g, "eind_12m", f + ">" + t, "n", v)
-    tg = {"OI1": 72500, "OI2": 5700, "OI3": 10900, "RI1": 20, "RI2": 25, "RI2_bekend": 25, "RI3": 55,
+    tg = {"OI1": 72500, "OI1_som": 72500, "OI2": 5700, "OI3": 10900, "RI1": 20, "RI2": 25, "RI2_bekend": 25, "RI3": 55,
           "RI4": 65, "RI4_bekend": 65, "RI5": 22, "RI5_cbs2018": 22, "RI6": 60, "RI6_cbs2018": 60}
-    for name, g in (("OI1", "amr"), ("OI2", "uwv"), ("OI3", "jenv")):
+    for name, g in (("OI1", "amr"), ("OI1_som", "amr"), ("OI2", "uwv"), ("OI3", "jenv")):
         w = deel[(g, ("totaal", "totaal"))]
+        if name == "OI1_som":  # the report's B4.1: gemeente plus vsopro, not deduplicated
+            w = deel[("gemeente", ("totaal", "totaal"))] + deel[("vsopro", ("totaal", "totaal"))]
         add("indicatoren", g, "indicator", name, "waarde", w)
         add("indicatoren", g, "indicator", name, "streefwaarde", tg[name])
         add("indicatoren", g, "indicator", name, "procent", pct(w, tg[name]))
@@ -372,6 +392,9 @@ def main(argv):
         add("projecten", p, "totaal", "totaal", "deelnemers", len(ps))
         add("projecten", p, "totaal", "totaal", "trajecten", nt)
         add("projecten", p, "totaal", "totaal", "afgerond", len(fs))
+        a = attr.get(p, [0, 0, 0, 0, 0])
+        for k, m in enumerate(("toegerekend", "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m")):
+            add("projecten", p, "totaal", "totaal", m, a[k])
     for k, v in inv.items():
         add("invoer", "invoer", "rijen", k, "n", v)
     for k, v in rej.items():
