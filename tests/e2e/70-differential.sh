@@ -6,6 +6,9 @@ for d in canonical messy; do
     $ESFMON -q --max-rejects 100000 "$T/gen"/*.csv > "$T/gen.out"
     if $REF "$T/gen"/*.csv | cmp -s - "$T/gen.out"; then ok "differential: $d extract equals the reference"
     else bad "differential: $d extract equals the reference"; fi
+    # SPEC §5: the attributed results partition the finished persons, and
+    # the year and positie_start rows add up to the totaal row
+    check "sums ($d): attributed project results add up to resultaten totaal" python3 tests/e2e/sums.py "$T/gen.out"
     # Whole-file properties on the generated data: gzip, concatenation, stdin.
     gzip -c "$T/gen/extract_01.csv" > "$T/gen1.gz"
     same_gen() {
