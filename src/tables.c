@@ -414,6 +414,7 @@ static int proj_sum_cmp(const void *pa, const void *pb)
  * the counts of the partitions add up. */
 static void project_sums(const esf_agg *a, const uint64_t (*attr)[A_COUNT], proj_sum *out)
 {
+    if (!a->nprojects) return; /* no project: no person, no pair */
     for (size_t p = 0; p < a->nprojects; p++) {
         out[p] = (proj_sum){a->pkeys + a->projects[p].key_off, a->projects[p].key_len,
                             {0, a->projects[p].trajecten, 0}};
