@@ -61,14 +61,31 @@ void esf_grid_text(const grid *g, FILE *out)
         for (size_t i = 0; i < g->nrows; i++)
             if (width(g->rows[i].c[j]) > w[j]) w[j] = width(g->rows[i].c[j]);
     }
+    /* a group title wider than its columns widens the last of them */
+    for (int j = 1; g->spans && j < g->ncols; j++) {
+        const char *h = g->head[0].c[j];
+        if (!h[0]) continue;
+        size_t span = w[j];
+        int k = j;
+        while (k + 1 < g->ncols && !g->head[0].c[k + 1][0]) k++, span += gap(g, k) + w[k];
+        if (width(h) > span) w[k] += width(h) - span;
+        j = k;
+    }
     fprintf(out, "%s\n", g->title);
     if (g->spans) {
+        /* a group title over its column and the empty ones after it; a
+         * column before any title keeps its width */
         pad(out, w[0]);
         for (int j = 1; j < g->ncols; j++) {
             const char *h = g->head[0].c[j];
-            if (!h[0]) continue;
-            size_t span = w[j] + (j + 1 < g->ncols && !g->head[0].c[j + 1][0] ? gap(g, j + 1) + w[j + 1] : 0);
-            pad(out, gap(g, j));
+            if (!h[0]) {
+                pad(out, gap(g, j) + w[j]);
+                continue;
+            }
+            const int j0 = j;
+            size_t span = w[j];
+            while (j + 1 < g->ncols && !g->head[0].c[j + 1][0]) span += gap(g, j + 1) + w[j + 1], j++;
+            pad(out, gap(g, j0));
             pad(out, span > width(h) ? span - width(h) : 0);
             fputs(h, out);
         }
@@ -94,6 +111,7 @@ void esf_grid_text(const grid *g, FILE *out)
             putc('\n', out);
         }
     }
+    if (g->note[0]) fprintf(out, "%s\n", g->note);
     putc('\n', out);
 }
 
@@ -131,6 +149,7 @@ void esf_grid_markdown(const grid *g, FILE *out)
         }
         putc('\n', out);
     }
+    if (g->note[0]) fprintf(out, "\n%s\n", g->note);
     putc('\n', out);
 }
 
@@ -145,12 +164,16 @@ void esf_grid_html(const grid *g, const char *id, FILE *out)
         fputs("<tr><th></th>", out);
         for (int j = 1; j < g->ncols; j++) {
             const char *h = g->head[0].c[j];
-            if (!h[0]) continue;
+            if (!h[0]) { /* a column before any group title */
+                fputs("<th></th>", out);
+                continue;
+            }
             int span = 1;
             while (j + span < g->ncols && !g->head[0].c[j + span][0]) span++;
             fprintf(out, "<th colspan=\"%d\">", span);
             esf_html_escape(out, h, strlen(h));
             fputs("</th>", out);
+            j += span - 1;
         }
         fputs("</tr>\n", out);
     }
@@ -171,4 +194,9 @@ void esf_grid_html(const grid *g, const char *id, FILE *out)
         fputs("</tr>\n", out);
     }
     fputs("</tbody>\n</table>\n", out);
+    if (g->note[0]) {
+        fputs("<p class=\"note\">", out);
+        esf_html_escape(out, g->note, strlen(g->note));
+        fputs("</p>\n", out);
+    }
 }

@@ -200,43 +200,49 @@ void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *titl
 
 /* ---- indicators: a bar per indicator against its target line -------------- */
 
-void esf_html_indicators(FILE *out, const esf_pub *p, const char *id)
+/* One panel of indicators of one kind, on its own axis: the OI as a share
+ * of their target (up to some 300 %), the RI as rates, so that neither
+ * squeezes the other. */
+static void indicator_panel(FILE *out, const esf_pub *p, const char *id, esf_ind_kind kind)
 {
-    const int n = N_INDICATORS;
-    const char *names[N_INDICATORS], *groups[N_INDICATORS];
-    bool oi[N_INDICATORS];
-    for (int i = 0; i < n; i++) {
-        names[i] = esf_indicators[i].name;
-        groups[i] = esf_group_names[esf_indicators[i].group];
-        oi[i] = esf_indicators[i].kind == IND_OI;
-    }
+    static const char *const group_label[ESF_N_GROUPS] = {"Gemeenten", "Vso/pro", "UWV", "JenV", "AMR", "Totaal"};
+    int idx[N_INDICATORS] = {0}, n = 0;
+    for (int i = 0; i < N_INDICATORS; i++)
+        if (esf_indicators[i].kind == kind) idx[n++] = i;
+    const bool oi = kind == IND_OI;
     int top = 30, row_h = 20, h = top + n * row_h + 10;
-    double max = 100;
-    for (int i = 0; i < n; i++) {
-        pval v = get(p, "indicatoren", groups[i], "indicator", names[i], "procent");
-        pval t = get(p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
+    double max = oi ? 100 : 50;
+    for (int k = 0; k < n; k++) {
+        const esf_indicator *ind = &esf_indicators[idx[k]];
+        pval v = get(p, "indicatoren", esf_group_names[ind->group], "indicator", ind->name, "procent");
+        pval t = get(p, "indicatoren", esf_group_names[ind->group], "indicator", ind->name, "streefwaarde");
         if (v.v > max) max = v.v;
-        if (!oi[i] && t.v > max) max = t.v;
+        if (!oi && t.v > max) max = t.v;
     }
-    max = ((int)(max / 50) + 1) * 50.0;
-    svg_open(out, id, CHART_W, h, "Indicatoren: realisatie tegen streefwaarde");
-    fprintf(out, "<rect x=\"%d\" y=\"6\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"15\" class=\"lg\">realisatie (%%)</text>",
-            LABEL_W, palette[0], LABEL_W + 14);
-    fprintf(out, "<line x1=\"%d\" y1=\"4\" x2=\"%d\" y2=\"18\" class=\"target\"/><text x=\"%d\" y=\"15\" class=\"lg\">streefwaarde (OI: 100%% van het doel)</text>\n",
-            LABEL_W + 160, LABEL_W + 160, LABEL_W + 166);
+    const int unit = oi ? 100 : 50; /* four ticks of 25 or 50 % */
+    max = ((int)(max / unit) + 1) * (double)unit;
+    svg_open(out, id, CHART_W, h, oi ? "Outputindicatoren: deelnemers als % van de streefwaarde"
+                                     : "Resultaatindicatoren: realisatie tegen streefwaarde");
+    fprintf(out, "<rect x=\"%d\" y=\"6\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"15\" class=\"lg\">%s</text>",
+            LABEL_W, palette[0], LABEL_W + 14, oi ? "deelnemers (% van de streefwaarde)" : "realisatie (%)");
+    fprintf(out, "<line x1=\"%d\" y1=\"4\" x2=\"%d\" y2=\"18\" class=\"target\"/><text x=\"%d\" y=\"15\" class=\"lg\">%s</text>\n",
+            LABEL_W + 250, LABEL_W + 250, LABEL_W + 256, oi ? "streefwaarde (100%)" : "streefwaarde");
     for (int t = 0; t <= (int)max; t += (int)max / 4) {
         int x = LABEL_W + (int)(PLOT_W * t / max);
         fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/><text x=\"%d\" y=\"%d\" class=\"ax\">%d%%</text>\n",
                 x, top - 4, x, h - 6, x, top - 6, t);
     }
-    for (int i = 0; i < n; i++) {
-        int y = top + i * row_h;
-        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rl\">%s (%s)</text>", LABEL_W - 6, y + 12, names[i], groups[i]);
-        pval v = get(p, "indicatoren", groups[i], "indicator", names[i], "procent");
-        pval t = get(p, "indicatoren", groups[i], "indicator", names[i], "streefwaarde");
-        double target = oi[i] ? 100 : t.v;
+    for (int k = 0; k < n; k++) {
+        const esf_indicator *ind = &esf_indicators[idx[k]];
+        const char *group = esf_group_names[ind->group];
+        int y = top + k * row_h;
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rl\">%s (%s)</text>", LABEL_W - 6, y + 12, ind->name,
+                group_label[ind->group]);
+        pval v = get(p, "indicatoren", group, "indicator", ind->name, "procent");
+        pval t = get(p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
+        double target = oi ? 100 : t.v;
         if (v.sup) {
-            gap_mark(out, id, y + 2, 12, y + 12, &v, names[i]);
+            gap_mark(out, id, y + 2, 12, y + 12, &v, ind->name);
         } else if (!v.missing) {
             double w = PLOT_W * v.v / max;
             char ps[64];
@@ -244,7 +250,7 @@ void esf_html_indicators(FILE *out, const esf_pub *p, const char *id)
             decimal_comma(ps);
             fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"%s\"", LABEL_W, y + 2, w, palette[0]);
             data_attrs(out, &v);
-            fprintf(out, "><title>%s: %s%%</title></rect><text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>", names[i], ps,
+            fprintf(out, "><title>%s: %s%%</title></rect><text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>", ind->name, ps,
                     LABEL_W + w + 3, y + 12, ps);
         }
         if (!t.missing) {
@@ -256,6 +262,15 @@ void esf_html_indicators(FILE *out, const esf_pub *p, const char *id)
         putc('\n', out);
     }
     fputs("</svg>\n", out);
+}
+
+void esf_html_indicators(FILE *out, const esf_pub *p, const char *id)
+{
+    char pid[80];
+    snprintf(pid, sizeof pid, "%s-oi", id);
+    indicator_panel(out, p, pid, IND_OI);
+    snprintf(pid, sizeof pid, "%s-ri", id);
+    indicator_panel(out, p, pid, IND_RI);
 }
 
 /* ---- Sankey: start -> after the trajectory -> after 12 months -------------- */
@@ -366,7 +381,7 @@ void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *gr
     fputs("</svg>\n", out);
 }
 
-void esf_html_head(FILE *out, const esf_disclosure *dc)
+void esf_html_head(FILE *out)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -387,14 +402,6 @@ void esf_html_head(FILE *out, const esf_disclosure *dc)
           ".note{color:#555}\n"
           "@page{size:A4;margin:15mm}@media print{body{max-width:none;margin:0}h2{break-before:auto}}\n"
           "</style>\n</head>\n<body>\n<h1>ESF Actieve Inclusie: monitor</h1>\n", out);
-    fputs("<p class=\"note\">Gemaakt met esfmon " ESF_VERSION ". ", out);
-    if (dc->round > 1 || dc->suppress_below)
-        fprintf(out, "Aantallen personen afgerond op %u, kleiner dan %u onderdrukt (x, gearceerd in de figuren); "
-                     "figuren tonen alleen gepubliceerde waarden.",
-                dc->round > 1 ? dc->round : 1, dc->suppress_below);
-    else
-        fputs("Zonder afronding of onderdrukking: niet zonder controle publiceren.", out);
-    fputs("</p>\n", out);
 }
 
 void esf_html_foot(FILE *out)

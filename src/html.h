@@ -23,7 +23,7 @@ typedef struct {
     bool zoom;                         /* axis to the largest share, not 100% */
 } html_bars_spec;
 
-void esf_html_head(FILE *out, const esf_disclosure *dc);
+void esf_html_head(FILE *out);
 void esf_html_foot(FILE *out);
 void esf_html_escape(FILE *out, const char *s, size_t n);
 void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);

@@ -106,12 +106,26 @@ static void section(ctx *x, const char *id, const char *title)
     if (html(x)) fprintf(x->out, "<h2 id=\"%s\">%s</h2>\n", id, title);
 }
 
-/* The start and end of an HTML figure around a chart. */
-static void figure_open(ctx *x, const char *id, const char *caption)
+/* The start and end of an HTML figure around a chart.  The caption gives
+ * N, the published count the figure is of, as the report does ("N =
+ * 88.540"); n_table NULL: none. */
+static void figure_open_n(ctx *x, const char *id, const char *caption, const char *n_table,
+                          const char *n_group, const char *n_dim, const char *n_cat, const char *n_measure)
 {
     fprintf(x->out, "<figure id=\"f-%s\">\n<figcaption>", id);
     esf_html_escape(x->out, caption, strlen(caption));
+    const esf_tcell *c = n_table ? find(x->p, n_table, n_group, n_dim, n_cat, n_measure) : NULL;
+    if (c) {
+        char buf[64], n[64];
+        dutch(esf_pub_text(x->p, c, buf, sizeof buf), n, sizeof n);
+        fprintf(x->out, " (N = %s)", n);
+    }
     fputs("</figcaption>\n", x->out);
+}
+
+static void figure_open(ctx *x, const char *id, const char *caption)
+{
+    figure_open_n(x, id, caption, NULL, NULL, NULL, NULL, NULL);
 }
 
 static void figure_close(ctx *x)
@@ -127,6 +141,7 @@ __attribute__((format(printf, 5, 6))) static grid *begin(ctx *x, const char *id,
     g->nrows = 0;
     g->ncols = ncols;
     g->spans = spans;
+    g->note[0] = '\0';
     memset(g->head, 0, sizeof g->head);
     va_list ap;
     va_start(ap, fmt);
@@ -170,9 +185,10 @@ static void invoer(ctx *x)
         static const char *const one[1] = {"invoer"}, *const one_label[1] = {"rijen"};
         html_bars_spec s = {.table = "invoer", .nseries = 1, .groups = one, .series_labels = one_label,
                             .nrows = ESF_REJ_COUNT, .row_labels = reasons, .dim = "afwijzing", .cats = reasons,
-                            .measure = "n", .of_dim = "rijen", .of_cat = "gelezen", .of_measure = "n",
+                            .measure = "n", .of_dim = "rijen", .of_cat = "afgewezen", .of_measure = "n",
                             .zoom = true};
-        figure_open(x, "invoer", "Afgewezen rijen naar reden (% van de gelezen rijen)");
+        figure_open_n(x, "invoer", "Afgewezen rijen naar reden (% van de afgewezen rijen)", "invoer", "invoer",
+                      "rijen", "afgewezen", "n");
         esf_html_bars(x->out, x->p, "c-invoer", "Afgewezen rijen naar reden", &s);
         figure_close(x);
     }
@@ -308,22 +324,29 @@ static void deelnemers(ctx *x)
                                 .of_cat = "totaal", .of_measure = "n"};
             char cid[72];
             snprintf(cid, sizeof cid, "c-%s", id);
-            figure_open(x, id, title);
+            figure_open_n(x, id, title, "deelnemers", "totaal", "totaal", "totaal", "n");
             esf_html_bars(x->out, x->p, cid, title, &s);
             figure_close(x);
         }
         grid *g = begin(x, id, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", dims[d].title);
         group_heads(g);
+        /* a person can be in several target groups: their rows add up to
+         * more than the persons, so the last row gives persons, no 100 % */
+        const bool overlap = !strcmp(dims[d].dim, "doelgroep");
         for (int c = 0; c <= dims[d].n; c++) {
-            grid_row *r = row(x, c < dims[d].n ? label(x, &dims[d], c) : "Totaal");
+            grid_row *r = row(x, c < dims[d].n ? label(x, &dims[d], c) : overlap ? "Personen" : "Totaal");
             for (int k = 0; k < ESF_N_GROUPS; k++) {
                 const char *gn = esf_group_names[group_order[k]];
                 const esf_tcell *tot = find(x->p, "deelnemers", gn, "totaal", "totaal", "n");
                 const esf_tcell *cell = c < dims[d].n ? find(x->p, "deelnemers", gn, dims[d].dim, dims[d].cats[c], "n") : tot;
                 put_count(x->p, cell, r->c[1 + 2 * k]);
-                put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
+                if (c < dims[d].n || !overlap) put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
             }
         }
+        if (overlap)
+            snprintf(g->note, sizeof g->note, "%s",
+                     "Een deelnemer kan tot meer doelgroepen behoren: de rijen tellen op tot meer dan "
+                     "het aantal personen.");
         end(x);
     }
     deelnemers_startjaar(x);
@@ -335,6 +358,9 @@ static void resultaten(ctx *x)
                                            {"onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"}};
     static const char *const heads[2][4] = {{"Betaald werk eind", "Betaald werk na jaar", "Verbeterd eind", "Verbeterd na jaar"},
                                             {"Positie onbekend eind", "Onbekend na jaar", "Onderwijs eind", "Onderwijs na jaar"}};
+    /* the text report stays within about 100 columns */
+    static const char *const short_heads[2][4] = {{"Werk eind", "Werk 12 mnd", "Verb. eind", "Verb. 12 mnd"},
+                                                  {"Onbek. eind", "Onbek. 12 mnd", "Onderw. eind", "Onderw. 12 mnd"}};
     section(x, "resultaten", "Resultaten");
     if (html(x)) {
         static const char *const rows[4] = {"Betaald werk na traject (4 weken)", "Betaald werk na 12 maanden",
@@ -344,7 +370,7 @@ static void resultaten(ctx *x)
                              .cat = "totaal", .measures = sets[0], .of_dim = "totaal", .of_cat = "totaal",
                              .of_measure = "afgerond"};
         const char *t = "Resultaten na traject en na 12 maanden (% van de deelnemers met beëindigd traject)";
-        figure_open(x, "resultaten", t);
+        figure_open_n(x, "resultaten", t, "resultaten", "totaal", "totaal", "totaal", "afgerond");
         esf_html_bars(x->out, x->p, "c-resultaten", t, &sp);
         figure_close(x);
     }
@@ -357,7 +383,7 @@ static void resultaten(ctx *x)
                             s == 0 ? " (met beëindigd traject)" : ": onbekend en onderwijs");
             esf_grid_put(g->head[1].c[1], "Afgerond");
             for (int m = 0; m < 4; m++) {
-                esf_grid_put(g->head[0].c[2 + 2 * m], heads[s][m]);
+                esf_grid_put(g->head[0].c[2 + 2 * m], (x->mode == REPORT_TEXT ? short_heads : heads)[s][m]);
                 esf_grid_put(g->head[1].c[2 + 2 * m], "n");
                 esf_grid_put(g->head[1].c[3 + 2 * m], "%");
             }
@@ -365,11 +391,18 @@ static void resultaten(ctx *x)
             for (int d = -1; d <= ndims; d++) { /* totaal, the dimensions, eindjaar */
                 const char *years[MAX_YEARS];
                 int n = d < 0 ? 1 : d < ndims ? dims[d].n : year_cats(x, "resultaten", "eindjaar", "afgerond", years);
+                if (d >= 0) { /* a sub-heading: the dimension of the rows below */
+                    char sub[96];
+                    snprintf(sub, sizeof sub, "Naar %s",
+                             d == ndims ? "jaar van beëindiging"
+                             : !strcmp(dims[d].dim, "positie_start") ? "positie bij start" : dims[d].title);
+                    row(x, sub);
+                }
                 for (int c = 0; c < n; c++) {
                     const char *dim = d < 0 ? "totaal" : d < ndims ? dims[d].dim : "eindjaar";
                     const char *cat = d < 0 ? "totaal" : d < ndims ? dims[d].cats[c] : years[c];
                     char yl[32];
-                    if (d == ndims) snprintf(yl, sizeof yl, "Beëindigd in %s", years[c]);
+                    if (d == ndims) snprintf(yl, sizeof yl, "%s", years[c]);
                     grid_row *r = row(x, d < 0 ? "Totaal" : d < ndims ? label(x, &dims[d], c) : yl);
                     const esf_tcell *afg = find(x->p, "resultaten", gn, dim, cat, "afgerond");
                     put_count(x->p, afg, r->c[1]);
@@ -395,7 +428,7 @@ static void overgangen(ctx *x)
             snprintf(id, sizeof id, "overgangen-%s", gn);
             snprintf(cid, sizeof cid, "c-%s", id);
             snprintf(t, sizeof t, "Overgangen %s: positie bij start, na traject en na 12 maanden", group_label[group_order[k]]);
-            figure_open(x, id, t);
+            figure_open_n(x, id, t, "resultaten", gn, "totaal", "totaal", "afgerond");
             esf_html_sankey(x->out, x->p, cid, gn, pos_label, state_label);
             figure_close(x);
         }
@@ -455,15 +488,79 @@ static void projecten(ctx *x)
     end(x);
 }
 
+/* yyyymmdd as "1-1-2014". */
+static void dutch_date(int32_t d, char *dst, size_t len)
+{
+    snprintf(dst, len, "%d-%d-%d", (int)(d % 100), (int)(d / 100 % 100), (int)(d / 10000));
+}
+
+static uint64_t invoer_n(const ctx *x, const char *cat)
+{
+    const esf_tcell *c = find(x->p, "invoer", "invoer", "rijen", cat, "n");
+    return c ? c->value : 0;
+}
+
+/* The top of every report: the period, the inputs, and what changes the
+ * numbers (rounding, suppression), the same in a full and a --period run. */
+static void intro(ctx *x)
+{
+    const esf_tables *t = x->p->t;
+    const esf_disclosure *dc = &x->p->dc;
+    char lines[3][320], a[16], b[16], n[4][32];
+    if (t->period_from || t->period_to) {
+        dutch_date(t->period_from, a, sizeof a);
+        dutch_date(t->period_to, b, sizeof b);
+        if (t->period_from && t->period_to)
+            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start van %s tot en met %s.", a, b);
+        else if (t->period_from)
+            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start vanaf %s.", a);
+        else
+            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start tot en met %s.", b);
+    } else {
+        snprintf(lines[0], sizeof lines[0], "Periode: alle trajecten (geen selectie op startdatum).");
+    }
+    const char *cats[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
+    for (int i = 0; i < 4; i++) {
+        char v[32];
+        snprintf(v, sizeof v, "%llu", (unsigned long long)invoer_n(x, cats[i]));
+        dutch(v, n[i], sizeof n[i]);
+    }
+    snprintf(lines[1], sizeof lines[1],
+             "Invoer: %u %s, %s rijen gelezen: %s geteld, %s afgewezen, %s buiten de periode.", t->ninputs,
+             t->ninputs == 1 ? "bestand" : "bestanden", n[0], n[1], n[2], n[3]);
+    if (dc->round > 1 && dc->suppress_below)
+        snprintf(lines[2], sizeof lines[2],
+                 "Aantallen personen afgerond op %u; kleiner dan %u onderdrukt (x%s); percentages uit exacte aantallen.",
+                 dc->round, dc->suppress_below, html(x) ? ", gearceerd in de figuren" : "");
+    else if (dc->round > 1)
+        snprintf(lines[2], sizeof lines[2],
+                 "Aantallen personen afgerond op %u, niets onderdrukt; percentages uit exacte aantallen.", dc->round);
+    else if (dc->suppress_below)
+        snprintf(lines[2], sizeof lines[2],
+                 "Exacte aantallen; kleiner dan %u onderdrukt (x%s).", dc->suppress_below,
+                 html(x) ? ", gearceerd in de figuren" : "");
+    else
+        snprintf(lines[2], sizeof lines[2],
+                 "Exacte aantallen, zonder afronding of onderdrukking: niet zonder controle publiceren.");
+    for (int i = 0; i < 3; i++) {
+        if (html(x)) {
+            fputs("<p class=\"note\">", x->out);
+            esf_html_escape(x->out, lines[i], strlen(lines[i]));
+            fputs("</p>\n", x->out);
+        } else {
+            fprintf(x->out, "%s%s", lines[i], x->mode == REPORT_MARKDOWN ? "  \n" : "\n");
+        }
+    }
+    if (!html(x)) putc('\n', x->out);
+}
+
 esf_status esf_report_write(const esf_pub *p, report_mode mode, FILE *out)
 {
     ctx x = {.p = p, .mode = mode, .out = out};
     bool markdown = mode == REPORT_MARKDOWN;
-    if (mode == REPORT_HTML) esf_html_head(out, &p->dc);
+    if (mode == REPORT_HTML) esf_html_head(out);
     else fprintf(out, markdown ? "## ESF Actieve Inclusie: monitor (esfmon %s)\n\n" : "ESF Actieve Inclusie: monitor (esfmon %s)\n\n", ESF_VERSION);
-    if (mode != REPORT_HTML && (p->dc.round > 1 || p->dc.suppress_below))
-        fprintf(out, "Aantallen personen afgerond op %u, kleiner dan %u onderdrukt (x); percentages uit exacte aantallen.\n\n",
-                p->dc.round > 1 ? p->dc.round : 1, p->dc.suppress_below);
+    intro(&x);
     indicatoren(&x);
     deelnemers(&x);
     resultaten(&x);

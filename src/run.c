@@ -260,6 +260,8 @@ esf_status esf_run_finish(esf_run *r)
     esf_status st = esf_tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
                                  &r->tables);
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
+    r->tables->period_from = r->period_from, r->tables->period_to = r->period_to;
+    r->tables->ninputs = r->ninputs;
     return ESF_OK;
 }
 

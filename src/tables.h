@@ -32,6 +32,8 @@ struct esf_tables {
     esf_tcell *cells;
     size_t n, cap;
     char *groups;               /* project ids, owned */
+    int32_t period_from, period_to; /* the run's --period (0: open), for the reports */
+    uint32_t ninputs;           /* inputs read, for the reports */
 };
 
 #define ESF_N_GROUPS 6
