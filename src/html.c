@@ -277,6 +277,24 @@ void esf_html_indicators(FILE *out, const esf_pub *p, const char *id)
 
 enum { SK_W = 700, SK_H = 300, SK_NODE = 14, SK_PAD = 10, SK_TOP = 30 };
 
+/* A flow has the colour of where it comes from, one per state: verbeterd
+ * green as improvement is in the report, werkzaam blue, niet-werkzaam
+ * vermillion, inactief orange, onbekend grey (Okabe-Ito). */
+static const char *const state_colour[ESF_N_STATES] = {"#009E73", "#0072B2", "#D55E00", "#E69F00",
+                                                       "#999999"};
+
+/* n in Dutch notation: 1.234.567. */
+static void dutch_int(uint64_t n, char *dst, size_t len)
+{
+    char tmp[32];
+    int k = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n), o = 0;
+    for (int i = 0; i < k && (size_t)o + 2 < len; i++) {
+        if (i && (k - i) % 3 == 0) dst[o++] = '.';
+        dst[o++] = tmp[i];
+    }
+    dst[o] = '\0';
+}
+
 void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
                  const char *const *pos_labels, const char *const *state_labels)
 {
@@ -320,7 +338,7 @@ void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *gr
 
     char label[128];
     snprintf(label, sizeof label, "Overgangen %s: positie bij start, na traject en na 12 maanden", group);
-    svg_open(out, id, SK_W, SK_H + SK_TOP + 30, label);
+    svg_open(out, id, SK_W, SK_H + SK_TOP + 74, label);
     fprintf(out, "<text x=\"%d\" y=\"16\" class=\"colh\">bij start</text><text x=\"%d\" y=\"16\" class=\"colh\">na traject</text>"
                  "<text x=\"%d\" y=\"16\" class=\"colh\">na 12 maanden</text>\n",
             xs[0], xs[1], xs[2]);
@@ -353,7 +371,7 @@ void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *gr
                 else o1[f] += w, i2[s] += w;
                 double xm = (xa + xb) / 2;
                 fprintf(out, "<path class=\"link\" fill=\"%s\" d=\"M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fL%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fZ\"",
-                        palette[s % 8], xa, ya, xm, ya, xm, yb, xb, yb, xb, yb + w, xm, yb + w, xm,
+                        state_colour[stage == 0 ? 1 + f : f], xa, ya, xm, ya, xm, yb, xb, yb, xb, yb + w, xm, yb + w, xm,
                         ya + w, xa, ya + w);
                 data_attrs(out, v);
                 fprintf(out, "><title>%s &#8594; %s: %s</title></path>\n",
@@ -372,12 +390,30 @@ void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *gr
             fprintf(out, "<text x=\"%d\" y=\"%.1f\" class=\"%s\">", c == 2 ? xs[c] + SK_NODE + 4 : xs[c] - 4,
                     top + (hgt > 1 ? hgt : 1) / 2 + 4, c == 2 ? "nl" : "rl");
             esc(out, lab);
-            fprintf(out, " (%.0f)</text>\n", c == 0 ? col0[i] : c == 1 ? mid[i] : col2[i]);
+            /* a node's total is no published cell: with rounding or
+             * suppression a sum of published flows would be a number
+             * nobody published, so it is shown only for exact counts */
+            if (p->dc.round <= 1 && !p->dc.suppress_below) {
+                char nt[32];
+                dutch_int((uint64_t)(c == 0 ? col0[i] : c == 1 ? mid[i] : col2[i]), nt, sizeof nt);
+                fprintf(out, " (%s)", nt);
+            }
+            fputs("</text>\n", out);
         }
     }
+    /* the legend: the colour of each state a flow comes from */
+    for (int s = 0; s < NS; s++) {
+        const int lx = 10 + s * 130, ly = SK_H + SK_TOP + 36;
+        fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" class=\"lg\">",
+                lx, ly - 9, state_colour[s], lx + 14, ly);
+        esc(out, state_labels[s]);
+        fputs("</text>", out);
+    }
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"lg\">de kleur van een stroom is de positie waar hij vandaan komt</text>\n",
+            10, SK_H + SK_TOP + 52);
     if (nsup)
-        fprintf(out, "<text x=\"0\" y=\"%d\" class=\"lg\">Gestippeld: %d onderdrukte stromen (x), niet meegeteld in de breedtes.</text>\n",
-                SK_H + SK_TOP + 24, nsup);
+        fprintf(out, "<text x=\"10\" y=\"%d\" class=\"lg\">Gestippeld: %d onderdrukte stromen (x), niet meegeteld in de breedtes.</text>\n",
+                SK_H + SK_TOP + 66, nsup);
     fputs("</svg>\n", out);
 }
 
