@@ -295,125 +295,153 @@ static void dutch_int(uint64_t n, char *dst, size_t len)
     dst[o] = '\0';
 }
 
-void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
-                 const char *const *pos_labels, const char *const *state_labels)
+enum { SK_NP = POS_COUNT, SK_NS = ESF_N_STATES };
+
+/* A Sankey's layout: its published flows, node sizes and tops, the scale. */
+typedef struct {
+    pval se[SK_NP][SK_NS], e12[SK_NS][SK_NS];
+    double col0[SK_NP], mid[SK_NS], col2[SK_NS]; /* node sizes, in persons */
+    double y0[SK_NP], y1[SK_NS], y2[SK_NS];      /* node tops              */
+    double scale;                                /* pixels per person      */
+    int xs[3];                                   /* the three columns      */
+} sankey;
+
+static void sankey_layout(sankey *k, const esf_pub *p, const char *group)
 {
-    enum { NP = POS_COUNT, NS = ESF_N_STATES };
-    pval se[NP][NS], e12[NS][NS];
-    double in1[NS] = {0}, out1[NS] = {0}, col0[NP] = {0}, col2[NS] = {0};
+    enum { NP = SK_NP, NS = SK_NS };
+    double in1[NS] = {0}, out1[NS] = {0};
     char cat[64];
+    memset(k, 0, sizeof *k);
     for (int f = 0; f < NP; f++)
         for (int s = 0; s < NS; s++) {
             snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], esf_state_names[s]);
-            se[f][s] = get(p, "overgangen", group, "start_eind", cat, "n");
-            col0[f] += se[f][s].v;
-            in1[s] += se[f][s].v;
+            k->se[f][s] = get(p, "overgangen", group, "start_eind", cat, "n");
+            k->col0[f] += k->se[f][s].v;
+            in1[s] += k->se[f][s].v;
         }
     for (int f = 0; f < NS; f++)
         for (int s = 0; s < NS; s++) {
             snprintf(cat, sizeof cat, "%s>%s", esf_state_names[f], esf_state_names[s]);
-            e12[f][s] = get(p, "overgangen", group, "eind_12m", cat, "n");
-            out1[f] += e12[f][s].v;
-            col2[s] += e12[f][s].v;
+            k->e12[f][s] = get(p, "overgangen", group, "eind_12m", cat, "n");
+            out1[f] += k->e12[f][s].v;
+            k->col2[s] += k->e12[f][s].v;
         }
-    double mid[NS], tot[3] = {0};
-    for (int i = 0; i < NP; i++) tot[0] += col0[i];
+    double tot[3] = {0};
+    for (int i = 0; i < NP; i++) tot[0] += k->col0[i];
     for (int i = 0; i < NS; i++) {
-        mid[i] = in1[i] > out1[i] ? in1[i] : out1[i];
-        tot[1] += mid[i];
-        tot[2] += col2[i];
+        k->mid[i] = in1[i] > out1[i] ? in1[i] : out1[i];
+        tot[1] += k->mid[i];
+        tot[2] += k->col2[i];
     }
     double big = tot[0];
     for (int i = 1; i < 3; i++) big = tot[i] > big ? tot[i] : big;
-    double scale = big > 0 ? (SK_H - SK_PAD * NS) / big : 0;
-    /* node tops */
-    double y0[NP], y1[NS], y2[NS];
-    const int xs[3] = {150, 150 + (SK_W - 300) / 2, SK_W - 150};
+    k->scale = big > 0 ? (SK_H - SK_PAD * NS) / big : 0;
+    k->xs[0] = 150, k->xs[1] = 150 + (SK_W - 300) / 2, k->xs[2] = SK_W - 150;
     double y = SK_TOP;
-    for (int i = 0; i < NP; i++) y0[i] = y, y += col0[i] * scale + SK_PAD;
+    for (int i = 0; i < NP; i++) k->y0[i] = y, y += k->col0[i] * k->scale + SK_PAD;
     y = SK_TOP;
-    for (int i = 0; i < NS; i++) y1[i] = y, y += mid[i] * scale + SK_PAD;
+    for (int i = 0; i < NS; i++) k->y1[i] = y, y += k->mid[i] * k->scale + SK_PAD;
     y = SK_TOP;
-    for (int i = 0; i < NS; i++) y2[i] = y, y += col2[i] * scale + SK_PAD;
+    for (int i = 0; i < NS; i++) k->y2[i] = y, y += k->col2[i] * k->scale + SK_PAD;
+}
 
-    char label[128];
-    snprintf(label, sizeof label, "Overgangen %s: positie bij start, na traject en na 12 maanden", group);
-    svg_open(out, id, SK_W, SK_H + SK_TOP + 74, label);
-    fprintf(out, "<text x=\"%d\" y=\"16\" class=\"colh\">bij start</text><text x=\"%d\" y=\"16\" class=\"colh\">na traject</text>"
-                 "<text x=\"%d\" y=\"16\" class=\"colh\">na 12 maanden</text>\n",
-            xs[0], xs[1], xs[2]);
-    /* links, stacked inside their nodes in a fixed order */
-    double o0[NP] = {0}, i1[NS] = {0}, o1[NS] = {0}, i2[NS] = {0};
+/* The flows, stacked inside their nodes in a fixed order, each coloured by
+ * where it comes from; a suppressed one is a dashed thread.  Returns how
+ * many are suppressed. */
+static int sankey_links(FILE *out, const sankey *k, const char *const *pos_labels,
+                        const char *const *state_labels)
+{
+    double o0[SK_NP] = {0}, i1[SK_NS] = {0}, o1[SK_NS] = {0}, i2[SK_NS] = {0};
     int nsup = 0;
     for (int stage = 0; stage < 2; stage++) {
-        int nf = stage == 0 ? NP : NS;
+        int nf = stage == 0 ? SK_NP : SK_NS;
         for (int f = 0; f < nf; f++)
-            for (int s = 0; s < NS; s++) {
-                const pval *v = stage == 0 ? &se[f][s] : &e12[f][s];
+            for (int s = 0; s < SK_NS; s++) {
+                const pval *v = stage == 0 ? &k->se[f][s] : &k->e12[f][s];
                 if (v->missing || (!v->sup && v->v <= 0)) continue;
-                double xa = xs[stage] + SK_NODE, xb = xs[stage + 1];
-                if (v->sup) {
-                    /* a gap: a dashed thread with its "x", no width */
-                    double ya = (stage == 0 ? y0[f] + o0[f] : y1[f] + o1[f]);
-                    double yb = (stage == 0 ? y1[s] + i1[s] : y2[s] + i2[s]);
+                const double xa = k->xs[stage] + SK_NODE, xb = k->xs[stage + 1], xm = (xa + xb) / 2;
+                const double ya = stage == 0 ? k->y0[f] + o0[f] : k->y1[f] + o1[f];
+                const double yb = stage == 0 ? k->y1[s] + i1[s] : k->y2[s] + i2[s];
+                const char *from = stage == 0 ? pos_labels[f] : state_labels[f];
+                if (v->sup) { /* a gap: a dashed thread with its "x", no width */
                     fprintf(out, "<path class=\"sup-link\" d=\"M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1f\"", xa, ya,
-                            (xa + xb) / 2, ya, (xa + xb) / 2, yb, xb, yb);
+                            xm, ya, xm, yb, xb, yb);
                     data_attrs(out, v);
-                    fprintf(out, "><title>%s &#8594; %s: onderdrukt (x)</title></path>\n",
-                            stage == 0 ? pos_labels[f] : state_labels[f], state_labels[s]);
+                    fprintf(out, "><title>%s &#8594; %s: onderdrukt (x)</title></path>\n", from, state_labels[s]);
                     nsup++;
                     continue;
                 }
-                double w = v->v * scale;
-                double ya = stage == 0 ? y0[f] + o0[f] : y1[f] + o1[f];
-                double yb = stage == 0 ? y1[s] + i1[s] : y2[s] + i2[s];
+                const double w = v->v * k->scale;
                 if (stage == 0) o0[f] += w, i1[s] += w;
                 else o1[f] += w, i2[s] += w;
-                double xm = (xa + xb) / 2;
                 fprintf(out, "<path class=\"link\" fill=\"%s\" d=\"M%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fL%.1f %.1fC%.1f %.1f %.1f %.1f %.1f %.1fZ\"",
                         state_colour[stage == 0 ? 1 + f : f], xa, ya, xm, ya, xm, yb, xb, yb, xb, yb + w, xm, yb + w, xm,
                         ya + w, xa, ya + w);
                 data_attrs(out, v);
-                fprintf(out, "><title>%s &#8594; %s: %s</title></path>\n",
-                        stage == 0 ? pos_labels[f] : state_labels[f], state_labels[s], v->text);
+                fprintf(out, "><title>%s &#8594; %s: %s</title></path>\n", from, state_labels[s], v->text);
             }
     }
-    /* nodes with their labels and totals (of the published flows) */
+    return nsup;
+}
+
+/* The nodes with their labels; a node's total is no published cell: with
+ * rounding or suppression a sum of published flows would be a number nobody
+ * published, so it is shown only for exact counts. */
+static void sankey_nodes(FILE *out, const sankey *k, const esf_pub *p, const char *const *pos_labels,
+                         const char *const *state_labels)
+{
     for (int c = 0; c < 3; c++) {
-        int n = c == 0 ? NP : NS;
+        const int n = c == 0 ? SK_NP : SK_NS;
         for (int i = 0; i < n; i++) {
-            double top = c == 0 ? y0[i] : c == 1 ? y1[i] : y2[i];
-            double hgt = (c == 0 ? col0[i] : c == 1 ? mid[i] : col2[i]) * scale;
-            const char *lab = c == 0 ? pos_labels[i] : state_labels[i];
-            fprintf(out, "<rect class=\"node\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"/>", xs[c], top, SK_NODE,
-                    hgt > 1 ? hgt : 1);
-            fprintf(out, "<text x=\"%d\" y=\"%.1f\" class=\"%s\">", c == 2 ? xs[c] + SK_NODE + 4 : xs[c] - 4,
-                    top + (hgt > 1 ? hgt : 1) / 2 + 4, c == 2 ? "nl" : "rl");
-            esc(out, lab);
-            /* a node's total is no published cell: with rounding or
-             * suppression a sum of published flows would be a number
-             * nobody published, so it is shown only for exact counts */
+            const double top = c == 0 ? k->y0[i] : c == 1 ? k->y1[i] : k->y2[i];
+            const double size = c == 0 ? k->col0[i] : c == 1 ? k->mid[i] : k->col2[i];
+            const double hgt = size * k->scale > 1 ? size * k->scale : 1;
+            fprintf(out, "<rect class=\"node\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\"/>", k->xs[c], top,
+                    SK_NODE, hgt);
+            fprintf(out, "<text x=\"%d\" y=\"%.1f\" class=\"%s\">", c == 2 ? k->xs[c] + SK_NODE + 4 : k->xs[c] - 4,
+                    top + hgt / 2 + 4, c == 2 ? "nl" : "rl");
+            esc(out, c == 0 ? pos_labels[i] : state_labels[i]);
             if (p->dc.round <= 1 && !p->dc.suppress_below) {
                 char nt[32];
-                dutch_int((uint64_t)(c == 0 ? col0[i] : c == 1 ? mid[i] : col2[i]), nt, sizeof nt);
+                dutch_int((uint64_t)size, nt, sizeof nt);
                 fprintf(out, " (%s)", nt);
             }
             fputs("</text>\n", out);
         }
     }
-    /* the legend: the colour of each state a flow comes from */
-    for (int s = 0; s < NS; s++) {
+}
+
+/* The legend: the colour of each state a flow comes from. */
+static void sankey_legend(FILE *out, const char *const *state_labels, int nsup)
+{
+    for (int s = 0; s < SK_NS; s++) {
         const int lx = 10 + s * 130, ly = SK_H + SK_TOP + 36;
         fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" class=\"lg\">",
                 lx, ly - 9, state_colour[s], lx + 14, ly);
         esc(out, state_labels[s]);
         fputs("</text>", out);
     }
-    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"lg\">de kleur van een stroom is de positie waar hij vandaan komt</text>\n",
-            10, SK_H + SK_TOP + 52);
+    fprintf(out, "<text x=\"10\" y=\"%d\" class=\"lg\">de kleur van een stroom is de positie waar hij vandaan komt</text>\n",
+            SK_H + SK_TOP + 52);
     if (nsup)
         fprintf(out, "<text x=\"10\" y=\"%d\" class=\"lg\">Gestippeld: %d onderdrukte stromen (x), niet meegeteld in de breedtes.</text>\n",
                 SK_H + SK_TOP + 66, nsup);
+}
+
+void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
+                 const char *const *pos_labels, const char *const *state_labels)
+{
+    sankey k;
+    sankey_layout(&k, p, group);
+    char label[128];
+    snprintf(label, sizeof label, "Overgangen %s: positie bij start, na traject en na 12 maanden", group);
+    svg_open(out, id, SK_W, SK_H + SK_TOP + 74, label);
+    fprintf(out, "<text x=\"%d\" y=\"16\" class=\"colh\">bij start</text><text x=\"%d\" y=\"16\" class=\"colh\">na traject</text>"
+                 "<text x=\"%d\" y=\"16\" class=\"colh\">na 12 maanden</text>\n",
+            k.xs[0], k.xs[1], k.xs[2]);
+    const int nsup = sankey_links(out, &k, pos_labels, state_labels);
+    sankey_nodes(out, &k, p, pos_labels, state_labels);
+    sankey_legend(out, state_labels, nsup);
     fputs("</svg>\n", out);
 }
 
