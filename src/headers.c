@@ -6,6 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The delimiter of a header line at p: --delimiter, else the one detected
+ * from its first physical line. */
+static char header_delim(const esf_run *r, const char *p, const char *end)
+{
+    return r->opts.delimiter ? r->opts.delimiter : esf_rec_detect_delimiter(p, end);
+}
+
 esf_status esf_headers_push(esf_pass *pt, const esf_header *h)
 {
     void *b = pt->hdrs;
@@ -42,7 +49,7 @@ bool esf_header_again(esf_pass *pt, const esf_header *h, const char *p, const ch
     const esf_run *r = pt->r;
     const char *q = p, *after;
     if (next - q >= 3 && memcmp(q, "\xef\xbb\xbf", 3) == 0) q += 3; /* cat a.csv b.csv: b's BOM */
-    nh->delim = r->opts.delimiter ? r->opts.delimiter : esf_rec_detect_delimiter(q, next);
+    nh->delim = header_delim(r, q, next);
     esf_rec_status rs = esf_rec_next(q, next, true, nh->delim, &pt->rec, &after);
     if (rs != REC_OK || pt->rec.ncells > pt->rec.cap ||
         !esf_header_names_only(&pt->rec, r->opts.columns, r->opts.ncolumns))
@@ -111,7 +118,7 @@ esf_status esf_header_read(esf_run *r, esf_pass *pt, const char *name, esf_heade
     const char *p = *pp;
     while (p < end) {
         FORWARD_IF_ERROR(check_text(&r->err, name, p, end, eof, *line));
-        h->delim = r->opts.delimiter ? r->opts.delimiter : esf_rec_detect_delimiter(p, end);
+        h->delim = header_delim(r, p, end);
         const char *next;
         esf_rec_status st = esf_rec_next(p, end, eof, h->delim, &pt->rec, &next);
         if (st == REC_NEED_MORE) break;

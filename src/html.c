@@ -75,6 +75,21 @@ static void data_attrs(FILE *out, const pval *v)
     putc('"', out);
 }
 
+/* "1234567" -> "1.234.567"; "12.5" -> "12,5"; "x" and "" as they are. */
+void esf_dutch(const char *v, char *dst, size_t len)
+{
+    size_t n = strlen(v), digits = strspn(v, "0123456789"), o = 0;
+    if (digits == 0 || len < 2) {
+        snprintf(dst, len, "%s", v);
+        return;
+    }
+    for (size_t i = 0; i < n && o + 2 < len; i++) {
+        if (i < digits && i > 0 && (digits - i) % 3 == 0) dst[o++] = '.';
+        dst[o++] = v[i] == '.' ? ',' : v[i];
+    }
+    dst[o] = '\0';
+}
+
 /* "12.3" -> "12,3" (Dutch notation). */
 static void decimal_comma(char *s)
 {
@@ -283,18 +298,6 @@ enum { SK_W = 700, SK_H = 300, SK_NODE = 14, SK_PAD = 10, SK_TOP = 30 };
 static const char *const state_colour[ESF_N_STATES] = {"#009E73", "#0072B2", "#D55E00", "#E69F00",
                                                        "#999999"};
 
-/* n in Dutch notation: 1.234.567. */
-static void dutch_int(uint64_t n, char *dst, size_t len)
-{
-    char tmp[32];
-    int k = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n), o = 0;
-    for (int i = 0; i < k && (size_t)o + 2 < len; i++) {
-        if (i && (k - i) % 3 == 0) dst[o++] = '.';
-        dst[o++] = tmp[i];
-    }
-    dst[o] = '\0';
-}
-
 enum { SK_NP = POS_COUNT, SK_NS = ESF_N_STATES };
 
 /* A Sankey's layout: its published flows, node sizes and tops, the scale. */
@@ -402,8 +405,9 @@ static void sankey_nodes(FILE *out, const sankey *k, const esf_pub *p, const cha
                     top + hgt / 2 + 4, c == 2 ? "nl" : "rl");
             esc(out, c == 0 ? pos_labels[i] : state_labels[i]);
             if (p->dc.round <= 1 && !p->dc.suppress_below) {
-                char nt[32];
-                dutch_int((uint64_t)size, nt, sizeof nt);
+                char num[32], nt[48];
+                snprintf(num, sizeof num, "%llu", (unsigned long long)size);
+                esf_dutch(num, nt, sizeof nt);
                 fprintf(out, " (%s)", nt);
             }
             fputs("</text>\n", out);

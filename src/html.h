@@ -26,6 +26,9 @@ typedef struct {
 void esf_html_head(FILE *out);
 void esf_html_foot(FILE *out);
 void esf_html_escape(FILE *out, const char *s, size_t n);
+/* A number's text in Dutch notation: "1234567" -> "1.234.567", "12.5" ->
+ * "12,5"; "x" and "" as they are.  For the reports and the figures. */
+void esf_dutch(const char *v, char *dst, size_t len);
 void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);
 void esf_html_indicators(FILE *out, const esf_pub *p, const char *id);
 void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,

@@ -41,21 +41,6 @@ static const dimension dims[] = {
     {"doelgroep", "doelgroep", DG_COUNT, esf_dg_names, dg_label, dg_short},
 };
 
-/* "1234567" -> "1.234.567"; "12.5" -> "12,5"; "x" and "" as they are. */
-static void dutch(const char *v, char *dst, size_t len)
-{
-    size_t n = strlen(v), digits = strspn(v, "0123456789"), o = 0;
-    if (digits == 0 || len < 2) {
-        snprintf(dst, len, "%s", v);
-        return;
-    }
-    for (size_t i = 0; i < n && o + 2 < len; i++) {
-        if (i < digits && i > 0 && (digits - i) % 3 == 0) dst[o++] = '.';
-        dst[o++] = v[i] == '.' ? ',' : v[i];
-    }
-    dst[o] = '\0';
-}
-
 static const esf_tcell *find(const esf_pub *p, const char *table, const char *group, const char *dim,
                              const char *cat, const char *measure)
 {
@@ -66,7 +51,7 @@ static const esf_tcell *find(const esf_pub *p, const char *table, const char *gr
 static void put_count(const esf_pub *p, const esf_tcell *c, char *dst)
 {
     char buf[64];
-    dutch(c ? esf_pub_text(p, c, buf, sizeof buf) : "", dst, CW);
+    esf_dutch(c ? esf_pub_text(p, c, buf, sizeof buf) : "", dst, CW);
 }
 
 /* n / of as a percentage with one decimal, from exact counts; "x" when
@@ -83,7 +68,7 @@ static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, c
     }
     char buf[48];
     esf_tables_percent(n->value, of->value, buf, sizeof buf);
-    dutch(buf, dst, CW - 1);
+    esf_dutch(buf, dst, CW - 1);
 }
 
 typedef struct {
@@ -117,7 +102,7 @@ static void figure_open_n(ctx *x, const char *id, const char *caption, const cha
     const esf_tcell *c = n_table ? find(x->p, n_table, n_group, n_dim, n_cat, n_measure) : NULL;
     if (c) {
         char buf[64], n[64];
-        dutch(esf_pub_text(x->p, c, buf, sizeof buf), n, sizeof n);
+        esf_dutch(esf_pub_text(x->p, c, buf, sizeof buf), n, sizeof n);
         fprintf(x->out, " (N = %s)", n);
     }
     fputs("</figcaption>\n", x->out);
@@ -237,10 +222,10 @@ static void indicatoren(ctx *x)
         if (!oi) put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, "noemer"), r->c[3]);
         const esf_tcell *pc = find(x->p, "indicatoren", group, "indicator", ind->name, "procent");
         const char *pv = pc ? esf_pub_text(x->p, pc, buf, sizeof buf) : "";
-        dutch(pv, r->c[4], CW - 1);
+        esf_dutch(pv, r->c[4], CW - 1);
         if (pv[0] && strcmp(pv, "x")) esf_grid_append(r->c[4], "%");
         const esf_tcell *tc = find(x->p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
-        dutch(tc ? tc->text : "", r->c[5], CW - 1);
+        esf_dutch(tc ? tc->text : "", r->c[5], CW - 1);
         if (!oi) esf_grid_append(r->c[5], "%");
         const esf_tcell *bc = find(x->p, "indicatoren", group, "indicator", ind->name, "behaald");
         const char *bv = bc ? esf_pub_text(x->p, bc, buf, sizeof buf) : "";
@@ -523,7 +508,7 @@ static void intro(ctx *x)
     for (int i = 0; i < 4; i++) {
         char v[32];
         snprintf(v, sizeof v, "%llu", (unsigned long long)invoer_n(x, cats[i]));
-        dutch(v, n[i], sizeof n[i]);
+        esf_dutch(v, n[i], sizeof n[i]);
     }
     snprintf(lines[1], sizeof lines[1],
              "Invoer: %u %s, %s rijen gelezen: %s geteld, %s afgewezen, %s buiten de periode.", t->ninputs,

@@ -33,6 +33,12 @@ enum { J_RI5, J_RI6, J_COUNT };
 /* Years of startjaar and eindjaar: dates lie in 1900-2100 (SPEC §2.4). */
 enum { YEAR_MIN = 1900, N_YEARS = 201 };
 
+/* The year of a yyyymmdd date as an index into the year counters. */
+static inline int year_of(int32_t date)
+{
+    return date / 10000 - YEAR_MIN;
+}
+
 /* Results attributed to the project of last(p,totaal) (SPEC §5). */
 enum { A_TOEGEREKEND, A_WERK_EIND, A_WERK_12M, A_VERBETERD_EIND, A_VERBETERD_12M, A_COUNT };
 
@@ -85,7 +91,7 @@ static void count_person(counts_t *c, uint64_t (*attr)[A_COUNT], unsigned gmask,
     const int pos_cat = C_POSITIE + s->first->pos_start;
     for (int d = 0; d < DG_COUNT; d++)
         if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
-    const int sy = s->first->start / 10000 - YEAR_MIN;
+    const int sy = year_of(s->first->start);
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
         for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
@@ -105,7 +111,7 @@ static void count_person(counts_t *c, uint64_t (*attr)[A_COUNT], unsigned gmask,
                        (unsigned)(L->onderwijs[M_EIND] == BOOL_YES) << R_ONDERWIJS_EIND |
                        (unsigned)(L->onderwijs[M_12M] == BOOL_YES) << R_ONDERWIJS_12M;
     const int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
-    const int ey = L->eind / 10000 - YEAR_MIN;
+    const int ey = year_of(L->eind);
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
         for (int i = 0; i < nc; i++)
@@ -335,15 +341,19 @@ typedef struct {
     int start[2], eind[2];
 } year_span;
 
+/* Widens span to the years of a partition's dates lo..hi (0: none). */
+static void span_widen(int span[2], int32_t lo, int32_t hi)
+{
+    if (lo && year_of(lo) < span[0]) span[0] = year_of(lo);
+    if (hi && year_of(hi) > span[1]) span[1] = year_of(hi);
+}
+
 static year_span year_span_of(const esf_agg *parts, size_t nparts)
 {
     year_span y = {{N_YEARS, -1}, {N_YEARS, -1}};
     for (size_t k = 0; k < nparts; k++) {
-        const esf_agg *a = &parts[k];
-        if (a->start_min && a->start_min / 10000 - YEAR_MIN < y.start[0]) y.start[0] = a->start_min / 10000 - YEAR_MIN;
-        if (a->start_max && a->start_max / 10000 - YEAR_MIN > y.start[1]) y.start[1] = a->start_max / 10000 - YEAR_MIN;
-        if (a->eind_min && a->eind_min / 10000 - YEAR_MIN < y.eind[0]) y.eind[0] = a->eind_min / 10000 - YEAR_MIN;
-        if (a->eind_max && a->eind_max / 10000 - YEAR_MIN > y.eind[1]) y.eind[1] = a->eind_max / 10000 - YEAR_MIN;
+        span_widen(y.start, parts[k].start_min, parts[k].start_max);
+        span_widen(y.eind, parts[k].eind_min, parts[k].eind_max);
     }
     return y;
 }
@@ -360,7 +370,7 @@ static esf_status add_person_tables(esf_tables *t, const counts_t *c, const year
                 FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res[g][k][r], "resultaten", group,
                                            dim, cat, esf_res_names[r]));
         }
-        char year[8];
+        char year[12];
         for (int y = ys->start[0]; y <= ys->start[1]; y++) {
             snprintf(year, sizeof year, "%d", YEAR_MIN + y);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel_year[g][y], "deelnemers", group,
