@@ -18,7 +18,7 @@ AR      := gcc-ar
 endif
 BASE_CFLAGS := -std=c11 -pthread -g $(OPT) $(LTO) -D_GNU_SOURCE -Iinclude -Isrc -MMD -MP $(WARN)
 ALL_CFLAGS   = $(BASE_CFLAGS) $(SANFLAGS) $(CFLAGS) $(MOREFLAGS)
-LIBS        := -lz -lxxhash -pthread
+LIBS        := -lz -lxxhash -lglpk -pthread
 # ISA-L inflates gzip about 3x faster than zlib: used when its header is
 # there at build time (Debian libisal-dev), zlib otherwise; ISAL=0 forces zlib.
 ISAL ?= $(shell echo '\#include <isa-l/igzip_lib.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1 || echo 0)
@@ -29,7 +29,7 @@ LIBS        += -lisal
 endif
 TEST_LIBS   := -lcriterion
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/main%.c,$(wildcard src/*.c))  # main*.c: the CLI
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
 VERSION  := $(shell sed -n 's/^\#define ESF_VERSION "\(.*\)"/\1/p' include/esfmon.h)
@@ -44,6 +44,7 @@ LIBDIR     ?= $(PREFIX)/lib
 MANDIR     ?= $(PREFIX)/share/man
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_TOOLS := $(BUILD)/tests/tools/dc_probe
 
 .PHONY: all lib install uninstall test unit e2e demo bench bench-check duckdb asan ubsan tsan fuzz fuzz-run lint layout clean help deps
 .DEFAULT_GOAL := all
@@ -109,13 +110,13 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libesfmon.so $(DESTDIR)$(LIBDIR)/pkgconfig/esfmon.pc \
 	      $(DESTDIR)$(MANDIR)/man1/esfmon.1
 
-$(BUILD)/esfmon: $(BUILD)/obj/main.o $(BUILD)/libesfmon.a
+$(BUILD)/esfmon: $(BUILD)/obj/main.o $(BUILD)/obj/main_io.o $(BUILD)/libesfmon.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LIBS)
 
 $(BUILD)/esfgen: $(BUILD)/obj/esfgen.o
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lz
 
-$(BUILD)/obj/main.o: src/main.c
+$(BUILD)/obj/main%.o: src/main%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -131,15 +132,20 @@ $(BUILD)/tests/%: tests/%.c tests/helpers.h $(BUILD)/libesfmon.a
 	$(CC) $(ALL_CFLAGS) -fno-lto -Wno-missing-prototypes -Wno-conversion -Itests $< -o $@ \
 	    $(BUILD)/libesfmon.a -no-pie $(LDFLAGS) $(LIBS) $(TEST_LIBS)
 
+# Programs the end-to-end tests use: the library with a test's knob.
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libesfmon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fno-lto $< -o $@ $(BUILD)/libesfmon.a $(LDFLAGS) $(LIBS)
+
 unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do $$t --jobs 2 || exit 1; done
 
-e2e: $(BUILD)/esfmon $(BUILD)/esfgen
+e2e: $(BUILD)/esfmon $(BUILD)/esfgen $(TEST_TOOLS)
 	@ESFMON=$(BUILD)/esfmon ESFGEN=$(BUILD)/esfgen bash tests/e2e.sh
 
 # The summary line of tests/run.sh is the last line of `make test`.
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TEST_TOOLS)
 	@BUILD=$(BUILD) SANITIZED=$(if $(SANFLAGS),1,) bash tests/run.sh $(TEST_BIN)
 
 asan:
@@ -155,7 +161,7 @@ ubsan:
 # end-to-end tests (its runtime and Criterion's arena cannot share a process,
 # so the unit tests are not run here; test_parallel runs in the other builds).
 tsan: deps
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT=-O1 LTO= SANFLAGS="-fsanitize=thread" all
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan OPT=-O1 LTO= SANFLAGS="-fsanitize=thread" all $(BUILD)/tsan/tests/tools/dc_probe
 	@TSAN_OPTIONS=halt_on_error=1 BUILD=$(BUILD)/tsan SANITIZED=1 bash tests/run.sh
 
 demo: deps
@@ -226,4 +232,4 @@ layout: $(LIB_OBJ)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj/esfgen.d
+-include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj/main_io.d $(BUILD)/obj/esfgen.d

@@ -169,19 +169,29 @@ typedef enum {
     ESF_FORMAT_TEXT,    /* the report's tables for people, Dutch labels        */
     ESF_FORMAT_JSON,    /* {table: {group: {dimension: {category: {measure: v}}}}} */
     ESF_FORMAT_MARKDOWN, /* the text report's tables as pipe tables            */
-    ESF_FORMAT_HTML     /* one self-contained page: the tables and SVG figures */
+    ESF_FORMAT_HTML,    /* one self-contained page: the tables and SVG figures */
+    ESF_FORMAT_SUPPRESSION_LOG /* SPEC §6: every suppressed cell with its reason,
+                                  table,group,dimension,category,measure,reason */
 } esf_format;
 
 /* Disclosure control (SPEC §6); zeros mean off. */
 typedef struct {
     uint32_t round;          /* round person counts to a multiple of this   */
-    uint32_t suppress_below; /* person counts below this become "x"         */
+    uint32_t suppress_below; /* suppress person counts below this, and what
+                                would reveal them (SPEC §6); "x"           */
 } esf_disclosure;
 
 /* Writes the tables of a finished run in fmt, with disclosure control dc
- * (NULL: none); ESF_ERR_OUTPUT when a write fails. */
+ * (NULL: none); ESF_ERR_OUTPUT when a write fails. Which cells are
+ * suppressed is decided once per run and dc, the same in every format. */
 ESF_API esf_status esf_run_write(esf_run *run, esf_format fmt, const esf_disclosure *dc,
                                  FILE *out);
+
+/* How many cells dc suppresses in a finished run, by reason (SPEC §6). */
+typedef struct {
+    uint64_t primary, secondary, derived;
+} esf_suppressed;
+ESF_API esf_status esf_run_suppressed(esf_run *run, const esf_disclosure *dc, esf_suppressed *out);
 
 #ifdef __cplusplus
 }

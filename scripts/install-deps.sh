@@ -3,9 +3,10 @@
 # Idempotent: a second run installs nothing and prints nothing.
 set -euo pipefail
 
-pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libcriterion-dev pkg-config python3 gzip
+pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libglpk-dev libcriterion-dev pkg-config python3 gzip
       clang libclang-rt-14-dev cppcheck clang-tidy valgrind
       chromium fonts-dejavu-core   # the HTML report is checked in headless Chromium
+      python3-scipy                # tests: the disclosure audit solves its LPs with HiGHS
       libisal-dev isal)            # optional: gzip through ISA-L (about 5x zlib's inflate
                                    # here); igzip is make bench's reference for it
 missing=()

@@ -1,6 +1,7 @@
 /* main.c - the esfmon command line: the only place with argv, stderr and
  * exit().  Everything else is the library behind include/esfmon.h. */
 #include "esfmon.h"
+#include "main_io.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,8 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Exit statuses (SPEC §7). */
-enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_REJECTS = 3 };
 
 #define STDERR_REJECTS 10 /* rejects shown on stderr; all go to --rejects */
 #define CHUNK_MAX (1 << 30) /* --chunk-size: a slab of a stream is allocated at once */
@@ -44,7 +43,9 @@ static const char usage_text[] =
     "      --max-rejects N     tolerate N rejected rows (default 0), else exit 3\n"
     "      --targets FILE      indicator targets, lines INDICATOR,VALUE\n"
     "      --round N           round person counts to a multiple of N\n"
-    "      --suppress-below N  show person counts below N as x\n"
+    "      --suppress-below N  show person counts below N as x, and the cells that\n"
+    "                          would reveal them (an interval audit, SPEC §6)\n"
+    "      --suppression-log FILE  every suppressed cell and why (CSV)\n"
     "  -j, --jobs N            threads (default: one per core); the output is the\n"
     "                          same for any N\n"
     "      --chunk-size BYTES  least bytes of a file per thread, or bytes per slab\n"
@@ -55,11 +56,11 @@ static const char usage_text[] =
     "  -V, --version           the version\n"
     "\n"
     "Exit status: 0 success; 1 usage error (also a bad targets line, an input given\n"
-    "twice or copied, -o or --rejects naming an input or each other); 2 input cannot\n"
-    "be read (missing file, corrupt or truncated gzip, not UTF-8 text with LF or CRLF\n"
-    "lines, missing required column, a --column mapping that matches nothing, an\n"
-    "unreadable targets file, out of memory) or output cannot be written; 3 more\n"
-    "rejected rows than --max-rejects (output written).\n";
+    "twice or copied, an output file naming an input or another output); 2 input\n"
+    "cannot be read (missing file, corrupt or truncated gzip, not UTF-8 text with LF\n"
+    "or CRLF lines, missing required column, a --column mapping that matches\n"
+    "nothing, an unreadable targets file, out of memory) or output cannot be\n"
+    "written; 3 more rejected rows than --max-rejects (output written).\n";
 
 typedef struct {
     FILE *rejects;
@@ -173,125 +174,6 @@ static void on_progress(void *ctx, const esf_progress *p)
                 spent * (double)(total - done) / (double)done);
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("esfmon: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nTry 'esfmon --help'.\n", stderr);
-    return EXIT_USAGE;
-}
-
-/* Where a path leads: its device and inode when it exists, else its
- * directory's (resolved) with its base name, so that two names of a file
- * not yet written (out.csv, ./out.csv) are one. */
-typedef struct {
-    bool exists;
-    struct stat st;
-    char *where; /* realpath of the directory + "/" + base name, when !exists */
-} file_id;
-
-static void file_id_of(file_id *id, const char *path)
-{
-    memset(id, 0, sizeof *id);
-    if (stat(path, &id->st) == 0) {
-        id->exists = true;
-        return;
-    }
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-    char *real = dir ? realpath(dir, NULL) : NULL;
-    const char *base = slash ? slash + 1 : path;
-    if (real && asprintf(&id->where, "%s/%s", real, base) < 0) id->where = NULL;
-    free(real);
-    free(dir);
-}
-
-static bool file_id_same(const file_id *a, const file_id *b)
-{
-    if (a->exists || b->exists)
-        return a->exists && b->exists && a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino;
-    return a->where && b->where && strcmp(a->where, b->where) == 0;
-}
-
-/* Whether two regular files of one size hold the same bytes (an extract
- * copied under another name: its rows would be counted twice). */
-static bool same_content(const char *a, const char *b, off_t size)
-{
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    bool same = fa && fb;
-    static char ba[1 << 16], bb[1 << 16];
-    for (off_t left = size; same && left > 0;) {
-        const size_t n = left < (off_t)sizeof ba ? (size_t)left : sizeof ba;
-        same = fread(ba, 1, n, fa) == n && fread(bb, 1, n, fb) == n && memcmp(ba, bb, n) == 0;
-        left -= (off_t)n;
-    }
-    if (fa) fclose(fa);
-    if (fb) fclose(fb);
-    return same;
-}
-
-/* An input given twice would have its rows counted twice: standard input,
- * or one regular file under the same or another name (a link), or a copy
- * of it (the same bytes), is a usage error.  So is -o or --rejects naming an input (it would be destroyed
- * before or after it is read) or each other (SPEC §2.5); all this before
- * anything is opened.  *total: the bytes of all inputs, 0 when one is not a
- * regular file (a pipe; one that cannot be opened fails when it is read). */
-static int check_inputs(char *const *in, int n, const char *out_path, const char *rej_path,
-                        uint64_t *total)
-{
-    struct stat *sb = calloc((size_t)n, sizeof *sb); /* st_mode 0: no regular file */
-    if (!sb) {
-        fputs("esfmon: out of memory\n", stderr);
-        return EXIT_INPUT;
-    }
-    int rc = EXIT_OK;
-    bool known = true;
-    *total = 0;
-    for (int i = 0; i < n && rc == EXIT_OK; i++) {
-        const bool std_in = strcmp(in[i], "-") == 0;
-        if (std_in || stat(in[i], &sb[i]) != 0) memset(&sb[i], 0, sizeof sb[i]);
-        const bool reg = S_ISREG(sb[i].st_mode);
-        known = known && reg;
-        if (reg) *total += (uint64_t)sb[i].st_size;
-        for (int j = 0; j < i && rc == EXIT_OK; j++) {
-            if (std_in && strcmp(in[j], "-") == 0)
-                rc = usage_error("%s", "'-' (standard input) given twice");
-            else if (reg && S_ISREG(sb[j].st_mode) && sb[i].st_dev == sb[j].st_dev &&
-                     sb[i].st_ino == sb[j].st_ino)
-                rc = strcmp(in[i], in[j]) == 0
-                         ? usage_error("'%s' given twice: its rows would be counted twice", in[i])
-                         : usage_error("'%s' is the same file as '%s': its rows would be counted twice",
-                                       in[i], in[j]);
-            else if (reg && S_ISREG(sb[j].st_mode) && sb[i].st_size == sb[j].st_size &&
-                     sb[i].st_size > 0 && same_content(in[i], in[j], sb[i].st_size))
-                rc = usage_error("'%s' has the same bytes as '%s' (a copy?): its rows would be "
-                                 "counted twice", in[i], in[j]);
-        }
-    }
-    /* The files written: never an input, never each other. */
-    const char *outs[2] = {out_path && strcmp(out_path, "-") ? out_path : NULL, rej_path};
-    const char *opt[2] = {"--output", "--rejects"};
-    file_id ids[2];
-    for (int k = 0; k < 2; k++) file_id_of(&ids[k], outs[k] ? outs[k] : ".");
-    for (int k = 0; k < 2 && rc == EXIT_OK; k++) {
-        if (!outs[k] || !ids[k].exists) continue; /* a new file is no input */
-        for (int i = 0; i < n && rc == EXIT_OK; i++)
-            if (strcmp(in[i], "-") && sb[i].st_mode && sb[i].st_dev == ids[k].st.st_dev &&
-                sb[i].st_ino == ids[k].st.st_ino)
-                rc = usage_error("%s '%s' is the input '%s': it would be overwritten", opt[k],
-                                 outs[k], in[i]);
-    }
-    if (rc == EXIT_OK && outs[0] && outs[1] && file_id_same(&ids[0], &ids[1]) &&
-        !(ids[0].exists && !S_ISREG(ids[0].st.st_mode))) /* /dev/null twice is fine */
-        rc = usage_error("--output '%s' and --rejects '%s' are the same file", outs[0], outs[1]);
-    for (int k = 0; k < 2; k++) free(ids[k].where);
-    if (!known) *total = 0;
-    free(sb);
-    return rc;
-}
 
 /* A decimal count no larger than max. */
 static bool parse_count(const char *s, uint64_t max, uint64_t *out)
@@ -305,66 +187,11 @@ static bool parse_count(const char *s, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* Output goes to a temporary file beside -o FILE, renamed over it only when
- * everything was written: a failed run never replaces a good result. */
-typedef struct {
-    FILE *f;
-    char *tmp;
-    const char *path;
-} output;
-
-static int output_open(output *o, const char *path)
-{
-    o->path = path;
-    o->tmp = NULL;
-    if (!path || strcmp(path, "-") == 0) {
-        o->f = stdout;
-        return 0;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* A device or pipe (/dev/stdout, a FIFO) is written in place. */
-        o->f = fopen(path, "w");
-        return o->f ? 0 : -1;
-    }
-    size_t n = strlen(path) + 16;
-    o->tmp = malloc(n);
-    if (!o->tmp) return -1;
-    snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) return -1;
-    /* mkstemp makes the file 0600; the result gets what fopen would give it */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        close(fd);
-        unlink(o->tmp);
-        return -1;
-    }
-    o->f = fdopen(fd, "w");
-    return o->f ? 0 : -1;
-}
-
-static int output_close(output *o, bool ok)
-{
-    if (!o->tmp) {
-        ok = ok && fflush(o->f) == 0 && !ferror(o->f);
-        if (o->f != stdout) ok = fclose(o->f) == 0 && ok;
-        return ok ? 0 : -1;
-    }
-    ok = ok && fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
-    ok = fclose(o->f) == 0 && ok;
-    if (ok) ok = rename(o->tmp, o->path) == 0;
-    if (!ok) unlink(o->tmp);
-    free(o->tmp);
-    return ok ? 0 : -1;
-}
-
 /* What the command line asks for. */
 typedef struct {
     esf_options opts;
     esf_disclosure dc;
-    const char *out_path, *targets_path;
+    const char *out_path, *targets_path, *log_path;
     uint64_t max_rejects;
     reject_sink sink;
     esf_format fmt;
@@ -405,6 +232,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         {"targets", required_argument, NULL, 'T'},
         {"round", required_argument, NULL, 'r'},
         {"suppress-below", required_argument, NULL, 's'},
+        {"suppression-log", required_argument, NULL, 'L'},
         {"jobs", required_argument, NULL, 'j'},
         {"chunk-size", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
@@ -462,6 +290,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
             if (v > CHUNK_MAX) return usage_error("--chunk-size: at most %d MiB, not '%s'", CHUNK_MAX >> 20, optarg);
             opts->chunk_min = (size_t)v;
             break;
+        case 'L': k->log_path = optarg; break;
         case 'q': k->sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case 'V': printf("esfmon %s\n", esf_version()); return EXIT_OK;
@@ -469,6 +298,8 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (k->log_path && !k->dc.suppress_below)
+        return usage_error("%s", "--suppression-log needs --suppress-below");
     return CLI_GO;
 }
 
@@ -495,6 +326,28 @@ static int summary(const esf_run *run, const reject_sink *sink, uint64_t max_rej
     return rc;
 }
 
+/* Writes the run's tables in fmt to path (NULL or "-": stdout), whole or
+ * not at all. */
+static int write_out(esf_run *run, esf_format fmt, const esf_disclosure *dc, const char *path)
+{
+    output out;
+    if (output_open(&out, path) != 0) {
+        fprintf(stderr, "esfmon: %s: cannot write: %s\n", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    const esf_status st = esf_run_write(run, fmt, dc, out.f);
+    if (st != ESF_OK && st != ESF_ERR_OUTPUT) { /* not the file's fault */
+        output_close(&out, false);
+        fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
+        return EXIT_INPUT;
+    }
+    if (output_close(&out, st == ESF_OK) != 0) {
+        fprintf(stderr, "esfmon: %s: write failed: %s\n", path ? path : "<stdout>", strerror(errno));
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
 static int run_cli(int argc, char **argv, esf_column_map *cols)
 {
     cli k = {.fmt = ESF_FORMAT_CSV};
@@ -509,7 +362,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     const bool fmt_given = k.fmt_given;
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
     uint64_t total = 0; /* what all inputs weigh, 0 when one is no regular file */
-    const int in_rc = check_inputs(argv + optind, argc - optind, out_path, sink.rejects_path, &total);
+    const int in_rc = check_inputs(argv + optind, argc - optind, out_path, sink.rejects_path, k.log_path,
+                                   &total);
     if (in_rc != EXIT_OK) return in_rc;
     /* People at a terminal get the report; files and pipes get CSV. */
     if (!fmt_given && (!out_path || !strcmp(out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
@@ -558,17 +412,14 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     }
 
     signal(SIGPIPE, SIG_DFL);
-    output out;
-    if (output_open(&out, out_path) != 0) {
-        fprintf(stderr, "esfmon: %s: cannot write: %s\n", out_path, strerror(errno));
-        rc = EXIT_INPUT;
-    } else {
-        st = esf_run_write(run, fmt, &dc, out.f);
-        if (output_close(&out, st == ESF_OK) != 0) {
-            fprintf(stderr, "esfmon: %s: write failed: %s\n", out_path ? out_path : "<stdout>", strerror(errno));
-            rc = EXIT_INPUT;
-        }
-    }
+    rc = write_out(run, fmt, &dc, out_path);
+    if (rc == EXIT_OK && k.log_path) rc = write_out(run, ESF_FORMAT_SUPPRESSION_LOG, &dc, k.log_path);
+    esf_suppressed ns;
+    if (rc == EXIT_OK && dc.suppress_below && !sink.quiet && esf_run_suppressed(run, &dc, &ns) == ESF_OK)
+        fprintf(stderr, "esfmon: disclosure control: %" PRIu64 " cells suppressed, %" PRIu64 " primary, %" PRIu64
+                        " secondary, %" PRIu64 " derived%s%s\n", ns.primary + ns.secondary + ns.derived,
+                ns.primary, ns.secondary, ns.derived, k.log_path ? "; listed in " : "",
+                k.log_path ? k.log_path : "");
     if (sink.rejects) {
         int bad = fclose(sink.rejects);
         sink.rejects = NULL;

@@ -23,13 +23,17 @@ static void csv_field(FILE *out, const char *s, size_t len)
     putc('"', out);
 }
 
-void esf_output_csv(const esf_pub *p, FILE *out)
+/* The cells (all, or only the suppressed ones with their reason as last
+ * field) as CSV. */
+static void csv_cells(const esf_pub *p, FILE *out, bool log)
 {
-    fputs("table,group,dimension,category,measure,value\n", out);
+    fputs(log ? "table,group,dimension,category,measure,reason\n"
+              : "table,group,dimension,category,measure,value\n", out);
     char buf[64];
     for (size_t i = 0; i < p->t->n; i++) {
         const esf_tcell *c = &p->t->cells[i];
-        const char *v = esf_pub_text(p, c, buf, sizeof buf);
+        if (log && !p->sup[i]) continue;
+        const char *v = log ? esf_sup_reason_names[p->sup[i]] : esf_pub_text(p, c, buf, sizeof buf);
         const char *f[6] = {c->table, c->group, c->dim, c->cat, c->measure, v};
         const size_t l[6] = {strlen(c->table), c->group_len, strlen(c->dim), strlen(c->cat),
                              strlen(c->measure), strlen(v)};
@@ -40,6 +44,9 @@ void esf_output_csv(const esf_pub *p, FILE *out)
         putc('\n', out);
     }
 }
+
+void esf_output_csv(const esf_pub *p, FILE *out) { csv_cells(p, out, false); }
+void esf_output_suppression_log(const esf_pub *p, FILE *out) { csv_cells(p, out, true); }
 
 /* A JSON string: quotes, backslashes and control bytes escaped, UTF-8 as
  * it is, a byte that is not UTF-8 as \\ufffd (U+FFFD): always valid JSON (RFC 8259). */
@@ -86,7 +93,7 @@ void esf_output_json(const esf_pub *p, FILE *out)
             fputs(k < 4 ? ":{" : ":", out);
         }
         const char *v = esf_pub_text(p, c, buf, sizeof buf);
-        bool number = !pub_suppressed(p, c) && (c->kind == CELL_COUNT || c->kind == CELL_PERSONS ||
+        bool number = !pub_suppressed(p, c) && (c->kind == CELL_COUNT || c->kind == CELL_PERSONS || c->kind == CELL_STRUCTURAL ||
                                                 (v[0] && strspn(v, "0123456789.") == strlen(v)));
         if (!v[0]) fputs("null", out);
         else if (number) fputs(v, out);

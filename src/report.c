@@ -47,11 +47,12 @@ static const esf_tcell *find(const esf_pub *p, const char *table, const char *gr
     return esf_tables_find(p->t, table, group, dim, cat, measure);
 }
 
-/* A published count in Dutch notation. */
+/* A published count in Dutch notation; "-" for one that cannot occur. */
 static void put_count(const esf_pub *p, const esf_tcell *c, char *dst)
 {
     char buf[64];
-    esf_dutch(c ? esf_pub_text(p, c, buf, sizeof buf) : "", dst, CW);
+    if (c && esf_pub_structural(c)) esf_grid_put(dst, "-");
+    else esf_dutch(c ? esf_pub_text(p, c, buf, sizeof buf) : "", dst, CW);
 }
 
 /* n / of as a percentage with one decimal, from exact counts; "x" when
@@ -434,6 +435,9 @@ static void overgangen(ctx *x)
                     put_count(x->p, find(x->p, "overgangen", gn, s == 0 ? "start_eind" : "eind_12m", cat, "n"), r->c[1 + t]);
                 }
             }
+            if (s == 0)
+                snprintf(g->note, sizeof g->note, "%s",
+                         "Verklaring: - = kan niet voorkomen (alleen wie werkend start, kan verbeteren).");
             end(x);
         }
     }
@@ -515,14 +519,14 @@ static void intro(ctx *x)
              t->ninputs == 1 ? "bestand" : "bestanden", n[0], n[1], n[2], n[3]);
     if (dc->round > 1 && dc->suppress_below)
         snprintf(lines[2], sizeof lines[2],
-                 "Aantallen personen afgerond op %u; kleiner dan %u onderdrukt (x%s); percentages uit exacte aantallen.",
+                 "Aantallen personen afgerond op %u; kleiner dan %u onderdrukt, met de cellen waaruit ze te herleiden zijn (x%s); percentages uit exacte aantallen.",
                  dc->round, dc->suppress_below, html(x) ? ", gearceerd in de figuren" : "");
     else if (dc->round > 1)
         snprintf(lines[2], sizeof lines[2],
                  "Aantallen personen afgerond op %u, niets onderdrukt; percentages uit exacte aantallen.", dc->round);
     else if (dc->suppress_below)
         snprintf(lines[2], sizeof lines[2],
-                 "Exacte aantallen; kleiner dan %u onderdrukt (x%s).", dc->suppress_below,
+                 "Exacte aantallen; kleiner dan %u onderdrukt, met de cellen waaruit ze te herleiden zijn (x%s).", dc->suppress_below,
                  html(x) ? ", gearceerd in de figuren" : "");
     else
         snprintf(lines[2], sizeof lines[2],

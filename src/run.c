@@ -84,6 +84,7 @@ esf_status esf_run_targets(esf_run *r, const char *path)
 void esf_run_free(esf_run *r)
 {
     if (!r) return;
+    esf_pub_free(&r->pub);
     esf_tables_free(r->tables);
     for (unsigned k = 0; r->parts && k < r->nparts; k++) esf_agg_free(&r->parts[k]);
     free(r->parts);
@@ -259,14 +260,36 @@ esf_status esf_run_finish(esf_run *r)
                  r->bad_utf8[first].seen);
     esf_status st = esf_tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
                                  &r->tables);
+    if (st == ESF_OK) st = esf_relations_build(r->tables);
+    RETURN_ERROR_IF(st == ESF_ERR_LIMIT, &r->err, st, "internal error: a relation of SPEC §6 names a missing cell");
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
     r->tables->period_from = r->period_from, r->tables->period_to = r->period_to;
     r->tables->ninputs = r->ninputs;
     return ESF_OK;
 }
 
+/* The tables published with dc, decided once per run and setting. */
+static esf_status published(esf_run *r, const esf_disclosure *dc)
+{
+    esf_disclosure want = {0};
+    if (dc) want = *dc;
+    RETURN_ERROR_IF(!r->tables, &r->err, ESF_ERR_USAGE, "the run is not finished (esf_run_finish)");
+    if (r->pub.sup && !memcmp(&r->pub.dc, &want, sizeof want)) return ESF_OK;
+    esf_pub_free(&r->pub);
+    return esf_pub_init(&r->pub, r->tables, &want, &r->err);
+}
+
 esf_status esf_run_write(esf_run *r, esf_format fmt, const esf_disclosure *dc, FILE *out)
 {
-    RETURN_ERROR_IF(!r->tables, &r->err, ESF_ERR_USAGE, "esf_run_write: the run is not finished");
-    return esf_tables_write(r->tables, fmt, dc, out, &r->err);
+    FORWARD_IF_ERROR(published(r, dc));
+    return esf_tables_write(&r->pub, fmt, out, &r->err);
+}
+
+esf_status esf_run_suppressed(esf_run *r, const esf_disclosure *dc, esf_suppressed *out)
+{
+    FORWARD_IF_ERROR(published(r, dc));
+    out->primary = r->pub.count[SUP_PRIMARY];
+    out->secondary = r->pub.count[SUP_SECONDARY];
+    out->derived = r->pub.count[SUP_DERIVED];
+    return ESF_OK;
 }

@@ -9,7 +9,7 @@
 #define ESF_RUN_H
 
 #include "reader.h"
-#include "tables.h"
+#include "publish.h"
 
 #define MAX_THREADS ESF_MAX_PARTS
 
@@ -80,6 +80,8 @@ struct esf_run {
     esf_targets targets;     /* esf_run_targets */
     bool have_targets;
     esf_tables *tables;      /* esf_run_finish */
+    esf_pub pub;             /* the tables published with pub.dc (pub.sup
+                                NULL: not yet): decided once per setting */
 };
 
 /* The header the next record is read under. */

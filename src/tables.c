@@ -386,8 +386,11 @@ static esf_status add_person_tables(esf_tables *t, const counts_t *c, const year
         for (int f = 0; f < POS_COUNT; f++)
             for (int s = 0; s < S_COUNT; s++) {
                 snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], esf_state_names[s]);
-                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->se[g][f][s], "overgangen", group,
-                                           "start_eind", cat, "n"));
+                /* only who starts working can improve (SPEC §4): the rest of
+                 * *>verbeterd is structurally empty */
+                const bool structural = s == S_VERBETERD && f != POS_WERKZAAM;
+                FORWARD_IF_ERROR(add_count(t, structural ? CELL_STRUCTURAL : CELL_PERSONS, c->se[g][f][s],
+                                           "overgangen", group, "start_eind", cat, "n"));
             }
         for (int f = 0; f < S_COUNT; f++)
             for (int s = 0; s < S_COUNT; s++) {
@@ -478,7 +481,7 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, uint64_t (*c
             }
             c->group = t->groups + glen;
             c->group_len = s.len;
-            c->kind = m == P_TRAJECTEN ? CELL_COUNT : CELL_PERSONS;
+            c->kind = CELL_PERSONS; /* trajecten too: it reveals persons (SPEC §6) */
             c->value = s.v[m];
         }
         glen += s.len;
@@ -584,5 +587,7 @@ void esf_tables_free(esf_tables *t)
     if (!t) return;
     free(t->cells);
     free(t->groups);
+    free(t->rels);
+    free(t->terms);
     free(t);
 }

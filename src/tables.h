@@ -12,8 +12,33 @@ typedef enum {
     CELL_COUNT,    /* a count of rows: never rounded or suppressed      */
     CELL_PERSONS,  /* a count of persons: rounded and suppressed (§6)  */
     CELL_DERIVED,  /* text derived from the person counts in dep[]     */
-    CELL_TEXT      /* text as given (streefwaarde)                     */
+    CELL_TEXT,     /* text as given (streefwaarde)                     */
+    CELL_STRUCTURAL /* a count no person can fall in: always 0, never
+                       suppressed, "-" in the reports (SPEC §6)        */
 } cell_kind;
+
+/* The relations between exact counts that a reader may use (SPEC §6), by
+ * the item of §6 that lists them. */
+typedef enum {
+    REL_DIMENSION = 1, /* 1: categories of a dimension add up to totaal     */
+    REL_CELL,          /* 2: result <= afgerond <= deelnemers in one cell    */
+    REL_TRANSITION,    /* 3: overgangen against afgerond and the results     */
+    REL_INDICATOR,     /* 4: indicators against the counts they come from    */
+    REL_PROJECT,       /* 5: within a project, and attributed over projects  */
+    REL_GROUPS,        /* 6: across the groups                               */
+    REL_FAMILIES = REL_GROUPS
+} esf_rel_family;
+
+/* sum(coef * value of cell) = 0 (REL_EQ) or <= 0 (REL_LE). */
+typedef struct {
+    uint32_t cell;
+    int32_t coef;
+} esf_term;
+typedef struct {
+    uint32_t first, n; /* terms[first .. first+n) */
+    uint8_t le;        /* 1: <= 0, 0: = 0 */
+    uint8_t family;    /* esf_rel_family */
+} esf_rel;
 
 typedef struct {
     const char *table, *dim, *measure;
@@ -34,6 +59,10 @@ struct esf_tables {
     char *groups;               /* project ids, owned */
     int32_t period_from, period_to; /* the run's --period (0: open), for the reports */
     uint32_t ninputs;           /* inputs read, for the reports */
+    esf_rel *rels;              /* the relations of SPEC §6 (relations.c) */
+    size_t nrels, rels_cap;
+    esf_term *terms;
+    size_t nterms, terms_cap;
 };
 
 #define ESF_N_GROUPS 6
@@ -55,6 +84,13 @@ const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const c
 esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
                         const esf_targets *targets, esf_tables **out);
 void esf_tables_free(esf_tables *t);
+
+/* Protected counts (SPEC §6): rounded and suppressed. */
+static inline bool esf_cell_protected(const esf_tcell *c) { return c->kind == CELL_PERSONS; }
+
+/* relations.c: the relations of SPEC §6 between the cells of t (sorted),
+ * appended to t->rels; ESF_ERR_LIMIT if a cell they name is missing. */
+esf_status esf_relations_build(esf_tables *t);
 
 /* num/den * 100 as "12.3": one decimal, halves away from zero, from the
  * exact integers; "" when den is 0.  Every percentage of the tables, the

@@ -2,11 +2,10 @@
 #ifndef ESF_WRITE_H
 #define ESF_WRITE_H
 
-#include "tables.h"
+#include "publish.h"
 
-/* Publishes the tables with dc (publish.c) and writes them in fmt: CSV or
- * JSON (output.c), a report (report.c). */
-esf_status esf_tables_write(const esf_tables *t, esf_format fmt, const esf_disclosure *dc, FILE *out,
-                        esf_err *err);
+/* Writes the published tables in fmt: CSV, JSON or the suppression log
+ * (output.c), a report (report.c). */
+esf_status esf_tables_write(const esf_pub *p, esf_format fmt, FILE *out, esf_err *err);
 
 #endif

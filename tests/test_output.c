@@ -23,10 +23,11 @@ ParameterizedTest(round_case *c, output, rounding_halves_away_from_zero)
     esf_disclosure dc = {.round = c->round};
     char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
     expect_cell(out, "deelnemers,uwv,totaal,totaal,n", c->want);
-    /* rows and the invoer table are not person counts: never rounded */
+    /* trajecten reveals persons: rounded too (SPEC §6); the invoer table
+     * is not protected: never rounded */
+    expect_cell(out, "projecten,P,totaal,totaal,trajecten", c->want);
     char rows[16];
     snprintf(rows, sizeof rows, "%d", c->persons);
-    expect_cell(out, "projecten,P,totaal,totaal,trajecten", rows);
     expect_cell(out, "invoer,invoer,rijen,gelezen,n", rows);
     free(out);
     free(in);
@@ -52,7 +53,7 @@ Test(output, suppression_of_counts_and_what_derives_from_them)
     esf_disclosure dc = {.suppress_below = 5};
     char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
     expect_cell(out, "deelnemers,uwv,totaal,totaal,n", "12");
-    expect_cell(out, "deelnemers,jenv,totaal,totaal,n", "x"); /* 0 < 5 */
+    expect_cell(out, "deelnemers,jenv,totaal,totaal,n", "0"); /* a zero reveals no one */
     expect_cell(out, "indicatoren,uwv,indicator,RI3,teller", "x");
     expect_cell(out, "indicatoren,uwv,indicator,RI3,noemer", "12");
     expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "x");
@@ -65,23 +66,22 @@ Test(output, suppression_of_counts_and_what_derives_from_them)
 
 Test(output, secondary_suppression_protects_the_row_total)
 {
-    /* geslacht in uwv: man 8, vrouw 4, onbekend 0 -> with N = 1 only
-     * onbekend (0) is below: exactly one, so the next smallest (vrouw, 4)
-     * goes too; man stays.  With N = 5 two cells are below: no secondary. */
+    /* geslacht in uwv: man 8, vrouw 4, onbekend 0.  N = 1: nothing is
+     * below (a zero is published).  N = 5: vrouw (4) is, and man + vrouw +
+     * 0 = 12 would give it away: man goes too, the zero and the total stay. */
     size_t len;
     char *in = uwv_extract(12, 0, &len);
     esf_disclosure dc = {.suppress_below = 1};
     char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
-    expect_cell(out, "deelnemers,uwv,geslacht,onbekend,n", "x");
-    expect_cell(out, "deelnemers,uwv,geslacht,vrouw,n", "x");
-    expect_cell(out, "deelnemers,uwv,geslacht,man,n", "8");
-    expect_cell(out, "deelnemers,uwv,totaal,totaal,n", "12");
+    expect_cell(out, "deelnemers,uwv,geslacht,onbekend,n", "0");
+    expect_cell(out, "deelnemers,uwv,geslacht,vrouw,n", "4");
     free(out);
     dc.suppress_below = 5;
     out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
-    expect_cell(out, "deelnemers,uwv,geslacht,onbekend,n", "x");
+    expect_cell(out, "deelnemers,uwv,geslacht,onbekend,n", "0");
     expect_cell(out, "deelnemers,uwv,geslacht,vrouw,n", "x");
-    expect_cell(out, "deelnemers,uwv,geslacht,man,n", "8");
+    expect_cell(out, "deelnemers,uwv,geslacht,man,n", "x");
+    expect_cell(out, "deelnemers,uwv,totaal,totaal,n", "12");
     free(out);
     free(in);
 }
@@ -90,7 +90,7 @@ Test(output, text_report_shows_suppressed_cells_and_their_percentages_as_x)
 {
     size_t len;
     char *in = uwv_extract(12, 0, &len);
-    esf_disclosure dc = {.suppress_below = 1};
+    esf_disclosure dc = {.suppress_below = 5};
     char *out = run_fmt(in, len, NULL, ESF_FORMAT_TEXT, &dc);
     const char *sec = strstr(out, "Unieke deelnemers naar geslacht");
     cr_assert(sec);
@@ -102,7 +102,7 @@ Test(output, text_report_shows_suppressed_cells_and_their_percentages_as_x)
     int xs = 0;
     for (char *p = line; *p; p++) xs += *p == 'x';
     cr_expect_geq(xs, 4, "%s", line);
-    cr_expect(strstr(out, "kleiner dan 1 onderdrukt"), "the report says what was done");
+    cr_expect(strstr(out, "kleiner dan 5 onderdrukt"), "the report says what was done");
     free(out);
     free(in);
 }

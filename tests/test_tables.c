@@ -92,7 +92,10 @@ Test(tables, counts_beyond_32_bits_are_written_whole)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     esf_err err;
-    cr_assert_eq(esf_tables_write(t, ESF_FORMAT_CSV, NULL, f, &err), ESF_OK);
+    esf_pub p;
+    cr_assert_eq(esf_pub_init(&p, t, NULL, &err), ESF_OK);
+    cr_assert_eq(esf_tables_write(&p, ESF_FORMAT_CSV, f, &err), ESF_OK);
+    esf_pub_free(&p);
     fclose(f);
     expect_cell(buf, "invoer,invoer,rijen,gelezen,n", "4294967303");
     expect_cell(buf, "invoer,invoer,rijen,geaccepteerd,n", "4294967297");

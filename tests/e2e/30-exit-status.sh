@@ -42,7 +42,7 @@ printf 'indicator,streefwaarde\nOI1,1\nRI1,99.50\nRI5_cbs2018,0.000001\n' > "$T/
 $ESFMON -q --max-rejects 2 --targets "$T/targets.csv" "$G" > "$T/t.out"
 check "targets file overrides streefwaarde, procent and behaald" has "$T/t.out" 'OI1,behaald,1$' 'OI1,procent,100.0$' 'RI1,streefwaarde,99.5$' 'RI1,behaald,1$' 'RI5_cbs2018,streefwaarde,0.000001$' 'RI5_cbs2018,behaald,0$'
 $ESFMON -q --max-rejects 2 --round 10 --suppress-below 2 "$G" > "$T/dc.out"
-check "disclosure: rounding and suppression of person counts only" has "$T/dc.out" 'deelnemers,totaal,totaal,totaal,n,0$' 'deelnemers,jenv,totaal,totaal,n,0$' 'deelnemers,gemeente,totaal,totaal,n,x$' 'invoer,invoer,rijen,gelezen,n,9$' 'RI1,procent,x$'
+check "disclosure: rounding and suppression of person counts only; zeros and structural cells published" has "$T/dc.out" 'deelnemers,totaal,totaal,totaal,n,0$' 'deelnemers,gemeente,leeftijd,50_plus,n,0$' 'deelnemers,gemeente,totaal,totaal,n,x$' 'overgangen,amr,start_eind,inactief>verbeterd,n,0$' 'invoer,invoer,rijen,gelezen,n,9$' 'RI1,procent,x$'
 
 $ESFMON --max-rejects 2 "$G" 2> "$T/err.txt" > /dev/null
 check "no progress line when stderr is not a terminal" lacks "$T/err.txt" $'\r'
