@@ -114,7 +114,7 @@ $(BUILD)/esfmon: $(BUILD)/obj/main.o $(BUILD)/obj/main_io.o $(BUILD)/libesfmon.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LIBS)
 
 $(BUILD)/esfgen: $(BUILD)/obj/esfgen.o
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lz
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lz -lm
 
 $(BUILD)/obj/main%.o: src/main%.c
 	@mkdir -p $(dir $@)
@@ -137,7 +137,7 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libesfmon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fno-lto $< -o $@ $(BUILD)/libesfmon.a $(LDFLAGS) $(LIBS)
 
-unit: $(TEST_BIN)
+unit: $(TEST_BIN) $(BUILD)/esfgen
 	@set -e; for t in $(TEST_BIN); do $$t --jobs 2 || exit 1; done
 
 e2e: $(BUILD)/esfmon $(BUILD)/esfgen $(TEST_TOOLS)

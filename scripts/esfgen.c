@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,15 +83,17 @@ static void seed(uint64_t s)
 static double unif(void) { return (double)(rnd() >> 11) * 0x1.0p-53; }
 static bool chance(double p) { return unif() < p; }
 static int below(int n) { return (int)(unif() * n); }
-static int pick(const double *w, int n)
+/* The index i with weight w[i] at u in [0, 1). */
+static int pick_at(const double *w, int n, double u)
 {
-    double tot = 0, u;
+    double tot = 0;
     for (int i = 0; i < n; i++) tot += w[i];
-    u = unif() * tot;
+    u *= tot;
     for (int i = 0; i < n; i++)
         if ((u -= w[i]) < 0) return i;
     return n - 1;
 }
+static int pick(const double *w, int n) { return pick_at(w, n, unif()); }
 
 /* ---- dates as day numbers ---------------------------------------------- */
 static long days_from_civil(int y, int m, int d)
@@ -291,6 +294,70 @@ static void fmt_num(char *dst, int cents, const outfile *o)
     else sprintf(dst, "%d%c%02d", cents / 100, messy && o->delim != ',' && chance(0.5) ? ',' : '.', cents % 100);
 }
 
+/* Projects: sizes a long tail (weight 1/(k+1)^1.1: a few large, many
+ * small), and in every fourth project a person's later trajectories stay in
+ * it (several trajectories per person there); elsewhere each trajectory
+ * picks a project anew. From a hash of the person and trajectory, so that
+ * the random stream (and the calibration) does not change. */
+static const int nprojects[NAPPL] = {35, 35, 1, 3};
+static int project_of(const person *p, int t)
+{
+    const int n = nprojects[p->appl];
+    double total = 0, w[64];
+    for (int k = 0; k < n; k++) total += w[k] = pow(k + 1, -1.1);
+    uint64_t h = (uint64_t)strtoull(p->rin, NULL, 10) * UINT64_C(0x9E3779B97F4A7C15) + (uint64_t)p->appl;
+    for (int k = 0;; k++) {
+        uint64_t x = h + (uint64_t)k * UINT64_C(0xBF58476D1CE4E5B9);
+        x = (x ^ (x >> 31)) * UINT64_C(0x94D049BB133111EB);
+        double u = (double)((x ^ (x >> 29)) >> 11) * 0x1.0p-53 * total;
+        int prj = 0;
+        while (prj + 1 < n && u >= w[prj]) u -= w[prj++];
+        if (k == t || prj % 4 == 1) return prj; /* stays in a project of repeats */
+    }
+}
+
+/* The distribution of the position of a finished person of applicant a
+ * starting in pos0 at moment m (1: eind, 2: 12 months), when known: over
+ * improved (werkzaam and better), werkzaam, niet_werkzaam, inactief; each
+ * moment calibrated on Bijlage 4 (werk and verbeterd of the afgerond). Who
+ * does not work mostly stays where they started. */
+enum { S_IMPR, S_WERK, S_NW, S_INACT, S_N };
+static void position_dist(int a, int pos0, int m, double d[S_N])
+{
+    const double afg = cal[a].afgerond, u = m == 1 ? unknown_eind : unknown_12m;
+    const double pw = cal[a].pos[0] / cal[a].persons;
+    const double nonw = 1 - pw - cal[a].pos[3] / cal[a].persons;
+    double nw_share = cal[a].pos[1] / (cal[a].pos[1] + cal[a].pos[2] + 1e-9); /* of the not working */
+    if (pos0 == 1 || pos0 == 2) nw_share = pos0 == 1 ? 0.85 : 0.15;
+    double impr = 0, werk = 0;
+    if (pos0 == 0) {
+        impr = cal[a].verb[m - 1] / afg / pw / (1 - u);
+        if (impr > 1) impr = 1;
+        werk = (1 - impr) * 0.5;
+    } else if (pos0 == 1 || pos0 == 2) {
+        werk = cal[a].werk[m - 1] / afg / (nonw > 0 ? nonw : 1) / (1 - u);
+        if (werk > 1) werk = 1;
+    }
+    d[S_IMPR] = impr, d[S_WERK] = werk;
+    d[S_NW] = (1 - impr - werk) * nw_share, d[S_INACT] = (1 - impr - werk) * (1 - nw_share);
+}
+
+/* Positions persist: after 12 months a known position is the one at the
+ * end with probability PERSIST, else drawn so that the 12-month
+ * distribution stays the calibrated one. */
+#define PERSIST 0.65
+static void positions(int a, int pos0, int state[3])
+{
+    double de[S_N], d12[S_N], nu[S_N], r = PERSIST * (1 - unknown_eind), sum = 0;
+    position_dist(a, pos0, 1, de);
+    position_dist(a, pos0, 2, d12);
+    for (int k = 0; k < S_N; k++) sum += nu[k] = fmax(0, (d12[k] - r * de[k]) / (1 - r));
+    for (int k = 0; k < S_N; k++) nu[k] /= sum > 0 ? sum : 1;
+    state[1] = chance(unknown_eind) ? -1 : pick(de, S_N);
+    state[2] = state[1] >= 0 && chance(PERSIST) ? state[1] : pick(nu, S_N);
+    if (chance(unknown_12m)) state[2] = -1;
+}
+
 /* Fills the values of one trajectory of person p. */
 static void make_traj(const person *p, int t, long start_day, bool finished_ok, const outfile *o,
                       char v[NCOL][96])
@@ -299,8 +366,7 @@ static void make_traj(const person *p, int t, long start_day, bool finished_ok, 
     bool dash = messy ? (o->dashdates ? chance(0.8) : chance(0.2)) : false;
     strcpy(v[C_RINS], p->rins);
     strcpy(v[C_RIN], p->rin);
-    static const int nprojects[4] = {35, 35, 1, 3};
-    int prj = (int)(((uint64_t)strtoul(p->rin, NULL, 10) * 2654435761u + (uint64_t)t * 13) % (uint64_t)nprojects[p->appl]);
+    int prj = project_of(p, t);
     static const char *const pre[4] = {"AMR", "AMR", "UWV-", "JENV-"}, *const suf[4] = {"-GEM", "-VSO", "", ""};
     sprintf(v[C_PROJECT], "%s%02d%s", pre[p->appl], prj + 1, suf[p->appl]);
     if (messy && p->appl == GEM && prj == 3) strcat(v[C_PROJECT], ", Twente"); /* delimiter inside */
@@ -340,21 +406,12 @@ static void make_traj(const person *p, int t, long start_day, bool finished_ok, 
     }
     long eind = start_day + 30 + below(300);
     fmt_date(v[C_EIND], eind < proj_end ? eind : proj_end, dash); /* finished: on or before the project end */
-    const double afg = cal[p->appl].afgerond;
+    int state[3];
+    positions(p->appl, pos0, state);
     for (int m = 1; m <= 2; m++) {
-        double pw = (cal[p->appl].pos[0] / cal[p->appl].persons);
-        double nonw = 1 - pw - cal[p->appl].pos[3] / cal[p->appl].persons;
-        int pos = 1 + below(2);
-        bool improved = false;
-        if (chance(m == 1 ? unknown_eind : unknown_12m)) pos = 3;
-        else if (pos0 == 0) {
-            double pv = cal[p->appl].verb[m - 1] / afg / pw / (1 - (m == 1 ? unknown_eind : unknown_12m));
-            if (chance(pv > 1 ? 1 : pv)) pos = 0, improved = true;
-            else if (chance(0.5)) pos = 0;
-        } else if (pos0 == 1 || pos0 == 2) {
-            double pwk = cal[p->appl].werk[m - 1] / afg / (nonw > 0 ? nonw : 1);
-            if (chance(pwk / (1 - (m == 1 ? unknown_eind : unknown_12m)))) pos = 0;
-        }
+        static const int pos_of[S_N] = {0, 0, 1, 2};
+        const int pos = state[m] < 0 ? 3 : pos_of[state[m]];
+        const bool improved = state[m] == S_IMPR;
         code(v[C_POS0 + m], pos_canon[pos], o);
         if (pos == 0) {
             int uren0 = v[C_UREN0][0] ? atoi(v[C_UREN0]) : 20;
@@ -433,7 +490,10 @@ int main(int argc, char **argv)
     char v[NCOL][96];
     long nrows = 0;
     for (long i = 0; i < persons; i++) {
-        int mem = pick(member, 5);
+        /* applicants by a low-discrepancy sequence (golden ratio): the
+         * group totals of Bijlage 4 within a person, whatever the seed */
+        const double gold = 0.6180339887498949;
+        int mem = pick_at(member, 5, fmod((double)i * gold, 1.0));
         int appls[2], na = 0;
         if (mem == 0) appls[na++] = GEM;
         else if (mem == 1) appls[na++] = VSO;

@@ -53,6 +53,27 @@ static size_t gap(const grid *g, int j)
     return strcmp(g->head[1].c[j], "%") == 0 ? 1 : 2;
 }
 
+/* s in lines of at most cols characters (UTF-8 counted as characters),
+ * broken at spaces. */
+static void put_wrapped(FILE *out, const char *s, size_t cols)
+{
+    while (*s) {
+        const char *p = s, *brk = NULL;
+        for (size_t n = 0; *p && n < cols; p++) {
+            if (*p == ' ') brk = p;
+            n += ((unsigned char)*p & 0xc0) != 0x80;
+        }
+        if (!*p || *p == ' ') {
+            brk = p; /* the rest fits, or the line ends at a space */
+        } else if (!brk) {
+            while (*p && *p != ' ') p++; /* a word longer than a line */
+            brk = p;
+        }
+        fprintf(out, "%.*s\n", (int)(brk - s), s);
+        s = *brk ? brk + 1 : brk;
+    }
+}
+
 void esf_grid_text(const grid *g, FILE *out)
 {
     size_t w[MAXC] = {0};
@@ -111,7 +132,7 @@ void esf_grid_text(const grid *g, FILE *out)
             putc('\n', out);
         }
     }
-    if (g->note[0]) fprintf(out, "%s\n", g->note);
+    if (g->note[0]) put_wrapped(out, g->note, 100);
     putc('\n', out);
 }
 

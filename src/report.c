@@ -232,6 +232,10 @@ static void indicatoren(ctx *x)
         const char *bv = bc ? esf_pub_text(x->p, bc, buf, sizeof buf) : "";
         esf_grid_put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
     }
+    snprintf(g->note, sizeof g->note, "%s",
+             "OI1 telt ieder persoon één keer. OI1_som telt de deelnemers van gemeenten en die van vso/pro "
+             "op, zoals Bijlage 4 (287%): wie in beide meedoet, telt twee keer; het verschil met OI1 is het "
+             "aantal personen in beide.");
     end(x);
 }
 
@@ -448,15 +452,20 @@ static void overgangen(ctx *x)
  * last(p,totaal): these add up to the totaal row of resultaten). */
 static void projecten(ctx *x)
 {
-    enum { NM = 8 };
+    enum { NM = 8, NC = NM + 2 };
     static const char *const order[NM] = {"deelnemers", "trajecten", "afgerond", "toegerekend",
-                                          "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
-    static const char *const head[1 + NM] = {"Project", "Deeln.", "Traj.", "Afgerond", "Toegerek.",
-                                             "Werk eind", "Werk 12m", "Verb. eind", "Verb. 12m"};
+                                          "werk_eind", "verbeterd_eind", "werk_12m", "verbeterd_12m"};
+    /* the columns: the measures in order, after each pair of results the
+     * share of toegerekend with werk or verbeterd (as RI1 and RI2 do) */
+    static const char *const head[1 + NC] = {"Project", "Deeln.", "Traj.", "Afgerond", "Toegerek.", "Werk",
+                                             "Verbeterd", "%", "Werk", "Verbeterd", "%"};
+    static const int col[NM] = {1, 2, 3, 4, 5, 6, 8, 9};
     section(x, "projecten", "Projecten");
-    grid *g = begin(x, "projecten", 1 + NM, false, "%s",
+    grid *g = begin(x, "projecten", 1 + NC, true, "%s",
                     "Projecten; resultaten toegerekend aan het project van het laatste afgeronde traject");
-    for (int j = 0; j <= NM; j++) esf_grid_put(g->head[1].c[j], head[j]);
+    for (int j = 0; j <= NC; j++) esf_grid_put(g->head[1].c[j], head[j]);
+    esf_grid_put(g->head[0].c[5], "Na traject");
+    esf_grid_put(g->head[0].c[8], "Na 12 maanden");
     const esf_tables *t = x->p->t;
     for (size_t i = 0; i < t->n;) {
         const esf_tcell *c = &t->cells[i];
@@ -467,13 +476,30 @@ static void projecten(ctx *x)
         char label[CW];
         esf_utf8_clean(c->group, c->group_len, label, sizeof label); /* U+FFFD for bytes not UTF-8 */
         grid_row *r = row(x, label);
+        const esf_tcell *m[NM] = {0};
         /* the cells of one project are adjacent (sorted by table, group) */
         for (; i < t->n && !strcmp(t->cells[i].table, "projecten") && t->cells[i].group_len == c->group_len &&
                !memcmp(t->cells[i].group, c->group, c->group_len);
              i++)
-            for (int m = 0; m < NM; m++)
-                if (!strcmp(t->cells[i].measure, order[m])) put_count(x->p, &t->cells[i], r->c[1 + m]);
+            for (int k = 0; k < NM; k++)
+                if (!strcmp(t->cells[i].measure, order[k])) m[k] = &t->cells[i];
+        for (int k = 0; k < NM; k++) put_count(x->p, m[k], r->c[col[k]]);
+        for (int k = 4; k < NM; k += 2) { /* (werk + verbeterd) / toegerekend */
+            char *dst = r->c[col[k + 1] + 1];
+            if (!m[k] || !m[k + 1] || !m[3]) continue;
+            if (pub_suppressed(x->p, m[k]) || pub_suppressed(x->p, m[k + 1]) || pub_suppressed(x->p, m[3])) {
+                esf_grid_put(dst, "x");
+                continue;
+            }
+            char buf[48];
+            esf_tables_percent(m[k]->value + m[k + 1]->value, m[3]->value, buf, sizeof buf);
+            esf_dutch(buf, dst, CW - 1);
+        }
     }
+    snprintf(g->note, sizeof g->note, "%s",
+             "Ieder afgerond persoon telt één keer, bij het project van zijn laatste afgeronde traject: "
+             "toegerekend en de resultaten tellen op tot de totalen. %: aandeel van toegerekend met werk of "
+             "verbeterde positie, zoals RI1 en RI2.");
     end(x);
 }
 
