@@ -1,26 +1,28 @@
 /* suppress.c - stage 6a: cell suppression with an interval audit (SPEC §6).
  *
- * One linear program holds every protected count as a column and every
- * relation of relations.c as a row (= 0 or <= 0): a published count is a
- * column fixed at its exact value, a suppressed one a column >= 0. That is
- * the attacker's view. The audit of a primary cell p is max p and min p; it
- * passes when max >= n and min <= 0.
+ * The attacker's view is a linear program: every suppressed count is an
+ * unknown >= 0 (a column), every relation of relations.c that holds one is
+ * a row (= or <=), with the published counts in it moved to the right-hand
+ * side. The audit of a primary cell p is max p and min p; it passes when
+ * max >= n and min <= 0.
  *
- * When p fails, the published counts that bound the optimum are the fixed
- * columns with a nonzero reduced cost; the smallest of them is suppressed
- * (secondary) and the LP solved again from the same basis. Suppressing more
+ * When p fails, the published counts that bound the optimum are those with
+ * a nonzero reduced cost, -sum(coef * row dual) over the rows they are in
+ * (what their column would have, fixed at their value, objective 0). The
+ * smallest is suppressed (secondary): it becomes a column, its relations
+ * rows, and the LP is solved again from the same basis. Suppressing more
  * only widens every interval, so a cell that passed stays passed, and one
  * sweep over the primary cells in cell order ends with all of them
  * protected. The pattern depends on the exact counts only, never on row
  * order, threads or file split. A complement always exists while p fails:
- * every relation has right-hand side 0, so by LP duality the optimum is
- * sum(d_j * value_j) over the fixed columns j; were d_j 0 for every nonzero
- * one, max p would be 0, below p's own value, which is feasible.
+ * every relation is homogeneous, so by LP duality the optimum is
+ * sum(d_c * value_c) over the published counts c; were d_c 0 for every
+ * nonzero one, max p would be 0, below p's own value, which is feasible.
  *
- * Solver: GLPK's primal simplex, warm-started (a solve after the first
- * takes a few pivots); and every optimum is a point the attacker cannot
- * rule out, which settles the audits of the primary cells it already
- * shows >= n or 0. */
+ * Solver: GLPK's primal simplex, warm-started. The LP holds only the
+ * unknowns and their rows (a few hundred, not the thousands of cells), and
+ * every optimum is a point the attacker cannot rule out, which settles the
+ * audits of the primary cells it already shows >= n or 0. */
 #include "suppress.h"
 
 #include <glpk.h>
@@ -46,17 +48,83 @@ static void glpk_hook(void *info)
 
 typedef struct {
     const esf_tables *t;
+    unsigned omit;      /* relations of these items left out (tests) */
     glp_prob *lp;
     glp_smcp parm;
     uint8_t *reason;
-    uint32_t *col_cell; /* column (1-based) -> cell */
-    int *cell_col;      /* cell -> column, 0 if none */
-    int ncols;
-    uint8_t *ok;        /* per column: bit 0 max >= n shown, bit 1 min <= 0 shown */
     uint32_t n;
+    int *col_of;        /* cell -> its column (an unknown), 0 if published */
+    uint32_t *col_cell; /* column (1-based) -> cell */
+    int *row_of;        /* relation -> its row, 0 if not in the LP */
+    uint32_t *row_rel;  /* row (1-based) -> relation */
+    uint32_t *adj_at, *adj; /* cell c's relations: adj[adj_at[c] .. adj_at[c+1]) */
+    uint8_t *ok;        /* per column: bit 0 max >= n shown, bit 1 min <= 0 shown */
+    double *d;          /* per cell: reduced cost, while complement() runs */
+    int *ind;
+    double *val;
 } engine;
 
-static bool in_lp(const esf_tcell *c) { return c->kind == CELL_PERSONS || c->kind == CELL_STRUCTURAL; }
+/* Cell -> relations, the relations of omitted items left out. */
+static esf_status adjacency(engine *e)
+{
+    const esf_tables *t = e->t;
+    e->adj_at = calloc(t->n + 2, sizeof *e->adj_at);
+    e->adj = malloc((t->nterms ? t->nterms : 1) * sizeof *e->adj);
+    if (!e->adj_at || !e->adj) return ESF_ERR_NOMEM;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t r = 0; r < t->nrels; r++) {
+            if (e->omit & (1u << t->rels[r].family)) continue;
+            for (uint32_t k = 0; k < t->rels[r].n; k++) {
+                const uint32_t c = t->terms[t->rels[r].first + k].cell;
+                if (pass == 0) e->adj_at[c + 2]++;
+                else e->adj[e->adj_at[c + 1]++] = (uint32_t)r;
+            }
+        }
+        if (pass == 0)
+            for (size_t i = 2; i < t->n + 2; i++) e->adj_at[i] += e->adj_at[i - 1];
+    }
+    return ESF_OK;
+}
+
+/* Row of relation r as the LP stands: the unknowns on the left, the
+ * published counts moved to the right-hand side. */
+static void set_row(engine *e, uint32_t r)
+{
+    const esf_rel *rel = &e->t->rels[r];
+    double rhs = 0;
+    int k = 0;
+    for (uint32_t m = 0; m < rel->n; m++) {
+        const esf_term *tm = &e->t->terms[rel->first + m];
+        if (e->col_of[tm->cell]) {
+            k++;
+            e->ind[k] = e->col_of[tm->cell];
+            e->val[k] = tm->coef;
+        } else {
+            rhs -= (double)tm->coef * (double)e->t->cells[tm->cell].value;
+        }
+    }
+    glp_set_mat_row(e->lp, e->row_of[r], k, e->ind, e->val);
+    glp_set_row_bnds(e->lp, e->row_of[r], rel->le ? GLP_UP : GLP_FX, rhs, rhs);
+}
+
+/* Makes cell c an unknown: a column >= 0, and its relations rows (new, or
+ * rewritten with c on the left). The basis stays: the column enters at 0,
+ * new rows as basic. */
+static void add_unknown(engine *e, uint32_t c)
+{
+    const int j = glp_add_cols(e->lp, 1);
+    glp_set_col_bnds(e->lp, j, GLP_LO, 0.0, 0.0);
+    e->col_of[c] = j;
+    e->col_cell[j] = c;
+    for (uint32_t a = e->adj_at[c]; a < e->adj_at[c + 1]; a++) {
+        const uint32_t r = e->adj[a];
+        if (!e->row_of[r]) {
+            e->row_of[r] = glp_add_rows(e->lp, 1);
+            e->row_rel[e->row_of[r]] = r;
+        }
+        set_row(e, r);
+    }
+}
 
 /* Solves; the optimum in *z, +-HUGE_VAL when unbounded; false if GLPK
  * fails. A solution is a point the attacker cannot rule out: every primary
@@ -75,7 +143,8 @@ static bool solve(engine *e, double *z)
     case GLP_UNBND: *z = glp_get_obj_dir(e->lp) == GLP_MAX ? HUGE_VAL : -HUGE_VAL; return true;
     default: return false; /* infeasible: the exact counts always satisfy the relations */
     }
-    for (int j = 1; j <= e->ncols; j++) {
+    const int ncols = glp_get_num_cols(e->lp);
+    for (int j = 1; j <= ncols; j++) {
         if (e->reason[e->col_cell[j]] != SUP_PRIMARY) continue;
         const double x = glp_get_col_prim(e->lp, j);
         if (x >= (double)e->n - EPS) e->ok[j] |= 1;
@@ -84,97 +153,82 @@ static bool solve(engine *e, double *z)
     return true;
 }
 
-/* The published count that limits the optimum most cheaply: nonzero
- * reduced cost, positive value (a zero is published, SPEC §6), smallest
- * value, then first in cell order. 0 if none. */
-static int complement(const engine *e)
+/* The published count that limits the optimum most cheaply: the reduced
+ * cost it would have as a fixed column, -sum(coef * row dual), nonzero; a
+ * positive value (a zero is published, SPEC §6); the smallest value, then
+ * the first in cell order. UINT32_MAX if none. */
+static uint32_t complement(engine *e)
 {
-    int best = 0;
-    for (int j = 1; j <= e->ncols; j++) {
-        const esf_tcell *c = &e->t->cells[e->col_cell[j]];
-        if (glp_get_col_type(e->lp, j) != GLP_FX || c->kind != CELL_PERSONS || c->value == 0) continue;
-        if (fabs(glp_get_col_dual(e->lp, j)) <= EPS) continue;
-        if (!best || c->value < e->t->cells[e->col_cell[best]].value) best = j;
-    }
+    const esf_tables *t = e->t;
+    const int nrows = glp_get_num_rows(e->lp);
+    uint32_t best = UINT32_MAX;
+    for (int pass = 0; pass < 3; pass++)
+        for (int i = 1; i <= nrows; i++) {
+            const esf_rel *rel = &t->rels[e->row_rel[i]];
+            const double y = pass == 0 ? glp_get_row_dual(e->lp, i) : 0;
+            for (uint32_t m = 0; m < rel->n; m++) {
+                const esf_term *tm = &t->terms[rel->first + m];
+                const uint32_t c = tm->cell;
+                const esf_tcell *cell = &t->cells[c];
+                if (e->col_of[c]) continue;
+                if (pass == 0) e->d[c] -= tm->coef * y;
+                else if (pass == 2) e->d[c] = 0;
+                else if (fabs(e->d[c]) > EPS && cell->kind == CELL_PERSONS && cell->value > 0 &&
+                         (best == UINT32_MAX || cell->value < t->cells[best].value ||
+                          (cell->value == t->cells[best].value && c < best)))
+                    best = c;
+            }
+        }
     return best;
 }
 
-/* Audits primary column p, suppressing complements until it passes both
+/* Audits primary cell p, suppressing complements until it passes both
  * ways: max p >= n, min p <= 0. */
-static esf_status protect(engine *e, int p)
+static esf_status protect(engine *e, uint32_t p)
 {
-    glp_set_obj_coef(e->lp, p, 1.0);
+    const int j = e->col_of[p];
+    glp_set_obj_coef(e->lp, j, 1.0);
     for (int dir = 0; dir < 2; dir++) {
         glp_set_obj_dir(e->lp, dir == 0 ? GLP_MAX : GLP_MIN);
-        while (!(e->ok[p] & (1 << dir))) {
+        while (!(e->ok[j] & (1 << dir))) {
             double z;
             if (!solve(e, &z)) return ESF_ERR_LIMIT;
             if (dir == 0 ? z >= (double)e->n - EPS : z <= EPS) break;
-            const int j = complement(e);
-            if (!j) return ESF_ERR_LIMIT; /* cannot happen: see the header */
-            glp_set_col_bnds(e->lp, j, GLP_LO, 0.0, 0.0);
-            e->reason[e->col_cell[j]] = SUP_SECONDARY;
+            const uint32_t c = complement(e);
+            if (c == UINT32_MAX) return ESF_ERR_LIMIT; /* cannot happen: see the header */
+            e->reason[c] = SUP_SECONDARY;
+            add_unknown(e, c);
         }
     }
-    glp_set_obj_coef(e->lp, p, 0.0);
+    glp_set_obj_coef(e->lp, j, 0.0);
     return ESF_OK;
 }
 
-/* The LP: a column per protected or structural cell, fixed at its value
- * when published, >= 0 when suppressed; a row per relation. */
-static esf_status build(engine *e, unsigned omit)
+static esf_status audit_all(engine *e)
 {
     const esf_tables *t = e->t;
-    for (size_t i = 0; i < t->n; i++)
-        if (in_lp(&t->cells[i])) {
-            e->cell_col[i] = ++e->ncols;
-            e->col_cell[e->ncols] = (uint32_t)i;
-        }
-    glp_add_cols(e->lp, e->ncols);
-    for (int j = 1; j <= e->ncols; j++) {
-        const esf_tcell *c = &t->cells[e->col_cell[j]];
-        if (e->reason[e->col_cell[j]]) glp_set_col_bnds(e->lp, j, GLP_LO, 0.0, 0.0);
-        else glp_set_col_bnds(e->lp, j, GLP_FX, (double)c->value, (double)c->value);
-    }
     size_t maxn = 1;
     for (size_t r = 0; r < t->nrels; r++)
         if (t->rels[r].n > maxn) maxn = t->rels[r].n;
-    int *ind = malloc((maxn + 1) * sizeof *ind);
-    double *val = malloc((maxn + 1) * sizeof *val);
-    if (!ind || !val) {
-        free(ind);
-        free(val);
-        return ESF_ERR_NOMEM;
-    }
-    for (size_t r = 0; r < t->nrels; r++) {
-        const esf_rel *rel = &t->rels[r];
-        if (omit & (1u << rel->family)) continue;
-        const int row = glp_add_rows(e->lp, 1);
-        for (uint32_t k = 0; k < rel->n; k++) {
-            ind[k + 1] = e->cell_col[t->terms[rel->first + k].cell];
-            val[k + 1] = t->terms[rel->first + k].coef;
-        }
-        glp_set_mat_row(e->lp, row, (int)rel->n, ind, val);
-        glp_set_row_bnds(e->lp, row, rel->le ? GLP_UP : GLP_FX, 0.0, 0.0);
-    }
-    free(ind);
-    free(val);
-    return ESF_OK;
-}
-
-static esf_status audit_all(engine *e, unsigned omit)
-{
-    const esf_tables *t = e->t;
+    e->col_of = calloc(t->n + 1, sizeof *e->col_of);
     e->col_cell = malloc((t->n + 1) * sizeof *e->col_cell);
-    e->cell_col = calloc(t->n + 1, sizeof *e->cell_col);
+    e->row_of = calloc(t->nrels + 1, sizeof *e->row_of);
+    e->row_rel = malloc((t->nrels + 1) * sizeof *e->row_rel);
     e->ok = calloc(t->n + 1, 1);
-    if (!e->col_cell || !e->cell_col || !e->ok) return ESF_ERR_NOMEM;
+    e->d = calloc(t->n + 1, sizeof *e->d);
+    e->ind = malloc((maxn + 1) * sizeof *e->ind);
+    e->val = malloc((maxn + 1) * sizeof *e->val);
+    if (!e->col_of || !e->col_cell || !e->row_of || !e->row_rel || !e->ok || !e->d || !e->ind ||
+        !e->val || adjacency(e) != ESF_OK)
+        return ESF_ERR_NOMEM;
     e->lp = glp_create_prob();
     glp_init_smcp(&e->parm);
     e->parm.msg_lev = GLP_MSG_OFF;
-    esf_status st = build(e, omit);
-    for (int j = 1; st == ESF_OK && j <= e->ncols; j++)
-        if (e->reason[e->col_cell[j]] == SUP_PRIMARY) st = protect(e, j);
+    for (uint32_t i = 0; i < t->n; i++)
+        if (e->reason[i] == SUP_PRIMARY) add_unknown(e, i);
+    esf_status st = ESF_OK;
+    for (uint32_t i = 0; i < t->n && st == ESF_OK; i++)
+        if (e->reason[i] == SUP_PRIMARY) st = protect(e, i);
     glp_delete_prob(e->lp);
     return st;
 }
@@ -206,7 +260,7 @@ esf_status esf_suppress(const esf_tables *t, uint32_t n, unsigned omit, uint8_t 
         const esf_tcell *c = &t->cells[i];
         if (esf_cell_protected(c) && c->value > 0 && c->value < n) reason[i] = SUP_PRIMARY, nprimary++;
     }
-    engine e = {.t = t, .reason = reason, .n = n};
+    engine e = {.t = t, .omit = omit, .reason = reason, .n = n};
     esf_status st = ESF_OK;
     glpk_trap trap;
     if (nprimary == 0) {
@@ -214,16 +268,23 @@ esf_status esf_suppress(const esf_tables *t, uint32_t n, unsigned omit, uint8_t 
     } else if (setjmp(trap.jb) == 0) {
         glp_error_hook(glpk_hook, &trap);
         glp_term_out(GLP_OFF);
-        st = audit_all(&e, omit);
+        st = audit_all(&e);
         glp_error_hook(NULL, NULL);
     } else {
         glp_error_hook(NULL, NULL);
         glp_free_env(); /* GLPK's state after its error hook: only this is safe */
         st = ESF_ERR_NOMEM;
     }
+    free(e.col_of);
     free(e.col_cell);
-    free(e.cell_col);
+    free(e.row_of);
+    free(e.row_rel);
+    free(e.adj_at);
+    free(e.adj);
     free(e.ok);
+    free(e.d);
+    free(e.ind);
+    free(e.val);
     if (st == ESF_ERR_NOMEM) return esf_fail(err, st, "out of memory in disclosure control");
     RETURN_ERROR_IF(st != ESF_OK, err, st,
                     "disclosure control: the linear programming solver failed to audit the "

@@ -33,6 +33,8 @@ for n in $ns; do
         "$T/dcA/exact.csv" "$T/dcA/pub$n.csv" $n "$T/dcA/log$n.csv"
 done
 if [ -z "$LIGHT" ]; then
+$ESFMON -q --max-rejects 2 "$G" > "$T/dcG.exact"; $ESFMON -q --max-rejects 2 --suppress-below 2 "$G" > "$T/dcG.pub"
+audit "interval audit, N = 2, the golden extract (one person a cell)" "$T/dcG.exact" "$T/dcG.pub" 2
 $ESFMON -q --suppress-below 5 "$B" > "$T/dcB/pub5.csv"
 audit "interval audit, N = 5, 20,000 persons" "$T/dcB/exact.csv" "$T/dcB/pub5.csv" 5
 fi
