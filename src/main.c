@@ -6,17 +6,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
 
 #define STDERR_REJECTS 10 /* rejects shown on stderr; all go to --rejects */
 #define CHUNK_MAX (1 << 30) /* --chunk-size: a slab of a stream is allocated at once */

@@ -73,12 +73,6 @@ static void diff(rb *b, bool le, uint32_t a, const uint32_t *bs, int n)
 
 static const esf_tcell *at(const rb *b, size_t i) { return &b->t->cells[i]; }
 
-static bool same_run(const esf_tcell *a, const esf_tcell *c)
-{
-    return !strcmp(a->table, c->table) && a->group_len == c->group_len &&
-           !memcmp(a->group, c->group, a->group_len) && !strcmp(a->dim, c->dim);
-}
-
 /* 1: in deelnemers and resultaten, the categories of leeftijd, geslacht,
  * positie_start and the year dimension add up to totaal, per measure. */
 static void dimensions(rb *b)
@@ -86,7 +80,7 @@ static void dimensions(rb *b)
     static const char *const dims[] = {"leeftijd", "geslacht", "positie_start", "startjaar", "eindjaar"};
     const esf_tables *t = b->t;
     for (size_t a = 0, e; a < t->n; a = e) {
-        for (e = a + 1; e < t->n && same_run(at(b, a), at(b, e)); e++) {}
+        for (e = a + 1; e < t->n && esf_tcell_same_dim(at(b, a), at(b, e)); e++) {}
         const esf_tcell *c = at(b, a);
         if (strcmp(c->table, "deelnemers") && strcmp(c->table, "resultaten")) continue;
         bool summed = false;
@@ -137,9 +131,9 @@ static uint32_t trans(rb *b, const char *g, const char *dim, const char *from, c
     return cell(b, "overgangen", g, dim, cat, "n");
 }
 
-/* sum over FROM of dim's FROM>to (to NULL: every TO of from) - the cells. */
-static void trans_sum(rb *b, const char *g, const char *dim, const char *from, const char *to,
-                      const uint32_t *minus, int nminus)
+/* sum of dim's FROM>to over every FROM (to NULL: every TO too) - the cell
+ * minus = 0. */
+static void trans_sum(rb *b, const char *g, const char *dim, const char *to, uint32_t minus)
 {
     const bool se = !strcmp(dim, "start_eind");
     const char *const *froms = se ? esf_pos_names : esf_state_names;
@@ -147,11 +141,10 @@ static void trans_sum(rb *b, const char *g, const char *dim, const char *from, c
     size_t first = b->t->nterms;
     for (int f = 0; f < nfrom; f++)
         for (int s = 0; s < ESF_N_STATES; s++) {
-            if (from && strcmp(froms[f], from)) continue;
             if (to && strcmp(esf_state_names[s], to)) continue;
             term(b, trans(b, g, dim, froms[f], esf_state_names[s]), 1);
         }
-    for (int i = 0; i < nminus; i++) term(b, minus[i], -1);
+    term(b, minus, -1);
     rel(b, first, false);
 }
 
@@ -161,8 +154,8 @@ static void transitions(rb *b)
     for (int gi = 0; gi < ESF_N_GROUPS; gi++) {
         const char *g = esf_group_names[gi];
         uint32_t afg = res(b, g, "afgerond");
-        trans_sum(b, g, "start_eind", NULL, NULL, &afg, 1);
-        trans_sum(b, g, "eind_12m", NULL, NULL, &afg, 1);
+        trans_sum(b, g, "start_eind", NULL, afg);
+        trans_sum(b, g, "eind_12m", NULL, afg);
         for (int s = 0; s < ESF_N_STATES; s++) { /* into S at the end = out of S after 12 months */
             size_t first = b->t->nterms;
             for (int f = 0; f < POS_COUNT; f++)
@@ -171,19 +164,16 @@ static void transitions(rb *b)
                 term(b, trans(b, g, "eind_12m", esf_state_names[s], esf_state_names[u]), -1);
             rel(b, first, false);
         }
-        uint32_t r = res(b, g, "onbekend_eind");
-        trans_sum(b, g, "start_eind", NULL, "onbekend", &r, 1);
-        r = res(b, g, "verbeterd_eind");
+        trans_sum(b, g, "start_eind", "onbekend", res(b, g, "onbekend_eind"));
+        uint32_t r = res(b, g, "verbeterd_eind");
         diff(b, false, trans(b, g, "start_eind", "werkzaam", "verbeterd"), &r, 1);
         size_t first = b->t->nterms;
         term(b, trans(b, g, "start_eind", "niet_werkzaam", "werkzaam"), 1);
         term(b, trans(b, g, "start_eind", "inactief", "werkzaam"), 1);
         term(b, res(b, g, "werk_eind"), -1);
         rel(b, first, false);
-        r = res(b, g, "verbeterd_12m");
-        trans_sum(b, g, "eind_12m", NULL, "verbeterd", &r, 1);
-        r = res(b, g, "onbekend_12m");
-        trans_sum(b, g, "eind_12m", NULL, "onbekend", &r, 1);
+        trans_sum(b, g, "eind_12m", "verbeterd", res(b, g, "verbeterd_12m"));
+        trans_sum(b, g, "eind_12m", "onbekend", res(b, g, "onbekend_12m"));
     }
 }
 
@@ -234,7 +224,7 @@ static void projects(rb *b)
         static const char *const order[8] = {"afgerond", "deelnemers", "toegerekend", "trajecten",
                                              "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
         unsigned found = 0;
-        for (e = a; e < end && same_run(at(b, a), at(b, e)); e++)
+        for (e = a; e < end && esf_tcell_same_dim(at(b, a), at(b, e)); e++)
             for (int k = 0; k < 8; k++)
                 if (!strcmp(at(b, e)->measure, order[k])) m[k] = (uint32_t)e, found |= 1u << k;
         if (found != 0xffu) {

@@ -55,21 +55,33 @@ static void put_count(const esf_pub *p, const esf_tcell *c, char *dst)
     else esf_dutch(c ? esf_pub_text(p, c, buf, sizeof buf) : "", dst, CW);
 }
 
-/* n / of as a percentage with one decimal, from exact counts; "x" when
- * either is suppressed, "" when of is 0. */
-static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, char *dst)
+/* The sum of the k counts n[] / of as a percentage with one decimal, from
+ * exact counts; "x" when any is suppressed, "" when one is missing or of
+ * is 0. */
+static void put_share(const esf_pub *p, const esf_tcell *const *n, int k, const esf_tcell *of, char *dst)
 {
-    if (!n || !of) {
-        dst[0] = '\0';
-        return;
+    bool hidden = !of || pub_suppressed(p, of);
+    unsigned __int128 sum = 0;
+    for (int i = 0; i < k; i++) {
+        if (!n[i] || !of) {
+            dst[0] = '\0';
+            return;
+        }
+        hidden |= pub_suppressed(p, n[i]);
+        sum += n[i]->value;
     }
-    if (pub_suppressed(p, n) || pub_suppressed(p, of)) {
+    if (hidden) {
         esf_grid_put(dst, "x");
         return;
     }
     char buf[48];
-    esf_tables_percent(n->value, of->value, buf, sizeof buf);
+    esf_tables_percent(sum, of->value, buf, sizeof buf);
     esf_dutch(buf, dst, CW - 1);
+}
+
+static void put_pct(const esf_pub *p, const esf_tcell *n, const esf_tcell *of, char *dst)
+{
+    put_share(p, &n, 1, of, dst);
 }
 
 typedef struct {
@@ -484,17 +496,8 @@ static void projecten(ctx *x)
             for (int k = 0; k < NM; k++)
                 if (!strcmp(t->cells[i].measure, order[k])) m[k] = &t->cells[i];
         for (int k = 0; k < NM; k++) put_count(x->p, m[k], r->c[col[k]]);
-        for (int k = 4; k < NM; k += 2) { /* (werk + verbeterd) / toegerekend */
-            char *dst = r->c[col[k + 1] + 1];
-            if (!m[k] || !m[k + 1] || !m[3]) continue;
-            if (pub_suppressed(x->p, m[k]) || pub_suppressed(x->p, m[k + 1]) || pub_suppressed(x->p, m[3])) {
-                esf_grid_put(dst, "x");
-                continue;
-            }
-            char buf[48];
-            esf_tables_percent(m[k]->value + m[k + 1]->value, m[3]->value, buf, sizeof buf);
-            esf_dutch(buf, dst, CW - 1);
-        }
+        for (int k = 4; k < NM; k += 2) /* (werk + verbeterd) / toegerekend */
+            put_share(x->p, &m[k], 2, m[3], r->c[col[k + 1] + 1]);
     }
     snprintf(g->note, sizeof g->note, "%s",
              "Ieder afgerond persoon telt één keer, bij het project van zijn laatste afgeronde traject: "

@@ -233,19 +233,13 @@ static esf_status audit_all(engine *e)
     return st;
 }
 
-static bool same_row(const esf_tcell *a, const esf_tcell *b)
-{
-    return !strcmp(a->table, b->table) && a->group_len == b->group_len &&
-           !memcmp(a->group, b->group, a->group_len) && !strcmp(a->dim, b->dim) && !strcmp(a->cat, b->cat);
-}
-
 /* procent and behaald of an indicator whose waarde, teller or noemer is
  * suppressed: the cells of one indicator are adjacent (sorted). */
 static void derived(const esf_tables *t, uint8_t *reason)
 {
     for (size_t a = 0, e; a < t->n; a = e) {
         bool hidden = false;
-        for (e = a; e < t->n && same_row(&t->cells[a], &t->cells[e]); e++)
+        for (e = a; e < t->n && esf_tcell_same_dim(&t->cells[a], &t->cells[e]) && !strcmp(t->cells[a].cat, t->cells[e].cat); e++)
             hidden |= reason[e] && t->cells[e].kind == CELL_PERSONS;
         for (size_t i = a; hidden && i < e; i++)
             if (t->cells[i].kind == CELL_DERIVED) reason[i] = SUP_DERIVED;

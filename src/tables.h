@@ -85,6 +85,13 @@ esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_count
                         const esf_targets *targets, esf_tables **out);
 void esf_tables_free(esf_tables *t);
 
+/* Cells of one table, group and dimension: adjacent in the sorted cells. */
+static inline bool esf_tcell_same_dim(const esf_tcell *a, const esf_tcell *b)
+{
+    return !strcmp(a->table, b->table) && a->group_len == b->group_len &&
+           !memcmp(a->group, b->group, a->group_len) && !strcmp(a->dim, b->dim);
+}
+
 /* Protected counts (SPEC §6): rounded and suppressed. */
 static inline bool esf_cell_protected(const esf_tcell *c) { return c->kind == CELL_PERSONS; }
 
