@@ -278,6 +278,7 @@ static void across_groups(rb *b)
 
 esf_status esf_relations_build(esf_tables *t)
 {
+    if (t->nrels) return ESF_OK; /* built before: there are always some */
     rb b = {.t = t, .st = ESF_OK};
     b.family = REL_DIMENSION, dimensions(&b);
     b.family = REL_CELL, within_cell(&b);

@@ -260,8 +260,6 @@ esf_status esf_run_finish(esf_run *r)
                  r->bad_utf8[first].seen);
     esf_status st = esf_tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
                                  &r->tables);
-    if (st == ESF_OK) st = esf_relations_build(r->tables);
-    RETURN_ERROR_IF(st == ESF_ERR_LIMIT, &r->err, st, "internal error: a relation of SPEC §6 names a missing cell");
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
     r->tables->period_from = r->period_from, r->tables->period_to = r->period_to;
     r->tables->ninputs = r->ninputs;
@@ -275,6 +273,11 @@ static esf_status published(esf_run *r, const esf_disclosure *dc)
     if (dc) want = *dc;
     RETURN_ERROR_IF(!r->tables, &r->err, ESF_ERR_USAGE, "the run is not finished (esf_run_finish)");
     if (r->pub.sup && !memcmp(&r->pub.dc, &want, sizeof want)) return ESF_OK;
+    if (want.suppress_below) { /* the relations, once, only for suppression */
+        const esf_status st = esf_relations_build(r->tables);
+        RETURN_ERROR_IF(st == ESF_ERR_LIMIT, &r->err, st, "internal error: a relation of SPEC §6 names a missing cell");
+        RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while relating the tables");
+    }
     esf_pub_free(&r->pub);
     return esf_pub_init(&r->pub, r->tables, &want, &r->err);
 }

@@ -95,8 +95,9 @@ static inline bool esf_tcell_same_dim(const esf_tcell *a, const esf_tcell *b)
 /* Protected counts (SPEC §6): rounded and suppressed. */
 static inline bool esf_cell_protected(const esf_tcell *c) { return c->kind == CELL_PERSONS; }
 
-/* relations.c: the relations of SPEC §6 between the cells of t (sorted),
- * appended to t->rels; ESF_ERR_LIMIT if a cell they name is missing. */
+/* relations.c: the relations of SPEC §6 between the cells of t (sorted)
+ * into t->rels, once (a second call does nothing); built when disclosure
+ * control needs them. ESF_ERR_LIMIT if a cell they name is missing. */
 esf_status esf_relations_build(esf_tables *t);
 
 /* num/den * 100 as "12.3": one decimal, halves away from zero, from the

@@ -9,7 +9,7 @@
 #include <libgen.h>
 #include <unistd.h>
 
-/* The tables of build/esfgen --persons N --seed S (esfgen one directory up
+/* The tables (and their relations) of build/esfgen --persons N --seed S (esfgen one directory up
  * from this binary); the run is returned for esf_run_free. */
 static esf_run *generated(int persons, int seed)
 {
@@ -28,6 +28,7 @@ static esf_run *generated(int persons, int seed)
     cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
     cr_assert_eq(esf_run_add_path(run, path), ESF_OK, "%s", esf_run_error(run));
     cr_assert_eq(esf_run_finish(run), ESF_OK, "%s", esf_run_error(run));
+    cr_assert_eq(esf_relations_build(run->tables), ESF_OK);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
     return run;

@@ -20,6 +20,7 @@ int main(int argc, char **argv)
     esf_status st = esf_run_new(&opts, &run);
     if (st == ESF_OK) st = esf_run_add_paths(run, (const char *const *)argv + 3, (size_t)(argc - 3));
     if (st == ESF_OK) st = esf_run_finish(run);
+    if (st == ESF_OK) st = esf_relations_build(run->tables);
     esf_pub p = {.t = run ? run->tables : NULL, .dc = {.suppress_below = (uint32_t)atoi(argv[1])}};
     if (st == ESF_OK && !(p.sup = calloc(p.t->n, 1))) st = ESF_ERR_NOMEM;
     if (st == ESF_OK) st = esf_suppress(p.t, p.dc.suppress_below, (unsigned)strtoul(argv[2], NULL, 0), p.sup, &run->err);
