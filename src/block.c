@@ -1,4 +1,6 @@
-/* block.c - one block (a mapped file) read by several threads. */
+/* block.c - the records of a block on several threads: each thread parses
+ * its own byte range once, the rows go to their person's partition, and each
+ * partition is counted by one thread. */
 #include "run.h"
 
 #include <pthread.h>
@@ -6,105 +8,377 @@
 #include <string.h>
 
 /*
- * Every thread passes every record of the block, so each knows the true
- * record boundaries and line numbers without guessing; a record is counted
- * only by the thread of its person's partition (pkey_part), into that
- * partition's esf_agg.  No state is shared and nothing is merged: the
- * partitions hold different persons.  Splitting a record is cheap next to
- * validating and counting it, which is what the threads share out. */
+ * The block is read in rounds of up to nthreads ranges of `range` bytes.
+ *
+ * 1. Parse (a thread per range).  A range's records are those that start in
+ *    it.  The first range starts at a known record boundary; the others
+ *    guess theirs: the first line start in the range, as if no quoted field
+ *    held a line feed there, under the header the round began with.  Each
+ *    record is split, validated and its person hashed once; an accepted row
+ *    is kept (esf_routed) in the buffer of its person's partition, a reject
+ *    as a mark, lines counted from the range's start.
+ * 2. Confirm (the calling thread).  Range k guessed right when it starts
+ *    where range k-1 stopped and no range before found a header again.  A
+ *    wrong guess (a quoted line feed across the boundary, a concatenated
+ *    file's header) is parsed again there, on the calling thread.  Line
+ *    numbers are then known (the sums of the ranges' lines before), the
+ *    headers found are added in order, and rejects are reported in input
+ *    order.
+ * 3. Count (a thread per partition).  A partition's rows, range by range in
+ *    input order, into its esf_agg, the state of the rows a few ahead
+ *    prefetched (esf_agg_prefetch).
+ *
+ * Every record is split once and counted once, whatever the thread count;
+ * what grows with it is a boundary guess per range and the buffers, bounded
+ * by the round.  The buffers hold views into the block (and into the
+ * parser's arena for unescaped identifiers), so a round's pages stay mapped
+ * until it is counted. */
 
-#define CHUNK_MIN_DEFAULT ((size_t)1 << 20)
+#define RANGE_DEFAULT ((size_t)2 << 20)
+#define ARENA_CHUNK ((size_t)64 << 10)
+#define LOOKAHEAD 4u /* rows between two prefetch stages (esf_agg_prefetch has 4) */
 
 typedef struct {
-    esf_pass pt;
+    esf_row row;
+    uint64_t code, h;   /* the person key's code and hash, when it packs */
+    uint64_t line;      /* in the numbering of the range that parsed it */
+    uint32_t pid;       /* esf_agg_prefetch's */
+    bool packed;
+} esf_routed;
+
+typedef struct {
+    esf_routed *v;
+    size_t n, cap;
+} route_buf;
+
+/* Stable room for the identifiers esf_row_parse unescaped into its scratch. */
+typedef struct {
+    char **chunks;
+    size_t n, cap;       /* chunks allocated */
+    size_t cur, used;    /* the chunk being filled and bytes used in it */
+} arena;
+
+typedef struct {
+    esf_pass pt;         /* its record, headers (its first one first), marks */
     esf_counts counts;
     esf_err err;
     esf_status st;
     const char *name;
-    const char *pos, *end;
-    uint64_t line;
+    const char *start, *to, *end; /* the records starting in [start, to) */
+    bool eof;
+    const char *stop;    /* where the first record it did not take starts */
+    bool need_more;      /* stop is a record the block ends inside */
+    uint64_t line0;      /* the line of start in its numbering */
+    uint64_t shift;      /* added to it once the lines before are known */
+    uint64_t lines;
+    route_buf *out;      /* per partition */
+    arena ar;
     pthread_t tid;
-    bool started, eof;
-} worker;
+    bool started;
+} parser;
 
-static void *worker_main(void *arg)
+/* Copies v's bytes to the arena when they are in scratch. */
+static esf_status arena_copy(arena *a, esf_view *v)
 {
-    worker *w = arg;
-    w->st = esf_pass_rows(&w->pt, w->name, &w->pos, w->end, w->eof, &w->line);
+    if (!a->n || a->used + v->len > ARENA_CHUNK) {
+        if (a->n && a->cur + 1 < a->n) {
+            a->cur++;
+        } else {
+            void *b = a->chunks;
+            if (esf_grow(&b, &a->cap, a->n + 1, sizeof *a->chunks)) return ESF_ERR_NOMEM;
+            a->chunks = b;
+            if (!(a->chunks[a->n] = malloc(ARENA_CHUNK))) return ESF_ERR_NOMEM;
+            a->cur = a->n++;
+        }
+        a->used = 0;
+    }
+    char *d = a->chunks[a->cur] + a->used;
+    memcpy(d, v->p, v->len);
+    a->used += v->len;
+    v->p = d;
+    return ESF_OK;
+}
+
+static inline bool in_scratch(const esf_view *v, const char *scratch)
+{
+    const uintptr_t p = (uintptr_t)v->p, s = (uintptr_t)scratch;
+    return p >= s && p < s + (uintptr_t)ROW_SCRATCH;
+}
+
+static void arena_free(arena *a)
+{
+    for (size_t i = 0; i < a->n; i++) free(a->chunks[i]);
+    free(a->chunks);
+}
+
+/* Keeps an accepted row for its partition's counter. */
+static esf_status route(parser *w, esf_row *row, const char *scratch, uint64_t line)
+{
+    esf_pkey key;
+    esf_pkey_make(&key, row->rinpersoons, row->rinpersoon);
+    route_buf *b = &w->out[pkey_part(&key, w->pt.r->nparts)];
+    if (ESF_UNLIKELY(b->n == b->cap)) {
+        void *v = b->v;
+        if (esf_grow(&v, &b->cap, b->n + 1, sizeof *b->v)) return ESF_ERR_NOMEM;
+        b->v = v;
+    }
+    esf_view *ids[3] = {&row->rinpersoons, &row->rinpersoon, &row->project};
+    for (int i = 0; i < 3; i++)
+        if (ESF_UNLIKELY(in_scratch(ids[i], scratch)) && arena_copy(&w->ar, ids[i]) != ESF_OK)
+            return ESF_ERR_NOMEM;
+    esf_routed *o = &b->v[b->n++];
+    o->row = *row;
+    o->code = key.code, o->h = key.h, o->packed = key.len == 0;
+    o->line = line;
+    return ESF_OK;
+}
+
+/* Parses the records that start in [w->start, w->to). */
+static esf_status parse_range(parser *w)
+{
+    esf_pass *pt = &w->pt;
+    const esf_run *r = pt->r;
+    const char *p = w->start;
+    const esf_header *h = headers_current(pt);
+    uint64_t line = w->line0;
+    esf_status st = ESF_OK;
+    while (p < w->to) {
+        const char *next;
+        const esf_rec_status rs = esf_rec_next(p, w->end, w->eof, h->delim, &pt->rec, &next);
+        if (rs == REC_NEED_MORE) {
+            w->need_more = true;
+            break;
+        }
+        const uint64_t at = line;
+        line += pt->rec.nlines;
+        if (rs == REC_OK && rec_is_blank(&pt->rec)) {
+            p = next;
+            continue;
+        }
+        esf_row row;
+        esf_rowerr e;
+        char scratch[ROW_SCRATCH];
+        if (ESF_UNLIKELY(!esf_row_parse(h, &pt->rec, rs, &row, &e, scratch))) {
+            esf_header nh;
+            if (esf_header_again(pt, h, p, next, w->name, at, &nh)) {
+                if ((st = esf_headers_push(pt, &nh)) != ESF_OK) break;
+                h = headers_current(pt);
+                p = next;
+                continue;
+            }
+            /* esf_header_again split the record its own way: again, as it was */
+            (void)esf_rec_next(p, w->end, w->eof, h->delim, &pt->rec, &next);
+            (void)esf_row_parse(h, &pt->rec, rs, &row, &e, scratch);
+            pt->nscan++;
+            pt->counts->gelezen++;
+            if ((st = esf_pass_reject(pt, w->name, at, h, &e, rs, next)) != ESF_OK) break;
+            p = next;
+            continue;
+        }
+        pt->nscan++;
+        pt->counts->gelezen++;
+        p = next;
+        if ((r->period_from && row.t.start < r->period_from) ||
+            (r->period_to && row.t.start > r->period_to)) {
+            pt->counts->gefilterd++;
+            continue;
+        }
+        pt->counts->geaccepteerd++;
+        if (ESF_UNLIKELY(route(w, &row, scratch, at) != ESF_OK)) {
+            st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
+            break;
+        }
+    }
+    w->stop = p;
+    w->lines = line - w->line0;
+    return st;
+}
+
+static void *parse_main(void *arg)
+{
+    parser *w = arg;
+    w->st = parse_range(w);
     return NULL;
 }
 
-/* Reports the rejects of all passes over a mapped block in input order. */
-static void replay_rejects(esf_pass *main_pt, esf_pass *const *pts, unsigned n, const char *name,
-                           const char *end)
+/* Ready for a range: nothing kept, headers from h. */
+static esf_status parser_reset(parser *w, const esf_header *h)
 {
-    rej_batch bs[MAX_THREADS], *list = NULL;
-    for (unsigned k = n; k-- > 0;) {
-        bs[k] = (rej_batch){.next = list, .marks = pts[k]->marks, .n = pts[k]->nmarks,
-                            .base = main_pt->base};
-        list = &bs[k];
-    }
-    esf_rejects_report(main_pt, name, list, end);
+    esf_pass *pt = &w->pt;
+    if (!w->out) return esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
+    for (unsigned q = 0; q < pt->r->nparts; q++) w->out[q].n = 0;
+    w->ar.cur = 0, w->ar.used = 0;
+    pt->nmarks = 0, pt->nscan = 0, pt->nhdrs = 0;
+    memset(&w->counts, 0, sizeof w->counts);
+    w->need_more = false, w->st = ESF_OK, w->shift = 0;
+    return esf_headers_push(pt, h);
 }
 
-/* Counts the records of the block [*pp, end) on up to nthreads threads.
+/* Counts partition q's rows of the round, range by range (input order). */
+static esf_status count_partition(esf_run *r, unsigned q, parser *ps, unsigned np, esf_err *err)
+{
+    esf_agg *agg = &r->parts[q];
+    esf_pkey key;
+    key.len = 0;
+    for (unsigned k = 0; k < np; k++) {
+        esf_routed *v = ps[k].out[q].v;
+        const ptrdiff_t n = (ptrdiff_t)ps[k].out[q].n;
+        const uint64_t shift = ps[k].shift;
+        for (ptrdiff_t i = -(ptrdiff_t)(4 * LOOKAHEAD); i < n; i++) {
+            for (unsigned s = 0; s < 4; s++) {
+                const ptrdiff_t j = i + (ptrdiff_t)((4 - s) * LOOKAHEAD);
+                if (j >= 0 && j < n && v[j].packed) {
+                    key.code = v[j].code, key.h = v[j].h;
+                    esf_agg_prefetch(agg, &key, s, &v[j].pid);
+                }
+            }
+            if (i < 0) continue;
+            key.code = v[i].code, key.h = v[i].h;
+            FORWARD_IF_ERROR(esf_pass_count(r, agg, &v[i].row, v[i].packed ? &key : NULL,
+                                            ps[k].name, v[i].line + shift, err));
+        }
+    }
+    return ESF_OK;
+}
+
+typedef struct {
+    esf_run *r;
+    parser *ps;
+    unsigned np, me, n;
+    esf_err err;
+    esf_status st;
+    pthread_t tid;
+    bool started;
+} counter;
+
+static void *count_main(void *arg)
+{
+    counter *c = arg;
+    c->st = ESF_OK;
+    for (unsigned q = c->me; q < c->r->nparts && c->st == ESF_OK; q += c->n)
+        c->st = count_partition(c->r, q, c->ps, c->np, &c->err);
+    return NULL;
+}
+
+/* Runs fn on n threads (the calling thread the first), the first failure in
+ * *err. */
+#define ON_THREADS(arr, n, fn, errp, st)                                               \
+    do {                                                                              \
+        for (unsigned t_ = 1; t_ < (n); t_++)                                         \
+            (arr)[t_].started = pthread_create(&(arr)[t_].tid, NULL, fn, &(arr)[t_]) == 0; \
+        fn(&(arr)[0]);                                                                \
+        for (unsigned t_ = 0; t_ < (n); t_++) {                                       \
+            if (t_ && (arr)[t_].started) pthread_join((arr)[t_].tid, NULL);           \
+            else if (t_) fn(&(arr)[t_]);                                              \
+            if ((st) == ESF_OK && (arr)[t_].st != ESF_OK) *(errp) = (arr)[t_].err, (st) = (arr)[t_].st; \
+        }                                                                             \
+    } while (0)
+
+/* Step 2: ranges that guessed wrong parsed again; lines, headers and rejects
+ * in input order.  Returns where the round stopped. */
+static esf_status confirm(esf_pass *pt, parser *ps, unsigned np, uint64_t *line)
+{
+    uint64_t base = *line;
+    uint32_t g = pt->nhdrs - 1; /* the main list's index of the range's first header */
+    bool moved = false;         /* a range before found a header again */
+    for (unsigned k = 0; k < np; k++) {
+        parser *w = &ps[k];
+        if (k) {
+            const parser *prev = &ps[k - 1];
+            moved |= prev->pt.nhdrs > 1;
+            if (w->start != prev->stop || moved || prev->need_more) {
+                FORWARD_IF_ERROR(parser_reset(w, &prev->pt.hdrs[prev->pt.nhdrs - 1]));
+                w->start = prev->stop;
+                if (w->to < w->start) w->to = w->start;
+                w->line0 = base;
+                FORWARD_IF_ERROR(parse_range(w));
+            } else {
+                w->shift = base - w->line0;
+            }
+        }
+        for (size_t i = 0; i < w->pt.nmarks; i++)
+            w->pt.marks[i].line += w->shift, w->pt.marks[i].hv += g;
+        for (uint32_t i = 1; i < w->pt.nhdrs; i++) FORWARD_IF_ERROR(esf_headers_push(pt, &w->pt.hdrs[i]));
+        g += w->pt.nhdrs - 1;
+        base += w->lines;
+        esf_counts_add(pt->counts, &w->counts);
+        pt->nscan += w->pt.nscan;
+        esf_rejects_report(pt, w->name, w->pt.base, w->pt.marks, w->pt.nmarks);
+    }
+    *line = base;
+    return ESF_OK;
+}
+
+static void parsers_free(parser *ps, unsigned n, unsigned nparts)
+{
+    for (unsigned k = 0; k < n; k++) {
+        parser *w = &ps[k];
+        if (w->out)
+            for (unsigned q = 0; q < nparts; q++) free(w->out[q].v);
+        free(w->out);
+        free(w->pt.rec.cells);
+        free(w->pt.marks);
+        esf_headers_free(&w->pt);
+        arena_free(&w->ar);
+    }
+    free(ps);
+}
+
+size_t esf_block_range(const esf_run *r)
+{
+    return r->opts.chunk_min ? r->opts.chunk_min : RANGE_DEFAULT;
+}
+
+/* Counts the records of the block [*pp, end) on up to r->nparts threads.
  * When more input follows (!eof), *pp stops before a record the block ends
- * inside, as esf_pass_rows does. */
+ * inside. */
 esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const char *end,
-                                 bool eof, uint64_t *line)
+                          bool eof, uint64_t *line)
 {
     esf_run *r = pt->r;
-    size_t rest = (size_t)(end - *pp);
-    size_t min = r->opts.chunk_min ? r->opts.chunk_min : CHUNK_MIN_DEFAULT;
-    unsigned n = r->nparts;
-    if (n > 1 && rest / n < min) n = (unsigned)(rest / min);
-    if (n <= 1) return esf_pass_rows(pt, name, pp, end, eof, line);
-
-    worker *ws = calloc(n, sizeof *ws);
-    esf_pass *pts[MAX_THREADS] = {pt};
-    RETURN_ERROR_IF(!ws, pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+    const unsigned n = r->nparts;
+    const size_t range = esf_block_range(r);
+    parser *ps = calloc(n, sizeof *ps);
+    counter cs[MAX_THREADS];
+    RETURN_ERROR_IF(!ps, pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
     esf_status st = ESF_OK;
-    for (unsigned k = 1; k < n && st == ESF_OK; k++) {
-        worker *w = &ws[k];
-        *w = (worker){.name = name, .pos = *pp, .end = end, .line = *line, .eof = eof};
-        w->pt = (esf_pass){.r = r, .counts = &w->counts, .err = &w->err, .me = k, .nwork = n,
-                       .defer = true, .base = *pp, .map = pt->map, .kept = *pp,
-                       .rec = {.cells = malloc(pt->rec.cap * sizeof(esf_cell)), .cap = pt->rec.cap}};
-        pts[k] = &w->pt;
-        if (!w->pt.rec.cells || esf_headers_copy(&w->pt, pt) != ESF_OK)
-            st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
-        else w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0; /* else run below */
+    for (unsigned k = 0; k < n && st == ESF_OK; k++) {
+        parser *w = &ps[k];
+        w->name = name, w->end = end, w->eof = eof;
+        w->pt = (esf_pass){.r = r, .counts = &w->counts, .err = &w->err, .defer = k > 0, .base = *pp,
+                           .rec = {.cells = malloc(pt->rec.cap * sizeof(esf_cell)), .cap = pt->rec.cap}};
+        w->out = calloc(r->nparts, sizeof *w->out);
+        if (!w->pt.rec.cells || !w->out) st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
     }
-    /* This thread's share, with the progress line and the pages given back.
-     * It counts apart from the run too: the run's counters share a cache
-     * line with what the workers read for every record. */
-    const char *p = *pp;
-    esf_counts *run_counts = pt->counts, mine;
-    memset(&mine, 0, sizeof mine);
-    pt->counts = &mine;
-    pt->me = 0, pt->nwork = n, pt->defer = true, pt->base = *pp;
-    if (st == ESF_OK) st = esf_pass_rows(pt, name, &p, end, eof, line);
-    for (unsigned k = 1; k < n; k++) {
-        worker *w = &ws[k];
-        if (w->started) pthread_join(w->tid, NULL);
-        else if (st == ESF_OK) worker_main(w);
-        if (st == ESF_OK && w->st != ESF_OK) *pt->err = w->err, st = w->st;
+    const char *p = *pp, *kept = *pp;
+    bool more = true;
+    while (st == ESF_OK && p < end && more) {
+        const size_t rest = (size_t)(end - p);
+        unsigned np = (unsigned)((rest + range - 1) / range);
+        if (np > n) np = n;
+        for (unsigned k = 0; k < np && st == ESF_OK; k++) {
+            parser *w = &ps[k];
+            st = parser_reset(w, headers_current(pt));
+            const char *from = p + (size_t)k * range;
+            w->start = k ? esf_rec_guess(from, end) : p;
+            w->to = k + 1 < np ? p + (size_t)(k + 1) * range : end;
+            w->line0 = k ? 0 : *line;
+        }
+        if (st != ESF_OK) break;
+        ON_THREADS(ps, np, parse_main, pt->err, st);
+        const uint64_t before = pt->nscan;
+        if (st != ESF_OK || (st = confirm(pt, ps, np, line)) != ESF_OK) break;
+        const unsigned nc = np > 1 ? n : 1;
+        for (unsigned c = 0; c < nc; c++)
+            cs[c] = (counter){.r = r, .ps = ps, .np = np, .me = c, .n = nc};
+        ON_THREADS(cs, nc, count_main, pt->err, st);
+        if (st != ESF_OK) break;
+        p = ps[np - 1].stop;
+        more = !ps[np - 1].need_more;
+        if (pt->map && p > kept) esf_reader_release(pt->map, kept, p), kept = p;
+        if (pt->tick && (before >> 16) != (pt->nscan >> 16)) pt->tick(pt, p);
     }
-    pt->counts = run_counts;
-    esf_counts_add(pt->counts, &mine);
-    if (st == ESF_OK) {
-        for (unsigned k = 1; k < n; k++) esf_counts_add(pt->counts, &ws[k].counts);
-        replay_rejects(pt, pts, n, name, end);
-    }
-    for (unsigned k = 1; k < n; k++) {
-        free(ws[k].pt.rec.cells);
-        free(ws[k].pt.marks);
-        esf_headers_free(&ws[k].pt);
-    }
-    free(ws);
-    free(pt->marks);
-    pt->marks = NULL, pt->nmarks = pt->marks_cap = 0;
-    pt->nwork = 0, pt->defer = false;
+    parsers_free(ps, n, r->nparts);
     *pp = p;
     return st;
 }

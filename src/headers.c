@@ -23,14 +23,6 @@ esf_status esf_headers_push(esf_pass *pt, const esf_header *h)
     return ESF_OK;
 }
 
-/* dst starts with src's headers (a thread joining a block or stream). */
-esf_status esf_headers_copy(esf_pass *dst, const esf_pass *src)
-{
-    dst->hdrs = NULL, dst->nhdrs = 0, dst->hdrs_cap = 0;
-    for (uint32_t i = 0; i < src->nhdrs; i++) FORWARD_IF_ERROR(esf_headers_push(dst, &src->hdrs[i]));
-    return ESF_OK;
-}
-
 void esf_headers_free(esf_pass *pt)
 {
     free(pt->hdrs);

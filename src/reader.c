@@ -351,7 +351,6 @@ typedef struct {
     unsigned char *p;
     size_t len;
     uint64_t seq;      /* which slab of the stream it holds     */
-    unsigned pending;  /* readers still to pass it             */
     bool full, last;
     esf_status st;
     uint64_t consumed; /* raw input bytes consumed when the slab was full */
@@ -363,10 +362,21 @@ struct esf_pipe {
     pthread_cond_t cv;
     slab s[RING];
     size_t size;       /* bytes per slab */
-    unsigned readers;
     bool stop, started;
     esf_err err;
+    /* the reading thread's */
+    uint64_t next;     /* the slab it reads next                */
+    bool ended;        /* it has read the last                  */
+    esf_status failed; /* the decoder's error, after the bytes before it */
+    esf_err fail_err;
 };
+
+typedef struct {
+    const char *p;     /* the slab's bytes, valid until it is given back */
+    size_t len;
+    uint64_t consumed; /* raw input bytes behind its end                */
+    bool last;         /* the input ends with it                        */
+} esf_slab;
 
 static void *decoder_main(void *arg)
 {
@@ -391,7 +401,6 @@ static void *decoder_main(void *arg)
         sl->len = len;
         sl->st = st;
         sl->seq = seq;
-        sl->pending = q->readers;
         sl->last = r->done || st != ESF_OK;
         sl->consumed = r->bytes_in - (r->gz ? r->z.avail_in : 0);
         sl->full = true;
@@ -402,14 +411,14 @@ static void *decoder_main(void *arg)
     return NULL;
 }
 
-esf_status esf_reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err)
+esf_status esf_reader_pipeline(esf_reader *r, size_t slab_size, size_t block, esf_err *err)
 {
     RETURN_ERROR_IF(r->in_memory && !r->gz, err, ESF_ERR_INPUT,
                     "%s: a plain input in memory needs no decoder", r->name);
     struct esf_pipe *q = calloc(1, sizeof *q);
     RETURN_ERROR_IF(!q, err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
     q->size = slab_size ? (slab_size < SLAB_MIN ? SLAB_MIN : slab_size) : SLAB;
-    q->readers = readers ? readers : 1;
+    r->block = block;
     bool ok = true;
     for (unsigned i = 0; i < RING; i++) ok = ok && (q->s[i].p = malloc(q->size)) != NULL;
     pthread_mutex_init(&q->mu, NULL);
@@ -423,7 +432,7 @@ esf_status esf_reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size
     return ESF_OK;
 }
 
-void esf_reader_stop(esf_reader *r)
+static void pipe_stop(esf_reader *r)
 {
     struct esf_pipe *q = r->pipe;
     pthread_mutex_lock(&q->mu);
@@ -437,7 +446,7 @@ static void pipe_free(esf_reader *r)
     struct esf_pipe *q = r->pipe;
     if (!q) return;
     if (q->started) {
-        esf_reader_stop(r);
+        pipe_stop(r);
         pthread_join(q->tid, NULL);
     }
     pthread_mutex_destroy(&q->mu);
@@ -447,7 +456,7 @@ static void pipe_free(esf_reader *r)
     r->pipe = NULL;
 }
 
-esf_status esf_reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err)
+static esf_status pipe_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err)
 {
     struct esf_pipe *q = r->pipe;
     slab *sl = &q->s[seq % RING];
@@ -456,25 +465,56 @@ esf_status esf_reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *
     const bool have = sl->full && sl->seq == seq;
     if (have && sl->st != ESF_OK) *err = q->err;
     pthread_mutex_unlock(&q->mu);
-    if (!have) {
-        *out = (esf_slab){.stopped = true};
-        return ESF_OK;
-    }
-    *out = (esf_slab){(const char *)sl->p, sl->len, sl->consumed, sl->last, false};
+    RETURN_ERROR_IF(!have, err, ESF_ERR_INPUT, "%s: the decoder was stopped", r->name);
+    *out = (esf_slab){(const char *)sl->p, sl->len, sl->consumed, sl->last};
     return sl->st;
 }
 
-void esf_reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers)
+static void pipe_slab_done(esf_reader *r, uint64_t seq)
 {
     struct esf_pipe *q = r->pipe;
     slab *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
-    sl->pending -= readers < sl->pending ? readers : sl->pending;
-    if (sl->pending == 0) {
-        sl->full = false;
-        pthread_cond_broadcast(&q->cv);
-    }
+    sl->full = false;
+    pthread_cond_broadcast(&q->cv);
     pthread_mutex_unlock(&q->mu);
+}
+
+/* esf_reader_next through the pipeline: whole slabs behind the kept bytes,
+ * up to r->block bytes.  A decoder's error comes after the bytes before it. */
+static esf_status next_from_slabs(esf_reader *r, const char **data, size_t *len, bool *eof,
+                                  esf_err *err)
+{
+    struct esf_pipe *q = r->pipe;
+    const size_t kept = r->len;
+    if (q->failed != ESF_OK) {
+        *err = q->fail_err;
+        return q->failed;
+    }
+    while (!q->ended && (r->len == kept || r->len - kept < r->block)) {
+        esf_slab s = {0};
+        esf_err e = {{0}};
+        esf_status st = pipe_slab(r, q->next, &s, &e);
+        if (st != ESF_OK) {
+            q->failed = st, q->fail_err = e;
+            if (r->len > kept) break;
+            *err = e;
+            return st;
+        }
+        void *b = r->buf;
+        RETURN_ERROR_IF(esf_grow(&b, &r->cap, r->len + s.len, 1), err, ESF_ERR_NOMEM,
+                        "%s: out of memory (a record of %zu bytes)", r->name, r->len);
+        r->buf = b;
+        if (s.len) memcpy(r->buf + r->len, s.p, s.len);
+        r->len += s.len;
+        r->pipe_consumed = s.consumed;
+        q->ended = s.last;
+        pipe_slab_done(r, q->next++);
+    }
+    *data = (const char *)r->buf;
+    *len = r->len;
+    *eof = q->ended;
+    return ESF_OK;
 }
 
 esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
@@ -501,7 +541,7 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
                         "%s: out of memory (a record of %zu bytes)", r->name, r->len);
         r->buf = b;
     }
-    RETURN_ERROR_IF(r->pipe, err, ESF_ERR_INPUT, "%s: read through esf_reader_slab", r->name);
+    if (r->pipe) return next_from_slabs(r, data, len, eof, err);
     while (!r->done) {
         size_t n;
         FORWARD_IF_ERROR(decode_some(r, r->buf + r->len, r->cap - r->len, &n, err));

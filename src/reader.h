@@ -6,7 +6,7 @@
  * record never has to be copied by the caller.  A plain regular file is
  * memory-mapped and handed out as one block; gzip and streams are decoded into
  * a buffer owned by the reader, grown only when one record exceeds it, or on
- * another thread into a ring of slabs for several readers (esf_reader_pipeline). */
+ * another thread into a ring of slabs (esf_reader_pipeline). */
 #ifndef ESF_READER_H
 #define ESF_READER_H
 
@@ -38,6 +38,8 @@ typedef struct {
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
     struct esf_pipe *pipe;            /* decoder thread (esf_reader_pipeline)   */
+    size_t block;                     /* its blocks: at least this many bytes */
+    uint64_t pipe_consumed;           /* raw bytes behind the last block      */
 } esf_reader;
 
 /* Open an input; on failure nothing is left open (the reader is closed). */
@@ -57,31 +59,13 @@ void esf_reader_close(esf_reader *r);
 void esf_reader_release(const esf_reader *r, const char *from, const char *to);
 
 /* Decodes a gzip input or a stream on another thread from now on, into a
- * ring of slabs of slab_size bytes (0: 2 MiB; at least 256) read through
- * esf_reader_slab instead of esf_reader_next.  Each of `readers` threads passes every
- * slab in order and gives it back with esf_reader_slab_done; the decoder reuses a
- * slab once all have. */
-esf_status esf_reader_pipeline(esf_reader *r, unsigned readers, size_t slab_size, esf_err *err);
-
-typedef struct {
-    const char *p;     /* the slab's bytes, valid until it is given back */
-    size_t len;
-    uint64_t consumed; /* raw input bytes behind its end                */
-    bool last;         /* the input ends with it                        */
-    bool stopped;      /* esf_reader_stop was called: no slab               */
-} esf_slab;
-
-/* Waits for slab number seq (0, 1, ... in stream order); an error of the
- * decoder is returned by the slab it happened in. */
-esf_status esf_reader_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err);
-/* Gives slab seq back on behalf of `readers` of the threads. */
-void esf_reader_slab_done(esf_reader *r, uint64_t seq, unsigned readers);
-/* Ends the pipeline early: the decoder stops and every esf_reader_slab returns
- * a stopped slab. */
-void esf_reader_stop(esf_reader *r);
+ * ring of slabs of slab_size bytes (0: 2 MiB; at least 256); esf_reader_next
+ * then copies whole slabs behind the kept bytes, `block` bytes or more (the
+ * last slab's raw position in pipe_consumed). */
+esf_status esf_reader_pipeline(esf_reader *r, size_t slab_size, size_t block, esf_err *err);
 
 /* Raw input bytes the decoder has consumed (gzip or stream; not while a
- * pipeline runs: each slab says it); for plain input in memory the caller's
+ * pipeline runs: pipe_consumed says it); for plain input in memory the caller's
  * position in the one block says more. */
 static inline uint64_t reader_consumed(const esf_reader *r)
 {

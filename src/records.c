@@ -160,13 +160,10 @@ static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
  * a delimiter outside quotes, or at the start) or closes it (right before
  * one, or at the end before a final CR): no doubled quotes, no text after a
  * closing quote.  Then its cells are those esf_rec_next_general gives, split at
- * the delimiters outside quotes (only the first `stop` of them for a skim,
- * 0: all; the rest of the line is still checked).  False (cells to forget)
- * for any other line, and for lines over 512 bytes.  Inlined, so the whole
- * split loses the test of stop. */
-static inline __attribute__((always_inline)) bool
-split_masked(const char *p, const char *le, const char *end, char delim, esf_record *rec,
-             size_t stop)
+ * the delimiters outside quotes.  False (cells to forget) for any other
+ * line, and for lines over 512 bytes. */
+static inline bool split_masked(const char *p, const char *le, const char *end, char delim,
+                                esf_record *rec)
 {
     line_masks m;
     if (!line_masks_of(&m, p, le, end, delim)) return false;
@@ -188,7 +185,6 @@ split_masked(const char *p, const char *le, const char *end, char delim, esf_rec
     const char *s = p;
     for (size_t w = 0; w < nw; w++)
         for (uint64_t o = od[w]; o; o &= o - 1) {
-            if (stop && rec->ncells >= stop) return true; /* enough cells for a skim */
             const char *d = p + 64 * w + __builtin_ctzll(o);
             if (*s == '"') put_cell(rec, s + 1, (size_t)(d - s) - 2, true, false);
             else put_cell(rec, s, (size_t)(d - s), false, false);
@@ -216,7 +212,7 @@ esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim
             le = end;
         }
         rec->ncells = 0;
-        if (!split_masked(p, le, end, delim, rec, 0))
+        if (!split_masked(p, le, end, delim, rec))
             return esf_rec_next_general(p, le, end, eof, delim, rec, next); /* starts afresh */
     }
     rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
@@ -291,100 +287,6 @@ esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *e
     rec->len = (size_t)(rend - p);
     *next = le < end ? le + 1 : end;
     return REC_OK;
-}
-
-/* The cells a skim of a line with quotes keeps: the identifiers are near
- * the start in every extract seen; further out the record is split. */
-#define SKIM_CELLS 32
-
-/* Nothing but padding (so no delimiter either). */
-static bool is_blank_line(const char *p, const char *lend, char delim)
-{
-    for (; p < lend; p++)
-        if (!is_pad(*p, delim)) return false;
-    return true;
-}
-
-/* esf_rec_skim for a line with a quote: split by split_masked, or false. */
-static bool skim_quoted(const char *p, const char *end, bool eof, char delim,
-                        const int32_t want[2], size_t top, esf_view got[2], bool *blank,
-                        const char **next)
-{
-    esf_cell cells[SKIM_CELLS];
-    esf_record rec = {.cells = cells, .cap = top ? (uint32_t)top : 1};
-    const char *le = memchr(p, '\n', (size_t)(end - p));
-    if (!le) {
-        if (!eof) return false;
-        le = end;
-    }
-    /* the cells up to the identifiers, and two at least: then it is no
-     * blank line, whatever follows */
-    if (top > SKIM_CELLS || !split_masked(p, le, end, delim, &rec, top > 2 ? top : 2))
-        return false;
-    for (int j = 0; j < 2; j++)
-        got[j] = want[j] >= 0 && (size_t)want[j] < rec.ncells
-                     ? (esf_view){cells[want[j]].p, cells[want[j]].len}
-                     : (esf_view){"", 0};
-    *blank = rec_is_blank(&rec);
-    *next = le < end ? le + 1 : end;
-    return true;
-}
-
-bool esf_rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
-              esf_view got[2], bool *blank, const char **next)
-{
-    const char *from[2] = {NULL, NULL}, *to[2] = {NULL, NULL};
-    const size_t top = (size_t)(want[0] > want[1] ? want[0] : want[1]) + 1; /* delimiters to see */
-    size_t n = 0; /* delimiters so far */
-    for (int j = 0; j < 2; j++)
-        if (want[j] == 0) from[j] = p;
-#define SKIM_DELIM(d)                                                                 \
-    do {                                                                              \
-        n++;                                                                          \
-        for (int j = 0; j < 2; j++) {                                                 \
-            if ((size_t)want[j] + 1 == n) to[j] = (d);                                \
-            if ((size_t)want[j] == n) from[j] = (d) + 1;                              \
-        }                                                                             \
-    } while (0)
-    const char *b = p, *le = NULL;
-#if defined(__SSE2__)
-    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vn = _mm_set1_epi8('\n');
-    for (; !le && end - b >= 16; b += 16) {
-        const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
-        unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn));
-        unsigned upto = mn ? (mn & -mn) - 1 : 0xffffu; /* the bytes before the line feed */
-        if ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) & upto)
-            return skim_quoted(p, end, eof, delim, want, top, got, blank, next);
-        if (n < top)
-            for (unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) & upto; m; m &= m - 1)
-                SKIM_DELIM(b + __builtin_ctz(m));
-        if (mn) le = b + __builtin_ctz(mn);
-    }
-#endif
-    for (; !le && b < end; b++) {
-        if (*b == '"') return skim_quoted(p, end, eof, delim, want, top, got, blank, next);
-        if (*b == '\n') le = b;
-        else if (*b == delim && n < top) SKIM_DELIM(b);
-    }
-#undef SKIM_DELIM
-    if (!le) {
-        if (!eof) return false; /* esf_rec_next will say it needs more */
-        le = end;
-    }
-    const char *lend = le - (le > p && le[-1] == '\r');
-    for (int j = 0; j < 2; j++) {
-        const char *s = from[j], *e = to[j] ? to[j] : lend;
-        if (!s) { /* no such cell */
-            got[j] = (esf_view){"", 0};
-            continue;
-        }
-        while (s < e && is_pad(*s, delim)) s++;
-        while (e > s && is_pad(e[-1], delim)) e--;
-        got[j] = (esf_view){s, (size_t)(e - s)};
-    }
-    *blank = n == 0 && is_blank_line(p, lend, delim);
-    *next = le < end ? le + 1 : end;
-    return true;
 }
 
 char esf_rec_detect_delimiter(const char *p, const char *end)

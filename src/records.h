@@ -46,15 +46,16 @@ esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim
 esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *end, bool eof,
                                 char delim, esf_record *rec, const char **next);
 
-/* A look at the record at p that does not split it, for a line without
- * quotes, or whose quotes each open or close a cell on it (no doubled quote,
- * no padding outside quotes): then the record is that line, [p, *next),
- * got[j] is its cell want[j] as esf_rec_next would give it (empty when want[j] <
- * 0 or the line has fewer cells), and *blank says whether rec_is_blank would
- * hold.  False for other lines and when the input ends inside the line:
- * esf_rec_next can. */
-bool esf_rec_skim(const char *p, const char *end, bool eof, char delim, const int32_t want[2],
-              esf_view got[2], bool *blank, const char **next);
+/* A guess at the first record that starts at or after x, x inside a block
+ * (x[-1] is readable): the first line start, as if no quoted field held a
+ * line feed there (end when no line feed follows).  A parallel splitter
+ * confirms it: right when the range before stops there. */
+static inline const char *esf_rec_guess(const char *x, const char *end)
+{
+    if (x[-1] == '\n') return x;
+    const char *lf = memchr(x, '\n', (size_t)(end - x));
+    return lf ? lf + 1 : end;
+}
 
 /* True for a record that is blank (no cells but one unquoted empty one). */
 static inline bool rec_is_blank(const esf_record *rec)

@@ -1,6 +1,6 @@
 /* rejects.c - rejects reported to the caller in input order: at once
- * (one thread), or kept as marks and replayed by line under the header they
- * were read under. */
+ * (the first range of a block), or kept as marks and replayed under the
+ * header they were read under. */
 #include "run.h"
 
 #include <stdio.h>
@@ -46,32 +46,8 @@ static void report_mark(esf_pass *pt, const char *name, const char *base, const 
     esf_reject_emit(pt->r, name, m->line, &pt->rec, h, &e, st);
 }
 
-/* Reports the rejects of a list of batches in line order (each batch's are
- * in order already).  A mapped file's pages they fault in again are given
- * back behind them, and up to end at the last. */
-void esf_rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char *end)
+void esf_rejects_report(esf_pass *pt, const char *name, const char *base, const rej_mark *marks,
+                        size_t n)
 {
-    const char *kept = pt->base;
-    for (;;) {
-        rej_batch *best = NULL;
-        for (rej_batch *b = list; b; b = b->next)
-            if (b->at < b->n && (!best || b->marks[b->at].line < best->marks[best->at].line))
-                best = b;
-        if (!best) break;
-        report_mark(pt, name, best->base, &best->marks[best->at++]);
-        if (pt->map) { /* a fault maps up to 64 KiB around the page: give it back */
-            const char *w = (const char *)((uintptr_t)pt->rec.start & ~(uintptr_t)0xffff);
-            if (w > kept) esf_reader_release(pt->map, kept, w), kept = w;
-        }
-    }
-    if (pt->map) esf_reader_release(pt->map, kept, end);
-}
-
-void esf_rej_batches_free(rej_batch *b)
-{
-    while (b) {
-        rej_batch *next = b->next;
-        free(b->marks), free(b->copies), free(b);
-        b = next;
-    }
+    for (size_t i = 0; i < n; i++) report_mark(pt, name, base, &marks[i]);
 }

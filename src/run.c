@@ -124,7 +124,7 @@ static void report_progress(esf_run *r, const char *name, uint64_t done, uint64_
 static uint64_t reader_done(const esf_pass *pt, const char *pos)
 {
     const esf_reader *rd = pt->rd;
-    if (rd->pipe) return pt->consumed;
+    if (rd->pipe) return rd->pipe_consumed;
     return rd->in_memory && !rd->gz ? (uint64_t)(pos - pt->data) : reader_consumed(rd);
 }
 
@@ -170,15 +170,18 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
                .rec = {.cells = r->cells, .cap = r->cells_cap}};
     if (r->opts.on_progress) pt.tick = seq_tick;
     const bool plain_in_memory = rd->in_memory && !rd->gz;
-    const esf_status st = r->nthreads > 1 && !plain_in_memory
-                              ? esf_stream_rows(r, rd, name, &pt, &have_header)
-                              : run_blocks(r, rd, name, &pt, &have_header);
+    /* a stream on several threads: decoded on another one, in blocks that
+     * give each a range */
+    esf_status st = ESF_OK;
+    if (r->nthreads > 1 && !plain_in_memory && !rd->pipe)
+        st = esf_reader_pipeline(rd, r->opts.chunk_min, r->nparts * esf_block_range(r), &r->err);
+    if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
     esf_headers_free(&pt);
     FORWARD_IF_ERROR(st);
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
                     name);
     if (r->opts.on_progress) {
-        const uint64_t done = rd->pipe ? pt.consumed : plain_in_memory ? rd->src_len : reader_consumed(rd);
+        const uint64_t done = rd->pipe ? rd->pipe_consumed : plain_in_memory ? rd->src_len : reader_consumed(rd);
         report_progress(r, name, done, rd->in_memory ? rd->src_len : 0, pt.nscan);
     }
     r->scanned += pt.nscan;
@@ -214,8 +217,8 @@ esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
              * turn comes. */
             if (i > 0 && open_st[nxt] == ESF_OK && r->nthreads > 1 && rd[nxt].in_memory &&
                 rd[nxt].gz) {
-                open_st[nxt] = esf_reader_pipeline(&rd[nxt], r->nparts, r->opts.chunk_min,
-                                               &open_err[nxt]);
+                open_st[nxt] = esf_reader_pipeline(&rd[nxt], r->opts.chunk_min,
+                                                   r->nparts * esf_block_range(r), &open_err[nxt]);
                 if (open_st[nxt] != ESF_OK) esf_reader_close(&rd[nxt]);
             }
         }

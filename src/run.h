@@ -1,9 +1,9 @@
-/* run.h - the inside of a run (run.c): the state it owns, one thread's pass
- * over the records (pass.c), and who calls whom among headers.c,
- * rejects.c, pass.c, block.c and stream.c.  Internal to the library.
+/* run.h - the inside of a run (run.c): the state it owns, a thread's
+ * parser over a range of records (esf_pass), and who calls whom among
+ * headers.c, rejects.c, pass.c and block.c.  Internal to the library.
  *
- *   run.c ──> block.c ──> pass.c ──> headers.c, rejects.c
- *     └─────> stream.c ───┘ (and rejects.c, headers.c)
+ *   run.c ──> block.c ──> pass.c ──> rejects.c
+ *                 └─────> headers.c, rejects.c
  */
 #ifndef ESF_RUN_H
 #define ESF_RUN_H
@@ -13,35 +13,29 @@
 
 #define MAX_THREADS ESF_MAX_PARTS
 
-/* Rejects found by a thread of several are kept as marks and reported in
- * input order on the calling thread: after the join (a mapped block), or
- * slab by slab from copies of their bytes (a stream). */
+/* Rejects found by a worker thread are kept as marks and reported in input
+ * order on the calling thread once the round's lines are known (block.c). */
 typedef struct {
-    uint64_t off;  /* record start, from the start of the block or copies */
+    uint64_t off;  /* record start, from the start of the block           */
     uint64_t len;  /* the record's bytes with its line end                */
     uint64_t line;
     uint32_t hv;   /* the header it was read under (esf_pass.hdrs)           */
 } rej_mark;
 
-/* One thread's pass over a block: the calling thread's (the run's counters,
- * the progress line, pages given back) or a worker's. */
+/* The calling thread's pass over an input (the run's counters, the
+ * progress line, pages given back, the file's headers), or a parser's over
+ * its range of a block (block.c). */
 typedef struct esf_pass esf_pass;
 struct esf_pass {
     esf_run *r;
     esf_counts *counts;
     esf_err *err;
     esf_record rec;
-    unsigned me, nwork;              /* counts the rows of the partitions k with
-                                        k % nwork == me; nwork 0: all rows */
     uint64_t nscan;                  /* records passed (counted or not)   */
     bool defer;                      /* keep rejects as marks             */
-    bool copy;                       /* ...and their bytes in `copies`    */
     const char *base;                /* the block the marks point into    */
     rej_mark *marks;
     size_t nmarks, marks_cap;
-    char *copies;
-    size_t ncopies, copies_cap;
-    uint64_t consumed;               /* stream: raw bytes behind the slab */
     void (*tick)(esf_pass *pt, const char *pos); /* every 64 Ki records       */
     const esf_reader *rd;
     const char *data;
@@ -49,7 +43,7 @@ struct esf_pass {
     const char *kept;                /* ...this thread read before this    */
     esf_header *hdrs;                /* the file's headers so far: the first
                                         and each header line again (SPEC §2.1);
-                                        every thread finds the same ones  */
+                                        a parser's: those of its range    */
     uint32_t nhdrs;
     size_t hdrs_cap;
 };
@@ -90,22 +84,8 @@ static inline const esf_header *headers_current(const esf_pass *pt)
     return &pt->hdrs[pt->nhdrs - 1];
 }
 
-/* A thread's kept rejects, in line order: of a slab of a stream (seq), their
- * bytes copied to `copies`, or of a mapped block.  Marks hold offsets into
- * base: the copies, or the block. */
-typedef struct rej_batch rej_batch;
-struct rej_batch {
-    rej_batch *next;
-    uint64_t seq;       /* the slab */
-    rej_mark *marks;
-    size_t n, at;       /* at: the first not yet reported */
-    const char *base;
-    char *copies;       /* owned; NULL for a mapped block */
-};
-
 /* ---- headers.c: a file's headers --------------------------------------- */
 esf_status esf_headers_push(esf_pass *pt, const esf_header *h);
-esf_status esf_headers_copy(esf_pass *dst, const esf_pass *src);
 void esf_headers_free(esf_pass *pt);
 /* Reads up to the first header of an input (blank lines, BOM, the checks
  * of SPEC §2.1 that it is text); *have once it is read. */
@@ -118,19 +98,26 @@ bool esf_header_again(esf_pass *pt, const esf_header *h, const char *p, const ch
 /* ---- rejects.c: rejects reported in input order ------------------------- */
 void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
                  const esf_header *h, const esf_rowerr *e, esf_rec_status st);
-void esf_rejects_report(esf_pass *pt, const char *name, rej_batch *list, const char *end);
-void esf_rej_batches_free(rej_batch *b);
+/* Reports kept rejects (in line order) under the headers of pt they name. */
+void esf_rejects_report(esf_pass *pt, const char *name, const char *base, const rej_mark *marks,
+                        size_t n);
 
-/* ---- pass.c: one thread's pass over records ------------------------------ */
-esf_status esf_pass_rows(esf_pass *pt, const char *name, const char **pp, const char *end, bool eof,
-                     uint64_t *line);
+/* ---- pass.c: a record rejected or counted -------------------------------- */
 void esf_counts_add(esf_counts *d, const esf_counts *s);
+/* A rejected record (in pt->rec): counted, and reported or kept as a mark. */
+esf_status esf_pass_reject(esf_pass *pt, const char *file, uint64_t line, const esf_header *h,
+                           const esf_rowerr *e, esf_rec_status st, const char *next);
+/* An accepted row counted into agg (the note of a project id not UTF-8). */
+esf_status esf_pass_count(esf_run *r, esf_agg *agg, const esf_row *row, const esf_pkey *key,
+                          const char *file, uint64_t line, esf_err *err);
 
-/* ---- block.c: one block on several threads ------------------------------- */
+/* ---- block.c: a block's records on several threads ------------------------ */
+/* Counts the records of [*pp, end) (the headers of pt, lines from *line);
+ * when more input follows (!eof), *pp stops before a record the block ends
+ * inside. */
 esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const char *end, bool eof,
                       uint64_t *line);
-
-/* ---- stream.c: a stream on several threads -------------------------------- */
-esf_status esf_stream_rows(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have);
+/* Bytes of a block per thread (a parser's range): --chunk-size, or 2 MiB. */
+size_t esf_block_range(const esf_run *r);
 
 #endif

@@ -10,27 +10,6 @@
 /* Reads everything, keeping a varying tail each time; returns the bytes seen. */
 static esf_status drain(esf_reader *r, char **all, size_t *all_len)
 {
-    if (r->pipe) { /* one reader of the slabs */
-        char *acc = NULL;
-        size_t total = 0;
-        for (uint64_t seq = 0;; seq++) {
-            esf_slab s;
-            esf_err err;
-            esf_status st = esf_reader_slab(r, seq, &s, &err);
-            if (st != ESF_OK || s.stopped) {
-                free(acc);
-                return st != ESF_OK ? st : ESF_ERR_INPUT;
-            }
-            acc = realloc(acc, total + s.len + 1);
-            memcpy(acc + total, s.p, s.len);
-            total += s.len;
-            esf_reader_slab_done(r, seq, 1);
-            if (s.last) break;
-        }
-        *all = acc;
-        *all_len = total;
-        return ESF_OK;
-    }
     const char *d;
     size_t len, keep = 0, total = 0;
     bool eof = false;
@@ -96,7 +75,7 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
     esf_err err;
     cr_assert_eq(esf_reader_open_memory(&r, "m.gz", both, l1 + l2, &err), ESF_OK);
     if (*pipelined) {
-        cr_assert_eq(esf_reader_pipeline(&r, 1, 0, &err), ESF_OK);
+        cr_assert_eq(esf_reader_pipeline(&r, 0, 0, &err), ESF_OK);
         cr_assert(r.pipe != NULL);
     }
     char *all = NULL;
@@ -109,39 +88,16 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
     free(all), free(a), free(b), free(both), free(src);
 }
 
-/* Several readers of one ring, each passing every slab at its own pace:
- * each sees every byte in order, and the decoder reuses a slab only after
- * all have given it back (the readers check their bytes after the others
- * may have moved on; tiny slabs make the ring wrap thousands of times). */
-typedef struct {
-    esf_reader *r;
-    const char *want;
-    size_t n, seen;
-    unsigned id;
-    bool ok;
-} ring_reader;
-
-static void *read_ring(void *arg)
+/* Through the decoder thread, blocks of whole slabs behind the kept bytes:
+ * tiny slabs wrap the ring of six thousands of times, and every byte comes
+ * once, in order, whatever the block size asked for. */
+ParameterizedTestParameters(reader, pipeline_blocks_of_slabs)
 {
-    ring_reader *rr = arg;
-    esf_err err;
-    rr->ok = true;
-    for (uint64_t seq = 0;; seq++) {
-        esf_slab s;
-        if (esf_reader_slab(rr->r, seq, &s, &err) != ESF_OK || s.stopped) {
-            rr->ok = false;
-            return NULL;
-        }
-        if (rr->seen + s.len > rr->n || memcmp(s.p, rr->want + rr->seen, s.len) != 0) rr->ok = false;
-        if ((seq + rr->id) % 7 == 0) sched_yield(); /* drift apart */
-        if (memcmp(s.p, rr->want + rr->seen, s.len) != 0) rr->ok = false; /* still ours */
-        rr->seen += s.len;
-        esf_reader_slab_done(rr->r, seq, 1);
-        if (s.last) return NULL;
-    }
+    static size_t blocks[] = {0, 1, 999, 1000, 1001, 4096, 1u << 20};
+    return cr_make_param_array(size_t, blocks, sizeof blocks / sizeof blocks[0]);
 }
 
-Test(reader, ring_of_slabs_with_several_readers, .timeout = 60)
+ParameterizedTest(size_t *block, reader, pipeline_blocks_of_slabs, .timeout = 60)
 {
     size_t n = 3u << 20, l;
     char *src = pattern(n);
@@ -149,24 +105,18 @@ Test(reader, ring_of_slabs_with_several_readers, .timeout = 60)
     esf_reader r;
     esf_err err;
     cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(esf_reader_pipeline(&r, 3, 1000, &err), ESF_OK);
-    ring_reader rr[3];
-    pthread_t tid[3];
-    for (unsigned k = 0; k < 3; k++) {
-        rr[k] = (ring_reader){.r = &r, .want = src, .n = n, .id = k};
-        cr_assert_eq(pthread_create(&tid[k], NULL, read_ring, &rr[k]), 0);
-    }
-    for (unsigned k = 0; k < 3; k++) {
-        pthread_join(tid[k], NULL);
-        cr_expect(rr[k].ok && rr[k].seen == n, "reader %u: %zu of %zu bytes, ok %d", k, rr[k].seen,
-                  n, rr[k].ok);
-    }
+    cr_assert_eq(esf_reader_pipeline(&r, 1000, *block, &err), ESF_OK);
+    char *all = NULL;
+    size_t all_len = 0;
+    cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
+    cr_expect(all_len == n && memcmp(all, src, n) == 0, "%zu of %zu bytes, or not in order", all_len, n);
+    cr_expect_eq(r.pipe_consumed, l);
     esf_reader_close(&r);
-    free(z), free(src);
+    free(all), free(z), free(src);
 }
 
-/* esf_reader_stop wakes a reader waiting for a slab that will never come. */
-Test(reader, stop_wakes_a_waiting_reader, .timeout = 60)
+/* Closing a reader whose decoder waits on a full ring does not hang. */
+Test(reader, close_with_a_full_ring, .timeout = 60)
 {
     size_t n = 100000, l;
     char *src = pattern(n);
@@ -174,20 +124,35 @@ Test(reader, stop_wakes_a_waiting_reader, .timeout = 60)
     esf_reader r;
     esf_err err;
     cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(esf_reader_pipeline(&r, 2, 256, &err), ESF_OK);
-    ring_reader rr = {.r = &r, .want = src, .n = n};
-    pthread_t tid;
-    cr_assert_eq(pthread_create(&tid, NULL, read_ring, &rr), 0);
-    /* the second reader never passes slab 0: the ring fills and stalls */
-    esf_slab s;
-    cr_assert_eq(esf_reader_slab(&r, 0, &s, &err), ESF_OK);
-    cr_assert(!s.stopped && s.len == 256);
-    usleep(20000);
-    esf_reader_stop(&r);
-    pthread_join(tid, NULL);
-    cr_expect(!rr.ok && rr.seen > 0 && rr.seen < n, "stopped after %zu of %zu bytes", rr.seen, n);
-    cr_expect_eq(esf_reader_slab(&r, 1000, &s, &err), ESF_OK);
-    cr_expect(s.stopped);
+    cr_assert_eq(esf_reader_pipeline(&r, 256, 0, &err), ESF_OK);
+    const char *d;
+    size_t dl;
+    bool eof;
+    cr_assert_eq(esf_reader_next(&r, 0, &d, &dl, &eof, &err), ESF_OK);
+    cr_expect(dl == 256 && !eof && memcmp(d, src, 256) == 0);
+    usleep(20000); /* the decoder fills the ring and waits */
+    esf_reader_close(&r);
+    free(z), free(src);
+}
+
+/* A decoder's error comes after the bytes decoded before it: a block of
+ * them first, then the error. */
+Test(reader, pipeline_error_after_the_bytes_before_it)
+{
+    size_t n = 100000, l;
+    char *src = pattern(n);
+    unsigned char *z = gz(src, n, &l);
+    esf_reader r;
+    esf_err err = {{0}};
+    cr_assert_eq(esf_reader_open_memory(&r, "cut.gz", z, l / 2, &err), ESF_OK);
+    cr_assert_eq(esf_reader_pipeline(&r, 256, 1u << 20, &err), ESF_OK);
+    const char *d;
+    size_t dl;
+    bool eof;
+    cr_assert_eq(esf_reader_next(&r, 0, &d, &dl, &eof, &err), ESF_OK);
+    cr_expect(dl > 1000 && !eof && memcmp(d, src, dl) == 0, "%zu bytes first", dl);
+    cr_expect_eq(esf_reader_next(&r, 0, &d, &dl, &eof, &err), ESF_ERR_INPUT);
+    cr_expect(strstr(err.msg, "truncated gzip"), "message: %s", err.msg);
     esf_reader_close(&r);
     free(z), free(src);
 }
@@ -227,20 +192,11 @@ ParameterizedTest(broken_case *c, reader, broken_gzip)
     esf_err err = {{0}};
     cr_assert_eq(esf_reader_open_memory(&r, "bad.gz", buf, len, &err), ESF_OK);
     esf_status st = ESF_OK;
-    if (c->pipelined) {
-        cr_assert_eq(esf_reader_pipeline(&r, 1, 256, &err), ESF_OK);
-        esf_slab s = {0};
-        for (uint64_t seq = 0; st == ESF_OK && !s.last; seq++) {
-            st = esf_reader_slab(&r, seq, &s, &err);
-            cr_assert(!s.stopped);
-            esf_reader_slab_done(&r, seq, 1);
-        }
-    } else {
-        const char *d;
-        size_t dl;
-        bool eof = false;
-        while (st == ESF_OK && !eof) st = esf_reader_next(&r, 0, &d, &dl, &eof, &err);
-    }
+    if (c->pipelined) cr_assert_eq(esf_reader_pipeline(&r, 256, 0, &err), ESF_OK);
+    const char *d;
+    size_t dl;
+    bool eof = false;
+    while (st == ESF_OK && !eof) st = esf_reader_next(&r, 0, &d, &dl, &eof, &err);
     cr_expect_eq(st, ESF_ERR_INPUT);
     cr_expect(strstr(err.msg, c->msg) && strstr(err.msg, "bad.gz"), "message: %s", err.msg);
     esf_reader_close(&r);
@@ -317,7 +273,7 @@ ParameterizedTest(bool *pipelined, reader, mapped_gzip_gives_pages_back)
     esf_err err;
     cr_assert_eq(esf_reader_open_path(&r, path, "big.gz", &err), ESF_OK, "%s", err.msg);
     cr_assert(r.mapped && r.gz);
-    if (*pipelined) cr_assert_eq(esf_reader_pipeline(&r, 1, 0, &err), ESF_OK);
+    if (*pipelined) cr_assert_eq(esf_reader_pipeline(&r, 0, 0, &err), ESF_OK);
     char *all;
     size_t all_len;
     cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);

@@ -1,8 +1,10 @@
 /* libFuzzer: the whole library on one in-memory input.  It must never crash;
- * when it accepts the input, gelezen = geaccepteerd + afgewezen + gefilterd,
- * and the same bytes gzip'd (split over two gzip members) and read as a
- * stream by 2 or 3 threads in slabs of 256 bytes give the same tables byte
- * for byte and the same rejects in the same order. */
+ * when it accepts the input, gelezen = geaccepteerd + afgewezen + gefilterd;
+ * the same bytes split by 2-4 threads in ranges of 256 bytes (block.c's
+ * parallel splitter, its guesses confirmed or redone), and gzip'd (split
+ * over two gzip members) and read as a stream by 2 or 3 threads in slabs of
+ * 256 bytes, give the same tables byte for byte and the same rejects in the
+ * same order as one thread. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +87,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(rej);
         return 0;
     }
+    esf_status st3;
+    char *rej3, *ranged = run(data, size, reports, 2 + size % 3, &st3, &rej3);
+    if (st != st3) abort();
+    if ((plain == NULL) != (ranged == NULL) || (plain && strcmp(plain, ranged) != 0)) abort();
+    if (st == ESF_OK && strcmp(rej, rej3) != 0) abort();
+    free(ranged);
+    free(rej3);
     size_t cap = 2 * (size + 64) + 256, half = size / 2;
     unsigned char *gz = malloc(cap);
     size_t n = gz_member(data, half, gz, cap);
