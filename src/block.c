@@ -309,19 +309,67 @@ static esf_status confirm(esf_pass *pt, parser *ps, unsigned np, uint64_t *line)
     return ESF_OK;
 }
 
-static void parsers_free(parser *ps, unsigned n, unsigned nparts)
+/* The run's parsers, kept from block to block (their buffers with them). */
+struct esf_blocks {
+    parser *ps;
+    unsigned n;
+};
+
+void esf_block_free(esf_run *r)
 {
-    for (unsigned k = 0; k < n; k++) {
-        parser *w = &ps[k];
+    esf_blocks *b = r->blocks;
+    if (!b) return;
+    for (unsigned k = 0; k < b->n; k++) {
+        parser *w = &b->ps[k];
         if (w->out)
-            for (unsigned q = 0; q < nparts; q++) free(w->out[q].v);
+            for (unsigned q = 0; q < r->nparts; q++) free(w->out[q].v);
         free(w->out);
         free(w->pt.rec.cells);
         free(w->pt.marks);
         esf_headers_free(&w->pt);
         arena_free(&w->ar);
     }
-    free(ps);
+    free(b->ps);
+    free(b);
+    r->blocks = NULL;
+}
+
+/* The run's parsers for a block of input `name` from base to end, with
+ * room for the cells of the calling thread's record; NULL when out of
+ * memory (the message in pt->err). */
+static parser *parsers_for(esf_pass *pt, const char *name, const char *base, const char *end,
+                           bool eof)
+{
+    esf_run *r = pt->r;
+    esf_blocks *b = r->blocks;
+    if (!b) {
+        b = calloc(1, sizeof *b);
+        parser *ps = calloc(r->nparts, sizeof *ps);
+        if (!b || !ps) {
+            free(b), free(ps);
+            (void)esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+            return NULL;
+        }
+        b->ps = ps, b->n = r->nparts, r->blocks = b;
+        for (unsigned k = 0; k < b->n; k++) /* (parser_reset fails without) */
+            ps[k].out = calloc(r->nparts, sizeof *ps[k].out);
+    }
+    for (unsigned k = 0; k < b->n; k++) {
+        parser *w = &b->ps[k];
+        w->name = name, w->end = end, w->eof = eof;
+        w->pt.r = r, w->pt.counts = &w->counts, w->pt.err = &w->err;
+        w->pt.defer = k > 0, w->pt.base = base;
+        if (w->pt.rec.cap < pt->rec.cap) { /* a wide header */
+            free(w->pt.rec.cells);
+            w->pt.rec.cap = 0;
+            if (!(w->pt.rec.cells = malloc(pt->rec.cap * sizeof(esf_cell)))) {
+                (void)esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+                return NULL;
+            }
+            w->pt.rec.cap = pt->rec.cap;
+        }
+    }
+    return b->ps;
 }
 
 size_t esf_block_range(const esf_run *r)
@@ -338,18 +386,10 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
     esf_run *r = pt->r;
     const unsigned n = r->nparts;
     const size_t range = esf_block_range(r);
-    parser *ps = calloc(n, sizeof *ps);
+    parser *ps = parsers_for(pt, name, *pp, end, eof);
     counter cs[MAX_THREADS];
-    RETURN_ERROR_IF(!ps, pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+    if (!ps) return ESF_ERR_NOMEM;
     esf_status st = ESF_OK;
-    for (unsigned k = 0; k < n && st == ESF_OK; k++) {
-        parser *w = &ps[k];
-        w->name = name, w->end = end, w->eof = eof;
-        w->pt = (esf_pass){.r = r, .counts = &w->counts, .err = &w->err, .defer = k > 0, .base = *pp,
-                           .rec = {.cells = malloc(pt->rec.cap * sizeof(esf_cell)), .cap = pt->rec.cap}};
-        w->out = calloc(r->nparts, sizeof *w->out);
-        if (!w->pt.rec.cells || !w->out) st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
-    }
     const char *p = *pp, *kept = *pp;
     bool more = true;
     while (st == ESF_OK && p < end && more) {
@@ -361,7 +401,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
             st = parser_reset(w, headers_current(pt));
             const char *from = p + (size_t)k * range;
             w->start = k ? esf_rec_guess(from, end) : p;
-            w->to = k + 1 < np ? p + (size_t)(k + 1) * range : end;
+            w->to = (size_t)(k + 1) * range < rest ? p + (size_t)(k + 1) * range : end;
             w->line0 = k ? 0 : *line;
         }
         if (st != ESF_OK) break;
@@ -378,7 +418,6 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
         if (pt->map && p > kept) esf_reader_release(pt->map, kept, p), kept = p;
         if (pt->tick && (before >> 16) != (pt->nscan >> 16)) pt->tick(pt, p);
     }
-    parsers_free(ps, n, r->nparts);
     *pp = p;
     return st;
 }

@@ -86,6 +86,7 @@ void esf_run_free(esf_run *r)
     if (!r) return;
     esf_pub_free(&r->pub);
     esf_tables_free(r->tables);
+    esf_block_free(r);
     for (unsigned k = 0; r->parts && k < r->nparts; k++) esf_agg_free(&r->parts[k]);
     free(r->parts);
     free(r->columns);

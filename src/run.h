@@ -26,6 +26,7 @@ typedef struct {
  * progress line, pages given back, the file's headers), or a parser's over
  * its range of a block (block.c). */
 typedef struct esf_pass esf_pass;
+typedef struct esf_blocks esf_blocks;
 struct esf_pass {
     esf_run *r;
     esf_counts *counts;
@@ -74,6 +75,7 @@ struct esf_run {
     esf_targets targets;     /* esf_run_targets */
     bool have_targets;
     esf_tables *tables;      /* esf_run_finish */
+    struct esf_blocks *blocks; /* block.c's parsers, kept between blocks */
     esf_pub pub;             /* the tables published with pub.dc (pub.sup
                                 NULL: not yet): decided once per setting */
 };
@@ -117,6 +119,8 @@ esf_status esf_pass_count(esf_run *r, esf_agg *agg, const esf_row *row, const es
  * inside. */
 esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const char *end, bool eof,
                       uint64_t *line);
+/* Frees the parsers a run keeps from block to block. */
+void esf_block_free(esf_run *r);
 /* Bytes of a block per thread (a parser's range): --chunk-size, or 2 MiB. */
 size_t esf_block_range(const esf_run *r);
 
