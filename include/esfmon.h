@@ -113,10 +113,10 @@ typedef struct {
     void *progress_ctx;
     unsigned threads;             /* 0 = one per online core; the output is
                                      the same for any number                 */
-    size_t chunk_min;             /* least bytes of a mapped file per thread
-                                     reading it, 0 = 1 MiB (smaller: fewer
-                                     threads); bytes per slab of a gzip input
-                                     or stream, 0 = 2 MiB, at least 256     */
+    size_t chunk_min;             /* bytes of input a thread parses at a time
+                                     (its range of a round), 0 = 2 MiB, at
+                                     least 1 KiB; bytes per slab of a gzip
+                                     input or stream, 0 = 2 MiB, at least 256 */
 } esf_options;
 
 typedef struct esf_run esf_run;

@@ -35,6 +35,8 @@
  * until it is counted. */
 
 #define RANGE_DEFAULT ((size_t)2 << 20)
+#define RANGE_MIN ((size_t)1024) /* smaller ranges: more rounds than records */
+#define RELEASE_STEP ((ptrdiff_t)1 << 20) /* pages given back in steps of at least this */
 #define ARENA_CHUNK ((size_t)64 << 10)
 #define LOOKAHEAD 4u /* rows between two prefetch stages (esf_agg_prefetch has 4) */
 
@@ -73,8 +75,6 @@ typedef struct {
     uint64_t lines;
     route_buf *out;      /* per partition */
     arena ar;
-    pthread_t tid;
-    bool started;
 } parser;
 
 /* Copies v's bytes to the arena when they are in scratch. */
@@ -194,12 +194,6 @@ static esf_status parse_range(parser *w)
     return st;
 }
 
-static void *parse_main(void *arg)
-{
-    parser *w = arg;
-    w->st = parse_range(w);
-    return NULL;
-}
 
 /* Ready for a range: nothing kept, headers from h. */
 static esf_status parser_reset(parser *w, const esf_header *h)
@@ -241,38 +235,110 @@ static esf_status count_partition(esf_run *r, unsigned q, parser *ps, unsigned n
     return ESF_OK;
 }
 
-typedef struct {
-    esf_run *r;
-    parser *ps;
-    unsigned np, me, n;
-    esf_err err;
-    esf_status st;
-    pthread_t tid;
-    bool started;
-} counter;
+/* ---- the run's threads, kept from round to round ------------------------ */
 
-static void *count_main(void *arg)
+/* Workers 1..n-1 wait for a job: fn(arg, k) for k < active, the calling
+ * thread doing k = 0 (and a worker's share when it could not be started). */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    void (*fn)(void *arg, unsigned k);
+    void *arg;
+    unsigned active, pending, n;
+    uint64_t gen;
+    bool quit;
+    bool started[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    struct worker_arg {
+        void *pool;
+        unsigned k;
+    } wa[MAX_THREADS];
+} pool;
+
+static void *worker_main(void *arg)
 {
-    counter *c = arg;
-    c->st = ESF_OK;
-    for (unsigned q = c->me; q < c->r->nparts && c->st == ESF_OK; q += c->n)
-        c->st = count_partition(c->r, q, c->ps, c->np, &c->err);
+    const struct worker_arg *wa = arg;
+    pool *p = wa->pool;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->gen == seen && !p->quit) pthread_cond_wait(&p->go, &p->mu);
+        if (p->quit) break;
+        seen = p->gen;
+        if (wa->k >= p->active) continue;
+        pthread_mutex_unlock(&p->mu);
+        p->fn(p->arg, wa->k);
+        pthread_mutex_lock(&p->mu);
+        if (--p->pending == 0) pthread_cond_signal(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
-/* Runs fn on n threads (the calling thread the first), the first failure in
- * *err. */
-#define ON_THREADS(arr, n, fn, errp, st)                                               \
-    do {                                                                              \
-        for (unsigned t_ = 1; t_ < (n); t_++)                                         \
-            (arr)[t_].started = pthread_create(&(arr)[t_].tid, NULL, fn, &(arr)[t_]) == 0; \
-        fn(&(arr)[0]);                                                                \
-        for (unsigned t_ = 0; t_ < (n); t_++) {                                       \
-            if (t_ && (arr)[t_].started) pthread_join((arr)[t_].tid, NULL);           \
-            else if (t_) fn(&(arr)[t_]);                                              \
-            if ((st) == ESF_OK && (arr)[t_].st != ESF_OK) *(errp) = (arr)[t_].err, (st) = (arr)[t_].st; \
-        }                                                                             \
-    } while (0)
+static void pool_start(pool *p, unsigned n)
+{
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->go, NULL);
+    pthread_cond_init(&p->done, NULL);
+    p->n = n;
+    for (unsigned k = 1; k < n; k++) {
+        p->wa[k] = (struct worker_arg){p, k};
+        p->started[k] = pthread_create(&p->tid[k], NULL, worker_main, &p->wa[k]) == 0;
+    }
+}
+
+static void pool_stop(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->quit = true;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned k = 1; k < p->n; k++)
+        if (p->started[k]) pthread_join(p->tid[k], NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->go);
+    pthread_cond_destroy(&p->done);
+}
+
+/* fn(arg, k) for every k < active, on the pool's threads; returns when all
+ * are done. */
+static void pool_run(pool *p, unsigned active, void (*fn)(void *, unsigned), void *arg)
+{
+    unsigned workers = 0;
+    for (unsigned k = 1; k < active; k++) workers += p->started[k];
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn, p->arg = arg, p->active = active, p->pending = workers;
+    p->gen++;
+    if (workers) pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned k = 0; k < active; k++)
+        if (!k || !p->started[k]) fn(arg, k);
+    pthread_mutex_lock(&p->mu);
+    while (p->pending) pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void parse_job(void *arg, unsigned k)
+{
+    parser *w = &((parser *)arg)[k];
+    w->st = parse_range(w);
+}
+
+typedef struct {
+    esf_run *r;
+    parser *ps;
+    unsigned np, n;
+    esf_err err[MAX_THREADS];
+    esf_status st[MAX_THREADS];
+} counting;
+
+static void count_job(void *arg, unsigned k)
+{
+    counting *c = arg;
+    c->st[k] = ESF_OK;
+    for (unsigned q = k; q < c->r->nparts && c->st[k] == ESF_OK; q += c->n)
+        c->st[k] = count_partition(c->r, q, c->ps, c->np, &c->err[k]);
+}
 
 /* Step 2: ranges that guessed wrong parsed again; lines, headers and rejects
  * in input order.  Returns where the round stopped. */
@@ -313,6 +379,7 @@ static esf_status confirm(esf_pass *pt, parser *ps, unsigned np, uint64_t *line)
 struct esf_blocks {
     parser *ps;
     unsigned n;
+    pool pool;
 };
 
 void esf_block_free(esf_run *r)
@@ -329,6 +396,7 @@ void esf_block_free(esf_run *r)
         esf_headers_free(&w->pt);
         arena_free(&w->ar);
     }
+    pool_stop(&b->pool);
     free(b->ps);
     free(b);
     r->blocks = NULL;
@@ -351,6 +419,7 @@ static parser *parsers_for(esf_pass *pt, const char *name, const char *base, con
             return NULL;
         }
         b->ps = ps, b->n = r->nparts, r->blocks = b;
+        pool_start(&b->pool, b->n);
         for (unsigned k = 0; k < b->n; k++) /* (parser_reset fails without) */
             ps[k].out = calloc(r->nparts, sizeof *ps[k].out);
     }
@@ -374,7 +443,8 @@ static parser *parsers_for(esf_pass *pt, const char *name, const char *base, con
 
 size_t esf_block_range(const esf_run *r)
 {
-    return r->opts.chunk_min ? r->opts.chunk_min : RANGE_DEFAULT;
+    const size_t c = r->opts.chunk_min;
+    return c ? (c < RANGE_MIN ? RANGE_MIN : c) : RANGE_DEFAULT;
 }
 
 /* Counts the records of the block [*pp, end) on up to r->nparts threads.
@@ -387,8 +457,9 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
     const unsigned n = r->nparts;
     const size_t range = esf_block_range(r);
     parser *ps = parsers_for(pt, name, *pp, end, eof);
-    counter cs[MAX_THREADS];
     if (!ps) return ESF_ERR_NOMEM;
+    pool *pl = &r->blocks->pool;
+    counting *cs = NULL;
     esf_status st = ESF_OK;
     const char *p = *pp, *kept = *pp;
     bool more = true;
@@ -405,19 +476,27 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
             w->line0 = k ? 0 : *line;
         }
         if (st != ESF_OK) break;
-        ON_THREADS(ps, np, parse_main, pt->err, st);
+        pool_run(pl, np, parse_job, ps);
+        for (unsigned k = 0; k < np && st == ESF_OK; k++)
+            if (ps[k].st != ESF_OK) *pt->err = ps[k].err, st = ps[k].st;
         const uint64_t before = pt->nscan;
         if (st != ESF_OK || (st = confirm(pt, ps, np, line)) != ESF_OK) break;
-        const unsigned nc = np > 1 ? n : 1;
-        for (unsigned c = 0; c < nc; c++)
-            cs[c] = (counter){.r = r, .ps = ps, .np = np, .me = c, .n = nc};
-        ON_THREADS(cs, nc, count_main, pt->err, st);
+        if (!cs && !(cs = malloc(sizeof *cs))) {
+            st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+            break;
+        }
+        cs->r = r, cs->ps = ps, cs->np = np, cs->n = np > 1 ? n : 1;
+        pool_run(pl, cs->n, count_job, cs);
+        for (unsigned k = 0; k < cs->n && st == ESF_OK; k++)
+            if (cs->st[k] != ESF_OK) *pt->err = cs->err[k], st = cs->st[k];
         if (st != ESF_OK) break;
         p = ps[np - 1].stop;
         more = !ps[np - 1].need_more;
-        if (pt->map && p > kept) esf_reader_release(pt->map, kept, p), kept = p;
+        if (pt->map && (p - kept >= RELEASE_STEP || !more || p == end))
+            esf_reader_release(pt->map, kept, p), kept = p; /* a page fault behind */
         if (pt->tick && (before >> 16) != (pt->nscan >> 16)) pt->tick(pt, p);
     }
+    free(cs);
     *pp = p;
     return st;
 }

@@ -29,9 +29,15 @@ esf_status esf_fail(esf_err *err, esf_status st, const char *fmt, ...)
  * control bytes and non-ASCII as \xNN, at most max bytes then "...". */
 void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t max);
 
+/* (st returned as given, not through esf_fail: the static analyser then
+ * sees which status a path ends in) */
 #define RETURN_ERROR_IF(cond, err, st, ...)                                  \
     do {                                                                     \
-        if (cond) return esf_fail((err), (st), __VA_ARGS__);                 \
+        if (cond) {                                                          \
+            const esf_status ret_st_ = (st);                                 \
+            (void)esf_fail((err), ret_st_, __VA_ARGS__);                     \
+            return ret_st_;                                                  \
+        }                                                                    \
     } while (0)
 
 #define FORWARD_IF_ERROR(expr)                                               \

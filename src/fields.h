@@ -43,19 +43,71 @@ typedef struct {
 } esf_traj;
 
 /* Each parser returns 0 on success and -1 when the value is not valid.  The
- * input is the cell's value; an empty value maps as SPEC §2.2 says. */
+ * input is the cell's value; an empty value maps as SPEC §2.2 says, here,
+ * without a call (most cells of a row are empty); the _value functions
+ * (fields.c) parse the others. */
 int esf_field_aanvrager(esf_view v, uint8_t *out);
-int esf_field_geslacht(esf_view v, uint8_t *out);
-int esf_field_positie(esf_view v, uint8_t *out);
-int esf_field_contract(esf_view v, uint8_t *out);
-int esf_field_bool(esf_view v, uint8_t *out);
-int esf_field_doelgroep(esf_view v, uint16_t *out);
+int esf_field_geslacht_value(esf_view v, uint8_t *out);
+int esf_field_positie_value(esf_view v, uint8_t *out);
+int esf_field_contract_value(esf_view v, uint8_t *out);
+int esf_field_bool_value(esf_view v, uint8_t *out);
+int esf_field_doelgroep_value(esf_view v, uint16_t *out);
+int esf_field_date_value(esf_view v, bool allow_month, int32_t *out);
+int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *out);
+
+#define ESF_FIELD_EMPTY_IS(v, out, empty)                                            \
+    do {                                                                              \
+        if ((v).len == 0) {                                                           \
+            *(out) = (empty);                                                         \
+            return 0;                                                                 \
+        }                                                                             \
+    } while (0)
+
+static inline int esf_field_geslacht(esf_view v, uint8_t *out)
+{
+    ESF_FIELD_EMPTY_IS(v, out, SEX_ONBEKEND);
+    return esf_field_geslacht_value(v, out);
+}
+
+static inline int esf_field_positie(esf_view v, uint8_t *out)
+{
+    ESF_FIELD_EMPTY_IS(v, out, POS_ONBEKEND);
+    return esf_field_positie_value(v, out);
+}
+
+static inline int esf_field_contract(esf_view v, uint8_t *out)
+{
+    ESF_FIELD_EMPTY_IS(v, out, CONTRACT_NONE);
+    return esf_field_contract_value(v, out);
+}
+
+static inline int esf_field_bool(esf_view v, uint8_t *out)
+{
+    ESF_FIELD_EMPTY_IS(v, out, BOOL_NO);
+    return esf_field_bool_value(v, out);
+}
+
+static inline int esf_field_doelgroep(esf_view v, uint16_t *out)
+{
+    ESF_FIELD_EMPTY_IS(v, out, 0);
+    return esf_field_doelgroep_value(v, out);
+}
+
 /* YYYYMMDD or YYYY-MM-DD (and YYYYMM when allow_month) between 1900 and 2100;
  * empty gives 0. */
-int esf_field_date(esf_view v, bool allow_month, int32_t *out);
+static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
+{
+    ESF_FIELD_EMPTY_IS(v, out, 0);
+    return esf_field_date_value(v, allow_month, out);
+}
+
 /* Decimal >= 0 and <= max (in units of 1e-9) with '.' or, when allow_comma,
  * ',' as decimal mark; empty gives ESF_NUM_EMPTY. */
-int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out);
+static inline int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
+{
+    ESF_FIELD_EMPTY_IS(v, out, ESF_NUM_EMPTY);
+    return esf_field_number_value(v, allow_comma, max, out);
+}
 
 /* Completed years between birth and day (yyyymmdd); 29 February counts as
  * 1 March in other years. */

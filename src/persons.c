@@ -202,25 +202,30 @@ void esf_pkey_make(esf_pkey *k, esf_view rps, esf_view rp)
         k->h = hset_mix64(k->code);
         return;
     }
-    size_t n = 0;
-    k->buf[n++] = (char)rps.len;
-    memcpy(k->buf + n, rps.p, rps.len);
-    n += rps.len;
-    memcpy(k->buf + n, rp.p, rp.len);
-    n += rp.len;
+    const size_t n = 1 + rps.len + rp.len;
+    k->buf[0] = (char)rps.len;
+    memcpy(k->buf + 1, rps.p, rps.len);
+    memcpy(k->buf + 1 + rps.len, rp.p, rp.len);
     k->len = n;
     k->code = 0;
     k->h = XXH3_64bits(k->buf, n);
 }
 
+/* The index of project id (added when new); the row before's first. */
 static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
 {
+    const uint32_t lp = a->last_project;
+    if (lp < a->nprojects && a->projects[lp].key_len == id.len &&
+        bytes_eq(a->pkeys + a->projects[lp].key_off, id.p, id.len)) {
+        *out = lp;
+        return ESF_OK;
+    }
     FORWARD_IF_ERROR(hset_reserve(&a->prset, project_hash, a));
     uint64_t h = XXH3_64bits(id.p, id.len);
     key_ctx ctx = {a, id.p, id.len, 0, hash_tag(h)};
     esf_slot *sl = hset_probe(&a->prset, h, project_eq, &ctx);
     if (sl->v != HSET_EMPTY) {
-        *out = sl->v;
+        *out = a->last_project = sl->v;
         return ESF_OK;
     }
     RETURN_ERROR_IF(a->nprojects >= 0x7ffffffe, NULL, ESF_ERR_LIMIT, "too many projects");
@@ -234,7 +239,7 @@ static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
     sl->v = (uint32_t)a->nprojects;
     sl->aux = ctx.tag;
     a->prset.n++;
-    *out = (uint32_t)a->nprojects++;
+    *out = a->last_project = (uint32_t)a->nprojects++;
     return ESF_OK;
 }
 

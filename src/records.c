@@ -66,6 +66,7 @@ static bool split_simple(const char *p, const char *end, char delim, esf_record 
 #if defined(__SSE2__)
         const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'),
                       vn = _mm_set1_epi8('\n'), vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
+#pragma GCC unroll 4
         for (int i = 0; i < 4; i++) {
             const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * (size_t)i));
             const __m128i st = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vq)),
@@ -82,6 +83,15 @@ static bool split_simple(const char *p, const char *end, char delim, esf_record 
         if (stop) {
             if (x[__builtin_ctzll(stop)] != '\n') return false;
             d &= (stop & (0 - stop)) - 1; /* the delimiters before the line feed */
+        }
+        if (ESF_LIKELY(n + 64 <= cap)) { /* room for every delimiter of the window */
+            esf_cell *o = cells + n;
+            for (; d; d &= d - 1, o++) {
+                const char *c = b + __builtin_ctzll(d);
+                o->p = s, o->len = (size_t)(c - s), o->quoted = o->escaped = 0;
+                s = c + 1;
+            }
+            n = (size_t)(o - cells);
         }
         for (; d; d &= d - 1) {
             const char *c = b + __builtin_ctzll(d);

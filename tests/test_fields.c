@@ -2,6 +2,8 @@
 #include "fields.h"
 #include "helpers.h"
 
+#include <strings.h>
+
 typedef struct {
     const char *in;
     bool month;
@@ -119,6 +121,57 @@ Test(fields, doelgroep_sets)
     cr_expect_eq(s, (1u << DG_UITKERING_6M) | (1u << DG_UWV_BREED));
     cr_expect_eq(esf_field_doelgroep(VIEW("tbs|onbekend"), &s), -1);
     cr_expect_eq(esf_field_doelgroep(VIEW("tbs,jji"), &s), -1);
+}
+
+/* A list of target groups split as the SPEC says (at | or +, spaces
+ * trimmed, empty items skipped), by a byte loop and strncasecmp, against
+ * esf_field_doelgroep, which finds the separators 8 bytes at a time: random
+ * lists of names, separators, spaces and bytes one bit away from | and +. */
+static int dg_reference(const char *p, size_t n, uint16_t *out)
+{
+    uint16_t set = 0;
+    for (size_t i = 0; i <= n;) {
+        size_t j = i;
+        while (j < n && p[j] != '|' && p[j] != '+') j++;
+        size_t s = i, e = j;
+        while (s < e && p[s] == ' ') s++;
+        while (e > s && p[e - 1] == ' ') e--;
+        if (e > s) {
+            int c = -1;
+            for (int d = 0; d < DG_COUNT; d++)
+                if (strlen(esf_dg_names[d]) == e - s && strncasecmp(esf_dg_names[d], p + s, e - s) == 0) c = d;
+            if (c < 0) return -1;
+            set |= (uint16_t)(1u << c);
+        }
+        i = j + 1;
+    }
+    *out = set;
+    return 0;
+}
+
+Test(fields, doelgroep_lists_against_a_byte_loop)
+{
+    static const char *const bits[] = {"|", "+", " ", "{", "*", "}", ")", "TBS", "jji"};
+    uint64_t x = 12345;
+    char buf[200];
+    int ok = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t n = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        for (unsigned k = 0, m = (unsigned)(x % 9); k < m; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const char *w = (x >> 20) % 3 ? esf_dg_names[(x >> 8) % DG_COUNT] : bits[(x >> 12) % 9];
+            memcpy(buf + n, w, strlen(w)), n += strlen(w);
+            if ((x >> 30) % 2) buf[n++] = (x >> 31) % 2 ? '|' : '+';
+        }
+        uint16_t a = 0, b = 0;
+        const int ra = esf_field_doelgroep((esf_view){buf, n}, &a), rb = dg_reference(buf, n, &b);
+        cr_assert_eq(ra, rb, "'%.*s'", (int)n, buf);
+        if (ra != 0) continue;
+        cr_assert_eq(a, b, "'%.*s'", (int)n, buf);
+        ok++;
+    }
+    cr_expect_gt(ok, 2000, "lists that parse: %d", ok);
 }
 
 Test(fields, age_in_completed_years)

@@ -1,6 +1,6 @@
 /* libFuzzer: the whole library on one in-memory input.  It must never crash;
  * when it accepts the input, gelezen = geaccepteerd + afgewezen + gefilterd;
- * the same bytes split by 2-4 threads in ranges of 256 bytes (block.c's
+ * the same bytes split by 2-4 threads in ranges of 1 KiB (block.c's
  * parallel splitter, its guesses confirmed or redone), and gzip'd (split
  * over two gzip members) and read as a stream by 2 or 3 threads in slabs of
  * 256 bytes, give the same tables byte for byte and the same rejects in the
