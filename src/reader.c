@@ -340,10 +340,9 @@ static esf_status decode_some(esf_reader *r, unsigned char *out, size_t room, si
 }
 
 /* ---- decoding on a second thread ------------------------------------------
- * The decoder fills a ring of slabs in stream order.  Each of the readers
- * passes every slab in order and gives it back when it is through
- * (esf_reader_slab_done); a slab is decoded over once all have.  Readers never
- * wait for each other, only for the decoder.  The decoder alone touches the
+ * The decoder fills a ring of slabs in stream order; the reading thread
+ * copies whole slabs into its block (esf_reader_next) and gives each back
+ * (pipe_slab_done), to be decoded over.  The decoder alone touches the
  * inflate and raw-input state while it runs. */
 enum { SLAB = 2 << 20, RING = 6, SLAB_MIN = 256 };
 

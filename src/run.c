@@ -1,7 +1,7 @@
 /* run.c - the life cycle of a run (include/esfmon.h): options, inputs in
  * order, the counters of the invoer table, the progress line's numbers and
- * the tables at the end.  The passes over the records are pass.c's, on
- * several threads block.c's and stream.c's. */
+ * the tables at the end.  A block's records are block.c's (on the run's
+ * threads), a record's fate pass.c's. */
 #include "run.h"
 #include "write.h"
 

@@ -11,7 +11,7 @@
 static esf_status drain(esf_reader *r, char **all, size_t *all_len)
 {
     const char *d;
-    size_t len, keep = 0, total = 0;
+    size_t len, keep = 0, total = 0, cap = 0;
     bool eof = false;
     char *acc = NULL;
     while (!eof) {
@@ -22,7 +22,11 @@ static esf_status drain(esf_reader *r, char **all, size_t *all_len)
             return st;
         }
         /* the first `keep` bytes were already counted */
-        acc = realloc(acc, total + len - keep + 1);
+        if (total + len - keep + 1 > cap) {
+            cap = 2 * (total + len - keep + 1);
+            acc = realloc(acc, cap);
+            cr_assert(acc);
+        }
         memcpy(acc + total, d + keep, len - keep);
         total += len - keep;
         keep = len > 1000 ? 777 : 0; /* hand back some bytes each time */
@@ -89,7 +93,7 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
 }
 
 /* Through the decoder thread, blocks of whole slabs behind the kept bytes:
- * tiny slabs wrap the ring of six thousands of times, and every byte comes
+ * tiny slabs wrap the ring of six 170 times, and every byte comes
  * once, in order, whatever the block size asked for. */
 ParameterizedTestParameters(reader, pipeline_blocks_of_slabs)
 {
@@ -99,7 +103,7 @@ ParameterizedTestParameters(reader, pipeline_blocks_of_slabs)
 
 ParameterizedTest(size_t *block, reader, pipeline_blocks_of_slabs, .timeout = 60)
 {
-    size_t n = 3u << 20, l;
+    size_t n = 1u << 20, l;
     char *src = pattern(n);
     unsigned char *z = gz(src, n, &l);
     esf_reader r;
