@@ -114,7 +114,7 @@ typedef struct {
     unsigned threads;             /* 0 = one per online core; the output is
                                      the same for any number                 */
     size_t chunk_min;             /* bytes of input a thread parses at a time
-                                     (its range of a round), 0 = 2 MiB, at
+                                     (a range of a round), 0 = 512 KiB, at
                                      least 1 KiB; bytes per slab of a gzip
                                      input or stream, 0 = 2 MiB, at least 256 */
 } esf_options;

@@ -4,11 +4,13 @@
 #include "run.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 /*
- * The block is read in rounds of up to nthreads ranges of `range` bytes.
+ * The block is read in rounds of up to nparts ranges of `range` bytes (a
+ * run has four partitions per thread).
  *
  * 1. Parse (a thread per range).  A range's records are those that start in
  *    it.  The first range starts at a known record boundary; the others
@@ -34,7 +36,7 @@
  * parser's arena for unescaped identifiers), so a round's pages stay mapped
  * until it is counted. */
 
-#define RANGE_DEFAULT ((size_t)2 << 20)
+#define RANGE_DEFAULT ((size_t)512 << 10)
 #define RANGE_MIN ((size_t)1024) /* smaller ranges: more rounds than records */
 #define RELEASE_STEP ((ptrdiff_t)1 << 20) /* pages given back in steps of at least this */
 #define ARENA_CHUNK ((size_t)64 << 10)
@@ -318,26 +320,38 @@ static void pool_run(pool *p, unsigned active, void (*fn)(void *, unsigned), voi
     pthread_mutex_unlock(&p->mu);
 }
 
+/* The ranges of a round and the partitions are taken by whichever thread
+ * is free (more of them than threads: a thread the machine runs late holds
+ * up one small piece, not a thread's share).  Range 0 is the calling
+ * thread's, which reports its rejects at once. */
+typedef struct {
+    parser *ps;
+    unsigned np;
+    atomic_uint next;
+} parsing;
+
 static void parse_job(void *arg, unsigned k)
 {
-    parser *w = &((parser *)arg)[k];
-    w->st = parse_range(w);
+    parsing *j = arg;
+    if (k == 0) j->ps[0].st = parse_range(&j->ps[0]);
+    for (unsigned i; (i = atomic_fetch_add(&j->next, 1u)) < j->np;) j->ps[i].st = parse_range(&j->ps[i]);
 }
 
 typedef struct {
     esf_run *r;
     parser *ps;
-    unsigned np, n;
+    unsigned np;
+    atomic_uint next;
     esf_err err[MAX_THREADS];
-    esf_status st[MAX_THREADS];
+    esf_status st[MAX_THREADS]; /* per partition */
 } counting;
 
 static void count_job(void *arg, unsigned k)
 {
     counting *c = arg;
-    c->st[k] = ESF_OK;
-    for (unsigned q = k; q < c->r->nparts && c->st[k] == ESF_OK; q += c->n)
-        c->st[k] = count_partition(c->r, q, c->ps, c->np, &c->err[k]);
+    (void)k;
+    for (unsigned q; (q = atomic_fetch_add(&c->next, 1u)) < c->r->nparts;)
+        c->st[q] = count_partition(c->r, q, c->ps, c->np, &c->err[q]);
 }
 
 /* Step 2: ranges that guessed wrong parsed again; lines, headers and rejects
@@ -419,7 +433,7 @@ static parser *parsers_for(esf_pass *pt, const char *name, const char *base, con
             return NULL;
         }
         b->ps = ps, b->n = r->nparts, r->blocks = b;
-        pool_start(&b->pool, b->n);
+        pool_start(&b->pool, r->nthreads < MAX_THREADS ? r->nthreads : MAX_THREADS);
         for (unsigned k = 0; k < b->n; k++) /* (parser_reset fails without) */
             ps[k].out = calloc(r->nparts, sizeof *ps[k].out);
     }
@@ -476,7 +490,9 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
             w->line0 = k ? 0 : *line;
         }
         if (st != ESF_OK) break;
-        pool_run(pl, np, parse_job, ps);
+        parsing pj = {.ps = ps, .np = np};
+        atomic_init(&pj.next, 1u);
+        pool_run(pl, np < pl->n ? np : pl->n, parse_job, &pj);
         for (unsigned k = 0; k < np && st == ESF_OK; k++)
             if (ps[k].st != ESF_OK) *pt->err = ps[k].err, st = ps[k].st;
         const uint64_t before = pt->nscan;
@@ -485,10 +501,11 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
             st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
             break;
         }
-        cs->r = r, cs->ps = ps, cs->np = np, cs->n = np > 1 ? n : 1;
-        pool_run(pl, cs->n, count_job, cs);
-        for (unsigned k = 0; k < cs->n && st == ESF_OK; k++)
-            if (cs->st[k] != ESF_OK) *pt->err = cs->err[k], st = cs->st[k];
+        cs->r = r, cs->ps = ps, cs->np = np;
+        atomic_init(&cs->next, 0u);
+        pool_run(pl, np > 1 ? pl->n : 1, count_job, cs);
+        for (unsigned q = 0; q < r->nparts && st == ESF_OK; q++)
+            if (cs->st[q] != ESF_OK) *pt->err = cs->err[q], st = cs->st[q];
         if (st != ESF_OK) break;
         p = ps[np - 1].stop;
         more = !ps[np - 1].need_more;

@@ -45,7 +45,7 @@ static const char usage_text[] =
     "  -j, --jobs N            threads (default: one per core); the output is the\n"
     "                          same for any N\n"
     "      --chunk-size BYTES  bytes a thread parses at a time, and bytes per slab\n"
-    "                          of a stream (default 1 MiB, 2 MiB; at most 1 GiB;\n"
+    "                          of a stream (default 512 KiB, 2 MiB; at most 1 GiB;\n"
     "                          small values are for tests)\n"
     "  -q, --quiet             no summary, rejects or progress line on standard error\n"
     "  -h, --help              this help\n"

@@ -63,7 +63,8 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out)
     r->cells_cap = 256;
     r->cells = malloc(r->cells_cap * sizeof *r->cells);
     r->nthreads = opts->threads ? opts->threads : online_cpus();
-    r->nparts = r->nthreads < MAX_THREADS ? r->nthreads : MAX_THREADS;
+    /* four partitions per thread (taken by whichever is free, block.c) */
+    r->nparts = r->nthreads == 1 ? 1 : r->nthreads < MAX_THREADS / 4 ? 4 * r->nthreads : MAX_THREADS;
     r->parts = aligned_alloc(_Alignof(esf_agg), r->nparts * sizeof *r->parts);
     if (r->parts) memset(r->parts, 0, r->nparts * sizeof *r->parts);
     bool ok = r->columns && r->cells && r->parts;

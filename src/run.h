@@ -122,7 +122,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
 /* Frees the parsers a run keeps from block to block. */
 void esf_block_free(esf_run *r);
 /* Bytes of a block per thread (a parser's range): --chunk-size (1 KiB at
- * least), or 2 MiB. */
+ * least), or 512 KiB; a round has one per partition. */
 size_t esf_block_range(const esf_run *r);
 
 #endif
