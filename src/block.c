@@ -12,9 +12,9 @@
  * The block is read in rounds of up to nparts ranges of `range` bytes (a
  * run has four partitions per thread).
  *
- * 1. Parse (a thread per range).  A range's records are those that start in
- *    it.  The first range starts at a known record boundary; the others
- *    guess theirs: the first line start in the range, as if no quoted field
+ * 1. Parse (a range at a time, on whichever thread is free).  A range's
+ *    records are those that start in it.  The first range starts at a
+ *    known record boundary; the others guess theirs: the first line start in the range, as if no quoted field
  *    held a line feed there, under the header the round began with.  Each
  *    record is split, validated and its person hashed once; an accepted row
  *    is kept (esf_routed) in the buffer of its person's partition, a reject
@@ -26,7 +26,7 @@
  *    numbers are then known (the sums of the ranges' lines before), the
  *    headers found are added in order, and rejects are reported in input
  *    order.
- * 3. Count (a thread per partition).  A partition's rows, range by range in
+ * 3. Count (a partition at a time).  A partition's rows, range by range in
  *    input order, into its esf_agg, the state of the rows a few ahead
  *    prefetched (esf_agg_prefetch).
  *
@@ -367,11 +367,15 @@ static esf_status confirm(esf_pass *pt, parser *ps, unsigned np, uint64_t *line)
             const parser *prev = &ps[k - 1];
             moved |= prev->pt.nhdrs > 1;
             if (w->start != prev->stop || moved || prev->need_more) {
-                FORWARD_IF_ERROR(parser_reset(w, &prev->pt.hdrs[prev->pt.nhdrs - 1]));
+                esf_status st = parser_reset(w, &prev->pt.hdrs[prev->pt.nhdrs - 1]);
                 w->start = prev->stop;
                 if (w->to < w->start) w->to = w->start;
                 w->line0 = base;
-                FORWARD_IF_ERROR(parse_range(w));
+                if (st == ESF_OK) st = parse_range(w);
+                if (st != ESF_OK) { /* the range's message is the run's */
+                    *pt->err = w->err;
+                    return st;
+                }
             } else {
                 w->shift = base - w->line0;
             }
@@ -389,11 +393,13 @@ static esf_status confirm(esf_pass *pt, parser *ps, unsigned np, uint64_t *line)
     return ESF_OK;
 }
 
-/* The run's parsers, kept from block to block (their buffers with them). */
+/* The run's parsers, kept from block to block (their buffers with them),
+ * its threads and the count phase's state. */
 struct esf_blocks {
     parser *ps;
     unsigned n;
     pool pool;
+    counting count;
 };
 
 void esf_block_free(esf_run *r)
@@ -473,7 +479,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
     parser *ps = parsers_for(pt, name, *pp, end, eof);
     if (!ps) return ESF_ERR_NOMEM;
     pool *pl = &r->blocks->pool;
-    counting *cs = NULL;
+    counting *cs = &r->blocks->count;
     esf_status st = ESF_OK;
     const char *p = *pp, *kept = *pp;
     bool more = true;
@@ -483,7 +489,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
         if (np > n) np = n;
         for (unsigned k = 0; k < np && st == ESF_OK; k++) {
             parser *w = &ps[k];
-            st = parser_reset(w, headers_current(pt));
+            if ((st = parser_reset(w, headers_current(pt))) != ESF_OK) *pt->err = w->err;
             const char *from = p + (size_t)k * range;
             w->start = k ? esf_rec_guess(from, end) : p;
             w->to = (size_t)(k + 1) * range < rest ? p + (size_t)(k + 1) * range : end;
@@ -497,10 +503,6 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
             if (ps[k].st != ESF_OK) *pt->err = ps[k].err, st = ps[k].st;
         const uint64_t before = pt->nscan;
         if (st != ESF_OK || (st = confirm(pt, ps, np, line)) != ESF_OK) break;
-        if (!cs && !(cs = malloc(sizeof *cs))) {
-            st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", name);
-            break;
-        }
         cs->r = r, cs->ps = ps, cs->np = np;
         atomic_init(&cs->next, 0u);
         pool_run(pl, np > 1 ? pl->n : 1, count_job, cs);
@@ -513,7 +515,6 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
             esf_reader_release(pt->map, kept, p), kept = p; /* a page fault behind */
         if (pt->tick && (before >> 16) != (pt->nscan >> 16)) pt->tick(pt, p);
     }
-    free(cs);
     *pp = p;
     return st;
 }

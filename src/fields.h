@@ -55,41 +55,44 @@ int esf_field_doelgroep_value(esf_view v, uint16_t *out);
 int esf_field_date_value(esf_view v, bool allow_month, int32_t *out);
 int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *out);
 
-#define ESF_FIELD_EMPTY_IS(v, out, empty)                                            \
-    do {                                                                              \
-        if ((v).len == 0) {                                                           \
-            *(out) = (empty);                                                         \
-            return 0;                                                                 \
-        }                                                                             \
-    } while (0)
+/* A code: `empty` for an empty cell, else what parse makes of it (inlined,
+ * parse is a constant). */
+static inline int esf_field_code(esf_view v, uint8_t *out, uint8_t empty,
+                                 int (*parse)(esf_view, uint8_t *))
+{
+    if (v.len == 0) {
+        *out = empty;
+        return 0;
+    }
+    return parse(v, out);
+}
 
 static inline int esf_field_geslacht(esf_view v, uint8_t *out)
 {
-    ESF_FIELD_EMPTY_IS(v, out, SEX_ONBEKEND);
-    return esf_field_geslacht_value(v, out);
+    return esf_field_code(v, out, SEX_ONBEKEND, esf_field_geslacht_value);
 }
 
 static inline int esf_field_positie(esf_view v, uint8_t *out)
 {
-    ESF_FIELD_EMPTY_IS(v, out, POS_ONBEKEND);
-    return esf_field_positie_value(v, out);
+    return esf_field_code(v, out, POS_ONBEKEND, esf_field_positie_value);
 }
 
 static inline int esf_field_contract(esf_view v, uint8_t *out)
 {
-    ESF_FIELD_EMPTY_IS(v, out, CONTRACT_NONE);
-    return esf_field_contract_value(v, out);
+    return esf_field_code(v, out, CONTRACT_NONE, esf_field_contract_value);
 }
 
 static inline int esf_field_bool(esf_view v, uint8_t *out)
 {
-    ESF_FIELD_EMPTY_IS(v, out, BOOL_NO);
-    return esf_field_bool_value(v, out);
+    return esf_field_code(v, out, BOOL_NO, esf_field_bool_value);
 }
 
 static inline int esf_field_doelgroep(esf_view v, uint16_t *out)
 {
-    ESF_FIELD_EMPTY_IS(v, out, 0);
+    if (v.len == 0) {
+        *out = 0;
+        return 0;
+    }
     return esf_field_doelgroep_value(v, out);
 }
 
@@ -97,7 +100,10 @@ static inline int esf_field_doelgroep(esf_view v, uint16_t *out)
  * empty gives 0. */
 static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
 {
-    ESF_FIELD_EMPTY_IS(v, out, 0);
+    if (v.len == 0) {
+        *out = 0;
+        return 0;
+    }
     return esf_field_date_value(v, allow_month, out);
 }
 
@@ -105,7 +111,10 @@ static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
  * ',' as decimal mark; empty gives ESF_NUM_EMPTY. */
 static inline int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
 {
-    ESF_FIELD_EMPTY_IS(v, out, ESF_NUM_EMPTY);
+    if (v.len == 0) {
+        *out = ESF_NUM_EMPTY;
+        return 0;
+    }
     return esf_field_number_value(v, allow_comma, max, out);
 }
 

@@ -164,6 +164,13 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_p
     return ESF_OK;
 }
 
+/* A gzip input or a stream decoded on another thread, in blocks of one
+ * range per partition (block.c). */
+static esf_status start_decoder(const esf_run *r, esf_reader *rd, esf_err *err)
+{
+    return esf_reader_pipeline(rd, r->opts.chunk_min, r->nparts * esf_block_range(r), err);
+}
+
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
 {
     r->ninputs++;
@@ -176,7 +183,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
      * give each a range */
     esf_status st = ESF_OK;
     if (r->nthreads > 1 && !plain_in_memory && !rd->pipe)
-        st = esf_reader_pipeline(rd, r->opts.chunk_min, r->nparts * esf_block_range(r), &r->err);
+        st = start_decoder(r, rd, &r->err);
     if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
     esf_headers_free(&pt);
     FORWARD_IF_ERROR(st);
@@ -219,8 +226,7 @@ esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
              * turn comes. */
             if (i > 0 && open_st[nxt] == ESF_OK && r->nthreads > 1 && rd[nxt].in_memory &&
                 rd[nxt].gz) {
-                open_st[nxt] = esf_reader_pipeline(&rd[nxt], r->opts.chunk_min,
-                                                   r->nparts * esf_block_range(r), &open_err[nxt]);
+                open_st[nxt] = start_decoder(r, &rd[nxt], &open_err[nxt]);
                 if (open_st[nxt] != ESF_OK) esf_reader_close(&rd[nxt]);
             }
         }
