@@ -214,6 +214,13 @@ static const char *list_sep(const char *p, const char *end)
 
 int esf_field_doelgroep_value(esf_view v, uint16_t *out)
 {
+    /* one code, the common cell, at once (no name holds a separator or a
+     * space, so a list or padding is never one) */
+    const int one = LOOKUP(v, tab_doelgroep);
+    if (one >= 0) {
+        *out = (uint16_t)(1u << one);
+        return 0;
+    }
     uint16_t set = 0;
     const char *p = v.p, *end = v.p + v.len;
     while (p < end) {

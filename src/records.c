@@ -87,7 +87,7 @@ static bool split_simple(const char *p, const char *end, char delim, esf_record 
         if (ESF_LIKELY(n + 64 <= cap)) { /* room for every delimiter of the window */
             esf_cell *o = cells + n;
             for (; d; d &= d - 1, o++) {
-                const char *c = b + __builtin_ctzll(d);
+                const char *c = b + (size_t)__builtin_ctzll(d); /* no sign extension */
                 o->p = s, o->len = (size_t)(c - s), o->quoted = o->escaped = 0;
                 s = c + 1;
             }

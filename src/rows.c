@@ -172,7 +172,7 @@ static bool reject(esf_rowerr *e, esf_reject_reason r, int col, esf_view seen)
 }
 
 /* The identifier's exact bytes: unescaped into scratch when it holds "". */
-static esf_view ident(const esf_header *h, const esf_record *rec, int col, char **scratch,
+static inline esf_view ident(const esf_header *h, const esf_record *rec, int col, char **scratch,
                       size_t max)
 {
     int32_t i = h->cell[col];

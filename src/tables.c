@@ -1,181 +1,19 @@
 /* tables.c - stage 5: finalise every table of SPEC §5 (see tables.h). */
 #include "tables.h"
 
-#include <pthread.h>
+#include "tally.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-enum { G_GEMEENTE, G_VSOPRO, G_UWV, G_JENV, G_AMR, G_TOTAAL, G_COUNT };
-_Static_assert(G_UWV == 2 && G_JENV == 3 && G_AMR == 4, "esf_indicators (targets.c) counts groups so");
 const char *const esf_group_names[G_COUNT] = {"gemeente", "vsopro", "uwv", "jenv", "amr",
                                                  "totaal"};
-
-/* Categories of the person tables: index -> (dimension, category). */
-enum { C_TOTAAL = 0, C_LEEFTIJD = 1, C_GESLACHT = 5, C_POSITIE = 8, C_DOELGROEP = 12, C_COUNT = 23 };
 const char *const esf_age_names[4] = {"jonger_dan_28", "28_49", "50_plus", "onbekend"};
-
-enum {
-    R_AFGEROND, R_WERK_EIND, R_WERK_12M, R_VERBETERD_EIND, R_VERBETERD_12M, R_ONBEKEND_EIND,
-    R_ONBEKEND_12M, R_ONDERWIJS_EIND, R_ONDERWIJS_12M, R_COUNT
-};
 const char *const esf_res_names[ESF_N_RESULTS] = {
     "afgerond",     "werk_eind",    "werk_12m",       "verbeterd_eind", "verbeterd_12m",
     "onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"};
-
-/* Transition states: verbeterd, then the four positions. */
-enum { S_VERBETERD, S_COUNT = 1 + POS_COUNT };
 const char *const esf_state_names[ESF_N_STATES] = {"verbeterd", "werkzaam", "niet_werkzaam",
                                                  "inactief", "onbekend"};
-
-/* RI5/RI6 and their _cbs2018 variants: population and two numerators. */
-enum { J_RI5, J_RI6, J_COUNT };
-
-/* Years of startjaar and eindjaar: dates lie in 1900-2100 (SPEC §2.4). */
-enum { YEAR_MIN = 1900, N_YEARS = 201 };
-
-/* The year of a yyyymmdd date as an index into the year counters. */
-static inline int year_of(int32_t date)
-{
-    return date / 10000 - YEAR_MIN;
-}
-
-/* Results attributed to the project of last(p,totaal) (SPEC §5). */
-enum { A_TOEGEREKEND, A_WERK_EIND, A_WERK_12M, A_VERBETERD_EIND, A_VERBETERD_12M, A_COUNT };
-
-/* Only uint64_t counters: the partitions' are added up as arrays. */
-typedef struct {
-    uint64_t deel[G_COUNT][C_COUNT];
-    uint64_t res[G_COUNT][C_COUNT][R_COUNT];
-    uint64_t deel_year[G_COUNT][N_YEARS];           /* by year of first(p,G).start */
-    uint64_t res_year[G_COUNT][N_YEARS][R_COUNT];   /* by year of last(p,G).eind   */
-    uint64_t se[G_COUNT][POS_COUNT][S_COUNT];
-    uint64_t e12[G_COUNT][S_COUNT][S_COUNT];
-    uint64_t jpop[J_COUNT], jnum[J_COUNT], jnum2018[J_COUNT];
-} counts_t;
-
-static int age_cat(const esf_first *first)
-{
-    if (!first->geb) return 3;
-    int age = esf_age_years(first->geb, first->start);
-    return age < 28 ? 0 : age < 50 ? 1 : 2;
-}
-
-static bool verbeterd(const esf_traj *t, int m)
-{
-    if (t->pos[M_START] != POS_WERKZAAM || t->pos[m] != POS_WERKZAAM) return false;
-    return (t->contract[M_START] == CONTRACT_TIJDELIJK && t->contract[m] == CONTRACT_VAST) ||
-           (t->uren[M_START] >= 0 && t->uren[m] > t->uren[M_START]) ||
-           (t->uurloon[M_START] >= 0 && t->uurloon[m] > t->uurloon[M_START]) ||
-           (t->srg[M_START] == BOOL_YES && t->srg[m] == BOOL_NO);
-}
-
-static bool werk(const esf_traj *t, int m)
-{
-    return (t->pos[M_START] == POS_NIET_WERKZAAM || t->pos[M_START] == POS_INACTIEF) &&
-           t->pos[m] == POS_WERKZAAM;
-}
-
-static int state_of(const esf_traj *t, int m)
-{
-    return verbeterd(t, m) ? S_VERBETERD : 1 + t->pos[m];
-}
-
-/* Counts one person's view in each group of gmask (a person in one applicant
- * group has the same view there, in amr and in totaal). */
-static void count_person(counts_t *c, uint64_t (*attr)[A_COUNT], unsigned gmask, const esf_gview *s)
-{
-    int cats[C_COUNT], nc = 0;
-    cats[nc++] = C_TOTAAL;
-    cats[nc++] = C_LEEFTIJD + age_cat(s->first);
-    cats[nc++] = C_GESLACHT + s->first->geslacht;
-    const int pos_cat = C_POSITIE + s->first->pos_start;
-    for (int d = 0; d < DG_COUNT; d++)
-        if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
-    const int sy = year_of(s->first->start);
-    for (unsigned gm = gmask; gm; gm &= gm - 1) {
-        const int g = __builtin_ctz(gm);
-        for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
-        c->deel[g][pos_cat]++;
-        c->deel_year[g][sy]++;
-    }
-    if (!s->has_last) return;
-    cats[nc++] = pos_cat; /* resultaten by positie_start too */
-
-    const esf_traj *L = &s->last;
-    const unsigned r = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
-                       (unsigned)werk(L, M_12M) << R_WERK_12M |
-                       (unsigned)verbeterd(L, M_EIND) << R_VERBETERD_EIND |
-                       (unsigned)verbeterd(L, M_12M) << R_VERBETERD_12M |
-                       (unsigned)(L->pos[M_EIND] == POS_ONBEKEND) << R_ONBEKEND_EIND |
-                       (unsigned)(L->pos[M_12M] == POS_ONBEKEND) << R_ONBEKEND_12M |
-                       (unsigned)(L->onderwijs[M_EIND] == BOOL_YES) << R_ONDERWIJS_EIND |
-                       (unsigned)(L->onderwijs[M_12M] == BOOL_YES) << R_ONDERWIJS_12M;
-    const int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
-    const int ey = year_of(L->eind);
-    for (unsigned gm = gmask; gm; gm &= gm - 1) {
-        const int g = __builtin_ctz(gm);
-        for (int i = 0; i < nc; i++)
-            for (unsigned k = r; k; k &= k - 1) c->res[g][cats[i]][__builtin_ctz(k)]++;
-        for (unsigned k = r; k; k &= k - 1) c->res_year[g][ey][__builtin_ctz(k)]++;
-        c->se[g][L->pos[M_START]][se]++;
-        c->e12[g][se][s12]++;
-    }
-    if (gmask & 1u << G_TOTAAL) { /* each finished person once, in last(p,totaal)'s project */
-        uint64_t *a = attr[L->project];
-        a[A_TOEGEREKEND]++;
-        a[A_WERK_EIND] += r >> R_WERK_EIND & 1u;
-        a[A_WERK_12M] += r >> R_WERK_12M & 1u;
-        a[A_VERBETERD_EIND] += r >> R_VERBETERD_EIND & 1u;
-        a[A_VERBETERD_12M] += r >> R_VERBETERD_12M & 1u;
-    }
-
-    if (gmask & 1u << G_JENV) {
-        bool result = L->pos[M_EIND] == POS_WERKZAAM || L->onderwijs[M_EIND] == BOOL_YES;
-        bool result2018 = L->pos[M_EIND] == POS_WERKZAAM ||
-                          (L->onderwijs[M_START] == BOOL_NO && L->onderwijs[M_EIND] == BOOL_YES);
-        const unsigned pop[J_COUNT] = {1u << DG_GEDETINEERDE | 1u << DG_TBS,
-                                       1u << DG_JJI | 1u << DG_CJI};
-        for (int j = 0; j < J_COUNT; j++) {
-            if (!(s->dg & pop[j])) continue;
-            c->jpop[j]++;
-            c->jnum[j] += result;
-            c->jnum2018[j] += result2018;
-        }
-    }
-}
-
-/* The applicant groups counted together as amr. */
-static inline bool in_amr(int g)
-{
-    return g == AANV_GEMEENTE || g == AANV_VSOPRO;
-}
-
-static void count_all(const esf_agg *a, counts_t *c, uint64_t (*attr)[A_COUNT])
-{
-    for (size_t i = 0; i < a->npersons; i++) {
-        esf_gview v[AANV_COUNT], amr, tot;
-        const unsigned groups = esf_person_views(a, (uint32_t)i, v);
-        if (!groups) continue;
-        if (!(groups & (groups - 1))) { /* one group: one view for all three */
-            const int g = __builtin_ctz(groups);
-            count_person(c, attr, 1u << g | (unsigned)in_amr(g) << G_AMR | 1u << G_TOTAAL, &v[g]);
-            continue;
-        }
-        bool has_amr = false, has_tot = false;
-        for (int g = 0; g < AANV_COUNT; g++) {
-            if (!(groups & 1u << g)) continue;
-            count_person(c, attr, 1u << g, &v[g]);
-            if (in_amr(g)) {
-                if (has_amr) esf_gview_merge(a, &amr, &v[g]);
-                else amr = v[g], has_amr = true;
-            }
-            if (has_tot) esf_gview_merge(a, &tot, &v[g]);
-            else tot = v[g], has_tot = true;
-        }
-        if (has_amr) count_person(c, attr, 1u << G_AMR, &amr);
-        if (has_tot) count_person(c, attr, 1u << G_TOTAAL, &tot);
-    }
-}
 
 /* ---- cells ------------------------------------------------------------- */
 
@@ -268,7 +106,7 @@ void esf_tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst,
     esf_tenths_format((num * 2000 + den) / (2 * den), dst, len);
 }
 
-static esf_status add_indicators(esf_tables *t, const counts_t *c, const esf_targets *targets)
+static esf_status add_indicators(esf_tables *t, const esf_tally *c, const esf_targets *targets)
 {
     const uint64_t(*res)[C_COUNT][R_COUNT] = c->res;
     for (int i = 0; i < N_INDICATORS; i++) {
@@ -358,7 +196,7 @@ static year_span year_span_of(const esf_agg *parts, size_t nparts)
     return y;
 }
 
-static esf_status add_person_tables(esf_tables *t, const counts_t *c, const year_span *ys)
+static esf_status add_person_tables(esf_tables *t, const esf_tally *c, const year_span *ys)
 {
     for (int g = 0; g < G_COUNT; g++) {
         const char *group = esf_group_names[g];
@@ -522,62 +360,27 @@ const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const c
     return bsearch(&key, t->cells, t->n, sizeof *t->cells, cell_cmp);
 }
 
-typedef struct {
-    const esf_agg *a;
-    counts_t c;
-    uint64_t (*attr)[A_COUNT]; /* per project of a */
-    pthread_t tid;
-    bool started;
-} count_job;
-
-static void *count_main(void *arg)
-{
-    count_job *j = arg;
-    count_all(j->a, &j->c, j->attr);
-    return NULL;
-}
-
 esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
                         const esf_targets *targets, esf_tables **out)
 {
     *out = NULL;
-    count_job *jobs = calloc(nparts ? nparts : 1, sizeof *jobs);
+    esf_tally *c = malloc(sizeof *c);
     esf_tables *t = calloc(1, sizeof *t);
+    uint64_t(*attr[ESF_MAX_PARTS])[A_COUNT] = {NULL};
     esf_status st = ESF_ERR_NOMEM;
-    if (!jobs || !t) goto fail;
-    /* The partitions hold different persons: count them on their own
-     * threads, then add up. */
-    for (size_t k = 0; k < nparts; k++) {
-        jobs[k].a = &parts[k];
-        jobs[k].attr = calloc(parts[k].nprojects ? parts[k].nprojects : 1, sizeof *jobs[k].attr);
-        if (!jobs[k].attr) goto fail;
-    }
-    for (size_t k = 0; k < nparts; k++) {
-        if (k > 0) jobs[k].started = pthread_create(&jobs[k].tid, NULL, count_main, &jobs[k]) == 0;
-    }
-    for (size_t k = 0; k < nparts; k++) {
-        if (k == 0 || !jobs[k].started) count_main(&jobs[k]);
-        else pthread_join(jobs[k].tid, NULL);
-        if (k == 0) continue;
-        uint64_t *d = (uint64_t *)&jobs[0].c;
-        const uint64_t *s = (const uint64_t *)&jobs[k].c;
-        for (size_t i = 0; i < sizeof(counts_t) / sizeof(uint64_t); i++) d[i] += s[i];
-    }
-    const counts_t *c = &jobs[0].c;
+    if (!c || !t || (st = esf_tally_persons(parts, nparts, c, attr)) != ESF_OK) goto fail;
     const year_span ys = year_span_of(parts, nparts);
-    uint64_t(*attr[ESF_MAX_PARTS])[A_COUNT];
-    for (size_t k = 0; k < nparts; k++) attr[k] = jobs[k].attr;
     if ((st = add_person_tables(t, c, &ys)) || (st = add_indicators(t, c, targets)) ||
         (st = add_projects(t, parts, attr, nparts)) || (st = add_invoer(t, counts)))
         goto fail;
     qsort(t->cells, t->n, sizeof *t->cells, cell_cmp);
-    for (size_t k = 0; k < nparts; k++) free(jobs[k].attr);
-    free(jobs);
+    for (size_t k = 0; k < nparts; k++) free(attr[k]);
+    free(c);
     *out = t;
     return ESF_OK;
 fail:
-    for (size_t k = 0; jobs && k < nparts; k++) free(jobs[k].attr);
-    free(jobs);
+    for (size_t k = 0; k < nparts; k++) free(attr[k]);
+    free(c);
     esf_tables_free(t);
     return st;
 }

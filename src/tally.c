@@ -1,0 +1,203 @@
+/* tally.c - stage 5a: persons into counters (see tally.h). */
+#include "tally.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int age_cat(const esf_first *first)
+{
+    if (!first->geb) return 3;
+    int age = esf_age_years(first->geb, first->start);
+    return age < 28 ? 0 : age < 50 ? 1 : 2;
+}
+
+static bool verbeterd(const esf_traj *t, int m)
+{
+    if (t->pos[M_START] != POS_WERKZAAM || t->pos[m] != POS_WERKZAAM) return false;
+    return (t->contract[M_START] == CONTRACT_TIJDELIJK && t->contract[m] == CONTRACT_VAST) ||
+           (t->uren[M_START] >= 0 && t->uren[m] > t->uren[M_START]) ||
+           (t->uurloon[M_START] >= 0 && t->uurloon[m] > t->uurloon[M_START]) ||
+           (t->srg[M_START] == BOOL_YES && t->srg[m] == BOOL_NO);
+}
+
+static bool werk(const esf_traj *t, int m)
+{
+    return (t->pos[M_START] == POS_NIET_WERKZAAM || t->pos[M_START] == POS_INACTIEF) &&
+           t->pos[m] == POS_WERKZAAM;
+}
+
+static int state_of(const esf_traj *t, int m)
+{
+    return verbeterd(t, m) ? S_VERBETERD : 1 + t->pos[m];
+}
+
+/* Counts one person's view in each slot of gmask (a person in one applicant
+ * group g has the same view there, in amr and in totaal: slot G_ONLY + g). */
+static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask, const esf_gview *s)
+{
+    int cats[C_COUNT], nc = 0;
+    cats[nc++] = C_TOTAAL;
+    cats[nc++] = C_LEEFTIJD + age_cat(s->first);
+    cats[nc++] = C_GESLACHT + s->first->geslacht;
+    const int pos_cat = C_POSITIE + s->first->pos_start;
+    for (int d = 0; d < DG_COUNT; d++)
+        if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
+    const int sy = year_of(s->first->start);
+    for (unsigned gm = gmask; gm; gm &= gm - 1) {
+        const int g = __builtin_ctz(gm);
+        for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
+        c->deel[g][pos_cat]++;
+        c->deel_year[g][sy]++;
+    }
+    if (!s->has_last) return;
+    cats[nc++] = pos_cat; /* resultaten by positie_start too */
+
+    const esf_traj *L = &s->last;
+    const unsigned r = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
+                       (unsigned)werk(L, M_12M) << R_WERK_12M |
+                       (unsigned)verbeterd(L, M_EIND) << R_VERBETERD_EIND |
+                       (unsigned)verbeterd(L, M_12M) << R_VERBETERD_12M |
+                       (unsigned)(L->pos[M_EIND] == POS_ONBEKEND) << R_ONBEKEND_EIND |
+                       (unsigned)(L->pos[M_12M] == POS_ONBEKEND) << R_ONBEKEND_12M |
+                       (unsigned)(L->onderwijs[M_EIND] == BOOL_YES) << R_ONDERWIJS_EIND |
+                       (unsigned)(L->onderwijs[M_12M] == BOOL_YES) << R_ONDERWIJS_12M;
+    const int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
+    const int ey = year_of(L->eind);
+    for (unsigned gm = gmask; gm; gm &= gm - 1) {
+        const int g = __builtin_ctz(gm);
+        for (int i = 0; i < nc; i++)
+            for (unsigned k = r; k; k &= k - 1) c->res[g][cats[i]][__builtin_ctz(k)]++;
+        for (unsigned k = r; k; k &= k - 1) c->res_year[g][ey][__builtin_ctz(k)]++;
+        c->se[g][L->pos[M_START]][se]++;
+        c->e12[g][se][s12]++;
+    }
+    if (gmask & (1u << G_TOTAAL | ONLY_MASK)) { /* each finished person once, in last(p,totaal)'s project */
+        uint64_t *a = attr[L->project];
+        a[A_TOEGEREKEND]++;
+        a[A_WERK_EIND] += r >> R_WERK_EIND & 1u;
+        a[A_WERK_12M] += r >> R_WERK_12M & 1u;
+        a[A_VERBETERD_EIND] += r >> R_VERBETERD_EIND & 1u;
+        a[A_VERBETERD_12M] += r >> R_VERBETERD_12M & 1u;
+    }
+
+    if (gmask & (1u << G_JENV | 1u << (G_ONLY + G_JENV))) {
+        bool result = L->pos[M_EIND] == POS_WERKZAAM || L->onderwijs[M_EIND] == BOOL_YES;
+        bool result2018 = L->pos[M_EIND] == POS_WERKZAAM ||
+                          (L->onderwijs[M_START] == BOOL_NO && L->onderwijs[M_EIND] == BOOL_YES);
+        const unsigned pop[J_COUNT] = {1u << DG_GEDETINEERDE | 1u << DG_TBS,
+                                       1u << DG_JJI | 1u << DG_CJI};
+        for (int j = 0; j < J_COUNT; j++) {
+            if (!(s->dg & pop[j])) continue;
+            c->jpop[j]++;
+            c->jnum[j] += result;
+            c->jnum2018[j] += result2018;
+        }
+    }
+}
+
+/* The applicant groups counted together as amr. */
+static inline bool in_amr(int g)
+{
+    return g == AANV_GEMEENTE || g == AANV_VSOPRO;
+}
+
+static void count_all(const esf_agg *a, esf_tally *c, uint64_t (*attr)[A_COUNT])
+{
+    for (size_t i = 0; i < a->npersons; i++) {
+        esf_gview v[AANV_COUNT], amr, tot;
+        const unsigned groups = esf_person_views(a, (uint32_t)i, v);
+        if (!groups) continue;
+        if (!(groups & (groups - 1))) { /* one group: one view for all three */
+            const int g = __builtin_ctz(groups);
+            count_person(c, attr, 1u << (G_ONLY + g), &v[g]);
+            continue;
+        }
+        bool has_amr = false, has_tot = false;
+        for (int g = 0; g < AANV_COUNT; g++) {
+            if (!(groups & 1u << g)) continue;
+            count_person(c, attr, 1u << g, &v[g]);
+            if (in_amr(g)) {
+                if (has_amr) esf_gview_merge(a, &amr, &v[g]);
+                else amr = v[g], has_amr = true;
+            }
+            if (has_tot) esf_gview_merge(a, &tot, &v[g]);
+            else tot = v[g], has_tot = true;
+        }
+        if (has_amr) count_person(c, attr, 1u << G_AMR, &amr);
+        if (has_tot) count_person(c, attr, 1u << G_TOTAAL, &tot);
+    }
+}
+
+/* Adds the persons of one group alone (slots G_ONLY + g of each counter
+ * array, n counters a slot) to their group, amr and totaal. */
+static void fold_only_array(uint64_t *a, size_t n)
+{
+    for (int g = 0; g < AANV_COUNT; g++) {
+        const uint64_t *o = a + (size_t)(G_ONLY + g) * n;
+        uint64_t *dg = a + (size_t)g * n, *amr = a + (size_t)G_AMR * n, *tot = a + (size_t)G_TOTAAL * n;
+        for (size_t i = 0; i < n; i++) {
+            dg[i] += o[i];
+            if (in_amr(g)) amr[i] += o[i];
+            tot[i] += o[i];
+        }
+    }
+}
+
+static void fold_only(esf_tally *c)
+{
+#define FOLD(arr) fold_only_array((uint64_t *)c->arr, sizeof c->arr[0] / sizeof(uint64_t))
+    FOLD(deel);
+    FOLD(res);
+    FOLD(deel_year);
+    FOLD(res_year);
+    FOLD(se);
+    FOLD(e12);
+#undef FOLD
+}
+
+typedef struct {
+    const esf_agg *a;
+    esf_tally c;
+    uint64_t (*attr)[A_COUNT]; /* per project of a */
+    pthread_t tid;
+    bool started;
+} count_job;
+
+static void *count_main(void *arg)
+{
+    count_job *j = arg;
+    count_all(j->a, &j->c, j->attr);
+    return NULL;
+}
+
+esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
+                             uint64_t (**attr)[A_COUNT])
+{
+    memset(c, 0, sizeof *c);
+    count_job *jobs = calloc(nparts ? nparts : 1, sizeof *jobs);
+    if (!jobs) return ESF_ERR_NOMEM;
+    for (size_t k = 0; k < nparts; k++) {
+        jobs[k].a = &parts[k];
+        jobs[k].attr = attr[k] = calloc(parts[k].nprojects ? parts[k].nprojects : 1, sizeof *attr[k]);
+        if (!attr[k]) {
+            for (size_t i = 0; i <= k; i++) free(attr[i]), attr[i] = NULL;
+            free(jobs);
+            return ESF_ERR_NOMEM;
+        }
+    }
+    /* The partitions hold different persons: count them on their own
+     * threads, then add up. */
+    for (size_t k = 1; k < nparts; k++)
+        jobs[k].started = pthread_create(&jobs[k].tid, NULL, count_main, &jobs[k]) == 0;
+    for (size_t k = 0; k < nparts; k++) {
+        if (k == 0 || !jobs[k].started) count_main(&jobs[k]);
+        else pthread_join(jobs[k].tid, NULL);
+        uint64_t *d = (uint64_t *)c;
+        const uint64_t *s = (const uint64_t *)&jobs[k].c;
+        for (size_t i = 0; i < sizeof(esf_tally) / sizeof(uint64_t); i++) d[i] += s[i];
+    }
+    fold_only(c);
+    free(jobs);
+    return ESF_OK;
+}

@@ -1,0 +1,61 @@
+/* tally.h - stage 5a: the persons of the partitions counted into the
+ * counters every table of SPEC §5 is made of (tables.c makes the cells). */
+#ifndef ESF_TALLY_H
+#define ESF_TALLY_H
+
+#include "persons.h"
+
+enum { G_GEMEENTE, G_VSOPRO, G_UWV, G_JENV, G_AMR, G_TOTAAL, G_COUNT };
+_Static_assert(G_UWV == 2 && G_JENV == 3 && G_AMR == 4, "esf_indicators (targets.c) counts groups so");
+
+/* Categories of the person tables: index -> (dimension, category). */
+enum { C_TOTAAL = 0, C_LEEFTIJD = 1, C_GESLACHT = 5, C_POSITIE = 8, C_DOELGROEP = 12, C_COUNT = 23 };
+
+enum {
+    R_AFGEROND, R_WERK_EIND, R_WERK_12M, R_VERBETERD_EIND, R_VERBETERD_12M, R_ONBEKEND_EIND,
+    R_ONBEKEND_12M, R_ONDERWIJS_EIND, R_ONDERWIJS_12M, R_COUNT
+};
+
+/* Transition states: verbeterd, then the four positions. */
+enum { S_VERBETERD, S_COUNT = 1 + POS_COUNT };
+
+/* RI5/RI6 and their _cbs2018 variants: population and two numerators. */
+enum { J_RI5, J_RI6, J_COUNT };
+
+/* Years of startjaar and eindjaar: dates lie in 1900-2100 (SPEC §2.4). */
+enum { YEAR_MIN = 1900, N_YEARS = 201 };
+
+/* The year of a yyyymmdd date as an index into the year counters. */
+static inline int year_of(int32_t date)
+{
+    return date / 10000 - YEAR_MIN;
+}
+
+/* Results attributed to the project of last(p,totaal) (SPEC §5). */
+enum { A_TOEGEREKEND, A_WERK_EIND, A_WERK_12M, A_VERBETERD_EIND, A_VERBETERD_12M, A_COUNT };
+
+/* Counter slots: the groups, then G_ONLY + g for the persons of group g
+ * alone (most persons), counted once there and added to g, amr and totaal
+ * when the partitions are added up). */
+enum { G_ONLY = G_COUNT, G_SLOTS = G_COUNT + AANV_COUNT };
+#define ONLY_MASK (((1u << AANV_COUNT) - 1) << G_ONLY)
+
+/* Only uint64_t counters: the partitions' are added up as arrays. */
+typedef struct {
+    uint64_t deel[G_SLOTS][C_COUNT];
+    uint64_t res[G_SLOTS][C_COUNT][R_COUNT];
+    uint64_t deel_year[G_SLOTS][N_YEARS];           /* by year of first(p,G).start */
+    uint64_t res_year[G_SLOTS][N_YEARS][R_COUNT];   /* by year of last(p,G).eind   */
+    uint64_t se[G_SLOTS][POS_COUNT][S_COUNT];
+    uint64_t e12[G_SLOTS][S_COUNT][S_COUNT];
+    uint64_t jpop[J_COUNT], jnum[J_COUNT], jnum2018[J_COUNT];
+} esf_tally;
+
+/* Counts the persons of parts[0..nparts) into *c (zeroed here): each
+ * partition on a thread of its own, then added up.  attr[k] gets the
+ * results attributed to each project of parts[k] (calloc'd; the caller
+ * frees them, and on failure they are freed here). */
+esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
+                             uint64_t (**attr)[A_COUNT]);
+
+#endif
