@@ -132,6 +132,8 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
                         file, (unsigned long long)line, map[k].name, map[k].header, map[k].header,
                         esf_col_names[col]);
     }
+    h->all = true;
+    for (int c = 0; c < COL_COUNT; c++) h->all = h->all && h->cell[c] >= 0;
     for (size_t k = 0; k < ESF_ARRAY_SIZE(required_cols); k++) {
         int col = required_cols[k];
         if (h->cell[col] >= 0) continue;
@@ -156,10 +158,12 @@ bool esf_header_names_only(const esf_record *rec, const esf_column_map *map, siz
     return rec->ncells > 0;
 }
 
-static inline esf_view cell_of(const esf_header *h, const esf_record *rec, int col)
+/* Column col's value, "" when the header lacks it; all says it has every
+ * column (h->all, a constant where row_parse is inlined). */
+static inline esf_view cell_of(const esf_header *h, const esf_record *rec, int col, bool all)
 {
     int32_t i = h->cell[col];
-    if (i < 0) return (esf_view){"", 0};
+    if (!all && i < 0) return (esf_view){"", 0};
     return (esf_view){rec->cells[i].p, rec->cells[i].len};
 }
 
@@ -173,10 +177,10 @@ static bool reject(esf_rowerr *e, esf_reject_reason r, int col, esf_view seen)
 
 /* The identifier's exact bytes: unescaped into scratch when it holds "". */
 static inline esf_view ident(const esf_header *h, const esf_record *rec, int col, char **scratch,
-                      size_t max)
+                             size_t max, bool all)
 {
     int32_t i = h->cell[col];
-    if (i < 0) return (esf_view){"", 0};
+    if (!all && i < 0) return (esf_view){"", 0};
     const esf_cell *c = &rec->cells[i];
     if (!c->escaped || c->len > 2 * max) return (esf_view){c->p, c->len};
     esf_view v = {*scratch, esf_cell_unescape(c, *scratch)};
@@ -184,18 +188,9 @@ static inline esf_view ident(const esf_header *h, const esf_record *rec, int col
     return v;
 }
 
-bool esf_row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
-               char scratch[ROW_SCRATCH], esf_view *rinpersoons, esf_view *rinpersoon)
-{
-    if (st == REC_QUOTE_OPEN || rec->bad_quote || rec->ncells != h->nfields) return false;
-    char *sp = scratch;
-    *rinpersoons = ident(h, rec, COL_RINPERSOONS, &sp, 8);
-    *rinpersoon = ident(h, rec, COL_RINPERSOON, &sp, 32);
-    return row_key_views(rinpersoons, rinpersoon);
-}
-
-bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
-               esf_rowerr *e, char scratch[ROW_SCRATCH])
+static inline __attribute__((always_inline)) bool
+row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row, esf_rowerr *e,
+          char scratch[ROW_SCRATCH], const bool all)
 {
     static const esf_view none = {"", 0};
     esf_traj *t = &row->t;
@@ -203,24 +198,24 @@ bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st
         return reject(e, ESF_REJ_QUOTE_OPEN, -1, none);
     if (rec->ncells != h->nfields) return reject(e, ESF_REJ_VELDAANTAL, -1, none);
     for (size_t k = 0; k < ESF_ARRAY_SIZE(required_cols); k++)
-        if (cell_of(h, rec, required_cols[k]).len == 0) /* "" or, unquoted, only spaces */
+        if (cell_of(h, rec, required_cols[k], all).len == 0) /* "" or, unquoted, only spaces */
             return reject(e, ESF_REJ_VERPLICHT_LEEG, required_cols[k], none);
 
     char *sp = scratch;
-    row->rinpersoons = ident(h, rec, COL_RINPERSOONS, &sp, 8);
-    row->rinpersoon = ident(h, rec, COL_RINPERSOON, &sp, 32);
-    row->project = ident(h, rec, COL_PROJECT, &sp, 64);
+    row->rinpersoons = ident(h, rec, COL_RINPERSOONS, &sp, 8, all);
+    row->rinpersoon = ident(h, rec, COL_RINPERSOON, &sp, 32, all);
+    row->project = ident(h, rec, COL_PROJECT, &sp, 64, all);
     if (row->rinpersoons.len > 8)
-        return reject(e, ESF_REJ_TE_LANG, COL_RINPERSOONS, cell_of(h, rec, COL_RINPERSOONS));
+        return reject(e, ESF_REJ_TE_LANG, COL_RINPERSOONS, cell_of(h, rec, COL_RINPERSOONS, all));
     if (row->rinpersoon.len > 32)
-        return reject(e, ESF_REJ_TE_LANG, COL_RINPERSOON, cell_of(h, rec, COL_RINPERSOON));
+        return reject(e, ESF_REJ_TE_LANG, COL_RINPERSOON, cell_of(h, rec, COL_RINPERSOON, all));
     if (row->project.len > 64)
-        return reject(e, ESF_REJ_TE_LANG, COL_PROJECT, cell_of(h, rec, COL_PROJECT));
+        return reject(e, ESF_REJ_TE_LANG, COL_PROJECT, cell_of(h, rec, COL_PROJECT, all));
     if (row->rinpersoons.len == 0) row->rinpersoons = (esf_view){"R", 1};
 
 #define CODE(col, fn, dst)                                                            \
     do {                                                                              \
-        esf_view v_ = cell_of(h, rec, col);                                           \
+        esf_view v_ = cell_of(h, rec, col, all);                                           \
         if (fn(v_, dst) != 0) return reject(e, ESF_REJ_ONBEKENDE_CODE, col, v_);      \
     } while (0)
     CODE(COL_AANVRAGER, esf_field_aanvrager, &t->aanvrager);
@@ -234,7 +229,7 @@ bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st
 
 #define DATE(col, month, dst)                                                         \
     do {                                                                              \
-        esf_view v_ = cell_of(h, rec, col);                                           \
+        esf_view v_ = cell_of(h, rec, col, all);                                           \
         if (esf_field_date(v_, month, dst) != 0) return reject(e, ESF_REJ_DATUM, col, v_); \
     } while (0)
     DATE(COL_GEBOORTEDATUM, true, &t->geb);
@@ -245,7 +240,7 @@ bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st
 
 #define NUM(col, max, dst)                                                            \
     do {                                                                              \
-        esf_view v_ = cell_of(h, rec, col);                                           \
+        esf_view v_ = cell_of(h, rec, col, all);                                           \
         if (esf_field_number(v_, true, max, dst) != 0) return reject(e, ESF_REJ_GETAL, col, v_); \
     } while (0)
     for (int m = 0; m < M_COUNT; m++) NUM(COL_UREN_START + m, 168 * ESF_NUM_SCALE, &t->uren[m]);
@@ -253,12 +248,20 @@ bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st
 #undef NUM
 
     if (t->eind && t->eind < t->start)
-        return reject(e, ESF_REJ_EIND_VOOR_START, COL_EIND, cell_of(h, rec, COL_EIND));
+        return reject(e, ESF_REJ_EIND_VOOR_START, COL_EIND, cell_of(h, rec, COL_EIND, all));
     if (t->geb && t->geb > t->start)
         return reject(e, ESF_REJ_GEBOORTE_NA_START, COL_GEBOORTEDATUM,
-                      cell_of(h, rec, COL_GEBOORTEDATUM));
+                      cell_of(h, rec, COL_GEBOORTEDATUM, all));
     t->project = 0;
     return true;
+}
+
+bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
+                   esf_rowerr *e, char scratch[ROW_SCRATCH])
+{
+    /* the usual header has every column: no absent one to check for */
+    return h->all ? row_parse(h, rec, st, row, e, scratch, true)
+                  : row_parse(h, rec, st, row, e, scratch, false);
 }
 
 static const char *const reject_names[ESF_REJ_COUNT] = {

@@ -28,6 +28,7 @@ typedef struct {
     bool check_all;          /* a mapped name is all digits: a header line
                                 again can give a packed person key, so
                                 every line may be one (esf_header_names_only) */
+    bool all;                /* every column of §2.2 is there */
     uint32_t nfields;
     int32_t cell[COL_COUNT]; /* index of the column's cell, -1 when absent */
 } esf_header;
@@ -65,20 +66,5 @@ typedef struct {
  * point into scratch. */
 bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row *row,
                esf_rowerr *e, char scratch[ROW_SCRATCH]);
-
-/* The person key of a row from its two identifiers' exact bytes, as
- * esf_row_parse reads it: false when one is too long (the row is rejected). */
-static inline bool row_key_views(esf_view *rinpersoons, esf_view *rinpersoon)
-{
-    if (rinpersoons->len > 8 || rinpersoon->len > 32) return false;
-    if (rinpersoons->len == 0) *rinpersoons = (esf_view){"R", 1};
-    return true;
-}
-
-/* The person of a record, as esf_row_parse reads it, without checking the rest
- * of the row; false when the record cannot give one (it is then rejected).
- * The views may point into scratch. */
-bool esf_row_ident(const esf_header *h, const esf_record *rec, esf_rec_status st,
-               char scratch[ROW_SCRATCH], esf_view *rinpersoons, esf_view *rinpersoon);
 
 #endif

@@ -41,8 +41,7 @@ static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask
     cats[nc++] = C_LEEFTIJD + age_cat(s->first);
     cats[nc++] = C_GESLACHT + s->first->geslacht;
     const int pos_cat = C_POSITIE + s->first->pos_start;
-    for (int d = 0; d < DG_COUNT; d++)
-        if (s->dg & (1u << d)) cats[nc++] = C_DOELGROEP + d;
+    for (unsigned m = s->dg; m; m &= m - 1) cats[nc++] = C_DOELGROEP + __builtin_ctz(m);
     const int sy = year_of(s->first->start);
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
