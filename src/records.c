@@ -1,10 +1,60 @@
 /* records.c - stage 2: records and cells (see records.h). */
 #include "records.h"
 
+#include <stdatomic.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
+
+#include "simd.h"
+
+/* ---- which classifiers: the CPU's best, unless a test said otherwise ---- */
+
+static atomic_int simd_cpu = -1; /* 1: AVX2, BMI1 and BMI2; 0: not; -1: not asked */
+static atomic_int simd_allowed = 1;
+
+bool esf_simd_avx2(void)
+{
+#if ESF_SIMD_X86
+    int cpu = atomic_load_explicit(&simd_cpu, memory_order_relaxed);
+    if (ESF_UNLIKELY(cpu < 0)) {
+        __builtin_cpu_init();
+        cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+              __builtin_cpu_supports("bmi2");
+        atomic_store_explicit(&simd_cpu, cpu, memory_order_relaxed);
+    }
+    return cpu && atomic_load_explicit(&simd_allowed, memory_order_relaxed);
+#else
+    return false;
 #endif
+}
+
+void esf_simd_force(int level)
+{
+    atomic_store_explicit(&simd_allowed, level > 0, memory_order_relaxed);
+}
+
+/* The classifiers of one build of the splitter: avx2 is a constant in each
+ * (rec_next_base, rec_next_avx2), so that each inlines its own. */
+static inline __attribute__((always_inline)) esf_cls_simple cls_simple(const char *x, char delim,
+                                                                      char pad2, bool avx2)
+{
+#if ESF_SIMD_X86
+    return avx2 ? esf_cls_simple_avx2(x, delim, pad2) : esf_cls_simple_sse2(x, delim, pad2);
+#else
+    (void)avx2;
+    return esf_cls_simple_scalar(x, delim, pad2);
+#endif
+}
+
+static inline __attribute__((always_inline)) esf_cls_line cls_line(const char *x, char delim,
+                                                                  char pad2, bool avx2)
+{
+#if ESF_SIMD_X86
+    return avx2 ? esf_cls_line_avx2(x, delim, pad2) : esf_cls_line_sse2(x, delim, pad2);
+#else
+    (void)avx2;
+    return esf_cls_line_scalar(x, delim, pad2);
+#endif
+}
 
 static inline bool is_pad(char c, char delim)
 {
@@ -51,8 +101,8 @@ static inline const char *window64(const char *b, const char *end, char tail[64]
  * padding), whose lowest bit says which.  *le is the line feed, or end when
  * there is none.  Returns false, having put cells the caller must forget
  * (and *le unset), as soon as it meets a quote or padding. */
-static bool split_simple(const char *p, const char *end, char delim, esf_record *rec,
-                         const char **le)
+static inline __attribute__((always_inline)) bool
+split_simple(const char *p, const char *end, char delim, esf_record *rec, const char **le, bool avx2)
 {
     const char pad2 = delim == '\t' ? ' ' : '\t'; /* TAB pads unless it delimits */
     esf_cell *const cells = rec->cells; /* locals: no reload after each store */
@@ -62,24 +112,9 @@ static bool split_simple(const char *p, const char *end, char delim, esf_record 
     for (; b < end; b += 64) {
         char tail[64];
         const char *x = window64(b, end, tail);
-        uint64_t d = 0, stop = 0;
-#if defined(__SSE2__)
-        const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'),
-                      vn = _mm_set1_epi8('\n'), vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
-#pragma GCC unroll 4
-        for (int i = 0; i < 4; i++) {
-            const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * (size_t)i));
-            const __m128i st = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vq)),
-                                            _mm_or_si128(_mm_cmpeq_epi8(v, vs), _mm_cmpeq_epi8(v, vt)));
-            d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * i);
-            stop |= (uint64_t)(unsigned)_mm_movemask_epi8(st) << (16 * i);
-        }
-#else
-        for (int i = 0; i < 64; i++) {
-            d |= (uint64_t)(x[i] == delim) << i;
-            stop |= (uint64_t)(x[i] == '\n' || x[i] == '"' || x[i] == ' ' || x[i] == pad2) << i;
-        }
-#endif
+        const esf_cls_simple k = cls_simple(x, delim, pad2, avx2);
+        uint64_t d = k.d;
+        const uint64_t stop = k.stop;
         if (stop) {
             if (x[__builtin_ctzll(stop)] != '\n') return false;
             d &= (stop & (0 - stop)) - 1; /* the delimiters before the line feed */
@@ -120,37 +155,19 @@ typedef struct {
 } line_masks;
 
 /* Fills m for [p, le), reading no byte at or past end (the buffer's end). */
-static bool line_masks_of(line_masks *m, const char *p, const char *le, const char *end, char delim)
+static inline __attribute__((always_inline)) bool
+line_masks_of(line_masks *m, const char *p, const char *le, const char *end, char delim, bool avx2)
 {
     const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
     if (nw > LINE_WORDS) return false;
     const char pad2 = delim == '\t' ? ' ' : '\t';
     for (size_t w = 0; w < nw; w++) {
         char tail[64];
-        const char *b = window64(p + 64 * w, end, tail);
-        uint64_t d = 0, q = 0, sp = 0;
-#if defined(__SSE2__)
-        const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"');
-        const __m128i vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
-        for (int i = 0; i < 4; i++) {
-            const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * (size_t)i));
-            d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * i);
-            q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * i);
-            sp |= (uint64_t)(unsigned)_mm_movemask_epi8(
-                      _mm_or_si128(_mm_cmpeq_epi8(x, vs), _mm_cmpeq_epi8(x, vt)))
-                  << (16 * i);
-        }
-#else
-        for (int i = 0; i < 64; i++) {
-            d |= (uint64_t)(b[i] == delim) << i;
-            q |= (uint64_t)(b[i] == '"') << i;
-            sp |= (uint64_t)(b[i] == ' ' || b[i] == pad2) << i;
-        }
-#endif
+        const esf_cls_line c = cls_line(window64(p + 64 * w, end, tail), delim, pad2, avx2);
         const uint64_t keep = n - 64 * w >= 64 ? ~0ull : (1ull << (n - 64 * w)) - 1; /* to le */
-        m->d[w] = d & keep;
-        m->q[w] = q & keep;
-        m->pad[w] = sp & keep;
+        m->d[w] = c.d & keep;
+        m->q[w] = c.q & keep;
+        m->pad[w] = c.pad & keep;
     }
     return true;
 }
@@ -172,11 +189,11 @@ static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
  * closing quote.  Then its cells are those esf_rec_next_general gives, split at
  * the delimiters outside quotes.  False (cells to forget) for any other
  * line, and for lines over 512 bytes. */
-static inline bool split_masked(const char *p, const char *le, const char *end, char delim,
-                                esf_record *rec)
+static inline __attribute__((always_inline)) bool
+split_masked(const char *p, const char *le, const char *end, char delim, esf_record *rec, bool avx2)
 {
     line_masks m;
-    if (!line_masks_of(&m, p, le, end, delim)) return false;
+    if (!line_masks_of(&m, p, le, end, delim, avx2)) return false;
     const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
     const size_t lend = n - (n && le[-1] == '\r'); /* the last cell ends here */
     uint64_t od[LINE_WORDS], in[LINE_WORDS], odd = 0;
@@ -206,14 +223,15 @@ static inline bool split_masked(const char *p, const char *le, const char *end, 
     return true;
 }
 
-esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
-                        const char **next)
+static inline __attribute__((always_inline)) esf_rec_status
+rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec, const char **next,
+         bool avx2)
 {
     rec->start = p;
     rec->nlines = 1;
     rec->bad_quote = false;
     const char *le;
-    if (split_simple(p, end, delim, rec, &le)) {
+    if (split_simple(p, end, delim, rec, &le, avx2)) {
         if (le == end && !eof) return REC_NEED_MORE;
     } else {
         le = memchr(p, '\n', (size_t)(end - p));
@@ -222,12 +240,31 @@ esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim
             le = end;
         }
         rec->ncells = 0;
-        if (!split_masked(p, le, end, delim, rec))
+        if (!split_masked(p, le, end, delim, rec, avx2))
             return esf_rec_next_general(p, le, end, eof, delim, rec, next); /* starts afresh */
     }
     rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
     *next = le < end ? le + 1 : end;
     return REC_OK;
+}
+
+static esf_rec_status rec_next_base(const char *p, const char *end, bool eof, char delim,
+                                    esf_record *rec, const char **next)
+{
+    return rec_next(p, end, eof, delim, rec, next, false);
+}
+
+ESF_TARGET_AVX2 static esf_rec_status rec_next_avx2(const char *p, const char *end, bool eof,
+                                                    char delim, esf_record *rec, const char **next)
+{
+    return rec_next(p, end, eof, delim, rec, next, ESF_SIMD_X86);
+}
+
+esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec,
+                            const char **next)
+{
+    return esf_simd_avx2() ? rec_next_avx2(p, end, eof, delim, rec, next)
+                           : rec_next_base(p, end, eof, delim, rec, next);
 }
 
 esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *end, bool eof,

@@ -1,6 +1,7 @@
 /* Stage 2: records and cells, over the dialect cases of SPEC §2.1. */
 #include "helpers.h"
 #include "records.h"
+#include "simd.h"
 
 typedef struct {
     const char *in;
@@ -153,6 +154,7 @@ Test(records, fast_path_agrees_with_general)
     uint64_t x = 0x9e3779b97f4a7c15u;
     int simple = 0;
     for (int iter = 0; iter < 300000; iter++) {
+        esf_simd_force(iter & 1); /* the baseline and, where the CPU has it, AVX2 */
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         char delim = delims[(x >> 8) % 4];
         bool eof = (x >> 12) & 1;
@@ -181,7 +183,58 @@ Test(records, fast_path_agrees_with_general)
             cr_assert_eq(c1[i].escaped, c2[i].escaped, "cell %zu, case %d", i, iter);
         }
     }
+    esf_simd_force(1);
     cr_expect_gt(simple, 50000, "the fast path was exercised");
+}
+
+#if ESF_SIMD_X86
+ESF_TARGET_AVX2 static esf_cls_simple simple_avx2(const char *x, char delim, char pad2)
+{
+    return esf_cls_simple_avx2(x, delim, pad2);
+}
+
+ESF_TARGET_AVX2 static esf_cls_line line_avx2(const char *x, char delim, char pad2)
+{
+    return esf_cls_line_avx2(x, delim, pad2);
+}
+#endif
+
+/* simd.h: each classifier against the byte loop, on windows of the bytes
+ * that matter (delimiters, quote, padding, line ends) and others. */
+Test(records, classifiers_agree_with_byte_loop)
+{
+    static const char bytes[] = ",;\t| \"\n\rab\0\x80\xff";
+    static const char delims[] = ",;\t|";
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    char w[64];
+    int avx2 = 0;
+#if ESF_SIMD_X86
+    __builtin_cpu_init();
+    avx2 = __builtin_cpu_supports("avx2");
+#endif
+    for (int iter = 0; iter < 20000; iter++) {
+        for (int i = 0; i < 64; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            w[i] = bytes[x % (sizeof bytes - 1)];
+        }
+        const char delim = delims[iter % 4], pad2 = delim == '\t' ? ' ' : '\t';
+        const esf_cls_simple rs = esf_cls_simple_scalar(w, delim, pad2);
+        const esf_cls_line rl = esf_cls_line_scalar(w, delim, pad2);
+        cr_assert_neq(rs.d | rs.stop, 0, "windows hold the bytes that matter");
+#if ESF_SIMD_X86
+        const esf_cls_simple s2 = esf_cls_simple_sse2(w, delim, pad2);
+        const esf_cls_line l2 = esf_cls_line_sse2(w, delim, pad2);
+        cr_assert(s2.d == rs.d && s2.stop == rs.stop, "sse2 simple, case %d", iter);
+        cr_assert(l2.d == rl.d && l2.q == rl.q && l2.pad == rl.pad, "sse2 line, case %d", iter);
+        if (avx2) {
+            const esf_cls_simple s3 = simple_avx2(w, delim, pad2);
+            const esf_cls_line l3 = line_avx2(w, delim, pad2);
+            cr_assert(s3.d == rs.d && s3.stop == rs.stop, "avx2 simple, case %d", iter);
+            cr_assert(l3.d == rl.d && l3.q == rl.q && l3.pad == rl.pad, "avx2 line, case %d", iter);
+        }
+#endif
+    }
+    cr_log_info("classifiers checked: scalar, sse2%s", avx2 ? ", avx2" : "");
 }
 
 /* Lines the random ones above rarely draw: quoted cells that start, end or
@@ -192,9 +245,10 @@ Test(records, quoted_fast_path_across_windows)
     char line[400];
     const char *tails[] = {"a,\"b\",c\n", "\"x,y\",\"z z\",\"\"\n",
                            "\"" "0123456789012345678901234567890123456789012345678901234567890123456789" "\",q\n"};
-    for (size_t i = 0; i < 80; i++)
+    for (size_t i = 0; i < 160; i++)
         for (size_t t = 0; t < 3; t++) {
-            const bool padding = i >= 40;
+            esf_simd_force((int)(i / 80)); /* the baseline, then AVX2 where the CPU has it */
+            const bool padding = i % 80 >= 40;
             const size_t pad = (i % 40) * 7;
             memset(line, padding ? ' ' : 'a', pad);
             line[pad] = ',';

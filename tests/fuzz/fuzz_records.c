@@ -2,12 +2,14 @@
  * rest is split into records once whole (eof), once fed in two parts the
  * way the reader does (NEED_MORE, then the rest), and once the way the
  * parallel splitter of block.c does, in ranges of 1-64 bytes (the second
- * byte): all must agree, every cell must lie inside the input, and every
+ * byte): all must agree (the first byte's top bit: with the baseline
+ * classifiers of simd.h, or AVX2 where the CPU has it), every cell must lie inside the input, and every
  * call must make progress. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "records.h"
+#include "simd.h"
 
 #define CAP 64
 
@@ -97,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char delims[4] = {',', ';', '\t', '|'};
     if (size < 2) return 0;
     char delim = delims[data[0] & 3];
+    esf_simd_force(data[0] >> 7); /* the baseline classifiers, or AVX2 where there */
     size_t split = data[1] % (size - 1);
     const char *d = (const char *)data + 2;
     size_t n = size - 2;

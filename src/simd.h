@@ -1,0 +1,132 @@
+/* simd.h - byte classes, 64 bytes at a time, for the splitter (records.c).
+ *
+ * One bit per byte: bit i stands for x[i].  SSE2, which every x86-64 has,
+ * is the baseline; AVX2 takes 32 bytes at a compare where the CPU has it,
+ * chosen once at run time (esf_simd_avx2); elsewhere a byte loop.  The
+ * _avx2 classifiers may only be called from a function compiled for AVX2
+ * (ESF_TARGET_AVX2), where they are inlined. */
+#ifndef ESF_SIMD_H
+#define ESF_SIMD_H
+
+#include "common.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ESF_SIMD_X86 1
+#include <immintrin.h>
+#define ESF_TARGET_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+#else
+#define ESF_SIMD_X86 0
+#define ESF_TARGET_AVX2
+#endif
+
+/* Delimiters, and the bytes that end the fast split of a line: line feed,
+ * quote and padding (space, and TAB unless it delimits: pad2). */
+typedef struct {
+    uint64_t d, stop;
+} esf_cls_simple;
+
+/* Delimiters, quotes and padding. */
+typedef struct {
+    uint64_t d, q, pad;
+} esf_cls_line;
+
+#if ESF_SIMD_X86
+static inline esf_cls_simple esf_cls_simple_sse2(const char *x, char delim, char pad2)
+{
+    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vn = _mm_set1_epi8('\n'),
+                  vs = _mm_set1_epi8(' '), vt = _mm_set1_epi8(pad2);
+    esf_cls_simple c = {0, 0};
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * (size_t)i));
+        const __m128i st = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vn), _mm_cmpeq_epi8(v, vq)),
+                                        _mm_or_si128(_mm_cmpeq_epi8(v, vs), _mm_cmpeq_epi8(v, vt)));
+        c.d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * i);
+        c.stop |= (uint64_t)(unsigned)_mm_movemask_epi8(st) << (16 * i);
+    }
+    return c;
+}
+
+static inline esf_cls_line esf_cls_line_sse2(const char *x, char delim, char pad2)
+{
+    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vs = _mm_set1_epi8(' '),
+                  vt = _mm_set1_epi8(pad2);
+    esf_cls_line c = {0, 0, 0};
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * (size_t)i));
+        c.d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd)) << (16 * i);
+        c.q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)) << (16 * i);
+        c.pad |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                     _mm_or_si128(_mm_cmpeq_epi8(v, vs), _mm_cmpeq_epi8(v, vt)))
+                 << (16 * i);
+    }
+    return c;
+}
+
+ESF_TARGET_AVX2 static inline esf_cls_simple esf_cls_simple_avx2(const char *x, char delim,
+                                                                 char pad2)
+{
+    const __m256i vd = _mm256_set1_epi8(delim), vq = _mm256_set1_epi8('"'),
+                  vn = _mm256_set1_epi8('\n'), vs = _mm256_set1_epi8(' '),
+                  vt = _mm256_set1_epi8(pad2);
+    const __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)x),
+                  hi = _mm256_loadu_si256((const __m256i *)(const void *)(x + 32));
+#define ESF_STOP(v)                                                                   \
+    _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, vn), _mm256_cmpeq_epi8(v, vq)), \
+                    _mm256_or_si256(_mm256_cmpeq_epi8(v, vs), _mm256_cmpeq_epi8(v, vt)))
+#define ESF_MASK(v) ((uint64_t)(uint32_t)_mm256_movemask_epi8(v))
+    const esf_cls_simple c = {
+        ESF_MASK(_mm256_cmpeq_epi8(lo, vd)) | ESF_MASK(_mm256_cmpeq_epi8(hi, vd)) << 32,
+        ESF_MASK(ESF_STOP(lo)) | ESF_MASK(ESF_STOP(hi)) << 32};
+#undef ESF_STOP
+    return c;
+}
+
+ESF_TARGET_AVX2 static inline esf_cls_line esf_cls_line_avx2(const char *x, char delim, char pad2)
+{
+    const __m256i vd = _mm256_set1_epi8(delim), vq = _mm256_set1_epi8('"'),
+                  vs = _mm256_set1_epi8(' '), vt = _mm256_set1_epi8(pad2);
+    const __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)x),
+                  hi = _mm256_loadu_si256((const __m256i *)(const void *)(x + 32));
+#define ESF_PAD(v) _mm256_or_si256(_mm256_cmpeq_epi8(v, vs), _mm256_cmpeq_epi8(v, vt))
+    const esf_cls_line c = {
+        ESF_MASK(_mm256_cmpeq_epi8(lo, vd)) | ESF_MASK(_mm256_cmpeq_epi8(hi, vd)) << 32,
+        ESF_MASK(_mm256_cmpeq_epi8(lo, vq)) | ESF_MASK(_mm256_cmpeq_epi8(hi, vq)) << 32,
+        ESF_MASK(ESF_PAD(lo)) | ESF_MASK(ESF_PAD(hi)) << 32};
+#undef ESF_PAD
+#undef ESF_MASK
+    return c;
+}
+#endif
+
+/* Byte loops: the reference, and what other CPUs run. */
+static inline esf_cls_simple esf_cls_simple_scalar(const char *x, char delim, char pad2)
+{
+    esf_cls_simple c = {0, 0};
+    for (int i = 0; i < 64; i++) {
+        c.d |= (uint64_t)(x[i] == delim) << i;
+        c.stop |= (uint64_t)(x[i] == '\n' || x[i] == '"' || x[i] == ' ' || x[i] == pad2) << i;
+    }
+    return c;
+}
+
+static inline esf_cls_line esf_cls_line_scalar(const char *x, char delim, char pad2)
+{
+    esf_cls_line c = {0, 0, 0};
+    for (int i = 0; i < 64; i++) {
+        c.d |= (uint64_t)(x[i] == delim) << i;
+        c.q |= (uint64_t)(x[i] == '"') << i;
+        c.pad |= (uint64_t)(x[i] == ' ' || x[i] == pad2) << i;
+    }
+    return c;
+}
+
+/* True when the splitter takes the AVX2 classifiers: the CPU has AVX2 (and
+ * BMI1/2), unless esf_simd_force said otherwise. */
+bool esf_simd_avx2(void);
+
+/* For tests: 0 the baseline, 1 AVX2 where the CPU has it (the default). */
+void esf_simd_force(int level);
+
+#endif
