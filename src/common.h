@@ -73,6 +73,18 @@ static inline bool esf_digits8(const char *p, uint64_t *x)
     return true;
 }
 
+/* The value of the eight ASCII digits at p (the first most significant), or
+ * false when a byte is no digit. */
+static inline bool esf_digits8_value(const char *p, uint64_t *out)
+{
+    uint64_t x;
+    if (!esf_digits8(p, &x)) return false;
+    x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;   /* pairs     */
+    x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull; /* fours     */
+    *out = (x * 10000 + (x >> 32)) & 0xffffffffull;     /* all eight */
+    return true;
+}
+
 /* UTF-8 (RFC 3629): the length of the well-formed character at s (1-4), 0
  * when it is not one; whether all n bytes are; and s with each byte that
  * is not part of one as U+FFFD, into dst (cap bytes, NUL-terminated, cut

@@ -1,8 +1,6 @@
 /* fields.c - stage 3a: code, date and number parsers (see fields.h). */
 #include "fields.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
 
 const char *const esf_aanvrager_names[AANV_COUNT] = {"gemeente", "vsopro", "uwv", "jenv"};
@@ -15,16 +13,16 @@ const char *const esf_dg_names[DG_COUNT] = {
 /* A lower-case name, its words (words_of) and in m the bit 0x20 of each of
  * their bytes that holds a letter: a cell's words c match when (c | m) == w,
  * which lets an upper-case letter through and nothing else.  w, m and next
- * (1 + the next entry in its slot, 0: none) are filled once by codes_init. */
-typedef struct {
+ * (the next entry in its slot) are filled by codes_init, before main. */
+typedef struct code_entry {
     uint64_t w[3], m[3];
     const char *name;
+    const struct code_entry *next;
     uint8_t len;
     uint8_t value;
-    uint8_t next;
 } code_entry;
 
-#define E(name, value) {{0, 0, 0}, {0, 0, 0}, name, sizeof(name) - 1, value, 0}
+#define E(name, value) {{0, 0, 0}, {0, 0, 0}, name, NULL, sizeof(name) - 1, value}
 
 static code_entry ent_aanvrager[] = {E("gemeente", AANV_GEMEENTE), E("vsopro", AANV_VSOPRO),
                                      E("vso/pro", AANV_VSOPRO),    E("vso-pro", AANV_VSOPRO),
@@ -48,15 +46,15 @@ static code_entry ent_doelgroep[] = {
     E("tbs", DG_TBS),                     E("jji", DG_JJI),
     E("cji", DG_CJI),                     E("uwv_breed", DG_UWV_BREED)};
 
-/* A table: its entries, and in slot the first entry (1 + index, 0: none)
- * of each hash of a name's first word and length (slot_of). */
+/* A table: its entries, and in slot the first entry of each hash of a
+ * name's first word and length (slot_of). */
 typedef struct {
     code_entry *e;
     uint8_t n;
-    uint8_t slot[64];
+    const code_entry *slot[64];
 } code_table;
 
-#define TABLE(name) static code_table tab_##name = {ent_##name, ESF_ARRAY_SIZE(ent_##name), {0}}
+#define TABLE(name) static code_table tab_##name = {ent_##name, ESF_ARRAY_SIZE(ent_##name), {NULL}}
 TABLE(aanvrager);
 TABLE(geslacht);
 TABLE(positie);
@@ -109,7 +107,9 @@ static inline str_words words_of(const char *p, size_t n)
     return r;
 }
 
-static void codes_init(void)
+/* Fills the tables' words once, before main (a library constructor: the
+ * lookups then need no check that it ran). */
+__attribute__((constructor)) static void codes_init(void)
 {
     code_table *const all[] = {&tab_aanvrager, &tab_geslacht, &tab_positie,
                                &tab_contract,  &tab_bool,     &tab_doelgroep};
@@ -125,37 +125,24 @@ static void codes_init(void)
                     if (c >= 'a' && c <= 'z') e->m[k] |= 0x20ull << (8 * b);
                 }
             }
-            uint8_t *slot = &all[t]->slot[slot_of(e->w[0], e->len)];
+            const code_entry **slot = &all[t]->slot[slot_of(e->w[0], e->len)];
             e->next = *slot;
-            *slot = (uint8_t)(i + 1);
+            *slot = e;
         }
-}
-
-/* The tables' words, filled on first use by whichever thread comes first. */
-static void tables_ready(void)
-{
-    static atomic_bool ready;
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (ESF_LIKELY(atomic_load_explicit(&ready, memory_order_acquire))) return;
-    pthread_once(&once, codes_init);
-    atomic_store_explicit(&ready, true, memory_order_release);
 }
 
 /* Case-insensitive (ASCII) lookup of v in a table of lower-case names; -1
  * when absent.  Compares a word at a time, only with the entries of v's
- * slot. */
+ * slot (the third word only for names over 16 bytes: it is 0 in shorter
+ * ones). */
 static inline __attribute__((always_inline)) int lookup(esf_view v, const code_table *t)
 {
     if (v.len > 24) return -1; /* longer than every name */
-    tables_ready();
     const str_words c = words_of(v.p, v.len);
-    for (unsigned i = t->slot[slot_of(c.w[0], v.len)]; i;) {
-        const code_entry *e = &t->e[i - 1];
+    for (const code_entry *e = t->slot[slot_of(c.w[0], v.len)]; e; e = e->next)
         if (e->len == v.len && (c.w[0] | e->m[0]) == e->w[0] && (c.w[1] | e->m[1]) == e->w[1] &&
-            (c.w[2] | e->m[2]) == e->w[2])
+            (v.len <= 16 || (c.w[2] | e->m[2]) == e->w[2]))
             return e->value;
-        i = e->next;
-    }
     return -1;
 }
 

@@ -5,43 +5,63 @@
 #include <stdio.h>
 #include <string.h>
 
-/* RFC 4180: quote a field holding , " CR or LF, doubling its quotes. */
-static void csv_field(FILE *out, const char *s, size_t len)
+/* A line of CSV being written: buf[0, n), flushed to out when full. */
+typedef struct {
+    FILE *out;
+    size_t n;
+    char buf[1024];
+} csv_line;
+
+static void line_put(csv_line *l, char c)
+{
+    if (l->n == sizeof l->buf) {
+        fwrite(l->buf, 1, l->n, l->out);
+        l->n = 0;
+    }
+    l->buf[l->n++] = c;
+}
+
+/* RFC 4180: a field, quoted when it holds , " CR or LF, its quotes doubled. */
+static void csv_field(csv_line *l, const char *s, size_t len)
 {
     bool q = false;
     for (size_t i = 0; i < len && !q; i++)
         q = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-    if (!q) {
-        fwrite(s, 1, len, out);
+    if (!q && l->n + len <= sizeof l->buf) { /* the usual field */
+        memcpy(l->buf + l->n, s, len);
+        l->n += len;
         return;
     }
-    putc('"', out);
+    if (q) line_put(l, '"');
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '"') putc('"', out);
-        putc(s[i], out);
+        if (s[i] == '"') line_put(l, '"');
+        line_put(l, s[i]);
     }
-    putc('"', out);
+    if (q) line_put(l, '"');
 }
 
 /* The cells (all, or only the suppressed ones with their reason as last
- * field) as CSV. */
+ * field) as CSV, written a line at a time. */
 static void csv_cells(const esf_pub *p, FILE *out, bool log)
 {
     fputs(log ? "table,group,dimension,category,measure,reason\n"
               : "table,group,dimension,category,measure,value\n", out);
     char buf[64];
+    csv_line l = {.out = out};
     for (size_t i = 0; i < p->t->n; i++) {
         const esf_tcell *c = &p->t->cells[i];
         if (log && !p->sup[i]) continue;
         const char *v = log ? esf_sup_reason_names[p->sup[i]] : esf_pub_text(p, c, buf, sizeof buf);
         const char *f[6] = {c->table, c->group, c->dim, c->cat, c->measure, v};
-        const size_t l[6] = {strlen(c->table), c->group_len, strlen(c->dim), strlen(c->cat),
+        const size_t n[6] = {strlen(c->table), c->group_len, strlen(c->dim), strlen(c->cat),
                              strlen(c->measure), strlen(v)};
+        l.n = 0;
         for (int k = 0; k < 6; k++) {
-            if (k) putc(',', out);
-            csv_field(out, f[k], l[k]);
+            if (k) line_put(&l, ',');
+            csv_field(&l, f[k], n[k]);
         }
-        putc('\n', out);
+        line_put(&l, '\n');
+        fwrite(l.buf, 1, l.n, out);
     }
 }
 

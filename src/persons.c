@@ -70,6 +70,13 @@ static bool person_eq(const void *ctx, const esf_slot *sl)
     return (unsigned char)b[0] == k->len && bytes_eq(b + 1, k->key, k->len);
 }
 
+/* A slot of the tag at ctx (a uint32_t): the person set's probe for a
+ * prefetch. */
+static bool tag_eq(const void *ctx, const esf_slot *sl)
+{
+    return sl->aux == *(const uint32_t *)ctx;
+}
+
 static bool project_eq(const void *ctx, const esf_slot *sl)
 {
     const key_ctx *k = ctx;
@@ -162,18 +169,6 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     return ESF_OK;
 }
 
-/* The value of the eight ASCII digits at p (the first most significant), or
- * false when a byte is no digit. */
-static inline bool digits8(const char *p, uint64_t *out)
-{
-    uint64_t x;
-    if (!esf_digits8(p, &x)) return false;
-    x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;         /* pairs      */
-    x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull;       /* fours      */
-    *out = (x * 10000 + (x >> 32)) & 0xffffffffull;           /* all eight  */
-    return true;
-}
-
 /* The packed code of a key with rinpersoons one byte and rinpersoon 1-15
  * digits: digits' value (bits 0-49), their count (50-53), the rinpersoons byte
  * (54-61).  Leading zeros are kept by the count, so the code is unique. */
@@ -183,7 +178,7 @@ static bool pack_key(esf_view rps, esf_view rp, uint64_t *code)
     uint64_t v = 0;
     size_t i = 0;
     if (rp.len >= 8) {
-        if (!digits8(rp.p, &v)) return false;
+        if (!esf_digits8_value(rp.p, &v)) return false;
         i = 8;
     }
     for (; i < rp.len; i++) {
@@ -554,9 +549,11 @@ void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint3
         __builtin_prefetch(&a->pset.slots[pset_place(hash_tag(k->h)) & a->pset.mask]);
         *pid = HSET_EMPTY;
         return;
-    case 1: {
-        key_ctx ctx = {a, k->buf, k->len, k->code, hash_tag(k->h)};
-        *pid = hset_probe(&a->pset, pset_place(ctx.tag), person_eq, &ctx)->v;
+    case 1: { /* by the tag alone: reading the person's key to be sure would
+                 wait for the very line this stage fetches (a tag shared by
+                 another person fetches that one, to no harm) */
+        const uint32_t tag = hash_tag(k->h);
+        *pid = hset_probe(&a->pset, pset_place(tag), tag_eq, &tag)->v;
         if (*pid != HSET_EMPTY) __builtin_prefetch(&a->persons[*pid]);
         return;
     }
