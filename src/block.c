@@ -2,6 +2,7 @@
  * its own byte range once, the rows go to their person's partition, and each
  * partition is counted by one thread. */
 #include "run.h"
+#include "scan.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -146,20 +147,24 @@ static esf_status parse_range(parser *w)
     esf_status st = ESF_OK;
     while (p < w->to) {
         const char *next;
+        esf_row row;
+        char scratch[ROW_SCRATCH];
+        uint64_t at = line;
+        if (ESF_LIKELY(h->scan) && esf_row_scan(h, p, w->end, &row, &next)) {
+            line++; /* the usual line: split and validated at once */
+            goto accepted;
+        }
         const esf_rec_status rs = esf_rec_next(p, w->end, w->eof, h->delim, &pt->rec, &next);
         if (rs == REC_NEED_MORE) {
             w->need_more = true;
             break;
         }
-        const uint64_t at = line;
         line += pt->rec.nlines;
         if (rs == REC_OK && rec_is_blank(&pt->rec)) {
             p = next;
             continue;
         }
-        esf_row row;
         esf_rowerr e;
-        char scratch[ROW_SCRATCH];
         if (ESF_UNLIKELY(!esf_row_parse(h, &pt->rec, rs, &row, &e, scratch))) {
             esf_header nh;
             if (esf_header_again(pt, h, p, next, w->name, at, &nh)) {
@@ -177,6 +182,7 @@ static esf_status parse_range(parser *w)
             p = next;
             continue;
         }
+    accepted:
         pt->nscan++;
         pt->counts->gelezen++;
         p = next;

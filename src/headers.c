@@ -33,8 +33,8 @@ void esf_headers_free(esf_pass *pt)
  * delimiter detected from it (or --delimiter), it holds only column names
  * and every required one, and as a row under h it would be rejected.  *nh
  * is then its header.  Every thread asks this of the same records (those
- * without a packed person key, see esf_header.check_all), so all of them
- * read the same records under the same headers. */
+ * rejected under h), so all of them read the same records under the same
+ * headers. */
 bool esf_header_again(esf_pass *pt, const esf_header *h, const char *p, const char *next,
                              const char *name, uint64_t line, esf_header *nh)
 {

@@ -32,30 +32,6 @@ void esf_simd_force(int level)
     atomic_store_explicit(&simd_allowed, level > 0, memory_order_relaxed);
 }
 
-/* The classifiers of one build of the splitter: avx2 is a constant in each
- * (rec_next_base, rec_next_avx2), so that each inlines its own. */
-static inline __attribute__((always_inline)) esf_cls_simple cls_simple(const char *x, char delim,
-                                                                      char pad2, bool avx2)
-{
-#if ESF_SIMD_X86
-    return avx2 ? esf_cls_simple_avx2(x, delim, pad2) : esf_cls_simple_sse2(x, delim, pad2);
-#else
-    (void)avx2;
-    return esf_cls_simple_scalar(x, delim, pad2);
-#endif
-}
-
-static inline __attribute__((always_inline)) esf_cls_line cls_line(const char *x, char delim,
-                                                                  char pad2, bool avx2)
-{
-#if ESF_SIMD_X86
-    return avx2 ? esf_cls_line_avx2(x, delim, pad2) : esf_cls_line_sse2(x, delim, pad2);
-#else
-    (void)avx2;
-    return esf_cls_line_scalar(x, delim, pad2);
-#endif
-}
-
 static inline bool is_pad(char c, char delim)
 {
     return (c == ' ' || c == '\t') && c != delim;
@@ -83,17 +59,6 @@ static inline void put_cell(esf_record *rec, const char *p, size_t len, bool quo
     rec->ncells++;
 }
 
-/* The 64 bytes from b on: b itself, or, where the buffer ends sooner, a
- * zeroed copy of what is left in tail (NUL is no delimiter, quote, pad or
- * line feed), so that no byte at or past end is read. */
-static inline const char *window64(const char *b, const char *end, char tail[64])
-{
-    if (end - b >= 64) return b;
-    memset(tail, 0, 64);
-    memcpy(tail, b, (size_t)(end - b));
-    return tail;
-}
-
 /* The common line: no quote and no padding anywhere in it, so its cells are
  * exactly the runs between delimiters (a final CR is the line end's).  One
  * pass, 64 bytes at a time, finds the line feed and the delimiters: a mask
@@ -111,8 +76,8 @@ split_simple(const char *p, const char *end, char delim, esf_record *rec, const 
     const char *s = p, *b = p;
     for (; b < end; b += 64) {
         char tail[64];
-        const char *x = window64(b, end, tail);
-        const esf_cls_simple k = cls_simple(x, delim, pad2, avx2);
+        const char *x = esf_window64(b, end, tail);
+        const esf_cls_simple k = esf_cls_simple_of(x, delim, pad2, avx2);
         uint64_t d = k.d;
         const uint64_t stop = k.stop;
         if (stop) {
@@ -163,7 +128,7 @@ line_masks_of(line_masks *m, const char *p, const char *le, const char *end, cha
     const char pad2 = delim == '\t' ? ' ' : '\t';
     for (size_t w = 0; w < nw; w++) {
         char tail[64];
-        const esf_cls_line c = cls_line(window64(p + 64 * w, end, tail), delim, pad2, avx2);
+        const esf_cls_line c = esf_cls_line_of(esf_window64(p + 64 * w, end, tail), delim, pad2, avx2);
         const uint64_t keep = n - 64 * w >= 64 ? ~0ull : (1ull << (n - 64 * w)) - 1; /* to le */
         m->d[w] = c.d & keep;
         m->q[w] = c.q & keep;

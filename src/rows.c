@@ -60,13 +60,6 @@ static bool name_like(esf_view v)
     return true;
 }
 
-static bool all_digits(esf_view v)
-{
-    for (size_t i = 0; i < v.len; i++)
-        if (v.p[i] < '0' || v.p[i] > '9') return false;
-    return v.len > 0;
-}
-
 /* The canonical column a header cell names under the mappings (-1: none);
  * *mapped: the mapping k whose HEADER it is, or -1.  A canonical NAME that a
  * mapping renames stands for itself only in a file without that HEADER
@@ -95,7 +88,6 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
                     (unsigned long long)line, rec->ncells, rec->cap);
     RETURN_ERROR_IF(nmap > 64, err, ESF_ERR_USAGE, "more than 64 --column mappings");
     h->nfields = (uint32_t)rec->ncells;
-    h->check_all = false;
     for (int c = 0; c < COL_COUNT; c++) h->cell[c] = -1;
     bool hdr_found[64] = {false};
     char buf[256];
@@ -122,9 +114,6 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
     }
     for (size_t k = 0; k < nmap; k++) {
         const int col = esf_col_lookup(map[k].name, strlen(map[k].name));
-        /* a header line again holds no packed person key (SPEC §2.1, see
-         * esf_header_names_only) unless a mapping names a column in digits */
-        h->check_all = h->check_all || all_digits(trim(map[k].header, strlen(map[k].header)));
         if (col < 0 || h->cell[col] >= 0) continue;
         return esf_fail(err, ESF_ERR_INPUT,
                         "%s:%llu: --column %s=%s matches no column of the header: it has neither "
@@ -133,7 +122,12 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
                         esf_col_names[col]);
     }
     h->all = true;
-    for (int c = 0; c < COL_COUNT; c++) h->all = h->all && h->cell[c] >= 0;
+    h->scan = h->nfields <= ESF_SCAN_MAX;
+    memset(h->col_at, COL_COUNT, sizeof h->col_at);
+    for (int c = 0; c < COL_COUNT; c++) {
+        h->all = h->all && h->cell[c] >= 0;
+        if (h->scan && h->cell[c] >= 0) h->col_at[h->cell[c]] = (uint8_t)c;
+    }
     for (size_t k = 0; k < ESF_ARRAY_SIZE(required_cols); k++) {
         int col = required_cols[k];
         if (h->cell[col] >= 0) continue;
@@ -213,46 +207,31 @@ row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row
         return reject(e, ESF_REJ_TE_LANG, COL_PROJECT, cell_of(h, rec, COL_PROJECT, all));
     if (row->rinpersoons.len == 0) row->rinpersoons = (esf_view){"R", 1};
 
-#define CODE(col, fn, dst)                                                            \
-    do {                                                                              \
-        esf_view v_ = cell_of(h, rec, col, all);                                           \
-        if (fn(v_, dst) != 0) return reject(e, ESF_REJ_ONBEKENDE_CODE, col, v_);      \
-    } while (0)
-    CODE(COL_AANVRAGER, esf_field_aanvrager, &t->aanvrager);
-    CODE(COL_DOELGROEP, esf_field_doelgroep, &t->doelgroep);
-    CODE(COL_GESLACHT, esf_field_geslacht, &t->geslacht);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_POSITIE_START + m, esf_field_positie, &t->pos[m]);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_CONTRACT_START + m, esf_field_contract, &t->contract[m]);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_SRG_START + m, esf_field_bool, &t->srg[m]);
-    for (int m = 0; m < M_COUNT; m++) CODE(COL_ONDERWIJS_START + m, esf_field_bool, &t->onderwijs[m]);
-#undef CODE
-
-#define DATE(col, month, dst)                                                         \
-    do {                                                                              \
-        esf_view v_ = cell_of(h, rec, col, all);                                           \
-        if (esf_field_date(v_, month, dst) != 0) return reject(e, ESF_REJ_DATUM, col, v_); \
-    } while (0)
-    DATE(COL_GEBOORTEDATUM, true, &t->geb);
-    DATE(COL_START, false, &t->start);
-    DATE(COL_EIND, false, &t->eind);
-    DATE(COL_EIND_PROJECT, false, &t->eind_project);
-#undef DATE
-
-#define NUM(col, max, dst)                                                            \
-    do {                                                                              \
-        esf_view v_ = cell_of(h, rec, col, all);                                           \
-        if (esf_field_number(v_, true, max, dst) != 0) return reject(e, ESF_REJ_GETAL, col, v_); \
-    } while (0)
-    for (int m = 0; m < M_COUNT; m++) NUM(COL_UREN_START + m, 168 * ESF_NUM_SCALE, &t->uren[m]);
-    for (int m = 0; m < M_COUNT; m++) NUM(COL_UURLOON_START + m, INT64_MAX, &t->uurloon[m]);
-#undef NUM
+    /* the values in the order of §2.4: codes, dates, numbers; an empty
+     * cell keeps esf_traj_empty's */
+    static const uint8_t order[] = {
+        COL_AANVRAGER, COL_DOELGROEP, COL_GESLACHT, COL_POSITIE_START, COL_POSITIE_EIND,
+        COL_POSITIE_12M, COL_CONTRACT_START, COL_CONTRACT_EIND, COL_CONTRACT_12M, COL_SRG_START,
+        COL_SRG_EIND, COL_SRG_12M, COL_ONDERWIJS_START, COL_ONDERWIJS_EIND, COL_ONDERWIJS_12M,
+        COL_GEBOORTEDATUM, COL_START, COL_EIND, COL_EIND_PROJECT, COL_UREN_START, COL_UREN_EIND,
+        COL_UREN_12M, COL_UURLOON_START, COL_UURLOON_EIND, COL_UURLOON_12M};
+    *t = esf_traj_empty;
+#pragma GCC unroll 32 /* each column's own code: no switch left */
+    for (size_t k = 0; k < sizeof order; k++) {
+        const esf_view v = cell_of(h, rec, order[k], all);
+        if (v.len && !esf_row_value(order[k], v, row))
+            return reject(e,
+                          k < 15   ? ESF_REJ_ONBEKENDE_CODE
+                          : k < 19 ? ESF_REJ_DATUM
+                                   : ESF_REJ_GETAL,
+                          order[k], v);
+    }
 
     if (t->eind && t->eind < t->start)
         return reject(e, ESF_REJ_EIND_VOOR_START, COL_EIND, cell_of(h, rec, COL_EIND, all));
     if (t->geb && t->geb > t->start)
         return reject(e, ESF_REJ_GEBOORTE_NA_START, COL_GEBOORTEDATUM,
                       cell_of(h, rec, COL_GEBOORTEDATUM, all));
-    t->project = 0;
     return true;
 }
 
@@ -263,6 +242,15 @@ bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st
     return h->all ? row_parse(h, rec, st, row, e, scratch, true)
                   : row_parse(h, rec, st, row, e, scratch, false);
 }
+
+const esf_traj esf_traj_empty = {
+    .geslacht = SEX_ONBEKEND,
+    .pos = {POS_ONBEKEND, POS_ONBEKEND, POS_ONBEKEND},
+    .contract = {CONTRACT_NONE, CONTRACT_NONE, CONTRACT_NONE},
+    .srg = {BOOL_NO, BOOL_NO, BOOL_NO},
+    .onderwijs = {BOOL_NO, BOOL_NO, BOOL_NO},
+    .uren = {ESF_NUM_EMPTY, ESF_NUM_EMPTY, ESF_NUM_EMPTY},
+    .uurloon = {ESF_NUM_EMPTY, ESF_NUM_EMPTY, ESF_NUM_EMPTY}};
 
 static const char *const reject_names[ESF_REJ_COUNT] = {
     "quote_open", "veldaantal",     "verplicht_leeg",  "te_lang",          "onbekende_code",

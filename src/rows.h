@@ -23,14 +23,16 @@ extern const char *const esf_col_names[COL_COUNT];
 /* Index of a canonical column name (case-insensitive), -1 if unknown. */
 int esf_col_lookup(const char *p, size_t len);
 
+/* Headers of up to this many columns get esf_row_scan's column of each cell. */
+#define ESF_SCAN_MAX 128
+
 typedef struct {
     char delim;
-    bool check_all;          /* a mapped name is all digits: a header line
-                                again can give a packed person key, so
-                                every line may be one (esf_header_names_only) */
     bool all;                /* every column of §2.2 is there */
+    bool scan;               /* nfields <= ESF_SCAN_MAX: col_at is set */
     uint32_t nfields;
     int32_t cell[COL_COUNT]; /* index of the column's cell, -1 when absent */
+    uint8_t col_at[ESF_SCAN_MAX]; /* the column of each cell, COL_COUNT: none */
 } esf_header;
 
 /* Maps header cells to canonical columns (SPEC §2.1): --column NAME=HEADER
@@ -50,6 +52,55 @@ typedef struct {
     esf_view rinpersoons, rinpersoon, project; /* exact bytes (unescaped)   */
     esf_traj t;                                /* t.project is not set here */
 } esf_row;
+
+/* The columns a row must not leave empty (SPEC §2.4), as bits by column. */
+#define ESF_REQUIRED_COLS                                                          \
+    (1u << COL_RINPERSOON | 1u << COL_PROJECT | 1u << COL_AANVRAGER | 1u << COL_START)
+
+/* A trajectory of empty cells: what each column's empty cell means (§2.2). */
+extern const esf_traj esf_traj_empty;
+
+/* A value of column col (not empty: an empty cell leaves esf_traj_empty's)
+ * into row: the one place that says what each column of §2.2 holds.  False
+ * when it is not one (an identifier: longer than its maximum).  A column
+ * esfmon does not read (COL_COUNT) holds anything. */
+static inline __attribute__((always_inline)) bool esf_row_value(unsigned col, esf_view v,
+                                                                 esf_row *row)
+{
+    esf_traj *t = &row->t;
+    switch (col) {
+    case COL_RINPERSOONS: row->rinpersoons = v; return v.len <= 8;
+    case COL_RINPERSOON: row->rinpersoon = v; return v.len <= 32;
+    case COL_PROJECT: row->project = v; return v.len <= 64;
+    case COL_AANVRAGER: return esf_field_aanvrager(v, &t->aanvrager) == 0;
+    case COL_DOELGROEP: return esf_field_doelgroep_value(v, &t->doelgroep) == 0;
+    case COL_GESLACHT: return esf_field_geslacht_value(v, &t->geslacht) == 0;
+    case COL_GEBOORTEDATUM: return esf_field_date_value(v, true, &t->geb) == 0;
+    case COL_START: return esf_field_date_value(v, false, &t->start) == 0;
+    case COL_EIND: return esf_field_date_value(v, false, &t->eind) == 0;
+    case COL_EIND_PROJECT: return esf_field_date_value(v, false, &t->eind_project) == 0;
+    case COL_POSITIE_START: case COL_POSITIE_EIND: case COL_POSITIE_12M:
+        return esf_field_positie_value(v, &t->pos[col - COL_POSITIE_START]) == 0;
+    case COL_CONTRACT_START: case COL_CONTRACT_EIND: case COL_CONTRACT_12M:
+        return esf_field_contract_value(v, &t->contract[col - COL_CONTRACT_START]) == 0;
+    case COL_UREN_START: case COL_UREN_EIND: case COL_UREN_12M:
+        return esf_field_number_value(v, true, 168 * ESF_NUM_SCALE, &t->uren[col - COL_UREN_START]) == 0;
+    case COL_UURLOON_START: case COL_UURLOON_EIND: case COL_UURLOON_12M:
+        return esf_field_number_value(v, true, INT64_MAX, &t->uurloon[col - COL_UURLOON_START]) == 0;
+    case COL_SRG_START: case COL_SRG_EIND: case COL_SRG_12M:
+        return esf_field_bool_value(v, &t->srg[col - COL_SRG_START]) == 0;
+    case COL_ONDERWIJS_START: case COL_ONDERWIJS_EIND: case COL_ONDERWIJS_12M:
+        return esf_field_bool_value(v, &t->onderwijs[col - COL_ONDERWIJS_START]) == 0;
+    default: return true;
+    }
+}
+
+/* Whether a row that passed every value check is a trajectory: the checks
+ * across columns, last in §2.4. */
+static inline bool esf_row_dates_ok(const esf_traj *t)
+{
+    return !(t->eind && t->eind < t->start) && !(t->geb && t->geb > t->start);
+}
 
 typedef struct {
     esf_reject_reason reason;

@@ -10,6 +10,8 @@
 
 #include "common.h"
 
+#include <string.h>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define ESF_SIMD_X86 1
 #include <immintrin.h>
@@ -120,6 +122,42 @@ static inline esf_cls_line esf_cls_line_scalar(const char *x, char delim, char p
         c.pad |= (uint64_t)(x[i] == ' ' || x[i] == pad2) << i;
     }
     return c;
+}
+
+/* The 64 bytes from b on: b itself, or, where the buffer ends sooner, a
+ * zeroed copy of what is left in tail (NUL is no delimiter, quote, pad or
+ * line feed), so that no byte at or past end is read. */
+static inline const char *esf_window64(const char *b, const char *end, char tail[64])
+{
+    if (end - b >= 64) return b;
+    memset(tail, 0, 64);
+    memcpy(tail, b, (size_t)(end - b));
+    return tail;
+}
+
+/* The classifiers of one build of a splitter: avx2 is a constant in each
+ * (records.c's rec_next_base and rec_next_avx2, scan.c's), so that each
+ * inlines its own. */
+static inline __attribute__((always_inline)) esf_cls_simple esf_cls_simple_of(const char *x, char delim,
+                                                                      char pad2, bool avx2)
+{
+#if ESF_SIMD_X86
+    return avx2 ? esf_cls_simple_avx2(x, delim, pad2) : esf_cls_simple_sse2(x, delim, pad2);
+#else
+    (void)avx2;
+    return esf_cls_simple_scalar(x, delim, pad2);
+#endif
+}
+
+static inline __attribute__((always_inline)) esf_cls_line esf_cls_line_of(const char *x, char delim,
+                                                                  char pad2, bool avx2)
+{
+#if ESF_SIMD_X86
+    return avx2 ? esf_cls_line_avx2(x, delim, pad2) : esf_cls_line_sse2(x, delim, pad2);
+#else
+    (void)avx2;
+    return esf_cls_line_scalar(x, delim, pad2);
+#endif
 }
 
 /* True when the splitter takes the AVX2 classifiers: the CPU has AVX2 (and
