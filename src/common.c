@@ -1,6 +1,8 @@
 /* common.c - error messages and buffer growth shared by every stage. */
 #include "common.h"
 
+#include <sys/mman.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,8 @@ void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t
     dst[o] = '\0';
 }
 
+enum { HUGE_MIN = 8 << 20, HUGE_ALIGN = 2 << 20 }; /* esf_grow's huge pages: from 8 MiB */
+
 esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz)
 {
     if (need <= *cap) return ESF_OK;
@@ -48,8 +52,21 @@ esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz)
         if (ncap > SIZE_MAX / 2 / sz) return ESF_ERR_NOMEM;
         ncap *= 2;
     }
-    void *nb = realloc(*buf, ncap * sz);
-    if (!nb) return ESF_ERR_NOMEM;
+    void *nb;
+#ifdef MADV_HUGEPAGE
+    if (ncap * sz >= HUGE_MIN) {
+        /* The person tables run to hundreds of MiB: in huge pages (advice:
+         * nothing changes where it is not taken), the first touch of their
+         * memory, here by the copy, is one fault per 2 MiB instead of 512
+         * (a fault costs microseconds on a virtual machine), and a random
+         * access misses the TLB less.  realloc would copy into small pages. */
+        if (posix_memalign(&nb, HUGE_ALIGN, ncap * sz) != 0) return ESF_ERR_NOMEM;
+        (void)madvise(nb, ncap * sz & ~(size_t)4095, MADV_HUGEPAGE);
+        if (*buf) memcpy(nb, *buf, *cap * sz);
+        free(*buf);
+    } else
+#endif
+    if (!(nb = realloc(*buf, ncap * sz))) return ESF_ERR_NOMEM;
     *buf = nb;
     *cap = ncap;
     return ESF_OK;
