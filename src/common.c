@@ -42,34 +42,65 @@ void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t
     dst[o] = '\0';
 }
 
-enum { HUGE_MIN = 8 << 20, HUGE_ALIGN = 2 << 20 }; /* esf_grow's huge pages: from 8 MiB */
-
-esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz)
+esf_status esf_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
 {
-    if (need <= *cap) return ESF_OK;
     size_t ncap = *cap ? *cap : 16;
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2 / sz) return ESF_ERR_NOMEM;
         ncap *= 2;
     }
-    void *nb;
-#ifdef MADV_HUGEPAGE
-    if (ncap * sz >= HUGE_MIN) {
-        /* The person tables run to hundreds of MiB: in huge pages (advice:
-         * nothing changes where it is not taken), the first touch of their
-         * memory, here by the copy, is one fault per 2 MiB instead of 512
-         * (a fault costs microseconds on a virtual machine), and a random
-         * access misses the TLB less.  realloc would copy into small pages. */
-        if (posix_memalign(&nb, HUGE_ALIGN, ncap * sz) != 0) return ESF_ERR_NOMEM;
-        (void)madvise(nb, ncap * sz & ~(size_t)4095, MADV_HUGEPAGE);
-        if (*buf) memcpy(nb, *buf, *cap * sz);
-        free(*buf);
-    } else
-#endif
-    if (!(nb = realloc(*buf, ncap * sz))) return ESF_ERR_NOMEM;
+    void *nb = realloc(*buf, ncap * sz);
+    if (!nb) return ESF_ERR_NOMEM;
     *buf = nb;
     *cap = ncap;
     return ESF_OK;
+}
+
+/* esf_big_grow's: from 8 MiB, a mapping in whole huge pages. */
+enum { BIG_MIN = 8 << 20, BIG_PAGE = 2 << 20 };
+
+static size_t big_len(size_t cap, size_t sz)
+{
+    return (cap * sz + BIG_PAGE - 1) & ~(size_t)(BIG_PAGE - 1);
+}
+
+esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
+{
+#if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 4 / sz) return ESF_ERR_NOMEM;
+        ncap *= 2;
+    }
+    if (ncap * sz < BIG_MIN) return esf_grow_to(buf, cap, need, sz);
+    void *nb;
+    if (*cap * sz >= BIG_MIN) { /* the pages move, none is copied */
+        nb = mremap(*buf, big_len(*cap, sz), big_len(ncap, sz), MREMAP_MAYMOVE);
+        if (nb == MAP_FAILED) return ESF_ERR_NOMEM;
+    } else {
+        nb = mmap(NULL, big_len(ncap, sz), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (nb == MAP_FAILED) return ESF_ERR_NOMEM;
+        (void)madvise(nb, big_len(ncap, sz), MADV_HUGEPAGE); /* advice: where not taken, small pages */
+        if (*buf) memcpy(nb, *buf, *cap * sz);
+        free(*buf);
+    }
+    *buf = nb;
+    *cap = ncap;
+    return ESF_OK;
+#else
+    return esf_grow_to(buf, cap, need, sz);
+#endif
+}
+
+void esf_big_free(void *buf, size_t cap, size_t sz)
+{
+#if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
+    if (buf && cap * sz >= BIG_MIN) {
+        munmap(buf, big_len(cap, sz));
+        return;
+    }
+#endif
+    free(buf);
 }
 
 size_t esf_utf8_char(const char *s, size_t n)

@@ -95,6 +95,24 @@ bool esf_utf8_valid(const char *s, size_t n);
 size_t esf_utf8_clean(const char *s, size_t n, char *dst, size_t cap);
 
 /* Grows a buffer geometrically to hold at least need elements of size sz. */
-esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz);
+esf_status esf_grow_to(void **buf, size_t *cap, size_t need, size_t sz);
+static inline esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t sz)
+{
+    if (ESF_LIKELY(need <= *cap)) return ESF_OK; /* the usual call: inlined */
+    return esf_grow_to(buf, cap, need, sz);
+}
+
+/* esf_grow for the per-person tables, which run to hundreds of MiB: from
+ * 8 MiB on they live in a mapping of huge pages that grows by moving its
+ * pages, never by a copy (no second table while one grows, and their first
+ * touch is one page fault per 2 MiB, not 512: a fault costs microseconds on
+ * a virtual machine).  Freed by esf_big_free with the same cap and sz. */
+esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz);
+static inline esf_status esf_big_grow(void **buf, size_t *cap, size_t need, size_t sz)
+{
+    if (ESF_LIKELY(need <= *cap)) return ESF_OK;
+    return esf_big_grow_to(buf, cap, need, sz);
+}
+void esf_big_free(void *buf, size_t cap, size_t sz);
 
 #endif

@@ -22,13 +22,13 @@ void esf_agg_free(esf_agg *a)
     esf_hset_free(&a->prset);
     esf_hset_free(&a->pairs);
     esf_hset_free(&a->gsets);
-    free(a->persons);
-    free(a->keys);
-    free(a->states);
-    free(a->lasts);
-    free(a->wides);
+    esf_big_free(a->persons, a->persons_cap, sizeof *a->persons);
+    esf_big_free(a->keys, a->keys_cap, 1);
+    esf_big_free(a->states, a->states_cap, sizeof *a->states);
+    esf_big_free(a->lasts, a->lasts_cap, sizeof *a->lasts);
+    esf_big_free(a->wides, a->wides_cap, sizeof *a->wides);
     free(a->projects);
-    free(a->pkeys);
+    esf_big_free(a->pkeys, a->pkeys_cap, 1);
     memset(a, 0, sizeof *a);
 }
 
@@ -129,7 +129,7 @@ static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char 
                                uint64_t *off)
 {
     void *b = *buf;
-    FORWARD_IF_ERROR(esf_grow(&b, cap, *len + n, 1));
+    FORWARD_IF_ERROR(esf_big_grow(&b, cap, *len + n, 1));
     *buf = b;
     memcpy(*buf + *len, p, n);
     *off = *len;
@@ -149,7 +149,7 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     }
     RETURN_ERROR_IF(a->npersons >= HSET_EMPTY - 1, NULL, ESF_ERR_LIMIT, "too many persons");
     void *b = a->persons;
-    FORWARD_IF_ERROR(esf_grow(&b, &a->persons_cap, a->npersons + 1, sizeof(esf_person)));
+    FORWARD_IF_ERROR(esf_big_grow(&b, &a->persons_cap, a->npersons + 1, sizeof(esf_person)));
     a->persons = b;
     esf_person *p = &a->persons[a->npersons];
     memset(p, 0, sizeof *p);
@@ -389,7 +389,7 @@ static esf_status last_set(esf_agg *a, uint32_t *ref, const esf_traj *t)
         }
         RETURN_ERROR_IF(a->nlasts >= LAST_WIDE - 1, NULL, ESF_ERR_LIMIT, "too many persons");
         void *b = a->lasts;
-        FORWARD_IF_ERROR(esf_grow(&b, &a->lasts_cap, a->nlasts + 1, sizeof(esf_last)));
+        FORWARD_IF_ERROR(esf_big_grow(&b, &a->lasts_cap, a->nlasts + 1, sizeof(esf_last)));
         a->lasts = b;
         a->lasts[a->nlasts++] = l;
         *ref = (uint32_t)a->nlasts;
@@ -397,7 +397,7 @@ static esf_status last_set(esf_agg *a, uint32_t *ref, const esf_traj *t)
     }
     RETURN_ERROR_IF(a->nwides >= LAST_WIDE - 1, NULL, ESF_ERR_LIMIT, "too many persons");
     void *b = a->wides;
-    FORWARD_IF_ERROR(esf_grow(&b, &a->wides_cap, a->nwides + 1, sizeof(esf_traj)));
+    FORWARD_IF_ERROR(esf_big_grow(&b, &a->wides_cap, a->nwides + 1, sizeof(esf_traj)));
     a->wides = b;
     a->wides[a->nwides++] = *t;
     *ref = LAST_WIDE | (uint32_t)a->nwides;
@@ -484,7 +484,7 @@ static esf_status state_update(esf_agg *a, uint32_t pid, const esf_first *f, con
     if (!si) {
         RETURN_ERROR_IF(a->nstates >= STATE_MORE - 1, NULL, ESF_ERR_LIMIT, "too many persons");
         void *b = a->states;
-        FORWARD_IF_ERROR(esf_grow(&b, &a->states_cap, a->nstates + 1, sizeof(esf_gstate)));
+        FORWARD_IF_ERROR(esf_big_grow(&b, &a->states_cap, a->nstates + 1, sizeof(esf_gstate)));
         a->states = b;
         esf_gstate *s = &a->states[a->nstates];
         s->first = *f;
