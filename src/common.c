@@ -42,13 +42,22 @@ void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t
     dst[o] = '\0';
 }
 
-esf_status esf_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
+/* The capacity a buffer of cap elements of sz bytes doubles to for need
+ * (16 at least); 0 when it would pass SIZE_MAX / 2 bytes. */
+static size_t doubled_cap(size_t cap, size_t need, size_t sz)
 {
-    size_t ncap = *cap ? *cap : 16;
+    size_t ncap = cap ? cap : 16;
     while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / sz) return ESF_ERR_NOMEM;
+        if (ncap > SIZE_MAX / 2 / sz) return 0;
         ncap *= 2;
     }
+    return ncap;
+}
+
+esf_status esf_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
+{
+    const size_t ncap = doubled_cap(*cap, need, sz);
+    if (!ncap) return ESF_ERR_NOMEM;
     void *nb = realloc(*buf, ncap * sz);
     if (!nb) return ESF_ERR_NOMEM;
     *buf = nb;
@@ -67,11 +76,8 @@ static size_t big_len(size_t cap, size_t sz)
 esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
 {
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (ncap > SIZE_MAX / 4 / sz) return ESF_ERR_NOMEM;
-        ncap *= 2;
-    }
+    const size_t ncap = doubled_cap(*cap, need, sz); /* (big_len's rounding stays in range) */
+    if (!ncap) return ESF_ERR_NOMEM;
     if (ncap * sz < BIG_MIN) return esf_grow_to(buf, cap, need, sz);
     void *nb;
     if (*cap * sz >= BIG_MIN) { /* the pages move, none is copied */

@@ -10,6 +10,15 @@ const char *const esf_dg_names[DG_COUNT] = {
     "uitkering_6m", "arbeidsbelemmerd", "niet_uitkeringsontvanger", "statushouder", "jongere",
     "oudere", "gedetineerde", "tbs", "jji", "cji", "uwv_breed"};
 
+const esf_traj esf_traj_empty = {
+    .geslacht = SEX_ONBEKEND,
+    .pos = {POS_ONBEKEND, POS_ONBEKEND, POS_ONBEKEND},
+    .contract = {CONTRACT_NONE, CONTRACT_NONE, CONTRACT_NONE},
+    .srg = {BOOL_NO, BOOL_NO, BOOL_NO},
+    .onderwijs = {BOOL_NO, BOOL_NO, BOOL_NO},
+    .uren = {ESF_NUM_EMPTY, ESF_NUM_EMPTY, ESF_NUM_EMPTY},
+    .uurloon = {ESF_NUM_EMPTY, ESF_NUM_EMPTY, ESF_NUM_EMPTY}};
+
 /* A lower-case name, its words (words_of) and in m the bit 0x20 of each of
  * their bytes that holds a letter: a cell's words c match when (c | m) == w,
  * which lets an upper-case letter through and nothing else.  w, m and next

@@ -42,10 +42,13 @@ typedef struct {
     int64_t uurloon[M_COUNT];
 } esf_traj;
 
+/* A trajectory of empty cells: what each column's empty cell means (SPEC
+ * §2.2), for rows and for the parsers below alike. */
+extern const esf_traj esf_traj_empty;
+
 /* Each parser returns 0 on success and -1 when the value is not valid.  The
- * input is the cell's value; an empty value maps as SPEC §2.2 says, here,
- * without a call (most cells of a row are empty); the _value functions
- * (fields.c) parse the others. */
+ * input is the cell's value; an empty value maps as esf_traj_empty says,
+ * here, without a call; the _value functions (fields.c) parse the others. */
 int esf_field_aanvrager(esf_view v, uint8_t *out);
 int esf_field_geslacht_value(esf_view v, uint8_t *out);
 int esf_field_positie_value(esf_view v, uint8_t *out);
@@ -69,28 +72,28 @@ static inline int esf_field_code(esf_view v, uint8_t *out, uint8_t empty,
 
 static inline int esf_field_geslacht(esf_view v, uint8_t *out)
 {
-    return esf_field_code(v, out, SEX_ONBEKEND, esf_field_geslacht_value);
+    return esf_field_code(v, out, esf_traj_empty.geslacht, esf_field_geslacht_value);
 }
 
 static inline int esf_field_positie(esf_view v, uint8_t *out)
 {
-    return esf_field_code(v, out, POS_ONBEKEND, esf_field_positie_value);
+    return esf_field_code(v, out, esf_traj_empty.pos[0], esf_field_positie_value);
 }
 
 static inline int esf_field_contract(esf_view v, uint8_t *out)
 {
-    return esf_field_code(v, out, CONTRACT_NONE, esf_field_contract_value);
+    return esf_field_code(v, out, esf_traj_empty.contract[0], esf_field_contract_value);
 }
 
 static inline int esf_field_bool(esf_view v, uint8_t *out)
 {
-    return esf_field_code(v, out, BOOL_NO, esf_field_bool_value);
+    return esf_field_code(v, out, esf_traj_empty.srg[0], esf_field_bool_value);
 }
 
 static inline int esf_field_doelgroep(esf_view v, uint16_t *out)
 {
     if (v.len == 0) {
-        *out = 0;
+        *out = esf_traj_empty.doelgroep;
         return 0;
     }
     return esf_field_doelgroep_value(v, out);
@@ -101,7 +104,7 @@ static inline int esf_field_doelgroep(esf_view v, uint16_t *out)
 static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
 {
     if (v.len == 0) {
-        *out = 0;
+        *out = esf_traj_empty.start;
         return 0;
     }
     return esf_field_date_value(v, allow_month, out);
@@ -112,7 +115,7 @@ static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
 static inline int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
 {
     if (v.len == 0) {
-        *out = ESF_NUM_EMPTY;
+        *out = esf_traj_empty.uren[0];
         return 0;
     }
     return esf_field_number_value(v, allow_comma, max, out);

@@ -15,7 +15,6 @@ const char *const esf_col_names[COL_COUNT] = {
     "srg_start", "srg_eind", "srg_12m",
     "onderwijs_start", "onderwijs_eind", "onderwijs_12m"};
 
-static const int required_cols[] = {COL_RINPERSOON, COL_PROJECT, COL_AANVRAGER, COL_START};
 
 static esf_view trim(const char *p, size_t len)
 {
@@ -128,8 +127,8 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
         h->all = h->all && h->cell[c] >= 0;
         if (h->scan && h->cell[c] >= 0) h->col_at[h->cell[c]] = (uint8_t)c;
     }
-    for (size_t k = 0; k < ESF_ARRAY_SIZE(required_cols); k++) {
-        int col = required_cols[k];
+    for (unsigned m = ESF_REQUIRED_COLS; m; m &= m - 1) { /* in column order */
+        const int col = __builtin_ctz(m);
         if (h->cell[col] >= 0) continue;
         char seen[200];
         esf_quote_bytes(seen, sizeof seen, rec->start, rec->len, 160);
@@ -191,9 +190,9 @@ row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row
     if (st == REC_QUOTE_OPEN || rec->bad_quote)
         return reject(e, ESF_REJ_QUOTE_OPEN, -1, none);
     if (rec->ncells != h->nfields) return reject(e, ESF_REJ_VELDAANTAL, -1, none);
-    for (size_t k = 0; k < ESF_ARRAY_SIZE(required_cols); k++)
-        if (cell_of(h, rec, required_cols[k], all).len == 0) /* "" or, unquoted, only spaces */
-            return reject(e, ESF_REJ_VERPLICHT_LEEG, required_cols[k], none);
+    for (unsigned m = ESF_REQUIRED_COLS; m; m &= m - 1) /* in column order */
+        if (cell_of(h, rec, __builtin_ctz(m), all).len == 0) /* "" or, unquoted, only spaces */
+            return reject(e, ESF_REJ_VERPLICHT_LEEG, __builtin_ctz(m), none);
 
     char *sp = scratch;
     row->rinpersoons = ident(h, rec, COL_RINPERSOONS, &sp, 8, all);
@@ -227,9 +226,9 @@ row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st, esf_row
                           order[k], v);
     }
 
-    if (t->eind && t->eind < t->start)
+    if (esf_eind_voor_start(t))
         return reject(e, ESF_REJ_EIND_VOOR_START, COL_EIND, cell_of(h, rec, COL_EIND, all));
-    if (t->geb && t->geb > t->start)
+    if (esf_geboorte_na_start(t))
         return reject(e, ESF_REJ_GEBOORTE_NA_START, COL_GEBOORTEDATUM,
                       cell_of(h, rec, COL_GEBOORTEDATUM, all));
     return true;
@@ -242,15 +241,6 @@ bool esf_row_parse(const esf_header *h, const esf_record *rec, esf_rec_status st
     return h->all ? row_parse(h, rec, st, row, e, scratch, true)
                   : row_parse(h, rec, st, row, e, scratch, false);
 }
-
-const esf_traj esf_traj_empty = {
-    .geslacht = SEX_ONBEKEND,
-    .pos = {POS_ONBEKEND, POS_ONBEKEND, POS_ONBEKEND},
-    .contract = {CONTRACT_NONE, CONTRACT_NONE, CONTRACT_NONE},
-    .srg = {BOOL_NO, BOOL_NO, BOOL_NO},
-    .onderwijs = {BOOL_NO, BOOL_NO, BOOL_NO},
-    .uren = {ESF_NUM_EMPTY, ESF_NUM_EMPTY, ESF_NUM_EMPTY},
-    .uurloon = {ESF_NUM_EMPTY, ESF_NUM_EMPTY, ESF_NUM_EMPTY}};
 
 static const char *const reject_names[ESF_REJ_COUNT] = {
     "quote_open", "veldaantal",     "verplicht_leeg",  "te_lang",          "onbekende_code",

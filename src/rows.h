@@ -53,15 +53,13 @@ typedef struct {
     esf_traj t;                                /* t.project is not set here */
 } esf_row;
 
-/* The columns a row must not leave empty (SPEC §2.4), as bits by column. */
+/* The columns a header must have and a row must not leave empty (SPEC
+ * §2.1, §2.4), as bits by column: checked, and named, in column order. */
 #define ESF_REQUIRED_COLS                                                          \
     (1u << COL_RINPERSOON | 1u << COL_PROJECT | 1u << COL_AANVRAGER | 1u << COL_START)
 
-/* A trajectory of empty cells: what each column's empty cell means (§2.2). */
-extern const esf_traj esf_traj_empty;
-
-/* A value of column col (not empty: an empty cell leaves esf_traj_empty's)
- * into row: the one place that says what each column of §2.2 holds.  False
+/* A value of column col (not empty: an empty cell leaves esf_traj_empty's,
+ * fields.h) into row: the one place that says what each column of §2.2 holds.  False
  * when it is not one (an identifier: longer than its maximum).  A column
  * esfmon does not read (COL_COUNT) holds anything. */
 static inline __attribute__((always_inline)) bool esf_row_value(unsigned col, esf_view v,
@@ -95,11 +93,15 @@ static inline __attribute__((always_inline)) bool esf_row_value(unsigned col, es
     }
 }
 
-/* Whether a row that passed every value check is a trajectory: the checks
- * across columns, last in §2.4. */
-static inline bool esf_row_dates_ok(const esf_traj *t)
+/* The checks across columns, last in §2.4 (true: rejected). */
+static inline bool esf_eind_voor_start(const esf_traj *t)
 {
-    return !(t->eind && t->eind < t->start) && !(t->geb && t->geb > t->start);
+    return t->eind && t->eind < t->start;
+}
+
+static inline bool esf_geboorte_na_start(const esf_traj *t)
+{
+    return t->geb && t->geb > t->start;
 }
 
 typedef struct {

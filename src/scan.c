@@ -5,6 +5,18 @@
 
 #define SCAN_WORDS 8 /* lines of up to 512 bytes */
 
+/* Cell idx, [s, c), into its column unless it is empty (seen: the columns
+ * given a value); false when it is not valid there. */
+static inline __attribute__((always_inline)) bool scan_cell(const esf_header *h, unsigned idx,
+                                                            const char *s, const char *c,
+                                                            esf_row *row, unsigned *seen)
+{
+    if (c == s) return true;
+    const unsigned col = h->col_at[idx];
+    *seen |= 1u << col;
+    return esf_row_value(col, (esf_view){s, (size_t)(c - s)}, row);
+}
+
 static inline __attribute__((always_inline)) bool
 row_scan(const esf_header *h, const char *p, const char *end, esf_row *row, const char **next,
          bool avx2)
@@ -45,22 +57,16 @@ row_scan(const esf_header *h, const char *p, const char *end, esf_row *row, cons
 #endif
         for (uint64_t d = dm[w]; d; d &= d - 1) {
             const char *c = base + __builtin_ctzll(d);
-            if (c != s) {
-                const unsigned col = h->col_at[idx];
-                seen |= 1u << col;
-                if (!esf_row_value(col, (esf_view){s, (size_t)(c - s)}, row)) return false;
-            }
+            if (!scan_cell(h, idx, s, c, row, &seen)) return false;
             s = c + 1;
             idx++;
         }
     }
     const char *e = le - (le > s && le[-1] == '\r'); /* CRLF: the CR is the line end's */
-    if (e != s) {
-        const unsigned col = h->col_at[idx];
-        seen |= 1u << col;
-        if (!esf_row_value(col, (esf_view){s, (size_t)(e - s)}, row)) return false;
-    }
-    if ((seen & ESF_REQUIRED_COLS) != ESF_REQUIRED_COLS || !esf_row_dates_ok(&row->t)) return false;
+    if (!scan_cell(h, idx, s, e, row, &seen)) return false;
+    if ((seen & ESF_REQUIRED_COLS) != ESF_REQUIRED_COLS || esf_eind_voor_start(&row->t) ||
+        esf_geboorte_na_start(&row->t))
+        return false;
     *next = le + 1;
     return true;
 }
