@@ -270,9 +270,14 @@ int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
     } else {
         return -1;
     }
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return -1;
-    if (d > mdays[m - 1] + (m == 2 && is_leap(y))) return -1;
+    /* the days of each month as bits 1-31 (29 February: checked on its own) */
+    static const uint32_t mdays[12] = {
+        0xfffffffeu, 0x3ffffffeu, 0xfffffffeu, 0x7ffffffeu, 0xfffffffeu, 0x7ffffffeu,
+        0xfffffffeu, 0xfffffffeu, 0x7ffffffeu, 0xfffffffeu, 0x7ffffffeu, 0xfffffffeu};
+    if ((unsigned)(y - 1900) > 200 || (unsigned)(m - 1) > 11 || (unsigned)d > 31 ||
+        !(mdays[m - 1] >> d & 1))
+        return -1;
+    if (m == 2 && d == 29 && !is_leap(y)) return -1;
     *out = y * 10000 + m * 100 + d;
     return 0;
 }

@@ -111,69 +111,18 @@ split_simple(const char *p, const char *end, char delim, esf_record *rec, const 
     return true;
 }
 
-/* ---- lines with quotes or padding: bit masks of the whole line ---------- */
-
-#define LINE_WORDS 8 /* lines up to 512 bytes; longer ones take the general path */
-
-typedef struct {
-    uint64_t d[LINE_WORDS], q[LINE_WORDS], pad[LINE_WORDS]; /* bit i: byte 64w+i */
-} line_masks;
-
-/* Fills m for [p, le), reading no byte at or past end (the buffer's end). */
-static inline __attribute__((always_inline)) bool
-line_masks_of(line_masks *m, const char *p, const char *le, const char *end, char delim, bool avx2)
-{
-    const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
-    if (nw > LINE_WORDS) return false;
-    const char pad2 = delim == '\t' ? ' ' : '\t';
-    for (size_t w = 0; w < nw; w++) {
-        char tail[64];
-        const esf_cls_line c = esf_cls_line_of(esf_window64(p + 64 * w, end, tail), delim, pad2, avx2);
-        const uint64_t keep = n - 64 * w >= 64 ? ~0ull : (1ull << (n - 64 * w)) - 1; /* to le */
-        m->d[w] = c.d & keep;
-        m->q[w] = c.q & keep;
-        m->pad[w] = c.pad & keep;
-    }
-    return true;
-}
-
-/* Each bit set from a quote up to (not including) the next, as in "inside a
- * quoted field" when every quote opens or closes one; *odd carries on. */
-static inline uint64_t inside_quotes(uint64_t q, uint64_t *odd)
-{
-    uint64_t x = q;
-    x ^= x << 1, x ^= x << 2, x ^= x << 4, x ^= x << 8, x ^= x << 16, x ^= x << 32;
-    x ^= *odd;
-    *odd = 0 - (x >> 63); /* all ones when the word ends inside */
-    return x;
-}
-
-/* A line [p, le) without padding outside quotes whose every quote opens a cell (right after
- * a delimiter outside quotes, or at the start) or closes it (right before
- * one, or at the end before a final CR): no doubled quotes, no text after a
- * closing quote.  Then its cells are those esf_rec_next_general gives, split at
- * the delimiters outside quotes.  False (cells to forget) for any other
- * line, and for lines over 512 bytes. */
+/* A line [p, le) whose cells esf_line_cells finds: split at the
+ * delimiters outside quotes.  False (cells to forget) for any other line,
+ * and for lines over 512 bytes. */
 static inline __attribute__((always_inline)) bool
 split_masked(const char *p, const char *le, const char *end, char delim, esf_record *rec, bool avx2)
 {
-    line_masks m;
-    if (!line_masks_of(&m, p, le, end, delim, avx2)) return false;
+    esf_line_masks m;
+    uint64_t od[ESF_LINE_WORDS];
     const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
     const size_t lend = n - (n && le[-1] == '\r'); /* the last cell ends here */
-    uint64_t od[LINE_WORDS], in[LINE_WORDS], odd = 0;
-    for (size_t w = 0; w < nw; w++) {
-        in[w] = inside_quotes(m.q[w], &odd);
-        od[w] = m.d[w] & ~in[w];
-    }
-    if (odd) return false; /* a quote left open: the record goes on */
-    for (size_t w = 0; w < nw; w++) {
-        uint64_t starts = od[w] << 1 | (w ? od[w - 1] >> 63 : 1);
-        uint64_t ends = od[w] >> 1 | (w + 1 < nw ? od[w + 1] << 63 : 0);
-        if (lend && (lend - 1) / 64 == w) ends |= 1ull << ((lend - 1) % 64);
-        if ((m.q[w] & in[w] & ~starts) | (m.q[w] & ~in[w] & ~ends) | (m.pad[w] & ~in[w]))
-            return false; /* (padding inside quotes is content) */
-    }
+    if (!esf_line_masks_of(&m, p, le, end, delim, avx2) || !esf_line_cells(&m, n, lend, od))
+        return false;
     const char *s = p;
     for (size_t w = 0; w < nw; w++)
         for (uint64_t o = od[w]; o; o &= o - 1) {

@@ -89,7 +89,8 @@ static inline __attribute__((always_inline)) bool esf_row_value(unsigned col, es
         return esf_field_bool_value(v, &t->srg[col - COL_SRG_START]) == 0;
     case COL_ONDERWIJS_START: case COL_ONDERWIJS_EIND: case COL_ONDERWIJS_12M:
         return esf_field_bool_value(v, &t->onderwijs[col - COL_ONDERWIJS_START]) == 0;
-    default: return true;
+    case COL_COUNT: return true;
+    default: __builtin_unreachable(); /* col_at and order[] hold columns and COL_COUNT only */
     }
 }
 

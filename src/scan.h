@@ -1,20 +1,22 @@
 /* scan.h - stages 2 and 3 at once, for the common line.
  *
- * A line without quotes or padding, the usual one, is split and validated
- * in one pass: each cell goes straight from the delimiter masks to its
- * column's parser (esf_row_value), with no esf_cell array between them.
- * Anything else is left to esf_rec_next and esf_row_parse, which say what
- * the record is, why a row is rejected, and whether it is a header again. */
+ * A line of one physical line, the usual one, is split and validated in
+ * one pass: each cell that holds something goes straight from the
+ * delimiter masks to its column's parser (esf_row_value), with no esf_cell
+ * array between them.  Quoted cells without doubled quotes, and spaces
+ * inside a cell, are taken too (esf_line_cells).  Anything else is left to
+ * esf_rec_next and esf_row_parse, which say what the record is, why a row
+ * is rejected, and whether it is a header again. */
 #ifndef ESF_SCAN_H
 #define ESF_SCAN_H
 
 #include "rows.h"
 
 /* The line at p, under h (h->scan): true, with *row and *next (the start of
- * the next line), when it ends in a line feed before end, has neither quote
- * nor padding, is at most 512 bytes, and is a row esf_row_parse accepts,
- * as esf_rec_next and esf_row_parse would read it (one physical line).
- * False for any other line: nothing is decided then. */
+ * the next line), when it ends in a line feed before end, is at most 512
+ * bytes, has no quote or padding that esf_line_cells refuses, and is a row
+ * esf_row_parse accepts, as esf_rec_next and esf_row_parse would read it
+ * (one physical line).  False for any other line: nothing is decided then. */
 bool esf_row_scan(const esf_header *h, const char *p, const char *end, esf_row *row,
                   const char **next);
 

@@ -160,6 +160,72 @@ static inline __attribute__((always_inline)) esf_cls_line esf_cls_line_of(const 
 #endif
 }
 
+/* ---- a whole line's masks, for lines with quotes or padding ------------- */
+
+#define ESF_LINE_WORDS 8 /* lines up to 512 bytes; longer ones take the general path */
+
+typedef struct {
+    uint64_t d[ESF_LINE_WORDS], q[ESF_LINE_WORDS], pad[ESF_LINE_WORDS]; /* bit i: byte 64w+i */
+} esf_line_masks;
+
+/* Fills m for [p, le), reading no byte at or past end (the buffer's end). */
+static inline __attribute__((always_inline)) bool
+esf_line_masks_of(esf_line_masks *m, const char *p, const char *le, const char *end, char delim,
+                  bool avx2)
+{
+    const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
+    if (nw > ESF_LINE_WORDS) return false;
+    const char pad2 = delim == '\t' ? ' ' : '\t';
+    for (size_t w = 0; w < nw; w++) {
+        char tail[64];
+        const esf_cls_line c = esf_cls_line_of(esf_window64(p + 64 * w, end, tail), delim, pad2, avx2);
+        const uint64_t keep = n - 64 * w >= 64 ? ~0ull : (1ull << (n - 64 * w)) - 1; /* to le */
+        m->d[w] = c.d & keep;
+        m->q[w] = c.q & keep;
+        m->pad[w] = c.pad & keep;
+    }
+    return true;
+}
+
+/* Each bit set from a quote up to (not including) the next, as in "inside a
+ * quoted field" when every quote opens or closes one; *odd carries on. */
+static inline uint64_t esf_inside_quotes(uint64_t q, uint64_t *odd)
+{
+    uint64_t x = q;
+    x ^= x << 1, x ^= x << 2, x ^= x << 4, x ^= x << 8, x ^= x << 16, x ^= x << 32;
+    x ^= *odd;
+    *odd = 0 - (x >> 63); /* all ones when the word ends inside */
+    return x;
+}
+
+/* The delimiters outside quotes, od, of a line of n bytes (m) whose last
+ * cell ends at lend (before a final CR), when every quote opens a cell
+ * (right after a delimiter outside quotes, or at the start) or closes it
+ * (right before one, or at lend), and no padding outside quotes is a cell's
+ * first or last byte: no doubled quotes, no text after a closing quote,
+ * nothing to trim.  Its cells are then those esf_rec_next_general gives,
+ * split at od.  False for any other line. */
+static inline __attribute__((always_inline)) bool
+esf_line_cells(const esf_line_masks *m, size_t n, size_t lend, uint64_t od[ESF_LINE_WORDS])
+{
+    const size_t nw = (n + 63) / 64;
+    uint64_t in[ESF_LINE_WORDS], odd = 0;
+    for (size_t w = 0; w < nw; w++) {
+        in[w] = esf_inside_quotes(m->q[w], &odd);
+        od[w] = m->d[w] & ~in[w];
+    }
+    if (odd) return false; /* a quote left open: the record goes on */
+    for (size_t w = 0; w < nw; w++) {
+        const uint64_t starts = od[w] << 1 | (w ? od[w - 1] >> 63 : 1);
+        uint64_t ends = od[w] >> 1 | (w + 1 < nw ? od[w + 1] << 63 : 0);
+        if (lend && (lend - 1) / 64 == w) ends |= 1ull << ((lend - 1) % 64);
+        if ((m->q[w] & in[w] & ~starts) | (m->q[w] & ~in[w] & ~ends) |
+            (m->pad[w] & ~in[w] & (starts | ends)))
+            return false; /* (padding inside quotes is content) */
+    }
+    return true;
+}
+
 /* True when the splitter takes the AVX2 classifiers: the CPU has AVX2 (and
  * BMI1/2), unless esf_simd_force said otherwise. */
 bool esf_simd_avx2(void);
