@@ -58,6 +58,16 @@ typedef struct {
 #define ESF_REQUIRED_COLS                                                          \
     (1u << COL_RINPERSOON | 1u << COL_PROJECT | 1u << COL_AANVRAGER | 1u << COL_START)
 
+/* A row before its cells: every value empty, the required columns marked
+ * as not given (esf_row_required_given) rather than empty. */
+static inline void esf_row_begin(esf_row *row)
+{
+    row->rinpersoons = (esf_view){"R", 1};
+    row->rinpersoon = row->project = (esf_view){NULL, 0};
+    row->t = esf_traj_empty;
+    row->t.aanvrager = AANV_COUNT;
+}
+
 /* A value of column col (not empty: an empty cell leaves esf_traj_empty's,
  * fields.h) into row: the one place that says what each column of §2.2 holds.  False
  * when it is not one (an identifier: longer than its maximum).  A column
@@ -92,6 +102,18 @@ static inline __attribute__((always_inline)) bool esf_row_value(unsigned col, es
     case COL_COUNT: return true;
     default: __builtin_unreachable(); /* col_at and order[] hold columns and COL_COUNT only */
     }
+}
+
+/* True when esf_row_value gave each of ESF_REQUIRED_COLS a value, on a row
+ * begun by esf_row_begin (a date is never 0, a code never AANV_COUNT, an
+ * identifier given is never empty). */
+static inline bool esf_row_required_given(const esf_row *row)
+{
+    _Static_assert(ESF_REQUIRED_COLS == (1u << COL_RINPERSOON | 1u << COL_PROJECT |
+                                         1u << COL_AANVRAGER | 1u << COL_START),
+                   "esf_row_required_given checks these four");
+    return row->rinpersoon.len && row->project.len && row->t.aanvrager != AANV_COUNT &&
+           row->t.start;
 }
 
 /* The checks across columns, last in §2.4 (true: rejected). */

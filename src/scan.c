@@ -31,10 +31,9 @@ scan_cells(const esf_header *h, const char *p, const uint64_t *dm, size_t nw, si
     for (size_t w = 0; w < nw; w++) ndelim += (unsigned)__builtin_popcountll(dm[w]);
     if (ndelim != h->nfields - 1) return false; /* as many cells as the header */
     const char *e = p + lend;
-    row->t = esf_traj_empty;
-    row->rinpersoons = (esf_view){"R", 1};
-    unsigned seen = 0, before = 0; /* columns given a value; delimiters before word w */
-    uint64_t carry = 1;            /* a cell starts at bit 0 */
+    esf_row_begin(row);
+    unsigned before = 0; /* delimiters before word w */
+    uint64_t carry = 1;  /* a cell starts at bit 0 */
     for (size_t w = 0; w < nw; w++) {
         const char *base = p + 64 * w;
 #if defined(__GNUC__)
@@ -52,12 +51,11 @@ scan_cells(const esf_header *h, const char *p, const uint64_t *dm, size_t nw, si
             const char *c = rest ? s + __builtin_ctzll(rest) : next_delim(dm, w + 1, nw, base + 64, e);
             if (quoted && *s == '"' && ++s == --c) continue; /* "" */
             const unsigned col = h->col_at[before + (unsigned)__builtin_popcountll(d & ((1ull << b) - 1))];
-            seen |= 1u << col;
             if (!esf_row_value(col, (esf_view){s, (size_t)(c - s)}, row)) return false;
         }
         before += (unsigned)__builtin_popcountll(d);
     }
-    return (seen & ESF_REQUIRED_COLS) == ESF_REQUIRED_COLS && !esf_eind_voor_start(&row->t) &&
+    return esf_row_required_given(row) && !esf_eind_voor_start(&row->t) &&
            !esf_geboorte_na_start(&row->t);
 }
 
