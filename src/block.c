@@ -227,9 +227,10 @@ static esf_status count_partition(esf_run *r, unsigned q, parser *ps, unsigned n
         const ptrdiff_t n = (ptrdiff_t)ps[k].out[q].n;
         const uint64_t shift = ps[k].shift;
         for (ptrdiff_t i = -(ptrdiff_t)(4 * LOOKAHEAD); i < n; i++) {
+#pragma GCC unroll 4 /* each stage its own code */
             for (unsigned s = 0; s < 4; s++) {
                 const ptrdiff_t j = i + (ptrdiff_t)((4 - s) * LOOKAHEAD);
-                if (j >= 0 && j < n && v[j].packed) {
+                if ((size_t)j < (size_t)n && v[j].packed) {
                     key.code = v[j].code, key.h = v[j].h;
                     esf_agg_prefetch(agg, &key, s, &v[j].pid);
                 }
