@@ -36,21 +36,19 @@ static int state_of(const esf_traj *t, int m)
  * group g has the same view there, in amr and in totaal: slot G_ONLY + g). */
 static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask, const esf_gview *s)
 {
-    int cats[C_COUNT], nc = 0;
-    cats[nc++] = C_TOTAAL;
-    cats[nc++] = C_LEEFTIJD + age_cat(s->first);
-    cats[nc++] = C_GESLACHT + s->first->geslacht;
-    const int pos_cat = C_POSITIE + s->first->pos_start;
+    /* totaal, leeftijd, geslacht and positie as one combination (expand_combos) */
+    const int combo = (age_cat(s->first) * SEX_COUNT + s->first->geslacht) * POS_COUNT +
+                      s->first->pos_start;
+    int cats[DG_COUNT], nc = 0;
     for (unsigned m = s->dg; m; m &= m - 1) cats[nc++] = C_DOELGROEP + __builtin_ctz(m);
     const int sy = year_of(s->first->start);
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
+        c->deel_combo[g][combo]++;
         for (int i = 0; i < nc; i++) c->deel[g][cats[i]]++;
-        c->deel[g][pos_cat]++;
         c->deel_year[g][sy]++;
     }
     if (!s->has_last) return;
-    cats[nc++] = pos_cat; /* resultaten by positie_start too */
 
     const esf_traj *L = &s->last;
     const unsigned r = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
@@ -65,6 +63,7 @@ static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask
     const int ey = year_of(L->eind);
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
+        for (unsigned k = r; k; k &= k - 1) c->res_combo[g][combo][__builtin_ctz(k)]++;
         for (int i = 0; i < nc; i++)
             for (unsigned k = r; k; k &= k - 1) c->res[g][cats[i]][__builtin_ctz(k)]++;
         for (unsigned k = r; k; k &= k - 1) c->res_year[g][ey][__builtin_ctz(k)]++;
@@ -126,6 +125,21 @@ static void count_all(const esf_agg *a, esf_tally *c, uint64_t (*attr)[A_COUNT])
         if (has_amr) count_person(c, attr, 1u << G_AMR, &amr);
         if (has_tot) count_person(c, attr, 1u << G_TOTAAL, &tot);
     }
+}
+
+/* Adds each combination's persons to their categories totaal, leeftijd,
+ * geslacht and positie, in every slot. */
+static void expand_combos(esf_tally *c)
+{
+    for (int g = 0; g < G_SLOTS; g++)
+        for (int k = 0; k < N_COMBOS; k++) {
+            const int cats[4] = {C_TOTAAL, C_LEEFTIJD + k / (SEX_COUNT * POS_COUNT),
+                                 C_GESLACHT + k / POS_COUNT % SEX_COUNT, C_POSITIE + k % POS_COUNT};
+            for (int i = 0; i < 4; i++) {
+                c->deel[g][cats[i]] += c->deel_combo[g][k];
+                for (int r = 0; r < R_COUNT; r++) c->res[g][cats[i]][r] += c->res_combo[g][k][r];
+            }
+        }
 }
 
 /* Adds the persons of one group alone (slots G_ONLY + g of each counter
@@ -196,6 +210,7 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
         const uint64_t *s = (const uint64_t *)&jobs[k].c;
         for (size_t i = 0; i < sizeof(esf_tally) / sizeof(uint64_t); i++) d[i] += s[i];
     }
+    expand_combos(c);
     fold_only(c);
     free(jobs);
     return ESF_OK;

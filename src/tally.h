@@ -40,10 +40,20 @@ enum { A_TOEGEREKEND, A_WERK_EIND, A_WERK_12M, A_VERBETERD_EIND, A_VERBETERD_12M
 enum { G_ONLY = G_COUNT, G_SLOTS = G_COUNT + AANV_COUNT };
 #define ONLY_MASK (((1u << AANV_COUNT) - 1) << G_ONLY)
 
+/* A person's leeftijd, geslacht and positie_start categories at once. */
+enum { N_COMBOS = (C_GESLACHT - C_LEEFTIJD) * SEX_COUNT * POS_COUNT };
+_Static_assert(C_POSITIE - C_GESLACHT == SEX_COUNT && C_DOELGROEP - C_POSITIE == POS_COUNT &&
+                   C_COUNT - C_DOELGROEP == DG_COUNT,
+               "the categories: totaal, 4 leeftijd, the sexes, the positions, the target groups");
+
 /* Only uint64_t counters: the partitions' are added up as arrays. */
 typedef struct {
     uint64_t deel[G_SLOTS][C_COUNT];
     uint64_t res[G_SLOTS][C_COUNT][R_COUNT];
+    /* by combination: a person counted once here, then added to the
+     * categories totaal, leeftijd, geslacht and positie of deel and res */
+    uint64_t deel_combo[G_SLOTS][N_COMBOS];
+    uint64_t res_combo[G_SLOTS][N_COMBOS][R_COUNT];
     uint64_t deel_year[G_SLOTS][N_YEARS];           /* by year of first(p,G).start */
     uint64_t res_year[G_SLOTS][N_YEARS][R_COUNT];   /* by year of last(p,G).eind   */
     uint64_t se[G_SLOTS][POS_COUNT][S_COUNT];
