@@ -145,12 +145,13 @@ static esf_status parse_range(parser *w)
     const esf_header *h = headers_current(pt);
     uint64_t line = w->line0;
     esf_status st = ESF_OK;
+    const esf_row_scan_fn scan = esf_row_scan_chosen();
     while (p < w->to) {
         const char *next;
         esf_row row;
         char scratch[ROW_SCRATCH];
         uint64_t at = line;
-        if (ESF_LIKELY(h->scan) && esf_row_scan(h, p, w->end, &row, &next)) {
+        if (ESF_LIKELY(h->scan) && scan(h, p, w->end, &row, &next)) {
             line++; /* the usual line: split and validated at once */
             goto accepted;
         }

@@ -9,7 +9,7 @@
 /* Counts an accepted row into its partition's esf_agg (SPEC §3).  A new
  * project id that is not UTF-8 is noted (JSON and the reports cannot write
  * it as it is, SPEC §5): the first per partition, by input and line. */
-esf_status esf_pass_count(esf_run *r, esf_agg *agg, const esf_row *row, const esf_pkey *key,
+esf_status esf_pass_count(esf_run *r, esf_agg *agg, esf_row *row, const esf_pkey *key,
                           const char *file, uint64_t line, esf_err *err)
 {
     const size_t nprojects = agg->nprojects;

@@ -575,23 +575,23 @@ void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint3
     }
 }
 
-esf_status esf_agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key)
+esf_status esf_agg_add(esf_agg *a, esf_row *row, const esf_pkey *key)
 {
     uint32_t pid = 0, prj = 0;
     esf_pkey k;
     if (!key) esf_pkey_make(&k, row->rinpersoons, row->rinpersoon), key = &k;
     FORWARD_IF_ERROR(intern_hashed(a, key, &pid));
     FORWARD_IF_ERROR(intern_project(a, row->project, &prj));
-    esf_traj t = row->t;
-    t.project = prj;
-    const esf_first f = {t.start, t.geb, t.eind, t.eind_project, prj, t.doelgroep, t.doelgroep,
-                         t.aanvrager, t.geslacht, t.pos[M_START]};
-    const bool finished = traj_finished(&t);
-    FORWARD_IF_ERROR(state_update(a, pid, &f, finished ? &t : NULL));
-    if (!a->start_min || t.start < a->start_min) a->start_min = t.start;
-    if (t.start > a->start_max) a->start_max = t.start;
-    if (finished && (!a->eind_min || t.eind < a->eind_min)) a->eind_min = t.eind;
-    if (finished && t.eind > a->eind_max) a->eind_max = t.eind;
+    esf_traj *t = &row->t;
+    t->project = prj;
+    const esf_first f = {t->start, t->geb, t->eind, t->eind_project, prj, t->doelgroep, t->doelgroep,
+                         t->aanvrager, t->geslacht, t->pos[M_START]};
+    const bool finished = traj_finished(t);
+    FORWARD_IF_ERROR(state_update(a, pid, &f, finished ? t : NULL));
+    if (!a->start_min || t->start < a->start_min) a->start_min = t->start;
+    if (t->start > a->start_max) a->start_max = t->start;
+    if (finished && (!a->eind_min || t->eind < a->eind_min)) a->eind_min = t->eind;
+    if (finished && t->eind > a->eind_max) a->eind_max = t->eind;
     a->projects[prj].trajecten++;
     return pair_mark(a, prj, pid, finished);
 }

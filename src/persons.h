@@ -128,8 +128,9 @@ static inline unsigned pkey_part(const esf_pkey *k, unsigned n)
 
 esf_status esf_agg_init(esf_agg *a);
 void esf_agg_free(esf_agg *a);
-/* Counts one accepted row; key is the row's person key (NULL: made here). */
-esf_status esf_agg_add(esf_agg *a, const esf_row *row, const esf_pkey *key);
+/* Counts one accepted row; key is the row's person key (NULL: made here).
+ * Sets row->t.project to its project's index. */
+esf_status esf_agg_add(esf_agg *a, esf_row *row, const esf_pkey *key);
 
 /* Brings into cache what esf_agg_add(key) will read, in stages 0-3 (the
  * person's slot, the person, its state, its last), each a few rows after the

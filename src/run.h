@@ -110,7 +110,7 @@ void esf_counts_add(esf_counts *d, const esf_counts *s);
 esf_status esf_pass_reject(esf_pass *pt, const char *file, uint64_t line, const esf_header *h,
                            const esf_rowerr *e, esf_rec_status st, const char *next);
 /* An accepted row counted into agg (the note of a project id not UTF-8). */
-esf_status esf_pass_count(esf_run *r, esf_agg *agg, const esf_row *row, const esf_pkey *key,
+esf_status esf_pass_count(esf_run *r, esf_agg *agg, esf_row *row, const esf_pkey *key,
                           const char *file, uint64_t line, esf_err *err);
 
 /* ---- block.c: a block's records on several threads ------------------------ */

@@ -132,8 +132,13 @@ ESF_TARGET_AVX2 __attribute__((flatten)) static bool row_scan_avx2(const esf_hea
     return row_scan(h, p, end, row, next, ESF_SIMD_X86);
 }
 
+esf_row_scan_fn esf_row_scan_chosen(void)
+{
+    return esf_simd_avx2() ? row_scan_avx2 : row_scan_base;
+}
+
 bool esf_row_scan(const esf_header *h, const char *p, const char *end, esf_row *row,
                   const char **next)
 {
-    return esf_simd_avx2() ? row_scan_avx2(h, p, end, row, next) : row_scan_base(h, p, end, row, next);
+    return esf_row_scan_chosen()(h, p, end, row, next);
 }

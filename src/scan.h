@@ -20,4 +20,10 @@
 bool esf_row_scan(const esf_header *h, const char *p, const char *end, esf_row *row,
                   const char **next);
 
+/* esf_row_scan's build for the classifiers esf_simd_avx2 chooses now: a
+ * loop over lines asks once, not per line. */
+typedef bool (*esf_row_scan_fn)(const esf_header *h, const char *p, const char *end, esf_row *row,
+                                const char **next);
+esf_row_scan_fn esf_row_scan_chosen(void);
+
 #endif
