@@ -39,6 +39,31 @@ ParameterizedTest(date_case *c, fields, dates)
     if (c->ok == 0) cr_expect_eq(out, c->out, "%s", c->in);
 }
 
+/* Every yyyymmdd and yyyy-mm-dd of 1899-2101 (mm and dd 00-99) against the
+ * calendar written out. */
+Test(fields, dates_against_the_calendar)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int valid = 0;
+    for (int y = 1899; y <= 2101; y++)
+        for (int m = 0; m <= 99; m++)
+            for (int d = 0; d <= 99; d++) {
+                const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+                const bool ok = y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 &&
+                                d <= mdays[m - 1] + (m == 2 && leap);
+                char a[16], b[16];
+                snprintf(a, sizeof a, "%04d%02d%02d", y, m, d);
+                snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
+                int32_t oa = -1, ob = -1;
+                const int ra = esf_field_date_value(VIEW(a), false, &oa);
+                const int rb = esf_field_date_value(VIEW(b), false, &ob);
+                if ((ra == 0) != ok || (rb == 0) != ok) cr_assert_fail("%s: %d %d, valid %d", a, ra, rb, ok);
+                if (ok && (oa != y * 10000 + m * 100 + d || ob != oa)) cr_assert_fail("%s: %d %d", a, oa, ob);
+                valid += ok;
+            }
+    cr_expect_eq(valid, 201 * 365 + 49); /* 1900-2100: 49 leap years (not 1900, 2100) */
+}
+
 typedef struct {
     int which; /* 0 aanvrager 1 geslacht 2 positie 3 contract 4 bool */
     const char *in;
