@@ -18,6 +18,23 @@ esf_status esf_fail(esf_err *err, esf_status st, const char *fmt, ...)
     return st;
 }
 
+void esf_copy_cut(char *dst, size_t cap, const char *src)
+{
+    const size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+void esf_u64_text(char *dst, size_t cap, uint64_t v)
+{
+    char d[21];
+    size_t i = sizeof d;
+    d[--i] = 0;
+    do d[--i] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    esf_copy_cut(dst, cap, d + i);
+}
+
 void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t max)
 {
     static const char hex[] = "0123456789abcdef";

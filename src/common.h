@@ -29,6 +29,12 @@ esf_status esf_fail(esf_err *err, esf_status st, const char *fmt, ...)
  * control bytes and non-ASCII as \xNN, at most max bytes then "...". */
 void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t max);
 
+/* What snprintf(dst, cap, "%s", src) and snprintf(dst, cap, "%" PRIu64, v)
+ * write (cut to cap - 1 bytes, NUL-terminated; cap > 0), without its
+ * format machinery: the tables have thousands of cells. */
+void esf_copy_cut(char *dst, size_t cap, const char *src);
+void esf_u64_text(char *dst, size_t cap, uint64_t v);
+
 /* (st returned as given, not through esf_fail: the static analyser then
  * sees which status a path ends in) */
 #define RETURN_ERROR_IF(cond, err, st, ...)                                  \

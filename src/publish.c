@@ -38,13 +38,13 @@ const char *esf_pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t
     switch ((cell_kind)c->kind) {
     case CELL_STRUCTURAL: /* 0; the reports write "-" (esf_pub_structural) */
     case CELL_COUNT:
-        snprintf(buf, len, "%" PRIu64, c->value);
+        esf_u64_text(buf, len, c->value);
         return buf;
     case CELL_PERSONS: {
         uint64_t v = c->value, r = p->dc.round;
         if (r > 1) /* nearest multiple, halves away from zero */
             v = (uint64_t)(((unsigned __int128)v * 2 + r) / (2 * (unsigned __int128)r) * r);
-        snprintf(buf, len, "%" PRIu64, v);
+        esf_u64_text(buf, len, v);
         return buf;
     }
     case CELL_DERIVED:

@@ -31,7 +31,7 @@ static esf_tcell *add(esf_tables *t, const char *table, const char *group, const
     c->group = group;
     c->group_len = (uint32_t)strlen(group);
     c->dim = dim;
-    snprintf(c->cat, sizeof c->cat, "%s", cat);
+    esf_copy_cut(c->cat, sizeof c->cat, cat);
     c->measure = measure;
     return c;
 }
@@ -56,7 +56,7 @@ static esf_status add_text(esf_tables *t, cell_kind kind, const char *text, uint
 {
     ADD_OR_FAIL(c, t, "indicatoren", group, "indicator", cat, measure);
     c->kind = (uint8_t)kind;
-    snprintf(c->text, sizeof c->text, "%s", text);
+    esf_copy_cut(c->text, sizeof c->text, text);
     c->dep[0] = dep0;
     c->dep[1] = dep1;
     c->ndep = (uint8_t)ndep;
@@ -356,7 +356,7 @@ const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const c
 {
     esf_tcell key = {.table = table, .group = group, .group_len = (uint32_t)strlen(group),
                      .dim = dim, .measure = measure};
-    snprintf(key.cat, sizeof key.cat, "%s", cat);
+    esf_copy_cut(key.cat, sizeof key.cat, cat);
     return bsearch(&key, t->cells, t->n, sizeof *t->cells, cell_cmp);
 }
 

@@ -1,6 +1,9 @@
 /* Stage 6: disclosure control (SPEC §6 and secondary suppression) in every
  * format, and the formats themselves. */
+#include "common.h"
 #include "helpers.h"
+
+#include <inttypes.h>
 
 typedef struct {
     int persons;
@@ -117,4 +120,26 @@ Test(output, json_is_nested_and_typed)
     cr_expect(strstr(out, "\"RI4_bekend\":{\"behaald\":null,\"noemer\":0,\"procent\":null"));
     free(out);
     free(in);
+}
+
+/* esf_copy_cut and esf_u64_text write what snprintf would, cut alike. */
+Test(output, text_helpers_match_snprintf)
+{
+    static const char *const s[] = {"", "a", "resultaten", "0123456789abcdef0123456789abcdef"};
+    static const uint64_t v[] = {0, 7, 10, 4294967296ull, UINT64_MAX};
+    for (size_t cap = 1; cap <= 24; cap++) {
+        char a[32], b[32];
+        for (size_t i = 0; i < sizeof s / sizeof *s; i++) {
+            memset(a, '#', sizeof a), memset(b, '#', sizeof b);
+            esf_copy_cut(a, cap, s[i]);
+            snprintf(b, cap, "%s", s[i]);
+            cr_assert(memcmp(a, b, sizeof a) == 0, "'%s' in %zu bytes: '%s' not '%s'", s[i], cap, a, b);
+        }
+        for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+            memset(a, '#', sizeof a), memset(b, '#', sizeof b);
+            esf_u64_text(a, cap, v[i]);
+            snprintf(b, cap, "%" PRIu64, v[i]);
+            cr_assert(memcmp(a, b, sizeof a) == 0, "%" PRIu64 " in %zu bytes: '%s' not '%s'", v[i], cap, a, b);
+        }
+    }
 }
