@@ -42,6 +42,7 @@
 #define RELEASE_STEP ((ptrdiff_t)1 << 20) /* pages given back in steps of at least this */
 #define ARENA_CHUNK ((size_t)64 << 10)
 #define LOOKAHEAD 4u /* rows between two prefetch stages (esf_agg_prefetch has 4) */
+#define ROW_GUESS 64 /* bytes of a row, at the least, for the route buffers' room */
 
 typedef struct {
     esf_row row;
@@ -204,12 +205,23 @@ static esf_status parse_range(parser *w)
 }
 
 
-/* Ready for a range: nothing kept, headers from h. */
-static esf_status parser_reset(parser *w, const esf_header *h)
+/* Ready for a range of about `bytes`: nothing kept, headers from h.  The
+ * route buffers, empty now, get room for its rows (of ROW_GUESS bytes or
+ * more; of a default range at most: a larger --chunk-size grows them as it
+ * needs) at once, without the copies of growing a row at a time. */
+static esf_status parser_reset(parser *w, const esf_header *h, size_t bytes)
 {
     esf_pass *pt = &w->pt;
     if (!w->out) return esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
-    for (unsigned q = 0; q < pt->r->nparts; q++) w->out[q].n = 0;
+    const size_t room = (bytes < RANGE_DEFAULT ? bytes : RANGE_DEFAULT) / ((size_t)ROW_GUESS * pt->r->nparts) + 16;
+    for (unsigned q = 0; q < pt->r->nparts; q++) {
+        route_buf *b = &w->out[q];
+        b->n = 0;
+        if (b->cap >= room) continue;
+        free(b->v);
+        b->cap = (b->v = malloc(room * sizeof *b->v)) != NULL ? room : 0;
+        if (!b->v) return esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
+    }
     w->ar.cur = 0, w->ar.used = 0;
     pt->nmarks = 0, pt->nscan = 0, pt->nhdrs = 0;
     memset(&w->counts, 0, sizeof w->counts);
@@ -375,7 +387,7 @@ static esf_status confirm(esf_pass *pt, parser *ps, unsigned np, uint64_t *line)
             const parser *prev = &ps[k - 1];
             moved |= prev->pt.nhdrs > 1;
             if (w->start != prev->stop || moved || prev->need_more) {
-                esf_status st = parser_reset(w, &prev->pt.hdrs[prev->pt.nhdrs - 1]);
+                esf_status st = parser_reset(w, &prev->pt.hdrs[prev->pt.nhdrs - 1], esf_block_range(pt->r));
                 w->start = prev->stop;
                 if (w->to < w->start) w->to = w->start;
                 w->line0 = base;
@@ -497,7 +509,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
         if (np > n) np = n;
         for (unsigned k = 0; k < np && st == ESF_OK; k++) {
             parser *w = &ps[k];
-            if ((st = parser_reset(w, headers_current(pt))) != ESF_OK) *pt->err = w->err;
+            if ((st = parser_reset(w, headers_current(pt), range)) != ESF_OK) *pt->err = w->err;
             const char *from = p + (size_t)k * range;
             w->start = k ? esf_rec_guess(from, end) : p;
             w->to = (size_t)(k + 1) * range < rest ? p + (size_t)(k + 1) * range : end;
