@@ -233,6 +233,10 @@ static esf_status parser_reset(parser *w, const esf_header *h, size_t bytes)
 static esf_status count_partition(esf_run *r, unsigned q, parser *ps, unsigned np, esf_err *err)
 {
     esf_agg *agg = &r->parts[q];
+    size_t rows = 0;
+    for (unsigned k = 0; k < np; k++) rows += ps[k].out[q].n;
+    RETURN_ERROR_IF(esf_agg_reserve(agg, rows) != ESF_OK, err, ESF_ERR_NOMEM, "%s: out of memory",
+                    np ? ps[np - 1].name : "");
     esf_pkey key;
     key.len = 0;
     for (unsigned k = 0; k < np; k++) {

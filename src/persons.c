@@ -575,6 +575,18 @@ void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint3
     }
 }
 
+esf_status esf_agg_reserve(esf_agg *a, size_t rows)
+{
+    void *b = a->persons;
+    FORWARD_IF_ERROR(esf_big_grow(&b, &a->persons_cap, a->npersons + rows, sizeof(esf_person)));
+    a->persons = b, b = a->states;
+    FORWARD_IF_ERROR(esf_big_grow(&b, &a->states_cap, a->nstates + rows, sizeof(esf_gstate)));
+    a->states = b, b = a->lasts;
+    FORWARD_IF_ERROR(esf_big_grow(&b, &a->lasts_cap, a->nlasts + rows, sizeof(esf_last)));
+    a->lasts = b;
+    return ESF_OK;
+}
+
 esf_status esf_agg_add(esf_agg *a, esf_row *row, const esf_pkey *key)
 {
     uint32_t pid = 0, prj = 0;

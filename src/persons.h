@@ -132,6 +132,11 @@ void esf_agg_free(esf_agg *a);
  * Sets row->t.project to its project's index. */
 esf_status esf_agg_add(esf_agg *a, esf_row *row, const esf_pkey *key);
 
+/* Room in the tables of persons, states and lasts for `rows` more rows (a
+ * round's, block.c), so that they grow once a round, not step by step;
+ * what is not used stays untouched (no page of it is resident). */
+esf_status esf_agg_reserve(esf_agg *a, size_t rows);
+
 /* Brings into cache what esf_agg_add(key) will read, in stages 0-3 (the
  * person's slot, the person, its state, its last), each a few rows after the
  * one before; *pid carries the person from stage 1 on.  Changes nothing. */
