@@ -172,31 +172,7 @@ static void cat_name(int cat, const char **dim, const char **name)
     else *dim = "doelgroep", *name = esf_dg_names[cat - C_DOELGROEP];
 }
 
-/* The years of startjaar and eindjaar: from the first to the last of the
- * counted rows' start years, and of the counted finished trajectories' eind
- * years ([0] > [1]: none). */
-typedef struct {
-    int start[2], eind[2];
-} year_span;
-
-/* Widens span to the years of a partition's dates lo..hi (0: none). */
-static void span_widen(int span[2], int32_t lo, int32_t hi)
-{
-    if (lo && year_of(lo) < span[0]) span[0] = year_of(lo);
-    if (hi && year_of(hi) > span[1]) span[1] = year_of(hi);
-}
-
-static year_span year_span_of(const esf_agg *parts, size_t nparts)
-{
-    year_span y = {{N_YEARS, -1}, {N_YEARS, -1}};
-    for (size_t k = 0; k < nparts; k++) {
-        span_widen(y.start, parts[k].start_min, parts[k].start_max);
-        span_widen(y.eind, parts[k].eind_min, parts[k].eind_max);
-    }
-    return y;
-}
-
-static esf_status add_person_tables(esf_tables *t, const esf_tally *c, const year_span *ys)
+static esf_status add_person_tables(esf_tables *t, const esf_tally *c, const esf_year_span *ys)
 {
     for (int g = 0; g < G_COUNT; g++) {
         const char *group = esf_group_names[g];
@@ -369,7 +345,7 @@ esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_count
     uint64_t(*attr[ESF_MAX_PARTS])[A_COUNT] = {NULL};
     esf_status st = ESF_ERR_NOMEM;
     if (!c || !t || (st = esf_tally_persons(parts, nparts, c, attr)) != ESF_OK) goto fail;
-    const year_span ys = year_span_of(parts, nparts);
+    const esf_year_span ys = esf_year_span_of(parts, nparts);
     if ((st = add_person_tables(t, c, &ys)) || (st = add_indicators(t, c, targets)) ||
         (st = add_projects(t, parts, attr, nparts)) || (st = add_invoer(t, counts)))
         goto fail;

@@ -169,6 +169,47 @@ static void fold_only(esf_tally *c)
 #undef FOLD
 }
 
+/* Widens span to the years of a partition's dates lo..hi (0: none). */
+static void span_widen(int span[2], int32_t lo, int32_t hi)
+{
+    if (lo && year_of(lo) < span[0]) span[0] = year_of(lo);
+    if (hi && year_of(hi) > span[1]) span[1] = year_of(hi);
+}
+
+esf_year_span esf_year_span_of(const esf_agg *parts, size_t nparts)
+{
+    esf_year_span y = {{N_YEARS, -1}, {N_YEARS, -1}};
+    for (size_t k = 0; k < nparts; k++) {
+        span_widen(y.start, parts[k].start_min, parts[k].start_max);
+        span_widen(y.eind, parts[k].eind_min, parts[k].eind_max);
+    }
+    return y;
+}
+
+static void add_words(uint64_t *d, const uint64_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) d[i] += s[i];
+}
+
+/* Adds a partition's counters to d: the years only where some are counted
+ * (no person of any partition has another, so the rest are 0). */
+static void tally_add(esf_tally *d, const esf_tally *s, const esf_year_span *ys)
+{
+    _Static_assert(offsetof(esf_tally, res_year) == offsetof(esf_tally, deel_year) +
+                                                       sizeof d->deel_year &&
+                       sizeof(esf_tally) == offsetof(esf_tally, res_year) + sizeof d->res_year,
+                   "the years are the last counters");
+    add_words((uint64_t *)d, (const uint64_t *)s, offsetof(esf_tally, deel_year) / sizeof(uint64_t));
+    for (int g = 0; g < G_SLOTS; g++) {
+        if (ys->start[0] <= ys->start[1])
+            add_words(&d->deel_year[g][ys->start[0]], &s->deel_year[g][ys->start[0]],
+                      (size_t)(ys->start[1] - ys->start[0]) + 1);
+        if (ys->eind[0] <= ys->eind[1])
+            add_words(d->res_year[g][ys->eind[0]], s->res_year[g][ys->eind[0]],
+                      ((size_t)(ys->eind[1] - ys->eind[0]) + 1) * R_COUNT);
+    }
+}
+
 typedef struct {
     const esf_agg *a;
     esf_tally c;
@@ -203,12 +244,11 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
      * threads, then add up. */
     for (size_t k = 1; k < nparts; k++)
         jobs[k].started = pthread_create(&jobs[k].tid, NULL, count_main, &jobs[k]) == 0;
+    const esf_year_span ys = esf_year_span_of(parts, nparts);
     for (size_t k = 0; k < nparts; k++) {
         if (k == 0 || !jobs[k].started) count_main(&jobs[k]);
         else pthread_join(jobs[k].tid, NULL);
-        uint64_t *d = (uint64_t *)c;
-        const uint64_t *s = (const uint64_t *)&jobs[k].c;
-        for (size_t i = 0; i < sizeof(esf_tally) / sizeof(uint64_t); i++) d[i] += s[i];
+        tally_add(c, &jobs[k].c, &ys);
     }
     expand_combos(c);
     fold_only(c);

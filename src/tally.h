@@ -46,7 +46,8 @@ _Static_assert(C_POSITIE - C_GESLACHT == SEX_COUNT && C_DOELGROEP - C_POSITIE ==
                    C_COUNT - C_DOELGROEP == DG_COUNT,
                "the categories: totaal, 4 leeftijd, the sexes, the positions, the target groups");
 
-/* Only uint64_t counters: the partitions' are added up as arrays. */
+/* Only uint64_t counters: the partitions' are added up as arrays, the
+ * years (last) only over the years counted (esf_year_span_of). */
 typedef struct {
     uint64_t deel[G_SLOTS][C_COUNT];
     uint64_t res[G_SLOTS][C_COUNT][R_COUNT];
@@ -54,12 +55,21 @@ typedef struct {
      * categories totaal, leeftijd, geslacht and positie of deel and res */
     uint64_t deel_combo[G_SLOTS][N_COMBOS];
     uint64_t res_combo[G_SLOTS][N_COMBOS][R_COUNT];
-    uint64_t deel_year[G_SLOTS][N_YEARS];           /* by year of first(p,G).start */
-    uint64_t res_year[G_SLOTS][N_YEARS][R_COUNT];   /* by year of last(p,G).eind   */
     uint64_t se[G_SLOTS][POS_COUNT][S_COUNT];
     uint64_t e12[G_SLOTS][S_COUNT][S_COUNT];
     uint64_t jpop[J_COUNT], jnum[J_COUNT], jnum2018[J_COUNT];
+    uint64_t deel_year[G_SLOTS][N_YEARS];           /* by year of first(p,G).start */
+    uint64_t res_year[G_SLOTS][N_YEARS][R_COUNT];   /* by year of last(p,G).eind   */
 } esf_tally;
+
+/* The years of startjaar and eindjaar: from the first to the last of the
+ * counted rows' start years, and of the counted finished trajectories' eind
+ * years, as indexes of the year counters ([0] > [1]: none). */
+typedef struct {
+    int start[2], eind[2];
+} esf_year_span;
+
+esf_year_span esf_year_span_of(const esf_agg *parts, size_t nparts);
 
 /* Counts the persons of parts[0..nparts) into *c (zeroed here): each
  * partition on a thread of its own, then added up.  attr[k] gets the
