@@ -115,7 +115,8 @@ static void arena_free(arena *a)
     free(a->chunks);
 }
 
-/* Keeps an accepted row for its partition's counter. */
+/* Keeps an accepted row for its partition's counter; identifiers in
+ * scratch (NULL: none can be) are copied to the arena. */
 static esf_status route(parser *w, esf_row *row, const char *scratch, uint64_t line)
 {
     esf_pkey key;
@@ -127,7 +128,7 @@ static esf_status route(parser *w, esf_row *row, const char *scratch, uint64_t l
         b->v = v;
     }
     esf_view *ids[3] = {&row->rinpersoons, &row->rinpersoon, &row->project};
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; scratch && i < 3; i++)
         if (ESF_UNLIKELY(in_scratch(ids[i], scratch)) && arena_copy(&w->ar, ids[i]) != ESF_OK)
             return ESF_ERR_NOMEM;
     esf_routed *o = &b->v[b->n++];
@@ -152,8 +153,10 @@ static esf_status parse_range(parser *w)
         esf_row row;
         char scratch[ROW_SCRATCH];
         uint64_t at = line;
+        const char *views = scratch; /* where the row's identifiers may point */
         if (ESF_LIKELY(h->scan) && scan(h, p, w->end, &row, &next)) {
-            line++; /* the usual line: split and validated at once */
+            line++; /* the usual line: split and validated at once, in the block */
+            views = NULL;
             goto accepted;
         }
         const esf_rec_status rs = esf_rec_next(p, w->end, w->eof, h->delim, &pt->rec, &next);
@@ -194,7 +197,7 @@ static esf_status parse_range(parser *w)
             continue;
         }
         pt->counts->geaccepteerd++;
-        if (ESF_UNLIKELY(route(w, &row, scratch, at) != ESF_OK)) {
+        if (ESF_UNLIKELY(route(w, &row, views, at) != ESF_OK)) {
             st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
             break;
         }

@@ -169,34 +169,9 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     return ESF_OK;
 }
 
-/* The packed code of a key with rinpersoons one byte and rinpersoon 1-15
- * digits: digits' value (bits 0-49), their count (50-53), the rinpersoons byte
- * (54-61).  Leading zeros are kept by the count, so the code is unique. */
-static bool pack_key(esf_view rps, esf_view rp, uint64_t *code)
+/* esf_pkey_make's keys that do not pack: the bytes, hashed by XXH3. */
+void esf_pkey_bytes(esf_pkey *k, esf_view rps, esf_view rp)
 {
-    if (rps.len != 1 || rp.len == 0 || rp.len > 15) return false;
-    uint64_t v = 0;
-    size_t i = 0;
-    if (rp.len >= 8) {
-        if (!esf_digits8_value(rp.p, &v)) return false;
-        i = 8;
-    }
-    for (; i < rp.len; i++) {
-        unsigned d = (unsigned)(unsigned char)rp.p[i] - '0';
-        if (d > 9) return false;
-        v = v * 10 + d;
-    }
-    *code = v | (uint64_t)rp.len << 50 | (uint64_t)(unsigned char)rps.p[0] << 54;
-    return true;
-}
-
-void esf_pkey_make(esf_pkey *k, esf_view rps, esf_view rp)
-{
-    if (pack_key(rps, rp, &k->code)) {
-        k->len = 0;
-        k->h = hset_mix64(k->code);
-        return;
-    }
     const size_t n = 1 + rps.len + rp.len;
     k->buf[0] = (char)rps.len;
     memcpy(k->buf + 1, rps.p, rps.len);

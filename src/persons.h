@@ -112,7 +112,41 @@ typedef struct {
     char buf[1 + 8 + 32];
 } esf_pkey;
 
-void esf_pkey_make(esf_pkey *k, esf_view rinpersoons, esf_view rinpersoon);
+void esf_pkey_bytes(esf_pkey *k, esf_view rinpersoons, esf_view rinpersoon);
+
+/* The packed code of a key with rinpersoons one byte and rinpersoon 1-15
+ * digits: digits' value (bits 0-49), their count (50-53), the rinpersoons byte
+ * (54-61).  Leading zeros are kept by the count, so the code is unique. */
+static inline bool esf_pkey_pack(esf_view rps, esf_view rp, uint64_t *code)
+{
+    if (rps.len != 1 || rp.len == 0 || rp.len > 15) return false;
+    uint64_t v = 0;
+    size_t i = 0;
+    if (rp.len >= 8) {
+        if (!esf_digits8_value(rp.p, &v)) return false;
+        i = 8;
+    }
+    for (; i < rp.len; i++) {
+        unsigned d = (unsigned)(unsigned char)rp.p[i] - '0';
+        if (d > 9) return false;
+        v = v * 10 + d;
+    }
+    *code = v | (uint64_t)rp.len << 50 | (uint64_t)(unsigned char)rps.p[0] << 54;
+    return true;
+}
+
+/* The key of a row's person: packed when it can be (inline, the usual
+ * key), else its bytes (esf_pkey_bytes). */
+static inline __attribute__((always_inline)) void esf_pkey_make(esf_pkey *k, esf_view rinpersoons,
+                                                                  esf_view rinpersoon)
+{
+    if (esf_pkey_pack(rinpersoons, rinpersoon, &k->code)) {
+        k->len = 0;
+        k->h = hset_mix64(k->code);
+        return;
+    }
+    esf_pkey_bytes(k, rinpersoons, rinpersoon);
+}
 
 /* At most this many partitions (and threads) in a run. */
 #define ESF_MAX_PARTS 64
