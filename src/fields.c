@@ -252,19 +252,29 @@ static bool is_leap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* Year, month and day of the eight digits yyyymmdd at p, at once: pairs,
+ * then the year's four.  False when a byte is no digit. */
+static inline bool ymd8(const char *p, int *y, int *m, int *d)
+{
+    uint64_t x;
+    if (!esf_digits8(p, &x)) return false;
+    const uint64_t x2 = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
+    *y = (int)(((x2 * 100 + (x2 >> 16)) & 0xffff));
+    *m = (int)(x2 >> 32 & 0xff);
+    *d = (int)(x2 >> 48 & 0xff);
+    return true;
+}
+
 int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
 {
     int y, m, d = 1;
     if (v.len == 8) {
-        uint64_t x; /* eight digits at once: pairs, then the year's four */
-        if (!esf_digits8(v.p, &x)) return -1;
-        const uint64_t x2 = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
-        y = (int)(((x2 * 100 + (x2 >> 16)) & 0xffff));
-        m = (int)(x2 >> 32 & 0xff);
-        d = (int)(x2 >> 48 & 0xff);
-    } else if (v.len == 10) {
+        if (!ymd8(v.p, &y, &m, &d)) return -1;
+    } else if (v.len == 10) { /* yyyy-mm-dd: its eight digits side by side */
+        char dig[8];
         if (v.p[4] != '-' || v.p[7] != '-') return -1;
-        if (digits(v.p, 4, &y) || digits(v.p + 5, 2, &m) || digits(v.p + 8, 2, &d)) return -1;
+        memcpy(dig, v.p, 4), memcpy(dig + 4, v.p + 5, 2), memcpy(dig + 6, v.p + 8, 2);
+        if (!ymd8(dig, &y, &m, &d)) return -1;
     } else if (v.len == 6 && allow_month) {
         if (digits(v.p, 4, &y) || digits(v.p + 4, 2, &m)) return -1;
     } else {
