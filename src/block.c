@@ -148,6 +148,8 @@ static esf_status parse_range(parser *w)
     uint64_t line = w->line0;
     esf_status st = ESF_OK;
     const esf_row_scan_fn scan = esf_row_scan_chosen();
+    const int32_t from = r->period_from, to = r->period_to;
+    uint64_t passed = 0, counted = 0; /* rows accepted, and of those in the period */
     while (p < w->to) {
         const char *next;
         esf_row row;
@@ -188,20 +190,19 @@ static esf_status parse_range(parser *w)
             continue;
         }
     accepted:
-        pt->nscan++;
-        pt->counts->gelezen++;
+        passed++;
         p = next;
-        if ((r->period_from && row.t.start < r->period_from) ||
-            (r->period_to && row.t.start > r->period_to)) {
+        if ((from | to) && ((from && row.t.start < from) || (to && row.t.start > to))) {
             pt->counts->gefilterd++;
             continue;
         }
-        pt->counts->geaccepteerd++;
+        counted++;
         if (ESF_UNLIKELY(route(w, &row, views, at) != ESF_OK)) {
             st = esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
             break;
         }
     }
+    pt->nscan += passed, pt->counts->gelezen += passed, pt->counts->geaccepteerd += counted;
     w->stop = p;
     w->lines = line - w->line0;
     return st;

@@ -168,12 +168,13 @@ typedef struct {
     uint64_t d[ESF_LINE_WORDS], q[ESF_LINE_WORDS], pad[ESF_LINE_WORDS]; /* bit i: byte 64w+i */
 } esf_line_masks;
 
-/* Fills m for [p, le), reading no byte at or past end (the buffer's end). */
+/* Fills m for the n bytes at p, reading no byte at or past end (the
+ * buffer's end). */
 static inline __attribute__((always_inline)) bool
-esf_line_masks_of(esf_line_masks *m, const char *p, const char *le, const char *end, char delim,
+esf_line_masks_of(esf_line_masks *m, const char *p, size_t n, const char *end, char delim,
                   bool avx2)
 {
-    const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
+    const size_t nw = (n + 63) / 64;
     if (nw > ESF_LINE_WORDS) return false;
     const char pad2 = delim == '\t' ? ' ' : '\t';
     for (size_t w = 0; w < nw; w++) {
