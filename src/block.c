@@ -192,7 +192,8 @@ static esf_status parse_range(parser *w)
     accepted:
         passed++;
         p = next;
-        if ((from | to) && ((from && row.t.start < from) || (to && row.t.start > to))) {
+        if ((from | to) /* one test when there is no --period */ &&
+            ((from && row.t.start < from) || (to && row.t.start > to))) {
             pt->counts->gefilterd++;
             continue;
         }
@@ -223,7 +224,8 @@ static esf_status parser_reset(parser *w, const esf_header *h, size_t bytes)
         b->n = 0;
         if (b->cap >= room) continue;
         free(b->v);
-        b->cap = (b->v = malloc(room * sizeof *b->v)) != NULL ? room : 0;
+        b->v = malloc(room * sizeof *b->v);
+        b->cap = b->v ? room : 0;
         if (!b->v) return esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
     }
     w->ar.cur = 0, w->ar.used = 0;

@@ -105,7 +105,7 @@ split_simple(const char *p, const char *end, char delim, esf_record *rec, const 
         }
     }
     if (b > end) b = end;
-    if (n < cap) cells[n] = (esf_cell){s, (size_t)(b - s) - (b > s && b[-1] == '\r'), 0, 0};
+    if (n < cap) cells[n] = (esf_cell){s, esf_before_cr(s, b), 0, 0};
     rec->ncells = n + 1;
     *le = b;
     return true;
@@ -120,7 +120,7 @@ split_masked(const char *p, const char *le, const char *end, char delim, esf_rec
     esf_line_masks m;
     uint64_t od[ESF_LINE_WORDS];
     const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
-    const size_t lend = n - (n && le[-1] == '\r'); /* the last cell ends here */
+    const size_t lend = esf_before_cr(p, le); /* the last cell ends here */
     if (!esf_line_masks_of(&m, p, n, end, delim, avx2) || !esf_line_cells(&m, n, lend, od))
         return false;
     const char *s = p;
@@ -157,7 +157,7 @@ rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec, 
         if (!split_masked(p, le, end, delim, rec, avx2))
             return esf_rec_next_general(p, le, end, eof, delim, rec, next); /* starts afresh */
     }
-    rec->len = (size_t)(le - p) - (le > p && le[-1] == '\r');
+    rec->len = esf_before_cr(p, le);
     *next = le < end ? le + 1 : end;
     return REC_OK;
 }
@@ -243,9 +243,7 @@ esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *e
         if (pos >= le) break;
         pos++; /* the delimiter */
     }
-    const char *rend = le;
-    if (rend > p && rend[-1] == '\r') rend--;
-    rec->len = (size_t)(rend - p);
+    rec->len = esf_before_cr(p, le);
     *next = le < end ? le + 1 : end;
     return REC_OK;
 }

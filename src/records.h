@@ -57,6 +57,13 @@ static inline const char *esf_rec_guess(const char *x, const char *end)
     return lf ? lf + 1 : end;
 }
 
+/* The bytes of [s, le) up to a final CR: a line's last cell, and the line,
+ * end there (CRLF: the CR is the line end's). */
+static inline size_t esf_before_cr(const char *s, const char *le)
+{
+    return (size_t)(le - s) - (le > s && le[-1] == '\r');
+}
+
 /* True for a record that is blank (no cells but one unquoted empty one). */
 static inline bool rec_is_blank(const esf_record *rec)
 {

@@ -3,10 +3,6 @@
 
 #include "simd.h"
 
-#include <string.h>
-
-#define SCAN_WORDS ESF_LINE_WORDS /* lines of up to 512 bytes */
-
 /* The first delimiter of words w.. of dm (nw of them) from base on, or e. */
 static inline const char *next_delim(const uint64_t *dm, size_t w, size_t nw, const char *base,
                                      const char *e)
@@ -74,7 +70,7 @@ row_scan_masked(const esf_header *h, const char *p, const char *end, esf_row *ro
     }
     esf_line_masks m;
     uint64_t od[ESF_LINE_WORDS];
-    const size_t n = (size_t)(le - p), lend = n - (n && le[-1] == '\r');
+    const size_t n = (size_t)(le - p), lend = esf_before_cr(p, le);
     if (!esf_line_masks_of(&m, p, n, end, h->delim, avx2) || !esf_line_cells(&m, n, lend, od) ||
         !scan_cells(h, p, od, (n + 63) / 64, lend, row, true))
         return false;
@@ -101,13 +97,13 @@ row_scan(const esf_header *h, const char *p, const char *end, esf_row *row, cons
          bool avx2)
 {
     const char delim = h->delim, pad2 = delim == '\t' ? ' ' : '\t';
-    uint64_t dm[SCAN_WORDS];
+    uint64_t dm[ESF_LINE_WORDS];
     size_t nw = 0;
     const char *le;
     /* the line's delimiters, 64 bytes at a time up to its line feed, while
      * none of its bytes is a quote or padding (esf_rec_next's simple line) */
     for (const char *b = p;; b += 64) {
-        if (b >= end || nw == SCAN_WORDS) return false;
+        if (b >= end || nw == ESF_LINE_WORDS) return false;
         char tail[64];
         const char *x = esf_window64(b, end, tail);
         const esf_cls_simple k = esf_cls_simple_of(x, delim, pad2, avx2);
@@ -120,8 +116,7 @@ row_scan(const esf_header *h, const char *p, const char *end, esf_row *row, cons
         }
         dm[nw++] = k.d;
     }
-    const size_t n = (size_t)(le - p), lend = n - (n && le[-1] == '\r'); /* CRLF: the CR is the line end's */
-    if (!scan_cells(h, p, dm, nw, lend, row, false)) return false;
+    if (!scan_cells(h, p, dm, nw, esf_before_cr(p, le), row, false)) return false;
     *next = le + 1;
     return true;
 }
