@@ -29,7 +29,7 @@
  *    order.
  * 3. Count (a partition at a time).  A partition's rows, range by range in
  *    input order, into its esf_agg, the state of the rows a few ahead
- *    prefetched (esf_agg_prefetch).
+ *    prefetched (esf_agg_prefetch), and their project ids in the block.
  *
  * Every record is split once and counted once, whatever the thread count;
  * what grows with it is a boundary guess per range and the buffers, bounded
@@ -253,7 +253,10 @@ static esf_status count_partition(esf_run *r, unsigned q, parser *ps, unsigned n
 #pragma GCC unroll 4 /* each stage its own code */
             for (unsigned s = 0; s < 4; s++) {
                 const ptrdiff_t j = i + (ptrdiff_t)((4 - s) * LOOKAHEAD);
-                if ((size_t)j < (size_t)n && v[j].packed) {
+                if ((size_t)j >= (size_t)n) continue;
+                /* the project id, in the block: parsed a round ago, no longer cached */
+                if (s == 0) __builtin_prefetch(v[j].row.project.p);
+                if (v[j].packed) {
                     key.code = v[j].code, key.h = v[j].h;
                     esf_agg_prefetch(agg, &key, s, &v[j].pid);
                 }

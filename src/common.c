@@ -115,6 +115,20 @@ esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
 #endif
 }
 
+void *esf_big_zalloc(size_t cap, size_t sz)
+{
+    if (!cap || !sz || cap > SIZE_MAX / 2 / sz) return NULL; /* none asks for nothing */
+#if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
+    if (cap * sz >= BIG_MIN) {
+        void *b = mmap(NULL, big_len(cap, sz), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (b == MAP_FAILED) return NULL;
+        (void)madvise(b, big_len(cap, sz), MADV_HUGEPAGE);
+        return b;
+    }
+#endif
+    return calloc(cap, sz);
+}
+
 void esf_big_free(void *buf, size_t cap, size_t sz)
 {
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)

@@ -1,31 +1,11 @@
 /* hashset.c - growth of the open-addressing table (see hashset.h). */
 #include "hashset.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-
-static esf_slot *alloc_slots(size_t cap)
-{
-    size_t bytes = cap * sizeof(esf_slot);
-    esf_slot *s = NULL;
-    if (bytes >= (2u << 20)) {
-        /* Large tables: huge pages make the first touch of each page cheap. */
-        if (posix_memalign((void **)&s, 2u << 20, bytes) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-        madvise(s, bytes, MADV_HUGEPAGE);
-#endif
-    } else {
-        s = malloc(bytes);
-        if (!s) return NULL;
-    }
-    memset(s, 0xff, bytes); /* v = HSET_EMPTY everywhere */
-    return s;
-}
 
 esf_status esf_hset_init(esf_hset *s, size_t cap_pow2)
 {
-    s->slots = alloc_slots(cap_pow2);
+    s->slots = esf_big_zalloc(cap_pow2, sizeof(esf_slot));
     if (!s->slots) return ESF_ERR_NOMEM;
     s->mask = cap_pow2 - 1;
     s->n = 0;
@@ -34,7 +14,7 @@ esf_status esf_hset_init(esf_hset *s, size_t cap_pow2)
 
 void esf_hset_free(esf_hset *s)
 {
-    free(s->slots);
+    if (s->slots) esf_big_free(s->slots, s->mask + 1, sizeof(esf_slot));
     memset(s, 0, sizeof *s);
 }
 
@@ -47,17 +27,17 @@ esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, cons
         ncap *= 2;
     }
     if (ncap == cap) return ESF_OK;
-    esf_slot *ns = alloc_slots(ncap);
+    esf_slot *ns = esf_big_zalloc(ncap, sizeof(esf_slot));
     if (!ns) return ESF_ERR_NOMEM;
     size_t nmask = ncap - 1;
     for (size_t i = 0; i < cap; i++) {
         const esf_slot *o = &s->slots[i];
-        if (o->v == HSET_EMPTY) continue;
+        if (!o->v1) continue;
         size_t j = (size_t)hash(ctx, o) & nmask;
-        while (ns[j].v != HSET_EMPTY) j = (j + 1) & nmask;
+        while (ns[j].v1) j = (j + 1) & nmask;
         ns[j] = *o;
     }
-    free(s->slots);
+    esf_big_free(s->slots, cap, sizeof(esf_slot));
     s->slots = ns;
     s->mask = nmask;
     return ESF_OK;

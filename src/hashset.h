@@ -10,10 +10,22 @@
 
 #define HSET_EMPTY UINT32_MAX
 
+/* The caller's value v is kept as v + 1, so that a slot of zeros is free
+ * and a new table is the kernel's zeroed pages, not a second pass over
+ * them: read it with hset_v (HSET_EMPTY when free), write it with hset_set. */
 typedef struct {
-    uint32_t v;   /* HSET_EMPTY marks a free slot */
-    uint32_t aux; /* caller's bits                */
+    uint32_t v1;  /* v + 1; 0: a free slot */
+    uint32_t aux; /* caller's bits         */
 } esf_slot;
+
+static inline uint32_t hset_v(const esf_slot *sl)
+{
+    return sl->v1 - 1u;
+}
+static inline void hset_set(esf_slot *sl, uint32_t v)
+{
+    sl->v1 = v + 1u;
+}
 
 typedef struct {
     esf_slot *slots;
@@ -37,13 +49,13 @@ static inline esf_status hset_reserve(esf_hset *s, hset_hash_fn hash, const void
     return esf_hset_reserve_n(s, 1, hash, ctx);
 }
 
-/* The slot holding the key (v != HSET_EMPTY) or the free slot it belongs in. */
+/* The slot holding the key (hset_v != HSET_EMPTY) or the free slot it belongs in. */
 static inline esf_slot *hset_probe(const esf_hset *s, uint64_t h, hset_eq_fn eq, const void *ctx)
 {
     size_t i = (size_t)h & s->mask;
     for (;;) {
         esf_slot *sl = &s->slots[i];
-        if (sl->v == HSET_EMPTY || eq(ctx, sl)) return sl;
+        if (!sl->v1 || eq(ctx, sl)) return sl;
         i = (i + 1) & s->mask;
     }
 }

@@ -57,13 +57,31 @@ static inline bool bytes_eq(const char *x, const char *y, size_t n)
     return ((a ^ b) | (c ^ d)) == 0;
 }
 
+/* A project id's hash: an id of up to 16 bytes (the usual) by the mixer of
+ * its first and last bytes, inline; a longer one by XXH3. */
+static inline uint64_t proj_hash(const char *p, size_t n)
+{
+    uint64_t a = 0, b = 0;
+    if (n > 16) return XXH3_64bits(p, n);
+    if (n >= 8) {
+        memcpy(&a, p, 8), memcpy(&b, p + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, p, 4), memcpy(&y, p + n - 4, 4);
+        a = x, b = y;
+    } else if (n) {
+        a = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[n / 2] << 8 | (uint64_t)(uint8_t)p[n - 1] << 16;
+    }
+    return hset_mix64(a ^ (b << 29 | b >> 35) ^ (uint64_t)n << 58);
+}
+
 /* A slot whose tag matches is read further in the person it points to, which
  * the row then updates anyway. */
 static bool person_eq(const void *ctx, const esf_slot *sl)
 {
     const key_ctx *k = ctx;
     if (sl->aux != k->tag) return false;
-    const uint64_t key = k->a->persons[sl->v].key;
+    const uint64_t key = k->a->persons[hset_v(sl)].key;
     if (k->len == 0) return key == k->code;
     if (!(key & KEY_BYTES)) return false;
     const char *b = k->a->keys + (key & ~KEY_BYTES);
@@ -81,7 +99,7 @@ static bool project_eq(const void *ctx, const esf_slot *sl)
 {
     const key_ctx *k = ctx;
     if (sl->aux != k->tag) return false;
-    const esf_project *p = &k->a->projects[sl->v];
+    const esf_project *p = &k->a->projects[hset_v(sl)];
     return p->key_len == k->len && bytes_eq(k->a->pkeys + p->key_off, k->key, k->len);
 }
 
@@ -101,8 +119,8 @@ static uint64_t person_hash(const void *ctx, const esf_slot *sl)
 static uint64_t project_hash(const void *ctx, const esf_slot *sl)
 {
     const esf_agg *a = ctx;
-    const esf_project *p = &a->projects[sl->v];
-    return XXH3_64bits(a->pkeys + p->key_off, p->key_len);
+    const esf_project *p = &a->projects[hset_v(sl)];
+    return proj_hash(a->pkeys + p->key_off, p->key_len);
 }
 
 /* A pair slot holds the whole key: v = project (bit 31: finished), aux = person.
@@ -119,10 +137,14 @@ static uint64_t pair_hash(const void *ctx, const esf_slot *sl)
     return pair_hash_of(sl->aux);
 }
 
+typedef struct {
+    uint32_t prj, pid;
+} pair_key;
+
 static bool pair_eq(const void *ctx, const esf_slot *sl)
 {
-    const esf_slot *k = ctx;
-    return (sl->v & 0x7fffffffu) == k->v && sl->aux == k->aux;
+    const pair_key *k = ctx;
+    return (hset_v(sl) & 0x7fffffffu) == k->prj && sl->aux == k->pid;
 }
 
 static esf_status append_bytes(char **buf, size_t *len, size_t *cap, const char *p, size_t n,
@@ -143,8 +165,8 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
     key_ctx ctx = {a, k->buf, k->len, k->code, hash_tag(k->h)};
     const size_t n = k->len;
     esf_slot *sl = hset_probe(&a->pset, pset_place(ctx.tag), person_eq, &ctx);
-    if (sl->v != HSET_EMPTY) {
-        *id = sl->v;
+    if (hset_v(sl) != HSET_EMPTY) {
+        *id = hset_v(sl);
         return ESF_OK;
     }
     RETURN_ERROR_IF(a->npersons >= HSET_EMPTY - 1, NULL, ESF_ERR_LIMIT, "too many persons");
@@ -162,7 +184,7 @@ static esf_status intern_hashed(esf_agg *a, const esf_pkey *k, uint32_t *id)
         FORWARD_IF_ERROR(append_bytes(&a->keys, &a->keys_len, &a->keys_cap, rec, 1 + n, &off));
         p->key = KEY_BYTES | off;
     }
-    sl->v = (uint32_t)a->npersons;
+    hset_set(sl, (uint32_t)a->npersons);
     sl->aux = ctx.tag;
     a->pset.n++;
     *id = (uint32_t)a->npersons++;
@@ -181,21 +203,15 @@ void esf_pkey_bytes(esf_pkey *k, esf_view rps, esf_view rp)
     k->h = XXH3_64bits(k->buf, n);
 }
 
-/* The index of project id (added when new); the row before's first. */
+/* The index of project id (added when new). */
 static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
 {
-    const uint32_t lp = a->last_project;
-    if (lp < a->nprojects && a->projects[lp].key_len == id.len &&
-        bytes_eq(a->pkeys + a->projects[lp].key_off, id.p, id.len)) {
-        *out = lp;
-        return ESF_OK;
-    }
     FORWARD_IF_ERROR(hset_reserve(&a->prset, project_hash, a));
-    uint64_t h = XXH3_64bits(id.p, id.len);
+    uint64_t h = proj_hash(id.p, id.len);
     key_ctx ctx = {a, id.p, id.len, 0, hash_tag(h)};
     esf_slot *sl = hset_probe(&a->prset, h, project_eq, &ctx);
-    if (sl->v != HSET_EMPTY) {
-        *out = a->last_project = sl->v;
+    if (hset_v(sl) != HSET_EMPTY) {
+        *out = hset_v(sl);
         return ESF_OK;
     }
     RETURN_ERROR_IF(a->nprojects >= 0x7ffffffe, NULL, ESF_ERR_LIMIT, "too many projects");
@@ -206,10 +222,10 @@ static esf_status intern_project(esf_agg *a, esf_view id, uint32_t *out)
     memset(p, 0, sizeof *p);
     FORWARD_IF_ERROR(append_bytes(&a->pkeys, &a->pkeys_len, &a->pkeys_cap, id.p, id.len, &p->key_off));
     p->key_len = (uint32_t)id.len;
-    sl->v = (uint32_t)a->nprojects;
+    hset_set(sl, (uint32_t)a->nprojects);
     sl->aux = ctx.tag;
     a->prset.n++;
-    *out = a->last_project = (uint32_t)a->nprojects++;
+    *out = (uint32_t)a->nprojects++;
     return ESF_OK;
 }
 
@@ -327,13 +343,13 @@ static inline uint64_t gset_hash_of(uint32_t pid, unsigned g)
 static uint64_t gset_hash(const void *ctx, const esf_slot *sl)
 {
     const esf_agg *a = ctx;
-    return gset_hash_of(sl->aux, a->states[sl->v].first.aanvrager);
+    return gset_hash_of(sl->aux, a->states[hset_v(sl)].first.aanvrager);
 }
 
 static bool gset_eq(const void *ctx, const esf_slot *sl)
 {
     const gkey *k = ctx;
-    return sl->aux == k->pid && k->a->states[sl->v].first.aanvrager == k->g;
+    return sl->aux == k->pid && k->a->states[hset_v(sl)].first.aanvrager == k->g;
 }
 
 static void gstate_view(const esf_agg *a, const esf_gstate *s, esf_gview *v)
@@ -355,9 +371,9 @@ unsigned esf_person_views(const esf_agg *a, uint32_t pid, esf_gview v[AANV_COUNT
     for (unsigned g = 0; (p->state & STATE_MORE) && g < AANV_COUNT; g++) {
         const gkey k = {a, pid, g};
         const esf_slot *sl;
-        if (g == g0 || (sl = hset_probe(&a->gsets, gset_hash_of(pid, g), gset_eq, &k))->v == HSET_EMPTY)
+        if (g == g0 || (sl = hset_probe(&a->gsets, gset_hash_of(pid, g), gset_eq, &k), hset_v(sl) == HSET_EMPTY))
             continue;
-        gstate_view(a, &a->states[sl->v], &v[g]);
+        gstate_view(a, &a->states[hset_v(sl)], &v[g]);
         mask |= 1u << g;
     }
     return mask;
@@ -384,7 +400,7 @@ static esf_status state_update(esf_agg *a, uint32_t pid, const esf_first *f, con
         FORWARD_IF_ERROR(hset_reserve(&a->gsets, gset_hash, a));
         const gkey k = {a, pid, g};
         sl = hset_probe(&a->gsets, gset_hash_of(pid, g), gset_eq, &k);
-        si = sl->v == HSET_EMPTY ? 0 : sl->v + 1;
+        si = sl->v1; /* v + 1, 0 when none */
     }
     if (!si) {
         RETURN_ERROR_IF(a->nstates >= STATE_MORE - 1, NULL, ESF_ERR_LIMIT, "too many persons");
@@ -395,7 +411,7 @@ static esf_status state_update(esf_agg *a, uint32_t pid, const esf_first *f, con
         s->first = *f;
         s->last = 0;
         if (sl) {
-            sl->v = (uint32_t)a->nstates;
+            hset_set(sl, (uint32_t)a->nstates);
             sl->aux = pid;
             a->gsets.n++;
             a->persons[pid].state |= STATE_MORE;
@@ -434,14 +450,14 @@ static esf_status pair_mark(esf_agg *a, uint32_t prj, uint32_t pid, bool finishe
         return ESF_OK;
     }
     FORWARD_IF_ERROR(hset_reserve(&a->pairs, pair_hash, NULL));
-    const esf_slot key = {prj, pid};
+    const pair_key key = {prj, pid};
     esf_slot *sl = hset_probe(&a->pairs, pair_hash_of(pid), pair_eq, &key);
-    if (sl->v == HSET_EMPTY) {
-        sl->v = prj;
+    if (hset_v(sl) == HSET_EMPTY) {
+        hset_set(sl, prj);
         sl->aux = pid;
         a->pairs.n++;
     }
-    if (finished) sl->v = prj | 0x80000000u; /* finished in this project */
+    if (finished) hset_set(sl, prj | 0x80000000u); /* finished in this project */
     return ESF_OK;
 }
 
@@ -458,7 +474,7 @@ void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint3
                  wait for the very line this stage fetches (a tag shared by
                  another person fetches that one, to no harm) */
         const uint32_t tag = hash_tag(k->h);
-        *pid = hset_probe(&a->pset, pset_place(tag), tag_eq, &tag)->v;
+        *pid = hset_v(hset_probe(&a->pset, pset_place(tag), tag_eq, &tag));
         if (*pid != HSET_EMPTY) __builtin_prefetch(&a->persons[*pid]);
         return;
     }

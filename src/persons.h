@@ -95,7 +95,6 @@ typedef struct {
     esf_hset prset;               /* project id -> v: index in projects, aux: hash bits */
     esf_project *projects;
     size_t nprojects, projects_cap;
-    uint32_t last_project;        /* of the row before (intern_project's) */
     char *pkeys;
     size_t pkeys_len, pkeys_cap;
     esf_hset pairs;               /* (project, person) beyond each person's proj0:

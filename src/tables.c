@@ -255,9 +255,9 @@ static void project_sums(const esf_agg *a, const uint64_t (*attr)[A_COUNT], proj
     }
     for (size_t i = 0; i <= a->pairs.mask; i++) {
         const esf_slot *sl = &a->pairs.slots[i];
-        if (sl->v == HSET_EMPTY) continue;
-        out[sl->v & 0x7fffffffu].v[0]++;
-        out[sl->v & 0x7fffffffu].v[2] += sl->v >> 31;
+        if (hset_v(sl) == HSET_EMPTY) continue;
+        out[hset_v(sl) & 0x7fffffffu].v[0]++;
+        out[hset_v(sl) & 0x7fffffffu].v[2] += hset_v(sl) >> 31;
     }
 }
 
