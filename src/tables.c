@@ -320,11 +320,13 @@ static int cell_cmp(const void *pa, const void *pb)
 {
     const esf_tcell *a = pa, *b = pb;
     int c;
-    if ((c = strcmp(a->table, b->table))) return c;
-    if ((c = cmp_str(a->group, a->group_len, b->group, b->group_len))) return c;
-    if ((c = strcmp(a->dim, b->dim))) return c;
+    /* names are mostly the same literals: equal pointers, equal names */
+    if (a->table != b->table && (c = strcmp(a->table, b->table))) return c;
+    if (a->group != b->group && (c = cmp_str(a->group, a->group_len, b->group, b->group_len)))
+        return c;
+    if (a->dim != b->dim && (c = strcmp(a->dim, b->dim))) return c;
     if ((c = strcmp(a->cat, b->cat))) return c;
-    return strcmp(a->measure, b->measure);
+    return a->measure == b->measure ? 0 : strcmp(a->measure, b->measure);
 }
 
 const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const char *group,
