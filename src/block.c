@@ -34,12 +34,11 @@
  * Every record is split once and counted once, whatever the thread count;
  * what grows with it is a boundary guess per range and the buffers, bounded
  * by the round.  The buffers hold views into the block (and into the
- * parser's arena for unescaped identifiers), so a round's pages stay mapped
- * until it is counted. */
+ * parser's arena for unescaped identifiers), so the block stays as it is
+ * until its rounds are counted (esf_block_rows returns then). */
 
 #define RANGE_DEFAULT ((size_t)512 << 10)
 #define RANGE_MIN ((size_t)1024) /* smaller ranges: more rounds than records */
-#define RELEASE_STEP ((ptrdiff_t)1 << 20) /* pages given back in steps of at least this */
 #define ARENA_CHUNK ((size_t)64 << 10)
 #define LOOKAHEAD 4u /* rows between two prefetch stages (esf_agg_prefetch has 4) */
 #define ROW_GUESS 64 /* bytes of a row, at the least, for the route buffers' room */
@@ -514,7 +513,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
     pool *pl = &r->blocks->pool;
     counting *cs = &r->blocks->count;
     esf_status st = ESF_OK;
-    const char *p = *pp, *kept = *pp;
+    const char *p = *pp;
     bool more = true;
     while (st == ESF_OK && p < end && more) {
         const size_t rest = (size_t)(end - p);
@@ -544,8 +543,6 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
         if (st != ESF_OK) break;
         p = ps[np - 1].stop;
         more = !ps[np - 1].need_more;
-        if (pt->map && (p - kept >= RELEASE_STEP || !more || p == end))
-            esf_reader_release(pt->map, kept, p), kept = p; /* a page fault behind */
         if (pt->tick && (before >> 16) != (pt->nscan >> 16)) pt->tick(pt, p);
     }
     *pp = p;

@@ -115,29 +115,52 @@ esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
 #endif
 }
 
+/* esf_big_zalloc's: from 64 KiB, a mapping (calloc would clear memory the
+ * heap had before; the kernel's pages are zeros already), in huge pages from
+ * BIG_MIN. */
+enum { ZERO_MAP = 64 << 10 };
+
+static size_t zero_len(size_t cap, size_t sz) /* (mmap and munmap round up to pages) */
+{
+    return cap * sz >= BIG_MIN ? big_len(cap, sz) : cap * sz;
+}
+
 void *esf_big_zalloc(size_t cap, size_t sz)
 {
     if (!cap || !sz || cap > SIZE_MAX / 2 / sz) return NULL; /* none asks for nothing */
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
-    if (cap * sz >= BIG_MIN) {
-        void *b = mmap(NULL, big_len(cap, sz), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (cap * sz >= ZERO_MAP) {
+        void *b = mmap(NULL, zero_len(cap, sz), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (b == MAP_FAILED) return NULL;
-        (void)madvise(b, big_len(cap, sz), MADV_HUGEPAGE);
+        if (cap * sz >= BIG_MIN) (void)madvise(b, zero_len(cap, sz), MADV_HUGEPAGE);
         return b;
     }
 #endif
     return calloc(cap, sz);
 }
 
-void esf_big_free(void *buf, size_t cap, size_t sz)
+/* Frees buf: a mapping of len bytes when mapped, from the heap otherwise. */
+static void unmap_or_free(void *buf, bool mapped, size_t len)
 {
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
-    if (buf && cap * sz >= BIG_MIN) {
-        munmap(buf, big_len(cap, sz));
+    if (buf && mapped) {
+        munmap(buf, len);
         return;
     }
+#else
+    (void)mapped, (void)len;
 #endif
     free(buf);
+}
+
+void esf_big_zfree(void *buf, size_t cap, size_t sz)
+{
+    unmap_or_free(buf, cap * sz >= ZERO_MAP, zero_len(cap, sz));
+}
+
+void esf_big_free(void *buf, size_t cap, size_t sz)
+{
+    unmap_or_free(buf, cap * sz >= BIG_MIN, big_len(cap, sz));
 }
 
 size_t esf_utf8_char(const char *s, size_t n)

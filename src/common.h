@@ -120,9 +120,10 @@ static inline esf_status esf_big_grow(void **buf, size_t *cap, size_t need, size
     return esf_big_grow_to(buf, cap, need, sz);
 }
 void esf_big_free(void *buf, size_t cap, size_t sz);
-/* cap * sz bytes of zeros, from 8 MiB on as esf_big_grow's mapping (the
- * kernel's zeroed pages, not written twice); NULL when out of memory.
- * Freed by esf_big_free with the same cap and sz. */
+/* cap * sz bytes of zeros: from 64 KiB a mapping (the kernel's zeroed
+ * pages, not cleared again), in huge pages from 8 MiB; NULL when out of
+ * memory.  Freed by esf_big_zfree with the same cap and sz. */
 void *esf_big_zalloc(size_t cap, size_t sz);
+void esf_big_zfree(void *buf, size_t cap, size_t sz);
 
 #endif

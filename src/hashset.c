@@ -14,7 +14,7 @@ esf_status esf_hset_init(esf_hset *s, size_t cap_pow2)
 
 void esf_hset_free(esf_hset *s)
 {
-    if (s->slots) esf_big_free(s->slots, s->mask + 1, sizeof(esf_slot));
+    if (s->slots) esf_big_zfree(s->slots, s->mask + 1, sizeof(esf_slot));
     memset(s, 0, sizeof *s);
 }
 
@@ -37,7 +37,7 @@ esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, cons
         while (ns[j].v1) j = (j + 1) & nmask;
         ns[j] = *o;
     }
-    esf_big_free(s->slots, cap, sizeof(esf_slot));
+    esf_big_zfree(s->slots, cap, sizeof(esf_slot));
     s->slots = ns;
     s->mask = nmask;
     return ESF_OK;

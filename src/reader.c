@@ -49,11 +49,6 @@ static void unmap_pages(const void *from, const void *to)
     if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
-void esf_reader_release(const esf_reader *r, const char *from, const char *to)
-{
-    if (r->mapped && !r->gz) unmap_pages(from, to);
-}
-
 esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
                               esf_err *err)
 {
@@ -62,6 +57,7 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
     r->fd = -1;
     r->src = data;
     r->src_len = len;
+    r->size = len;
     r->in_memory = true;
     const esf_status st = is_gzip_magic(r->src, len) ? start_gzip(r, err) : ESF_OK;
     if (st != ESF_OK) esf_reader_close(r);
@@ -83,8 +79,14 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
     RETURN_ERROR_IF(fstat(r->fd, &st) != 0, err, ESF_ERR_INPUT, "%s: cannot stat: %s", name,
                     strerror(errno));
     RETURN_ERROR_IF(S_ISDIR(st.st_mode), err, ESF_ERR_INPUT, "%s: is a directory", name);
-    if (S_ISREG(st.st_mode)) {
+    unsigned char magic[2];
+    /* stdin may be a file read in part: what is left of it */
+    const off_t at = S_ISREG(st.st_mode) ? lseek(r->fd, 0, SEEK_CUR) : -1;
+    if (at >= 0 && at <= st.st_size) r->size = (uint64_t)(st.st_size - at);
+    /* a gzip regular file (and an empty one) in memory; a plain one read as a stream */
+    if (at == 0 && (st.st_size == 0 || (pread(r->fd, magic, 2, 0) == 2 && is_gzip_magic(magic, 2)))) {
         size_t len = (size_t)st.st_size;
+        r->size = len;
         if (len > 0) {
             void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, r->fd, 0);
             RETURN_ERROR_IF(m == MAP_FAILED, err, ESF_ERR_INPUT, "%s: cannot map: %s", name,

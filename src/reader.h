@@ -3,10 +3,14 @@
  * The reader hands out blocks of decoded bytes.  The caller consumes complete
  * records from a block and tells the next call how many bytes at its end are
  * still unconsumed ("keep"); they reappear at the start of the next block, so a
- * record never has to be copied by the caller.  A plain regular file is
- * memory-mapped and handed out as one block; gzip and streams are decoded into
- * a buffer owned by the reader, grown only when one record exceeds it, or on
- * another thread into a ring of slabs (esf_reader_pipeline). */
+ * record never has to be copied by the caller.  The caller's memory is handed
+ * out as one block; a gzip regular file is memory-mapped and inflated; plain
+ * files and streams are read (read(2)), and gzip streams decoded, into a
+ * buffer owned by the reader, grown only when one record exceeds it, or on
+ * another thread into a ring of slabs (esf_reader_pipeline).  A plain file is
+ * read, not mapped: on a virtual machine the parser reading a mapping's pages
+ * (4 KiB each, faulted in and given back) cost more than the copy into a
+ * buffer that stays in the cache. */
 #ifndef ESF_READER_H
 #define ESF_READER_H
 
@@ -23,6 +27,8 @@ typedef struct {
     size_t raw_released;              /* gzip: mapped bytes given back so far */
     bool mapped;
     bool in_memory;
+    uint64_t size;                    /* raw bytes to read, when known (a
+                                         regular file, memory), else 0     */
     /* raw bytes read from fd (gzip from a stream) */
     unsigned char *raw;
     size_t raw_cap;
@@ -52,11 +58,6 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
 esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err);
 void esf_reader_close(esf_reader *r);
-
-/* Gives back the pages of a mapped plain file in [from, to) (shrunk to whole
- * pages): they leave this process's memory and are read again from the page
- * cache if touched.  Nothing for any other input (never the caller's memory). */
-void esf_reader_release(const esf_reader *r, const char *from, const char *to);
 
 /* Decodes a gzip input or a stream on another thread from now on, into a
  * ring of slabs of slab_size bytes (0: 2 MiB; at least 256); esf_reader_next

@@ -134,11 +134,11 @@ static uint64_t reader_done(const esf_pass *pt, const char *pos)
 static void seq_tick(esf_pass *pt, const char *pos)
 {
     report_progress(pt->r, pt->rd->name, reader_done(pt, pos),
-                    pt->rd->in_memory ? pt->rd->src_len : 0, pt->nscan);
+                    pt->rd->size, pt->nscan);
 }
 
 /* Reads an input block by block on the calling thread (esf_block_rows
- * shares a mapped file's one block out). */
+ * shares each block out). */
 static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have)
 {
     const char *data = NULL;
@@ -151,7 +151,6 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_p
         FORWARD_IF_ERROR(esf_reader_next(rd, keep, &data, &len, &eof, &r->err));
         const char *p = data, *end = data + len;
         pt->data = data;
-        if (rd->mapped && !rd->gz) pt->map = rd, pt->kept = data;
         if (first_block && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;
         first_block = false;
         if (!*have) {
@@ -191,7 +190,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
                     name);
     if (r->opts.on_progress) {
         const uint64_t done = rd->pipe ? rd->pipe_consumed : plain_in_memory ? rd->src_len : reader_consumed(rd);
-        report_progress(r, name, done, rd->in_memory ? rd->src_len : 0, pt.nscan);
+        report_progress(r, name, done, rd->size, pt.nscan);
     }
     r->scanned += pt.nscan;
     return ESF_OK;

@@ -40,8 +40,6 @@ struct esf_pass {
     void (*tick)(esf_pass *pt, const char *pos); /* every 64 Ki records       */
     const esf_reader *rd;
     const char *data;
-    const esf_reader *map;           /* a mapped file: give back pages...  */
-    const char *kept;                /* ...this thread read before this    */
     esf_header *hdrs;                /* the file's headers so far: the first
                                         and each header line again (SPEC §2.1);
                                         a parser's: those of its range    */

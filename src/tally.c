@@ -229,14 +229,16 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
                              uint64_t (**attr)[A_COUNT])
 {
     memset(c, 0, sizeof *c);
-    count_job *jobs = calloc(nparts ? nparts : 1, sizeof *jobs);
+    /* (a tally each: from 64 KiB the kernel's zeroed pages, not cleared again) */
+    const size_t njobs = nparts ? nparts : 1;
+    count_job *jobs = esf_big_zalloc(njobs, sizeof *jobs);
     if (!jobs) return ESF_ERR_NOMEM;
     for (size_t k = 0; k < nparts; k++) {
         jobs[k].a = &parts[k];
         jobs[k].attr = attr[k] = calloc(parts[k].nprojects ? parts[k].nprojects : 1, sizeof *attr[k]);
         if (!attr[k]) {
             for (size_t i = 0; i <= k; i++) free(attr[i]), attr[i] = NULL;
-            free(jobs);
+            esf_big_zfree(jobs, njobs, sizeof *jobs);
             return ESF_ERR_NOMEM;
         }
     }
@@ -252,6 +254,6 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
     }
     expand_combos(c);
     fold_only(c);
-    free(jobs);
+    esf_big_zfree(jobs, njobs, sizeof *jobs);
     return ESF_OK;
 }

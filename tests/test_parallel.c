@@ -229,10 +229,11 @@ static void log_progress(void *ctx, const esf_progress *p)
     l->n++;
 }
 
-/* A mapped file gives its pages back as it is read (run.c, esf_reader_release):
- * rows and rejects replayed after the join read them again, and the
- * caller's own memory is never given back. */
-Test(parallel, mapped_pages_given_back)
+/* A file, plain (read into the reader's buffers) or gzip'd (mapped), gives
+ * the tables and rejects of the same bytes in memory at 1-3 threads, with
+ * a progress line that ends at the file's size; the caller's own memory is
+ * never changed. */
+Test(parallel, files_agree_with_memory)
 {
     sbuf in = random_extract(99, 150000); /* > 64 Ki rows per chunk with 2 threads */
     char *copy = malloc(in.len);

@@ -1,5 +1,6 @@
 /* Stage 1: the reader: plain and gzip, multi-member, block hand-over with
  * `keep`, and every way a gzip stream can be broken. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
@@ -289,4 +290,49 @@ ParameterizedTest(bool *pipelined, reader, mapped_gzip_gives_pages_back)
     remove(path);
     rmdir(dir);
     free(all), free(g), free(src);
+}
+
+/* A plain regular file is read into the reader's buffer, not mapped, with
+ * its size known for the progress line; from stdin, a file read in part
+ * counts only what is left of it.  Its bytes all come out, in order. */
+Test(reader, plain_file_read_with_its_size)
+{
+    const size_t n = (3u << 20) + 12345; /* more than a block */
+    char *src = pattern(n);
+    char dir[] = "/tmp/esfmon-test-XXXXXX", path[64];
+    cr_assert(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/plain.csv", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f && fwrite(src, 1, n, f) == n && fclose(f) == 0);
+    for (int from_stdin = 0; from_stdin < 2; from_stdin++) {
+        const size_t skip = from_stdin ? 1000 : 0;
+        int saved = -1;
+        if (from_stdin) { /* stdin: the file, its first `skip` bytes read already */
+            const int fd = open(path, O_RDONLY);
+            cr_assert(fd >= 0 && lseek(fd, (off_t)skip, SEEK_SET) == (off_t)skip);
+            saved = dup(STDIN_FILENO);
+            cr_assert(saved >= 0 && dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+            close(fd);
+        }
+        esf_reader r;
+        esf_err err;
+        cr_assert_eq(esf_reader_open_path(&r, from_stdin ? "-" : path, "plain.csv", &err), ESF_OK,
+                     "%s", err.msg);
+        cr_expect(!r.mapped && !r.in_memory && !r.gz, "stdin %d: read, not mapped", from_stdin);
+        cr_expect_eq(r.size, n - skip, "stdin %d", from_stdin);
+        char *all;
+        size_t all_len;
+        cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
+        cr_expect(all_len == n - skip && memcmp(all, src + skip, n - skip) == 0,
+                  "stdin %d: bytes differ", from_stdin);
+        esf_reader_close(&r);
+        free(all);
+        if (from_stdin) {
+            cr_assert(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+            close(saved);
+        }
+    }
+    remove(path);
+    rmdir(dir);
+    free(src);
 }

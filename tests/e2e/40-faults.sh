@@ -32,7 +32,7 @@ fi
 long=$(head -c 100000000 /dev/zero | tr '\0' y)
 { echo "rinpersoon,project,aanvrager,start,toelichting"; echo "1,P,uwv,20150101,\"$long\""; echo "2,P,uwv,20150101,kort"; } > "$T/long.csv"
 unset long
-expect_exit "a line of 100 MB (mapped)" 0 "2 rows read, 2 accepted" $ESFMON "$T/long.csv"
+expect_exit "a line of 100 MB in a file, read on the calling thread (-j 1)" 0 "2 rows read, 2 accepted" $ESFMON -j 1 "$T/long.csv"
 expect_exit "a line of 100 MB through a pipe" 0 "2 rows read, 2 accepted" sh -c "cat '$T/long.csv' | $ESFMON -"
 gzip -1 -c "$T/long.csv" > "$T/long.gz"
 expect_exit "a line of 100 MB in gzip" 0 "2 rows read, 2 accepted" $ESFMON "$T/long.gz"
