@@ -90,6 +90,18 @@ static size_t big_len(size_t cap, size_t sz)
     return (cap * sz + BIG_PAGE - 1) & ~(size_t)(BIG_PAGE - 1);
 }
 
+#if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
+/* len bytes of the kernel's zeroed pages, in huge pages when asked (advice:
+ * where not taken, small pages); NULL when out of memory. */
+static void *map_zeros(size_t len, bool huge)
+{
+    void *b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (b == MAP_FAILED) return NULL;
+    if (huge) (void)madvise(b, len, MADV_HUGEPAGE);
+    return b;
+}
+#endif
+
 esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
 {
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
@@ -101,9 +113,8 @@ esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
         nb = mremap(*buf, big_len(*cap, sz), big_len(ncap, sz), MREMAP_MAYMOVE);
         if (nb == MAP_FAILED) return ESF_ERR_NOMEM;
     } else {
-        nb = mmap(NULL, big_len(ncap, sz), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (nb == MAP_FAILED) return ESF_ERR_NOMEM;
-        (void)madvise(nb, big_len(ncap, sz), MADV_HUGEPAGE); /* advice: where not taken, small pages */
+        nb = map_zeros(big_len(ncap, sz), true);
+        if (!nb) return ESF_ERR_NOMEM;
         if (*buf) memcpy(nb, *buf, *cap * sz);
         free(*buf);
     }
@@ -129,12 +140,7 @@ void *esf_big_zalloc(size_t cap, size_t sz)
 {
     if (!cap || !sz || cap > SIZE_MAX / 2 / sz) return NULL; /* none asks for nothing */
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
-    if (cap * sz >= ZERO_MAP) {
-        void *b = mmap(NULL, zero_len(cap, sz), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (b == MAP_FAILED) return NULL;
-        if (cap * sz >= BIG_MIN) (void)madvise(b, zero_len(cap, sz), MADV_HUGEPAGE);
-        return b;
-    }
+    if (cap * sz >= ZERO_MAP) return map_zeros(zero_len(cap, sz), cap * sz >= BIG_MIN);
 #endif
     return calloc(cap, sz);
 }

@@ -14,7 +14,7 @@ esf_status esf_hset_init(esf_hset *s, size_t cap_pow2)
 
 void esf_hset_free(esf_hset *s)
 {
-    if (s->slots) esf_big_zfree(s->slots, s->mask + 1, sizeof(esf_slot));
+    esf_big_zfree(s->slots, s->mask + 1, sizeof(esf_slot)); /* (NULL: nothing) */
     memset(s, 0, sizeof *s);
 }
 

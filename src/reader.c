@@ -86,7 +86,6 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
     /* a gzip regular file (and an empty one) in memory; a plain one read as a stream */
     if (at == 0 && (st.st_size == 0 || (pread(r->fd, magic, 2, 0) == 2 && is_gzip_magic(magic, 2)))) {
         size_t len = (size_t)st.st_size;
-        r->size = len;
         if (len > 0) {
             void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, r->fd, 0);
             RETURN_ERROR_IF(m == MAP_FAILED, err, ESF_ERR_INPUT, "%s: cannot map: %s", name,

@@ -255,9 +255,10 @@ static void project_sums(const esf_agg *a, const uint64_t (*attr)[A_COUNT], proj
     }
     for (size_t i = 0; i <= a->pairs.mask; i++) {
         const esf_slot *sl = &a->pairs.slots[i];
-        if (hset_v(sl) == HSET_EMPTY) continue;
-        out[hset_v(sl) & 0x7fffffffu].v[0]++;
-        out[hset_v(sl) & 0x7fffffffu].v[2] += hset_v(sl) >> 31;
+        const uint32_t v = hset_v(sl); /* project, bit 31: finished there */
+        if (v == HSET_EMPTY) continue;
+        out[v & 0x7fffffffu].v[0]++;
+        out[v & 0x7fffffffu].v[2] += v >> 31;
     }
 }
 
