@@ -4,7 +4,7 @@
 SHELL   := /bin/bash
 CC      ?= cc
 BUILD   ?= build
-OPT     ?= -O2
+OPT     ?= -O3
 WARN    := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla \
            -Wcast-qual -Wwrite-strings -Wold-style-definition -Werror=implicit-function-declaration

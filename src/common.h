@@ -62,10 +62,20 @@ void esf_u64_text(char *dst, size_t cap, uint64_t v);
 #define ESF_UNLIKELY(x) (x)
 #endif
 
-/* The eight ASCII digits at p as one word whose byte i (from the low end) is
- * digit i, 0-9, on any host; false when a byte is no digit: one below '0'
- * sets bit 7 of x, one above '9' that of x + 0x76 (a borrow or carry only
- * flags a word already rejected).  For dates and person numbers. */
+/* The eight ASCII digits of w, read from memory on a little-endian host, as
+ * one word whose byte i (from the low end) is digit i, 0-9; false when a
+ * byte is no digit: one below '0' sets bit 7 of x, one above '9' that of
+ * x + 0x76 (a borrow or carry only flags a word already rejected). */
+static inline bool esf_digits8_word(uint64_t w, uint64_t *x)
+{
+    w -= 0x3030303030303030ull;
+    if ((w | (w + 0x7676767676767676ull)) & 0x8080808080808080ull) return false;
+    *x = w;
+    return true;
+}
+
+/* esf_digits8_word of the eight bytes at p, on any host.  For dates and
+ * person numbers. */
 static inline bool esf_digits8(const char *p, uint64_t *x)
 {
     uint64_t w;
@@ -73,10 +83,7 @@ static inline bool esf_digits8(const char *p, uint64_t *x)
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     w = __builtin_bswap64(w);
 #endif
-    w -= 0x3030303030303030ull;
-    if ((w | (w + 0x7676767676767676ull)) & 0x8080808080808080ull) return false;
-    *x = w;
-    return true;
+    return esf_digits8_word(w, x);
 }
 
 /* The value of the eight ASCII digits at p (the first most significant), or

@@ -31,46 +31,56 @@ typedef struct code_entry {
     uint8_t value;
 } code_entry;
 
-#define E(name, value) {{0, 0, 0}, {0, 0, 0}, name, NULL, sizeof(name) - 1, value}
+/* Each table's names, as X(name, code): the SPEC's spelling of each code
+ * first, the order in which esf_field_*_value try them as written (exact,
+ * the usual cell) before the case-insensitive lookup. */
+#define NAMES_AANVRAGER(X)                                                                \
+    X("gemeente", AANV_GEMEENTE) X("vsopro", AANV_VSOPRO) X("uwv", AANV_UWV)              \
+    X("jenv", AANV_JENV) X("vso/pro", AANV_VSOPRO) X("vso-pro", AANV_VSOPRO)
+#define NAMES_GESLACHT(X)                                                                 \
+    X("man", SEX_MAN) X("vrouw", SEX_VROUW) X("m", SEX_MAN) X("v", SEX_VROUW)             \
+    X("1", SEX_MAN) X("2", SEX_VROUW)
+#define NAMES_POSITIE(X)                                                                  \
+    X("werkzaam", POS_WERKZAAM) X("niet_werkzaam", POS_NIET_WERKZAAM)                     \
+    X("inactief", POS_INACTIEF) X("onbekend", POS_ONBEKEND)                               \
+    X("niet-werkzaam", POS_NIET_WERKZAAM) X("nietwerkzaam", POS_NIET_WERKZAAM)
+#define NAMES_CONTRACT(X)                                                                 \
+    X("vast", CONTRACT_VAST) X("tijdelijk", CONTRACT_TIJDELIJK) X("o", CONTRACT_VAST)    \
+    X("b", CONTRACT_TIJDELIJK)
+#define NAMES_BOOL(X)                                                                     \
+    X("ja", BOOL_YES) X("nee", BOOL_NO) X("1", BOOL_YES) X("0", BOOL_NO) X("j", BOOL_YES) \
+    X("n", BOOL_NO)
+#define NAMES_DOELGROEP(X)                                                                \
+    X("uitkering_6m", DG_UITKERING_6M) X("arbeidsbelemmerd", DG_ARBEIDSBELEMMERD)         \
+    X("niet_uitkeringsontvanger", DG_NIET_UITKERINGSONTVANGER)                            \
+    X("statushouder", DG_STATUSHOUDER) X("jongere", DG_JONGERE) X("oudere", DG_OUDERE)    \
+    X("gedetineerde", DG_GEDETINEERDE) X("tbs", DG_TBS) X("jji", DG_JJI) X("cji", DG_CJI) \
+    X("uwv_breed", DG_UWV_BREED)
 
-static code_entry ent_aanvrager[] = {E("gemeente", AANV_GEMEENTE), E("vsopro", AANV_VSOPRO),
-                                     E("vso/pro", AANV_VSOPRO),    E("vso-pro", AANV_VSOPRO),
-                                     E("uwv", AANV_UWV),           E("jenv", AANV_JENV)};
-static code_entry ent_geslacht[] = {E("m", SEX_MAN),   E("man", SEX_MAN),     E("1", SEX_MAN),
-                                    E("v", SEX_VROUW), E("vrouw", SEX_VROUW), E("2", SEX_VROUW)};
-static code_entry ent_positie[] = {
-    E("werkzaam", POS_WERKZAAM),          E("niet_werkzaam", POS_NIET_WERKZAAM),
-    E("niet-werkzaam", POS_NIET_WERKZAAM), E("nietwerkzaam", POS_NIET_WERKZAAM),
-    E("inactief", POS_INACTIEF),          E("onbekend", POS_ONBEKEND)};
-static code_entry ent_contract[] = {E("vast", CONTRACT_VAST), E("o", CONTRACT_VAST),
-                                    E("tijdelijk", CONTRACT_TIJDELIJK),
-                                    E("b", CONTRACT_TIJDELIJK)};
-static code_entry ent_bool[] = {E("1", BOOL_YES), E("j", BOOL_YES), E("ja", BOOL_YES),
-                                E("0", BOOL_NO),  E("n", BOOL_NO),  E("nee", BOOL_NO)};
-static code_entry ent_doelgroep[] = {
-    E("uitkering_6m", DG_UITKERING_6M),   E("arbeidsbelemmerd", DG_ARBEIDSBELEMMERD),
-    E("niet_uitkeringsontvanger", DG_NIET_UITKERINGSONTVANGER),
-    E("statushouder", DG_STATUSHOUDER),   E("jongere", DG_JONGERE),
-    E("oudere", DG_OUDERE),               E("gedetineerde", DG_GEDETINEERDE),
-    E("tbs", DG_TBS),                     E("jji", DG_JJI),
-    E("cji", DG_CJI),                     E("uwv_breed", DG_UWV_BREED)};
+
+/* What an empty slot holds: an entry no cell matches (of a length over 24). */
+static const code_entry no_code = {{0, 0, 0}, {0, 0, 0}, "", NULL, UINT8_MAX, 0};
 
 /* A table: its entries, and in slot the first entry of each hash of a
- * name's first word and length (slot_of). */
+ * name's first word and length (slot_of), else no_code. */
 typedef struct {
     code_entry *e;
     uint8_t n;
     const code_entry *slot[64];
 } code_table;
 
-#define TABLE(name) static code_table tab_##name = {ent_##name, ESF_ARRAY_SIZE(ent_##name), {NULL}}
-TABLE(aanvrager);
-TABLE(geslacht);
-TABLE(positie);
-TABLE(contract);
-TABLE(bool);
-TABLE(doelgroep);
+#define E(name, value) {{0, 0, 0}, {0, 0, 0}, name, NULL, sizeof(name) - 1, value},
+#define TABLE(NAME)                                                                   \
+    static code_entry ent_##NAME[] = {NAMES_##NAME(E)};                               \
+    static code_table tab_##NAME = {ent_##NAME, ESF_ARRAY_SIZE(ent_##NAME), {NULL}}
+TABLE(AANVRAGER);
+TABLE(GESLACHT);
+TABLE(POSITIE);
+TABLE(CONTRACT);
+TABLE(BOOL);
+TABLE(DOELGROEP);
 #undef TABLE
+#undef E
 
 /* Upper and lower case hash alike: every byte's bit 0x20 is set first. */
 static inline unsigned slot_of(uint64_t w0, size_t len)
@@ -120,9 +130,10 @@ static inline str_words words_of(const char *p, size_t n)
  * lookups then need no check that it ran). */
 __attribute__((constructor)) static void codes_init(void)
 {
-    code_table *const all[] = {&tab_aanvrager, &tab_geslacht, &tab_positie,
-                               &tab_contract,  &tab_bool,     &tab_doelgroep};
-    for (size_t t = 0; t < ESF_ARRAY_SIZE(all); t++)
+    code_table *const all[] = {&tab_AANVRAGER, &tab_GESLACHT, &tab_POSITIE,
+                               &tab_CONTRACT,  &tab_BOOL,     &tab_DOELGROEP};
+    for (size_t t = 0; t < ESF_ARRAY_SIZE(all); t++) {
+        for (size_t k = 0; k < ESF_ARRAY_SIZE(all[t]->slot); k++) all[t]->slot[k] = &no_code;
         for (size_t i = all[t]->n; i-- > 0;) { /* chains keep the table's order */
             code_entry *e = &all[t]->e[i];
             const str_words w = words_of(e->name, e->len);
@@ -135,27 +146,49 @@ __attribute__((constructor)) static void codes_init(void)
                 }
             }
             const code_entry **slot = &all[t]->slot[slot_of(e->w[0], e->len)];
-            e->next = *slot;
+            e->next = *slot == &no_code ? NULL : *slot;
             *slot = e;
         }
+    }
 }
 
 /* Case-insensitive (ASCII) lookup of v in a table of lower-case names; -1
- * when absent.  Compares a word at a time, only with the entries of v's
- * slot (the third word only for names over 16 bytes: it is 0 in shorter
- * ones). */
+ * when absent.  Compares the words at once (the third is 0 in names of up
+ * to 16 bytes, and so in such cells), only with the entries of v's slot:
+ * one, in the tables as they are. */
 static inline __attribute__((always_inline)) int lookup(esf_view v, const code_table *t)
 {
     if (v.len > 24) return -1; /* longer than every name */
     const str_words c = words_of(v.p, v.len);
-    for (const code_entry *e = t->slot[slot_of(c.w[0], v.len)]; e; e = e->next)
+    const code_entry *e = t->slot[slot_of(c.w[0], v.len)];
+    do
         if (e->len == v.len && (c.w[0] | e->m[0]) == e->w[0] && (c.w[1] | e->m[1]) == e->w[1] &&
             (v.len <= 16 || (c.w[2] | e->m[2]) == e->w[2]))
             return e->value;
+    while ((e = e->next));
     return -1;
 }
 
-#define LOOKUP(v, tab) lookup((v), &(tab))
+/* The code of v written exactly as a name of the list (compares with
+ * constants, a length first), -1 when none. */
+#define EXACT(name, value) \
+    if (v.len == sizeof(name) - 1 && memcmp(v.p, name, sizeof(name) - 1) == 0) return (value);
+#define EXACT_FN(names) \
+    static inline int exact_##names(esf_view v) { names(EXACT) return -1; }
+EXACT_FN(NAMES_AANVRAGER)
+EXACT_FN(NAMES_GESLACHT)
+EXACT_FN(NAMES_POSITIE)
+EXACT_FN(NAMES_CONTRACT)
+EXACT_FN(NAMES_BOOL)
+EXACT_FN(NAMES_DOELGROEP)
+#undef EXACT_FN
+#undef EXACT
+
+static inline int exact_or_lookup(int exact, esf_view v, const code_table *t)
+{
+    return exact >= 0 ? exact : lookup(v, t);
+}
+#define LOOKUP(v, tab) exact_or_lookup(exact_NAMES_##tab(v), (v), &tab_##tab)
 
 static int set_code(int r, uint8_t *out)
 {
@@ -166,30 +199,27 @@ static int set_code(int r, uint8_t *out)
 
 int esf_field_aanvrager(esf_view v, uint8_t *out)
 {
-    return set_code(LOOKUP(v, tab_aanvrager), out);
+    return set_code(LOOKUP(v, AANVRAGER), out);
 }
 
 int esf_field_geslacht_value(esf_view v, uint8_t *out)
 {
-    return set_code(LOOKUP(v, tab_geslacht), out);
+    return set_code(LOOKUP(v, GESLACHT), out);
 }
 
 int esf_field_positie_value(esf_view v, uint8_t *out)
 {
-    return set_code(LOOKUP(v, tab_positie), out);
+    return set_code(LOOKUP(v, POSITIE), out);
 }
 
 int esf_field_contract_value(esf_view v, uint8_t *out)
 {
-    return set_code(LOOKUP(v, tab_contract), out);
+    return set_code(LOOKUP(v, CONTRACT), out);
 }
 
 int esf_field_bool_value(esf_view v, uint8_t *out)
 {
-    /* the SPEC's own spellings, a third of a canonical row's codes, at once */
-    if (v.len == 3 && memcmp(v.p, "nee", 3) == 0) return set_code(BOOL_NO, out);
-    if (v.len == 2 && memcmp(v.p, "ja", 2) == 0) return set_code(BOOL_YES, out);
-    return set_code(LOOKUP(v, tab_bool), out);
+    return set_code(LOOKUP(v, BOOL), out);
 }
 
 /* The first '|' or '+' in [p, end), or end: eight bytes at a time (the
@@ -212,7 +242,7 @@ int esf_field_doelgroep_value(esf_view v, uint16_t *out)
 {
     /* one code, the common cell, at once (no name holds a separator or a
      * space, so a list or padding is never one) */
-    const int one = LOOKUP(v, tab_doelgroep);
+    const int one = LOOKUP(v, DOELGROEP);
     if (one >= 0) {
         *out = (uint16_t)(1u << one);
         return 0;
@@ -226,7 +256,7 @@ int esf_field_doelgroep_value(esf_view v, uint16_t *out)
         while (s < e && *s == ' ') s++;
         while (e > s && e[-1] == ' ') e--;
         if (e > s) {
-            int c = LOOKUP(((esf_view){s, (size_t)(e - s)}), tab_doelgroep);
+            int c = LOOKUP(((esf_view){s, (size_t)(e - s)}), DOELGROEP);
             if (c < 0) return -1;
             set |= (uint16_t)(1u << c);
         }
@@ -252,44 +282,52 @@ static bool is_leap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* Year, month and day of the eight digits yyyymmdd at p, at once: pairs,
- * then the year's four.  False when a byte is no digit. */
-static inline bool ymd8(const char *p, int *y, int *m, int *d)
+/* Bit mmdd: a day of the year (29 February included), filled before main,
+ * as the code tables are. */
+static uint64_t mmdd_valid[10000 / 64 + 1];
+
+__attribute__((constructor)) static void mmdd_init(void)
 {
-    uint64_t x;
-    if (!esf_digits8(p, &x)) return false;
-    const uint64_t x2 = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
-    *y = (int)(((x2 * 100 + (x2 >> 16)) & 0xffff));
-    *m = (int)(x2 >> 32 & 0xff);
-    *d = (int)(x2 >> 48 & 0xff);
-    return true;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int m = 1; m <= 12; m++)
+        for (int d = 1; d <= mdays[m - 1]; d++) mmdd_valid[(m * 100 + d) / 64] |= 1ull << (m * 100 + d) % 64;
+}
+
+/* yyyymmdd of the digits x (esf_digits8_word) when it is a day from 1900
+ * to 2100, else -1: pairs, fours and all eight at once, mmdd checked by
+ * one bit. */
+static inline int date8(uint64_t x, int32_t *out)
+{
+    x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;   /* pairs          */
+    x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull; /* yyyy and mmdd  */
+    const uint32_t mmdd = (uint32_t)(x >> 32), v = (uint32_t)(x * 10000 + mmdd);
+    if (v - 19000000u > 21009999u - 19000000u || !(mmdd_valid[mmdd / 64] >> mmdd % 64 & 1) ||
+        (mmdd == 229 && !is_leap((int)(v / 10000))))
+        return -1;
+    *out = (int32_t)v;
+    return 0;
 }
 
 int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
 {
-    int y, m, d = 1;
+    uint64_t x;
     if (v.len == 8) {
-        if (!ymd8(v.p, &y, &m, &d)) return -1;
+        if (!esf_digits8(v.p, &x)) return -1;
     } else if (v.len == 10) { /* yyyy-mm-dd: its eight digits side by side */
-        char dig[8];
         if (v.p[4] != '-' || v.p[7] != '-') return -1;
+        char dig[8];
         memcpy(dig, v.p, 4), memcpy(dig + 4, v.p + 5, 2), memcpy(dig + 6, v.p + 8, 2);
-        if (!ymd8(dig, &y, &m, &d)) return -1;
+        if (!esf_digits8(dig, &x)) return -1;
     } else if (v.len == 6 && allow_month) {
+        int y, m;
         if (digits(v.p, 4, &y) || digits(v.p + 4, 2, &m)) return -1;
+        if ((unsigned)(y - 1900) > 200 || (unsigned)(m - 1) > 11) return -1;
+        *out = y * 10000 + m * 100 + 1;
+        return 0;
     } else {
         return -1;
     }
-    /* the days of each month as bits 1-31 (29 February: checked on its own) */
-    static const uint32_t mdays[12] = {
-        0xfffffffeu, 0x3ffffffeu, 0xfffffffeu, 0x7ffffffeu, 0xfffffffeu, 0x7ffffffeu,
-        0xfffffffeu, 0xfffffffeu, 0x7ffffffeu, 0xfffffffeu, 0x7ffffffeu, 0xfffffffeu};
-    if ((unsigned)(y - 1900) > 200 || (unsigned)(m - 1) > 11 || (unsigned)d > 31 ||
-        !(mdays[m - 1] >> d & 1))
-        return -1;
-    if (m == 2 && d == 29 && !is_leap(y)) return -1;
-    *out = y * 10000 + m * 100 + d;
-    return 0;
+    return date8(x, out);
 }
 
 int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *out)

@@ -107,7 +107,7 @@ static bool project_eq(const void *ctx, const esf_slot *sl)
  * growing it reads no person (a cache miss for each otherwise). */
 static inline uint64_t pset_place(uint32_t tag)
 {
-    return hset_mix64(tag);
+    return hset_fib(tag);
 }
 
 static uint64_t person_hash(const void *ctx, const esf_slot *sl)
@@ -128,7 +128,7 @@ static uint64_t project_hash(const void *ctx, const esf_slot *sl)
  * esf_agg_prefetch can bring them in before the row's project is known. */
 static inline uint64_t pair_hash_of(uint32_t pid)
 {
-    return hset_mix64(pid);
+    return hset_fib(pid);
 }
 
 static uint64_t pair_hash(const void *ctx, const esf_slot *sl)
@@ -337,7 +337,7 @@ typedef struct {
 
 static inline uint64_t gset_hash_of(uint32_t pid, unsigned g)
 {
-    return hset_mix64((uint64_t)pid << 2 | g);
+    return hset_fib((uint64_t)pid << 2 | g);
 }
 
 static uint64_t gset_hash(const void *ctx, const esf_slot *sl)

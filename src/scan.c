@@ -3,22 +3,22 @@
 
 #include "simd.h"
 
-/* The first delimiter of words w.. of dm (nw of them) from base on, or e. */
-static inline const char *next_delim(const uint64_t *dm, size_t w, size_t nw, const char *base,
-                                     const char *e)
+/* A cell [s, c) that is not empty into column col (a quoted one unquoted:
+ * "" is empty). */
+static inline __attribute__((always_inline)) bool cell_value(unsigned col, const char *s,
+                                                             const char *c, esf_row *row,
+                                                             bool quoted)
 {
-    for (; w < nw; w++, base += 64)
-        if (dm[w]) return base + __builtin_ctzll(dm[w]);
-    return e;
+    if (quoted && *s == '"' && ++s == --c) return true; /* "" */
+    return esf_row_value(col, (esf_view){s, (size_t)(c - s)}, row);
 }
 
 /* The cells of the line at p, split at the delimiters dm (nw words; the
- * last cell ends at p + lend), each straight to its column.  Only the cells
- * that hold something: a cell starts at the line's start and after each
- * delimiter, and is empty when a delimiter or lend is its first byte, or,
- * with quoted (esf_line_cells' lines), when it is "" (an empty cell keeps
- * esf_traj_empty's value).  A cell's index is the number of delimiters
- * before it. */
+ * last cell ends at p + lend), each straight to its column: a cell ends at
+ * each delimiter, in order, and the next starts after it.  Only the cells
+ * that hold something: an empty one, or with quoted (esf_line_cells' lines)
+ * a cell "", keeps esf_traj_empty's value.  One step per delimiter is less
+ * work than finding each filled cell's end and index on its own. */
 static inline __attribute__((always_inline)) bool
 scan_cells(const esf_header *h, const char *p, const uint64_t *dm, size_t nw, size_t lend,
            esf_row *row, bool quoted)
@@ -26,31 +26,21 @@ scan_cells(const esf_header *h, const char *p, const uint64_t *dm, size_t nw, si
     unsigned ndelim = 0;
     for (size_t w = 0; w < nw; w++) ndelim += (unsigned)__builtin_popcountll(dm[w]);
     if (ndelim != h->nfields - 1) return false; /* as many cells as the header */
-    const char *e = p + lend;
     esf_row_begin(row);
-    unsigned before = 0; /* delimiters before word w */
-    uint64_t carry = 1;  /* a cell starts at bit 0 */
+    const uint8_t *col = h->col_at; /* the column of the cell that starts at s */
+    const char *s = p;
     for (size_t w = 0; w < nw; w++) {
         const char *base = p + 64 * w;
 #if defined(__GNUC__)
-        __asm__("" : "+r"(base)); /* kept whole: GCC would widen each index on its own */
+        __asm__("" : "+r"(base)); /* one register: GCC would add p and 64 * w for each cell */
 #endif
-        const uint64_t d = dm[w];
-        uint64_t filled = ((d << 1) | carry) & ~d;
-        carry = d >> 63;
-        const ptrdiff_t left = (ptrdiff_t)lend - (ptrdiff_t)(64 * w);
-        if (left < 64) filled &= left > 0 ? (1ull << left) - 1 : 0;
-        for (; filled; filled &= filled - 1) {
-            const unsigned b = (unsigned)__builtin_ctzll(filled);
-            const uint64_t rest = d >> b;
-            const char *s = base + b;
-            const char *c = rest ? s + __builtin_ctzll(rest) : next_delim(dm, w + 1, nw, base + 64, e);
-            if (quoted && *s == '"' && ++s == --c) continue; /* "" */
-            const unsigned col = h->col_at[before + (unsigned)__builtin_popcountll(d & ((1ull << b) - 1))];
-            if (!esf_row_value(col, (esf_view){s, (size_t)(c - s)}, row)) return false;
+        for (uint64_t d = dm[w]; d; d &= d - 1, col++) {
+            const char *c = base + __builtin_ctzll(d);
+            if (c != s && !cell_value(*col, s, c, row, quoted)) return false;
+            s = c + 1;
         }
-        before += (unsigned)__builtin_popcountll(d);
     }
+    if (p + lend != s && !cell_value(*col, s, p + lend, row, quoted)) return false;
     return esf_row_required_given(row) && !esf_eind_voor_start(&row->t) &&
            !esf_geboorte_na_start(&row->t);
 }

@@ -28,6 +28,14 @@ ParameterizedTestParameters(fields, dates)
         {"2015010:", false, -1, 0},       {"/0150101", false, -1, 0},
         {"2015\xb0" "101", false, -1, 0}, {"2015\xc0" "101", false, -1, 0},
         {"2015-01-0:", false, -1, 0},     {"19991231", false, 0, 19991231},
+        /* the edges of the years, months and days (one bit per mmdd) */
+        {"19000101", false, 0, 19000101}, {"21000229", false, -1, 0},
+        {"20400229", false, 0, 20400229}, {"20150931", false, -1, 0},
+        {"20150431", false, -1, 0},       {"20151231", false, 0, 20151231},
+        {"20151232", false, -1, 0},       {"20150015", false, -1, 0},
+        {"99991231", false, -1, 0},       {"00000101", false, -1, 0},
+        {"201500", true, -1, 0},          {"189912", true, -1, 0},
+        {"210012", true, 0, 21001201},
     };
     return cr_make_param_array(date_case, cases, sizeof cases / sizeof cases[0]);
 }
