@@ -332,23 +332,27 @@ int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
 
 int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *out)
 {
-    int64_t ip = 0, frac = 0, scale = ESF_NUM_SCALE;
-    size_t i = 0, ndig = 0;
-    for (; i < v.len && v.p[i] >= '0' && v.p[i] <= '9'; i++, ndig++) {
+    /* the units of the first k decimals, k = 0..9 */
+    static const int64_t unit[10] = {ESF_NUM_SCALE, 100000000, 10000000, 1000000, 100000,
+                                     10000,         1000,      100,      10,      1};
+    const char *p = v.p, *const e = v.p + v.len, *const d0 = p;
+    int64_t ip = 0, frac = 0;
+    for (; p < e && (unsigned)(*p - '0') <= 9; p++) {
         if (ip > max / ESF_NUM_SCALE) return -1; /* out of range, stop before overflow */
-        ip = ip * 10 + (v.p[i] - '0');
+        ip = ip * 10 + (*p - '0');
     }
-    if (i < v.len && (v.p[i] == '.' || (allow_comma && v.p[i] == ','))) {
-        for (i++; i < v.len && v.p[i] >= '0' && v.p[i] <= '9'; i++, ndig++) {
-            scale /= 10;
-            if (scale == 0) {
-                if (v.p[i] != '0') return -1; /* more than 9 significant decimals */
-                continue;
-            }
-            frac += (v.p[i] - '0') * scale;
+    size_t ndig = (size_t)(p - d0);
+    if (p < e && (*p == '.' || (allow_comma && *p == ','))) {
+        const char *const f0 = ++p;
+        for (; p < e && (unsigned)(*p - '0') <= 9; p++) {
+            if (p - f0 < 9) frac = frac * 10 + (*p - '0');
+            else if (*p != '0') return -1; /* more than 9 significant decimals */
         }
+        const size_t nf = (size_t)(p - f0);
+        frac *= unit[nf < 9 ? nf : 9];
+        ndig += nf;
     }
-    if (i != v.len || ndig == 0) return -1;
+    if (p != e || ndig == 0) return -1;
     if (ip > max / ESF_NUM_SCALE || (ip == max / ESF_NUM_SCALE && frac > max % ESF_NUM_SCALE))
         return -1;
     *out = ip * ESF_NUM_SCALE + frac;

@@ -132,6 +132,10 @@ ParameterizedTestParameters(fields, numbers)
         {"1.50000000000", 168 * U, 0, U + U / 2}, {"9223372036.854775807", INT64_MAX, 0, INT64_MAX},
         {"9223372036.854775808", INT64_MAX, -1, 0}, {"99999999999999999999", INT64_MAX, -1, 0},
         {"1 000", INT64_MAX, -1, 0},
+        /* each count of decimals to its unit; zeros past the ninth */
+        {"0.000000001", 168 * U, 0, 1},    {"7.25", 168 * U, 0, 7 * U + U / 4},
+        {"0.1234567890", 168 * U, 0, 123456789}, {"3.12345678", 168 * U, 0, 3 * U + 123456780},
+        {"1.0000000001", 168 * U, -1, 0},  {"12,50", 168 * U, 0, 12 * U + U / 2},
     };
     return cr_make_param_array(num_case, cases, sizeof cases / sizeof cases[0]);
 }
