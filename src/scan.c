@@ -50,19 +50,13 @@ static inline __attribute__((always_inline)) bool
 row_scan_masked(const esf_header *h, const char *p, const char *end, esf_row *row,
                 const char **next, bool avx2)
 {
-    const char *le = NULL;
-    /* its line feed (the classes with '\n' as the delimiter), in 512 bytes at most */
-    for (const char *b = p; !le; b += 64) {
-        if (b >= end || b - p >= (ptrdiff_t)64 * ESF_LINE_WORDS) return false;
-        char tail[64];
-        const esf_cls_simple k = esf_cls_simple_of(esf_window64(b, end, tail), '\n', '\n', avx2);
-        if (k.d) le = b + __builtin_ctzll(k.d);
-    }
     esf_line_masks m;
+    size_t n;
+    if (!esf_line_masks_lf(&m, p, end, h->delim, avx2, &n)) return false;
+    const char *le = p + n;
     uint64_t od[ESF_LINE_WORDS];
-    const size_t n = (size_t)(le - p), lend = esf_before_cr(p, le);
-    if (!esf_line_masks_of(&m, p, n, end, h->delim, avx2) || !esf_line_cells(&m, n, lend, od) ||
-        !scan_cells(h, p, od, (n + 63) / 64, lend, row, true))
+    const size_t lend = esf_before_cr(p, le);
+    if (!esf_line_cells(&m, n, lend, od) || !scan_cells(h, p, od, (n + 63) / 64, lend, row, true))
         return false;
     *next = le + 1;
     return true;

@@ -27,9 +27,9 @@ typedef struct {
     uint64_t d, stop;
 } esf_cls_simple;
 
-/* Delimiters, quotes and padding. */
+/* Delimiters, quotes, padding and line feeds. */
 typedef struct {
-    uint64_t d, q, pad;
+    uint64_t d, q, pad, nl;
 } esf_cls_line;
 
 #if ESF_SIMD_X86
@@ -52,8 +52,8 @@ static inline esf_cls_simple esf_cls_simple_sse2(const char *x, char delim, char
 static inline esf_cls_line esf_cls_line_sse2(const char *x, char delim, char pad2)
 {
     const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vs = _mm_set1_epi8(' '),
-                  vt = _mm_set1_epi8(pad2);
-    esf_cls_line c = {0, 0, 0};
+                  vt = _mm_set1_epi8(pad2), vn = _mm_set1_epi8('\n');
+    esf_cls_line c = {0, 0, 0, 0};
 #pragma GCC unroll 4
     for (int i = 0; i < 4; i++) {
         const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(x + 16 * (size_t)i));
@@ -62,6 +62,7 @@ static inline esf_cls_line esf_cls_line_sse2(const char *x, char delim, char pad
         c.pad |= (uint64_t)(unsigned)_mm_movemask_epi8(
                      _mm_or_si128(_mm_cmpeq_epi8(v, vs), _mm_cmpeq_epi8(v, vt)))
                  << (16 * i);
+        c.nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)) << (16 * i);
     }
     return c;
 }
@@ -88,14 +89,16 @@ ESF_TARGET_AVX2 static inline esf_cls_simple esf_cls_simple_avx2(const char *x, 
 ESF_TARGET_AVX2 static inline esf_cls_line esf_cls_line_avx2(const char *x, char delim, char pad2)
 {
     const __m256i vd = _mm256_set1_epi8(delim), vq = _mm256_set1_epi8('"'),
-                  vs = _mm256_set1_epi8(' '), vt = _mm256_set1_epi8(pad2);
+                  vs = _mm256_set1_epi8(' '), vt = _mm256_set1_epi8(pad2),
+                  vn = _mm256_set1_epi8('\n');
     const __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)x),
                   hi = _mm256_loadu_si256((const __m256i *)(const void *)(x + 32));
 #define ESF_PAD(v) _mm256_or_si256(_mm256_cmpeq_epi8(v, vs), _mm256_cmpeq_epi8(v, vt))
     const esf_cls_line c = {
         ESF_MASK(_mm256_cmpeq_epi8(lo, vd)) | ESF_MASK(_mm256_cmpeq_epi8(hi, vd)) << 32,
         ESF_MASK(_mm256_cmpeq_epi8(lo, vq)) | ESF_MASK(_mm256_cmpeq_epi8(hi, vq)) << 32,
-        ESF_MASK(ESF_PAD(lo)) | ESF_MASK(ESF_PAD(hi)) << 32};
+        ESF_MASK(ESF_PAD(lo)) | ESF_MASK(ESF_PAD(hi)) << 32,
+        ESF_MASK(_mm256_cmpeq_epi8(lo, vn)) | ESF_MASK(_mm256_cmpeq_epi8(hi, vn)) << 32};
 #undef ESF_PAD
 #undef ESF_MASK
     return c;
@@ -115,11 +118,12 @@ static inline esf_cls_simple esf_cls_simple_scalar(const char *x, char delim, ch
 
 static inline esf_cls_line esf_cls_line_scalar(const char *x, char delim, char pad2)
 {
-    esf_cls_line c = {0, 0, 0};
+    esf_cls_line c = {0, 0, 0, 0};
     for (int i = 0; i < 64; i++) {
         c.d |= (uint64_t)(x[i] == delim) << i;
         c.q |= (uint64_t)(x[i] == '"') << i;
         c.pad |= (uint64_t)(x[i] == ' ' || x[i] == pad2) << i;
+        c.nl |= (uint64_t)(x[i] == '\n') << i;
     }
     return c;
 }
@@ -186,6 +190,31 @@ esf_line_masks_of(esf_line_masks *m, const char *p, size_t n, const char *end, c
         m->pad[w] = c.pad & keep;
     }
     return true;
+}
+
+/* esf_line_masks_of for the line at p up to its first line feed, found in
+ * the same pass, 64 bytes at a time: *n is its length.  False when none
+ * comes within ESF_LINE_WORDS words or before end. */
+static inline __attribute__((always_inline)) bool
+esf_line_masks_lf(esf_line_masks *m, const char *p, const char *end, char delim, bool avx2,
+                  size_t *n)
+{
+    const char pad2 = delim == '\t' ? ' ' : '\t';
+    for (size_t w = 0; w < ESF_LINE_WORDS; w++) {
+        const char *b = p + 64 * w;
+        if (b >= end) return false;
+        char tail[64];
+        const esf_cls_line c = esf_cls_line_of(esf_window64(b, end, tail), delim, pad2, avx2);
+        const uint64_t keep = c.nl ? (c.nl & (0 - c.nl)) - 1 : ~0ull; /* to the line feed */
+        m->d[w] = c.d & keep;
+        m->q[w] = c.q & keep;
+        m->pad[w] = c.pad & keep;
+        if (c.nl) {
+            *n = 64 * w + (size_t)__builtin_ctzll(c.nl);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Each bit set from a quote up to (not including) the next, as in "inside a

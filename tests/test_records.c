@@ -225,12 +225,12 @@ Test(records, classifiers_agree_with_byte_loop)
         const esf_cls_simple s2 = esf_cls_simple_sse2(w, delim, pad2);
         const esf_cls_line l2 = esf_cls_line_sse2(w, delim, pad2);
         cr_assert(s2.d == rs.d && s2.stop == rs.stop, "sse2 simple, case %d", iter);
-        cr_assert(l2.d == rl.d && l2.q == rl.q && l2.pad == rl.pad, "sse2 line, case %d", iter);
+        cr_assert(l2.d == rl.d && l2.q == rl.q && l2.pad == rl.pad && l2.nl == rl.nl, "sse2 line, case %d", iter);
         if (avx2) {
             const esf_cls_simple s3 = simple_avx2(w, delim, pad2);
             const esf_cls_line l3 = line_avx2(w, delim, pad2);
             cr_assert(s3.d == rs.d && s3.stop == rs.stop, "avx2 simple, case %d", iter);
-            cr_assert(l3.d == rl.d && l3.q == rl.q && l3.pad == rl.pad, "avx2 line, case %d", iter);
+            cr_assert(l3.d == rl.d && l3.q == rl.q && l3.pad == rl.pad && l3.nl == rl.nl, "avx2 line, case %d", iter);
         }
 #endif
     }
