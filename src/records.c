@@ -121,7 +121,7 @@ split_masked(const char *p, const char *le, const char *end, char delim, esf_rec
     uint64_t od[ESF_LINE_WORDS];
     const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
     const size_t lend = esf_before_cr(p, le); /* the last cell ends here */
-    if (!esf_line_masks_of(&m, p, n, end, delim, avx2) || !esf_line_cells(&m, n, lend, od))
+    if (!esf_line_masks_of(&m, p, n, end, delim, avx2) || !esf_line_cells(&m, nw, lend, od))
         return false;
     const char *s = p;
     for (size_t w = 0; w < nw; w++)

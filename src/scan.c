@@ -52,11 +52,12 @@ row_scan_masked(const esf_header *h, const char *p, const char *end, esf_row *ro
 {
     esf_line_masks m;
     size_t n;
-    if (!esf_line_masks_lf(&m, p, end, h->delim, avx2, &n)) return false;
+    const size_t nw = esf_line_masks_lf(&m, p, end, h->delim, avx2, &n);
+    if (!nw) return false;
     const char *le = p + n;
     uint64_t od[ESF_LINE_WORDS];
     const size_t lend = esf_before_cr(p, le);
-    if (!esf_line_cells(&m, n, lend, od) || !scan_cells(h, p, od, (n + 63) / 64, lend, row, true))
+    if (!esf_line_cells(&m, nw, lend, od) || !scan_cells(h, p, od, nw, lend, row, true))
         return false;
     *next = le + 1;
     return true;

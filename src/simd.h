@@ -193,16 +193,18 @@ esf_line_masks_of(esf_line_masks *m, const char *p, size_t n, const char *end, c
 }
 
 /* esf_line_masks_of for the line at p up to its first line feed, found in
- * the same pass, 64 bytes at a time: *n is its length.  False when none
- * comes within ESF_LINE_WORDS words or before end. */
-static inline __attribute__((always_inline)) bool
+ * the same pass, 64 bytes at a time: *n is its length, the result the
+ * words filled (the line's, and an empty one after them when the line feed
+ * starts a word); 0 when no line feed comes within ESF_LINE_WORDS words or
+ * before end. */
+static inline __attribute__((always_inline)) size_t
 esf_line_masks_lf(esf_line_masks *m, const char *p, const char *end, char delim, bool avx2,
                   size_t *n)
 {
     const char pad2 = delim == '\t' ? ' ' : '\t';
     for (size_t w = 0; w < ESF_LINE_WORDS; w++) {
         const char *b = p + 64 * w;
-        if (b >= end) return false;
+        if (b >= end) return 0;
         char tail[64];
         const esf_cls_line c = esf_cls_line_of(esf_window64(b, end, tail), delim, pad2, avx2);
         const uint64_t keep = c.nl ? (c.nl & (0 - c.nl)) - 1 : ~0ull; /* to the line feed */
@@ -211,10 +213,10 @@ esf_line_masks_lf(esf_line_masks *m, const char *p, const char *end, char delim,
         m->pad[w] = c.pad & keep;
         if (c.nl) {
             *n = 64 * w + (size_t)__builtin_ctzll(c.nl);
-            return true;
+            return w + 1;
         }
     }
-    return false;
+    return 0;
 }
 
 /* Each bit set from a quote up to (not including) the next, as in "inside a
@@ -228,17 +230,16 @@ static inline uint64_t esf_inside_quotes(uint64_t q, uint64_t *odd)
     return x;
 }
 
-/* The delimiters outside quotes, od, of a line of n bytes (m) whose last
- * cell ends at lend (before a final CR), when every quote opens a cell
+/* The delimiters outside quotes, od, of a line of nw words of masks (m)
+ * whose last cell ends at lend (before a final CR), when every quote opens a cell
  * (right after a delimiter outside quotes, or at the start) or closes it
  * (right before one, or at lend), and no padding outside quotes is a cell's
  * first or last byte: no doubled quotes, no text after a closing quote,
  * nothing to trim.  Its cells are then those esf_rec_next_general gives,
  * split at od.  False for any other line. */
 static inline __attribute__((always_inline)) bool
-esf_line_cells(const esf_line_masks *m, size_t n, size_t lend, uint64_t od[ESF_LINE_WORDS])
+esf_line_cells(const esf_line_masks *m, size_t nw, size_t lend, uint64_t od[ESF_LINE_WORDS])
 {
-    const size_t nw = (n + 63) / 64;
     uint64_t in[ESF_LINE_WORDS], odd = 0;
     for (size_t w = 0; w < nw; w++) {
         in[w] = esf_inside_quotes(m->q[w], &odd);
