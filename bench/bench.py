@@ -120,12 +120,20 @@ for f in files:
          "rss_bytes_per_person": rss * 1024 / max(persons, 1),
          # the memory target of #5: <= 100 B per person on top of 64 MiB
          "rss_bytes_per_person_over_64mib": max(rss * 1024 - (64 << 20), 0) / max(persons, 1)}
+    # issue 21's gzip target: t_gz <= 1.1 x max(t_igzip, (t_igzip + t_plain_j1) / cores), the
+    # plain file's -j 1 time from its row above (t_gz / bound <= 1.10)
+    base = next((x for x in results if x["file"] == os.path.basename(plain)), None) if f.endswith(".gz") else None
+    r["gz_bound_s"] = max(igz, (igz + base["esfmon_j1_s"]) / (os.cpu_count() or 1)) if igz and base else None
+    r["gz_over_bound"] = fast / r["gz_bound_s"] if r["gz_bound_s"] else None
     results.append(r)
     print("%-26s %7.1f %10.0f %8.0f %8.0f %3d %8.3f %7.3f %8s %9s %8s %8s %6.2f %9.1f %9.0f %9.0f" % (
         r["file"], size / 1e6, r["rows_per_s"], r["mb_per_s"], size / 1e6 / med, runs, r["ratio_cat"], r["ratio_wc"],
         "%.3f" % r["ratio_zcat"] if zc else "-", "%.3f" % r["ratio_inflate"] if inf else "-",
         "%.3f" % r["ratio_igzip"] if igz else "-", "%.2f" % r["ratio_duckdb"] if duck else "-",
         r["speedup_threads"], rss / 1024, r["rss_bytes_per_person"], r["rss_bytes_per_person_over_64mib"]))
+    if r["gz_over_bound"]:
+        print("%-26s gzip bound max(igzip, (igzip + plain -j1) / %d cores) = %.2f s: esfmon %.2f x that" % (
+            "", os.cpu_count() or 1, r["gz_bound_s"], r["gz_over_bound"]))
 # Instructions, counted by callgrind over all threads: unlike wall time they
 # do not drift with a shared machine's noise.  On issue 21's extract (esfgen
 # --persons 70000 --seed 5, about 87.5k rows), per row at -j 1, and the work

@@ -128,7 +128,7 @@ static uint64_t project_hash(const void *ctx, const esf_slot *sl)
  * esf_agg_prefetch can bring them in before the row's project is known. */
 static inline uint64_t pair_hash_of(uint32_t pid)
 {
-    return hset_fib(pid);
+    return hset_mix64(pid);
 }
 
 static uint64_t pair_hash(const void *ctx, const esf_slot *sl)
@@ -337,7 +337,7 @@ typedef struct {
 
 static inline uint64_t gset_hash_of(uint32_t pid, unsigned g)
 {
-    return hset_fib((uint64_t)pid << 2 | g);
+    return hset_mix64((uint64_t)pid << 2 | g);
 }
 
 static uint64_t gset_hash(const void *ctx, const esf_slot *sl)

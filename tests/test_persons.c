@@ -253,3 +253,55 @@ Test(persons, big_tables_keep_their_bytes_as_they_grow)
     for (size_t i = 0; i < n; i++) cr_assert_eq(v[i], (uint32_t)(i * 2654435761u), "element %zu", i);
     esf_big_free(v, cap, sizeof *v);
 }
+
+/* Mean probes per insertion, by linear probing into 2^bits slots, of n
+ * keys placed by h: what a hash set would do with them. */
+static double mean_probes(uint64_t (*h)(uint64_t), const uint64_t *keys, size_t n, unsigned bits)
+{
+    const size_t mask = ((size_t)1 << bits) - 1;
+    unsigned char *used = calloc(mask + 1, 1);
+    cr_assert_not_null(used);
+    size_t probes = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (size_t)h(keys[k]) & mask;
+        for (probes++; used[i]; i = (i + 1) & mask) probes++;
+        used[i] = 1;
+    }
+    free(used);
+    return (double)probes / (double)n;
+}
+
+/* The placements spread the keys they are used for about as evenly as
+ * random places, at the sets' highest load, in tables of several sizes:
+ * hset_mix64 indices (persons and groups, pairs) in arithmetic
+ * progressions, Fibonacci strides included (hset_fib takes up to 12 probes
+ * a key on these); hset_fib the tags of one partition of 64 (their top
+ * bits alike). */
+Test(persons, placements_spread_like_random)
+{
+    static const unsigned sizes[] = {10, 14, 18}; /* log2 of the slots */
+    static const uint64_t strides[] = {1, 3, 144, 233, 1000, 1024};
+    uint64_t *keys = malloc(((size_t)1 << 18) * sizeof *keys);
+    cr_assert_not_null(keys);
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t z = 0; z < ESF_ARRAY_SIZE(sizes); z++)
+        for (size_t k = 0; k <= 2 * ESF_ARRAY_SIZE(strides); k++) {
+            const unsigned bits = sizes[z];
+            const size_t n = ((size_t)1 << bits) / 10 * 7;
+            const bool tags = k == 2 * ESF_ARRAY_SIZE(strides);
+            const uint64_t stride = tags ? 0 : strides[k / 2];
+            for (size_t i = 0; i < n; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                keys[i] = tags      ? (x >> 38) | (uint64_t)37 << 26       /* one partition's tags */
+                          : k % 2   ? (uint64_t)(i / 4 * stride) << 2 | (i % 4) /* person and group */
+                                    : 12345 + i * stride;                  /* person indices */
+            }
+            const double got = mean_probes(tags ? hset_fib : hset_mix64, keys, n, bits);
+            /* what random places cost on average, 1/2 (1 + 1/(1 - load)) (Knuth) */
+            const double load = (double)n / (double)((size_t)1 << bits), random = 0.5 * (1 + 1 / (1 - load));
+            cr_expect_lt(got, 1.2 * random, "%s, stride %llu, 2^%u slots: %.2f probes a key (random %.2f)",
+                         tags ? "tags" : k % 2 ? "person and group" : "indices",
+                         (unsigned long long)stride, bits, got, random);
+        }
+    free(keys);
+}
