@@ -57,7 +57,6 @@ typedef struct code_entry {
     X("gedetineerde", DG_GEDETINEERDE) X("tbs", DG_TBS) X("jji", DG_JJI) X("cji", DG_CJI) \
     X("uwv_breed", DG_UWV_BREED)
 
-
 /* What an empty slot holds: an entry no cell matches (of a length over 24). */
 static const code_entry no_code = {{0, 0, 0}, {0, 0, 0}, "", NULL, UINT8_MAX, 0};
 
@@ -153,9 +152,9 @@ __attribute__((constructor)) static void codes_init(void)
 }
 
 /* Case-insensitive (ASCII) lookup of v in a table of lower-case names; -1
- * when absent.  Compares the words at once (the third is 0 in names of up
- * to 16 bytes, and so in such cells), only with the entries of v's slot:
- * one, in the tables as they are. */
+ * when absent.  Compares a word at a time (the third only for names over
+ * 16 bytes: it is 0 in shorter ones), only with the entries of v's slot
+ * (one, in the tables as they are; no_code in an empty slot). */
 static inline __attribute__((always_inline)) int lookup(esf_view v, const code_table *t)
 {
     if (v.len > 24) return -1; /* longer than every name */
@@ -290,7 +289,8 @@ __attribute__((constructor)) static void mmdd_init(void)
 {
     static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     for (int m = 1; m <= 12; m++)
-        for (int d = 1; d <= mdays[m - 1]; d++) mmdd_valid[(m * 100 + d) / 64] |= 1ull << (m * 100 + d) % 64;
+        for (int d = 1; d <= mdays[m - 1]; d++)
+            mmdd_valid[(m * 100 + d) / 64] |= 1ull << (m * 100 + d) % 64;
 }
 
 /* yyyymmdd of the digits x (esf_digits8_word) when it is a day from 1900
@@ -332,7 +332,7 @@ int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
 
 int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *out)
 {
-    /* the units of the first k decimals, k = 0..9 */
+    /* what frac is multiplied by when it holds k decimals, k = 0..9 */
     static const int64_t unit[10] = {ESF_NUM_SCALE, 100000000, 10000000, 1000000, 100000,
                                      10000,         1000,      100,      10,      1};
     const char *p = v.p, *const e = v.p + v.len, *const d0 = p;
