@@ -111,18 +111,20 @@ split_simple(const char *p, const char *end, char delim, esf_record *rec, const 
     return true;
 }
 
-/* A line [p, le) whose cells esf_line_cells finds: split at the
- * delimiters outside quotes.  False (cells to forget) for any other line,
- * and for lines over 512 bytes. */
+/* The line at p, up to its first line feed, when esf_line_cells finds its
+ * cells: split at the delimiters outside quotes.  False (cells to forget)
+ * for any other line, for lines over 512 bytes, and for a last line without
+ * a line feed. */
 static inline __attribute__((always_inline)) bool
-split_masked(const char *p, const char *le, const char *end, char delim, esf_record *rec, bool avx2)
+split_masked(const char *p, const char *end, char delim, esf_record *rec, bool avx2)
 {
     esf_line_masks m;
     uint64_t od[ESF_LINE_WORDS];
-    const size_t n = (size_t)(le - p), nw = (n + 63) / 64;
-    const size_t lend = esf_before_cr(p, le); /* the last cell ends here */
-    if (!esf_line_masks_of(&m, p, n, end, delim, avx2) || !esf_line_cells(&m, nw, lend, od))
-        return false;
+    size_t n;
+    const size_t nw = esf_line_masks_lf(&m, p, end, delim, avx2, &n);
+    if (!nw) return false;
+    const size_t lend = esf_before_cr(p, p + n); /* the last cell ends here */
+    if (!esf_line_cells(&m, nw, lend, od)) return false;
     const char *s = p;
     for (size_t w = 0; w < nw; w++)
         for (uint64_t o = od[w]; o; o &= o - 1) {
@@ -154,7 +156,7 @@ rec_next(const char *p, const char *end, bool eof, char delim, esf_record *rec, 
             le = end;
         }
         rec->ncells = 0;
-        if (!split_masked(p, le, end, delim, rec, avx2))
+        if (!split_masked(p, end, delim, rec, avx2)) /* (its line feed is le) */
             return esf_rec_next_general(p, le, end, eof, delim, rec, next); /* starts afresh */
     }
     rec->len = esf_before_cr(p, le);

@@ -172,31 +172,12 @@ typedef struct {
     uint64_t d[ESF_LINE_WORDS], q[ESF_LINE_WORDS], pad[ESF_LINE_WORDS]; /* bit i: byte 64w+i */
 } esf_line_masks;
 
-/* Fills m for the n bytes at p, reading no byte at or past end (the
- * buffer's end). */
-static inline __attribute__((always_inline)) bool
-esf_line_masks_of(esf_line_masks *m, const char *p, size_t n, const char *end, char delim,
-                  bool avx2)
-{
-    const size_t nw = (n + 63) / 64;
-    if (nw > ESF_LINE_WORDS) return false;
-    const char pad2 = delim == '\t' ? ' ' : '\t';
-    for (size_t w = 0; w < nw; w++) {
-        char tail[64];
-        const esf_cls_line c = esf_cls_line_of(esf_window64(p + 64 * w, end, tail), delim, pad2, avx2);
-        const uint64_t keep = n - 64 * w >= 64 ? ~0ull : (1ull << (n - 64 * w)) - 1; /* to le */
-        m->d[w] = c.d & keep;
-        m->q[w] = c.q & keep;
-        m->pad[w] = c.pad & keep;
-    }
-    return true;
-}
-
-/* esf_line_masks_of for the line at p up to its first line feed, found in
- * the same pass, 64 bytes at a time: *n is its length, the result the
- * words filled (the line's, and an empty one after them when the line feed
- * starts a word); 0 when no line feed comes within ESF_LINE_WORDS words or
- * before end. */
+/* The masks m of the line at p up to its first line feed, found in the
+ * same pass, 64 bytes at a time, reading no byte at or past end (the
+ * buffer's end): *n is the line's length, the result the words filled
+ * (the line's, and an empty one after them when the line feed starts a
+ * word); 0 when no line feed comes within ESF_LINE_WORDS words or before
+ * end. */
 static inline __attribute__((always_inline)) size_t
 esf_line_masks_lf(esf_line_masks *m, const char *p, const char *end, char delim, bool avx2,
                   size_t *n)
