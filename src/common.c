@@ -145,6 +145,18 @@ void *esf_big_zalloc(size_t cap, size_t sz)
     return calloc(cap, sz);
 }
 
+void esf_populate(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+    enum { PAGE = 4096 }; /* (the smallest page: a larger one covers it) */
+    if (!p || !len) return;
+    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)(PAGE - 1);
+    (void)madvise((void *)a, (uintptr_t)p + len - a, MADV_POPULATE_WRITE);
+#else
+    (void)p, (void)len;
+#endif
+}
+
 /* Frees buf: a mapping of len bytes when mapped, from the heap otherwise. */
 static void unmap_or_free(void *buf, bool mapped, size_t len)
 {

@@ -133,4 +133,10 @@ void esf_big_free(void *buf, size_t cap, size_t sz);
 void *esf_big_zalloc(size_t cap, size_t sz);
 void esf_big_zfree(void *buf, size_t cap, size_t sz);
 
+/* Asks the kernel for the pages of [p, p + len) now, in one call, when they
+ * are about to be written: on a virtual machine a page fault costs about ten
+ * times the zeroing of its page.  Advice only (nothing on a kernel without
+ * MADV_POPULATE_WRITE); the bytes are not changed. */
+void esf_populate(void *p, size_t len);
+
 #endif

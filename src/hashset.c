@@ -29,6 +29,7 @@ esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, cons
     if (ncap == cap) return ESF_OK;
     esf_slot *ns = esf_big_zalloc(ncap, sizeof(esf_slot));
     if (!ns) return ESF_ERR_NOMEM;
+    esf_populate(ns, ncap * sizeof *ns); /* its slots are spread over every page */
     size_t nmask = ncap - 1;
     for (size_t i = 0; i < cap; i++) {
         const esf_slot *o = &s->slots[i];

@@ -505,6 +505,10 @@ esf_status esf_agg_reserve(esf_agg *a, size_t rows)
     a->states = b, b = a->lasts;
     FORWARD_IF_ERROR(esf_big_grow(&b, &a->lasts_cap, a->nlasts + rows, sizeof(esf_last)));
     a->lasts = b;
+    /* the pages the round's rows may write, at once */
+    esf_populate(a->persons + a->npersons, rows * sizeof *a->persons);
+    esf_populate(a->states + a->nstates, rows * sizeof *a->states);
+    esf_populate(a->lasts + a->nlasts, rows * sizeof *a->lasts);
     return ESF_OK;
 }
 

@@ -3,6 +3,9 @@
 #include "helpers.h"
 #include "persons.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 static const char HDR[] =
     "rinpersoons,rinpersoon,project,aanvrager,doelgroep,geslacht,geboortedatum,start,eind,"
     "eind_project,positie_start,positie_eind,uren_start,uren_eind\n";
@@ -252,6 +255,37 @@ Test(persons, big_tables_keep_their_bytes_as_they_grow)
     cr_assert_geq(cap, n);
     for (size_t i = 0; i < n; i++) cr_assert_eq(v[i], (uint32_t)(i * 2654435761u), "element %zu", i);
     esf_big_free(v, cap, sizeof *v);
+}
+
+/* esf_populate: the pages of a range are there after it (what a run's first
+ * writes would otherwise fault in one by one), and no byte has changed, for a
+ * fresh mapping of zeros and for a part of a heap buffer that starts inside
+ * a page. */
+Test(persons, populate_brings_in_pages_and_changes_no_byte)
+{
+#ifdef MADV_POPULATE_WRITE
+    const size_t n = 16u << 20, page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char *z = esf_big_zalloc(n, 1), in[16];
+    cr_assert_not_null(z);
+    if (madvise(z, page, MADV_POPULATE_WRITE) != 0) cr_skip_test("this kernel has no MADV_POPULATE_WRITE");
+    cr_assert_eq(mincore(z + n / 2, page, in), 0);
+    cr_assert_eq(in[0] & 1, 0, "a page in the middle is there before anything wrote it");
+    esf_populate(z + 1, n - 1);
+    for (size_t o = 0; o < n; o += page) {
+        cr_assert_eq(mincore(z + o, page, in), 0);
+        cr_assert_eq(in[0] & 1, 1, "page at %zu not brought in", o);
+        cr_assert_eq(z[o], 0);
+    }
+    esf_big_zfree(z, n, 1);
+    unsigned char *h = malloc(3 * page);
+    cr_assert_not_null(h);
+    for (size_t i = 0; i < 3 * page; i++) h[i] = (unsigned char)(i * 7 + 1);
+    esf_populate(h + 5, 2 * page);
+    for (size_t i = 0; i < 3 * page; i++) cr_assert_eq(h[i], (unsigned char)(i * 7 + 1), "byte %zu", i);
+    free(h);
+#else
+    cr_skip_test("built without MADV_POPULATE_WRITE");
+#endif
 }
 
 /* Mean probes per insertion, by linear probing into 2^bits slots, of n
