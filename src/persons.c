@@ -498,6 +498,7 @@ void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint3
 
 esf_status esf_agg_reserve(esf_agg *a, size_t rows)
 {
+    if (!rows) return ESF_OK; /* (a partition no row of the round went to: its tables may be none yet) */
     void *b = a->persons;
     FORWARD_IF_ERROR(esf_big_grow(&b, &a->persons_cap, a->npersons + rows, sizeof(esf_person)));
     a->persons = b, b = a->states;
