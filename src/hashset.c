@@ -3,12 +3,19 @@
 
 #include <string.h>
 
+/* The most keys a table of cap slots holds: 70% (hset_reserve's bound). */
+static size_t hset_limit(size_t cap)
+{
+    return cap / 10 * 7 + cap % 10 * 7 / 10;
+}
+
 esf_status esf_hset_init(esf_hset *s, size_t cap_pow2)
 {
     s->slots = esf_big_zalloc(cap_pow2, sizeof(esf_slot));
     if (!s->slots) return ESF_ERR_NOMEM;
     s->mask = cap_pow2 - 1;
     s->n = 0;
+    s->limit = hset_limit(cap_pow2);
     return ESF_OK;
 }
 
@@ -22,7 +29,7 @@ esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, cons
 {
     size_t cap = s->mask + 1, ncap = cap;
     if (extra > SIZE_MAX / 16 - s->n) return ESF_ERR_NOMEM;
-    while ((s->n + extra) * 10 > ncap * 7) {
+    while (s->n + extra > hset_limit(ncap)) {
         if (ncap > SIZE_MAX / 4 / sizeof(esf_slot)) return ESF_ERR_NOMEM;
         ncap *= 2;
     }
@@ -41,5 +48,6 @@ esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, cons
     esf_big_zfree(s->slots, cap, sizeof(esf_slot));
     s->slots = ns;
     s->mask = nmask;
+    s->limit = hset_limit(ncap);
     return ESF_OK;
 }

@@ -31,6 +31,7 @@ typedef struct {
     esf_slot *slots;
     size_t mask;
     size_t n;
+    size_t limit; /* n may grow to it before the table does: 70% of the slots */
 } esf_hset;
 
 /* Whether the slot holds the probe's key. */
@@ -45,7 +46,7 @@ void esf_hset_free(esf_hset *s);
 esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, const void *ctx);
 static inline esf_status hset_reserve(esf_hset *s, hset_hash_fn hash, const void *ctx)
 {
-    if ((s->n + 1) * 10 <= (s->mask + 1) * 7) return ESF_OK;
+    if (ESF_LIKELY(s->n < s->limit)) return ESF_OK;
     return esf_hset_reserve_n(s, 1, hash, ctx);
 }
 

@@ -288,6 +288,39 @@ Test(persons, populate_brings_in_pages_and_changes_no_byte)
 #endif
 }
 
+static uint64_t slot_hash(const void *ctx, const esf_slot *sl)
+{
+    (void)ctx;
+    return hset_mix64(sl->aux);
+}
+
+static bool slot_eq(const void *ctx, const esf_slot *sl)
+{
+    return sl->aux == *(const uint32_t *)ctx;
+}
+
+/* The hash set's load: it grows by doubling exactly when one more key would
+ * fill more than 70% of its slots, at every size from 8 to 2^17 slots, and
+ * every key is found after each growth. */
+Test(persons, hash_set_grows_at_70_percent)
+{
+    esf_hset s;
+    cr_assert_eq(esf_hset_init(&s, 8), ESF_OK);
+    const uint32_t n = 90000;
+    for (uint32_t k = 0; k < n; k++) {
+        const size_t cap = s.mask + 1;
+        cr_assert_eq(hset_reserve(&s, slot_hash, NULL), ESF_OK);
+        const size_t want = (k + 1) * 10 <= cap * 7 ? cap : 2 * cap;
+        cr_assert_eq(s.mask + 1, want, "%u keys: %zu slots, not %zu", k, s.mask + 1, want);
+        esf_slot *sl = hset_probe(&s, hset_mix64(k), slot_eq, &k);
+        cr_assert_eq(hset_v(sl), HSET_EMPTY);
+        hset_set(sl, k), sl->aux = k, s.n++;
+        if (want != cap)
+            for (uint32_t j = 0; j <= k; j += 97) cr_assert_eq(hset_v(hset_probe(&s, hset_mix64(j), slot_eq, &j)), j);
+    }
+    esf_hset_free(&s);
+}
+
 /* Mean probes per insertion, by linear probing into 2^bits slots, of n
  * keys placed by h: what a hash set would do with them. */
 static double mean_probes(uint64_t (*h)(uint64_t), const uint64_t *keys, size_t n, unsigned bits)
