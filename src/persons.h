@@ -90,6 +90,7 @@ typedef struct {
                                      v: index in states, aux: person */
     esf_last *lasts;              /* last(p,G), only for states with one */
     size_t nlasts, lasts_cap;
+    size_t ready[3];              /* persons, states, lasts whose pages are asked for */
     esf_traj *wides;              /* those whose numbers do not fit esf_last */
     size_t nwides, wides_cap;
     esf_hset prset;               /* project id -> v: index in projects, aux: hash bits */

@@ -288,6 +288,45 @@ Test(persons, populate_brings_in_pages_and_changes_no_byte)
 #endif
 }
 
+/* Whether every page of [p, p + len) is resident. */
+static bool resident(const void *p, size_t len)
+{
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)(page - 1);
+    const size_t n = ((uintptr_t)p + len - a + page - 1) / page;
+    unsigned char *v = malloc(n);
+    cr_assert_not_null(v);
+    cr_assert_eq(mincore((void *)a, n * page, v), 0);
+    bool all = true;
+    for (size_t i = 0; i < n; i++) all = all && (v[i] & 1);
+    free(v);
+    return all;
+}
+
+/* esf_agg_reserve asks for the pages a round's rows may write to the
+ * per-person tables (persons, states, lasts) before the rows come, round
+ * after round, the tables growing from the heap into mappings. */
+Test(persons, reserve_brings_in_the_pages_of_the_rows_to_come)
+{
+#ifdef MADV_POPULATE_WRITE
+    esf_agg a;
+    cr_assert_eq(esf_agg_init(&a), ESF_OK);
+    size_t n = 0;
+    for (size_t rows = 1000; rows <= 400000; rows *= 3) {
+        cr_assert_eq(esf_agg_reserve(&a, rows), ESF_OK);
+        cr_assert(resident(a.persons + n, rows * sizeof *a.persons), "persons, a round of %zu", rows);
+        cr_assert(resident(a.states + n, rows * sizeof *a.states), "states, a round of %zu", rows);
+        cr_assert(resident(a.lasts + n, rows * sizeof *a.lasts), "lasts, a round of %zu", rows);
+        n += rows; /* as if every row were a new person with a finished trajectory */
+        a.npersons = a.nstates = a.nlasts = n;
+    }
+    a.npersons = a.nstates = a.nlasts = 0;
+    esf_agg_free(&a);
+#else
+    cr_skip_test("built without MADV_POPULATE_WRITE");
+#endif
+}
+
 static uint64_t slot_hash(const void *ctx, const esf_slot *sl)
 {
     (void)ctx;
