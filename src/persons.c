@@ -499,8 +499,8 @@ void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint3
 /* Asks for the pages of a table's elements up to need (of cap) and 256 KiB
  * beyond, when they are not yet (*ready: the elements asked for so far): no
  * page asked for twice, a call every few rounds (one per round and table
- * cost about 5% of the CPU time of a run on 10M rows here), and what the run never writes is at
- * most those 256 KiB a table. */
+ * cost about 5% of the CPU time of a run on 10M rows here), and what the run
+ * never writes is at most those 256 KiB a table. */
 static void ready_ahead(void *base, size_t sz, size_t n, size_t need, size_t cap, size_t *ready)
 {
     enum { AHEAD = 256 << 10 };
