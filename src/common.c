@@ -82,12 +82,16 @@ esf_status esf_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
     return ESF_OK;
 }
 
-/* esf_big_grow's: from 8 MiB, a mapping in whole huge pages. */
-enum { BIG_MIN = 8 << 20, BIG_PAGE = 2 << 20 };
+/* esf_big_grow's and esf_big_zalloc's: from 64 KiB a mapping (grown by
+ * moving its pages, never by a copy; and its pages are the kernel's zeros),
+ * advised into huge pages from 8 MiB, in whole huge pages from there. */
+enum { MAP_MIN = 64 << 10, BIG_MIN = 8 << 20, BIG_PAGE = 2 << 20, SMALL_PAGE = 4 << 10 };
 
-static size_t big_len(size_t cap, size_t sz)
+/* The length of the mapping of cap elements of sz bytes (whole pages). */
+static size_t map_len(size_t cap, size_t sz)
 {
-    return (cap * sz + BIG_PAGE - 1) & ~(size_t)(BIG_PAGE - 1);
+    const size_t n = cap * sz, unit = n >= BIG_MIN ? BIG_PAGE : SMALL_PAGE;
+    return (n + unit - 1) & ~(unit - 1);
 }
 
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
@@ -105,19 +109,23 @@ static void *map_zeros(size_t len, bool huge)
 esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
 {
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
-    const size_t ncap = doubled_cap(*cap, need, sz); /* (big_len's rounding stays in range) */
+    const size_t ncap = doubled_cap(*cap, need, sz); /* (map_len's rounding stays in range) */
     if (!ncap) return ESF_ERR_NOMEM;
-    if (ncap * sz < BIG_MIN) return esf_grow_to(buf, cap, need, sz);
+    if (ncap * sz < MAP_MIN) return esf_grow_to(buf, cap, need, sz);
+    const size_t len = map_len(ncap, sz);
     void *nb;
-    if (*cap * sz >= BIG_MIN) { /* the pages move, none is copied */
-        nb = mremap(*buf, big_len(*cap, sz), big_len(ncap, sz), MREMAP_MAYMOVE);
+    if (*cap * sz >= MAP_MIN) { /* the pages move, none is copied */
+        nb = mremap(*buf, map_len(*cap, sz), len, MREMAP_MAYMOVE);
         if (nb == MAP_FAILED) return ESF_ERR_NOMEM;
-    } else {
-        nb = map_zeros(big_len(ncap, sz), true);
+    } else { /* from the heap: less than MAP_MIN bytes to copy */
+        nb = map_zeros(len, false);
         if (!nb) return ESF_ERR_NOMEM;
         if (*buf) memcpy(nb, *buf, *cap * sz);
         free(*buf);
     }
+    /* The pages written so far stay small; each 2 MiB not yet touched is
+     * a huge page from now on. */
+    if (ncap * sz >= BIG_MIN) (void)madvise(nb, len, MADV_HUGEPAGE);
     *buf = nb;
     *cap = ncap;
     return ESF_OK;
@@ -126,21 +134,11 @@ esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz)
 #endif
 }
 
-/* esf_big_zalloc's: from 64 KiB, a mapping (calloc would clear memory the
- * heap had before; the kernel's pages are zeros already), in huge pages from
- * BIG_MIN. */
-enum { ZERO_MAP = 64 << 10 };
-
-static size_t zero_len(size_t cap, size_t sz) /* (mmap and munmap round up to pages) */
-{
-    return cap * sz >= BIG_MIN ? big_len(cap, sz) : cap * sz;
-}
-
 void *esf_big_zalloc(size_t cap, size_t sz)
 {
     if (!cap || !sz || cap > SIZE_MAX / 2 / sz) return NULL; /* none asks for nothing */
 #if defined(MADV_HUGEPAGE) && defined(MREMAP_MAYMOVE)
-    if (cap * sz >= ZERO_MAP) return map_zeros(zero_len(cap, sz), cap * sz >= BIG_MIN);
+    if (cap * sz >= MAP_MIN) return map_zeros(map_len(cap, sz), cap * sz >= BIG_MIN);
 #endif
     return calloc(cap, sz);
 }
@@ -173,12 +171,12 @@ static void unmap_or_free(void *buf, bool mapped, size_t len)
 
 void esf_big_zfree(void *buf, size_t cap, size_t sz)
 {
-    unmap_or_free(buf, cap * sz >= ZERO_MAP, zero_len(cap, sz));
+    unmap_or_free(buf, cap * sz >= MAP_MIN, map_len(cap, sz));
 }
 
 void esf_big_free(void *buf, size_t cap, size_t sz)
 {
-    unmap_or_free(buf, cap * sz >= BIG_MIN, big_len(cap, sz));
+    unmap_or_free(buf, cap * sz >= MAP_MIN, map_len(cap, sz));
 }
 
 size_t esf_utf8_char(const char *s, size_t n)

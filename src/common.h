@@ -116,10 +116,11 @@ static inline esf_status esf_grow(void **buf, size_t *cap, size_t need, size_t s
 }
 
 /* esf_grow for the per-person tables, which run to hundreds of MiB: from
- * 8 MiB on they live in a mapping of huge pages that grows by moving its
- * pages, never by a copy (no second table while one grows, and their first
- * touch is one page fault per 2 MiB, not 512: a fault costs microseconds on
- * a virtual machine).  Freed by esf_big_free with the same cap and sz. */
+ * 64 KiB on they live in a mapping that grows by moving its pages, never by
+ * a copy (no second table while one grows, no page written twice), and from
+ * 8 MiB its untouched pages are huge pages (a fault per 2 MiB, not 512: a
+ * fault costs microseconds on a virtual machine).  Freed by esf_big_free
+ * with the same cap and sz. */
 esf_status esf_big_grow_to(void **buf, size_t *cap, size_t need, size_t sz);
 static inline esf_status esf_big_grow(void **buf, size_t *cap, size_t need, size_t sz)
 {

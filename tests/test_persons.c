@@ -238,19 +238,22 @@ Test(persons, last_numbers_beyond_hundredths)
     expect_order_free(rows2, 3, "resultaten,uwv,totaal,totaal,verbeterd_eind", "0");
 }
 
-/* The per-person tables' growth (esf_big_grow): small, then a mapping of
- * huge pages from 8 MiB that moves its pages as it grows (16 -> 32 MiB here):
+/* The per-person tables' growth (esf_big_grow): on the heap while small,
+ * then from 64 KiB a mapping (page-aligned, not a heap block) that moves its
+ * pages as it grows, advised into huge pages from 8 MiB (16 -> 32 MiB here):
  * every element written stays, at any size. */
 Test(persons, big_tables_keep_their_bytes_as_they_grow)
 {
     uint32_t *v = NULL;
     size_t cap = 0;
-    const size_t n = 5u << 20; /* 20 MiB of uint32_t */
+    const size_t n = 5u << 20, page = (size_t)sysconf(_SC_PAGESIZE); /* 20 MiB of uint32_t */
     for (size_t i = 0; i < n; i++) {
         void *b = v;
         cr_assert_eq(esf_big_grow(&b, &cap, i + 1, sizeof *v), ESF_OK, "at %zu", i);
         v = b;
         v[i] = (uint32_t)(i * 2654435761u);
+        if (cap * sizeof *v >= (64u << 10))
+            cr_assert_eq((uintptr_t)v % page, 0, "%zu bytes, not a mapping of their own", cap * sizeof *v);
     }
     cr_assert_geq(cap, n);
     for (size_t i = 0; i < n; i++) cr_assert_eq(v[i], (uint32_t)(i * 2654435761u), "element %zu", i);
