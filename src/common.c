@@ -146,9 +146,8 @@ void *esf_big_zalloc(size_t cap, size_t sz)
 void esf_populate(void *p, size_t len)
 {
 #ifdef MADV_POPULATE_WRITE
-    enum { PAGE = 4096 }; /* (the smallest page: a larger one covers it) */
-    if (!p || !len) return;
-    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)(PAGE - 1);
+    if (!p || !len) return; /* (from the smallest page: a larger one covers it) */
+    const uintptr_t a = (uintptr_t)p & ~(uintptr_t)(SMALL_PAGE - 1);
     (void)madvise((void *)a, (uintptr_t)p + len - a, MADV_POPULATE_WRITE);
 #else
     (void)p, (void)len;
@@ -167,11 +166,6 @@ static void unmap_or_free(void *buf, bool mapped, size_t len)
     (void)mapped, (void)len;
 #endif
     free(buf);
-}
-
-void esf_big_zfree(void *buf, size_t cap, size_t sz)
-{
-    unmap_or_free(buf, cap * sz >= MAP_MIN, map_len(cap, sz));
 }
 
 void esf_big_free(void *buf, size_t cap, size_t sz)

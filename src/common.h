@@ -130,9 +130,8 @@ static inline esf_status esf_big_grow(void **buf, size_t *cap, size_t need, size
 void esf_big_free(void *buf, size_t cap, size_t sz);
 /* cap * sz bytes of zeros: from 64 KiB a mapping (the kernel's zeroed
  * pages, not cleared again), in huge pages from 8 MiB; NULL when out of
- * memory.  Freed by esf_big_zfree with the same cap and sz. */
+ * memory.  Freed by esf_big_free with the same cap and sz. */
 void *esf_big_zalloc(size_t cap, size_t sz);
-void esf_big_zfree(void *buf, size_t cap, size_t sz);
 
 /* Asks the kernel for the pages of [p, p + len) now, in one call, when they
  * are about to be written: on a virtual machine a page fault costs about ten

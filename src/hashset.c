@@ -21,7 +21,7 @@ esf_status esf_hset_init(esf_hset *s, size_t cap_pow2)
 
 void esf_hset_free(esf_hset *s)
 {
-    esf_big_zfree(s->slots, s->mask + 1, sizeof(esf_slot)); /* (NULL: nothing) */
+    esf_big_free(s->slots, s->mask + 1, sizeof(esf_slot)); /* (NULL: nothing) */
     memset(s, 0, sizeof *s);
 }
 
@@ -45,7 +45,7 @@ esf_status esf_hset_reserve_n(esf_hset *s, size_t extra, hset_hash_fn hash, cons
         while (ns[j].v1) j = (j + 1) & nmask;
         ns[j] = *o;
     }
-    esf_big_zfree(s->slots, cap, sizeof(esf_slot));
+    esf_big_free(s->slots, cap, sizeof(esf_slot));
     s->slots = ns;
     s->mask = nmask;
     s->limit = hset_limit(ncap);

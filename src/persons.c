@@ -496,14 +496,15 @@ void esf_agg_prefetch(const esf_agg *a, const esf_pkey *k, unsigned stage, uint3
     }
 }
 
-/* Asks for the pages of a table's elements up to need (of cap) and 256 KiB
- * beyond, when they are not yet (*ready: the elements asked for so far): no
+/* Asks for the pages of a table's elements for rows more after its n (of
+ * cap) and 256 KiB beyond, when they are not yet (*ready: the elements asked for so far): no
  * page asked for twice, a call every few rounds (one per round and table
  * cost about 5% of the CPU time of a run on 10M rows here), and what the run
  * never writes is at most those 256 KiB a table. */
-static void ready_ahead(void *base, size_t sz, size_t n, size_t need, size_t cap, size_t *ready)
+static void ready_ahead(void *base, size_t sz, size_t n, size_t rows, size_t cap, size_t *ready)
 {
     enum { AHEAD = 256 << 10 };
+    const size_t need = n + rows;
     if (need <= *ready) return;
     const size_t from = *ready > n ? *ready : n;
     size_t to = need + AHEAD / sz;
@@ -522,9 +523,9 @@ esf_status esf_agg_reserve(esf_agg *a, size_t rows)
     a->states = b, b = a->lasts;
     FORWARD_IF_ERROR(esf_big_grow(&b, &a->lasts_cap, a->nlasts + rows, sizeof(esf_last)));
     a->lasts = b;
-    ready_ahead(a->persons, sizeof *a->persons, a->npersons, a->npersons + rows, a->persons_cap, &a->ready[0]);
-    ready_ahead(a->states, sizeof *a->states, a->nstates, a->nstates + rows, a->states_cap, &a->ready[1]);
-    ready_ahead(a->lasts, sizeof *a->lasts, a->nlasts, a->nlasts + rows, a->lasts_cap, &a->ready[2]);
+    ready_ahead(a->persons, sizeof *a->persons, a->npersons, rows, a->persons_cap, &a->ready[0]);
+    ready_ahead(a->states, sizeof *a->states, a->nstates, rows, a->states_cap, &a->ready[1]);
+    ready_ahead(a->lasts, sizeof *a->lasts, a->nlasts, rows, a->lasts_cap, &a->ready[2]);
     return ESF_OK;
 }
 

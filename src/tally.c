@@ -238,7 +238,7 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
         jobs[k].attr = attr[k] = calloc(parts[k].nprojects ? parts[k].nprojects : 1, sizeof *attr[k]);
         if (!attr[k]) {
             for (size_t i = 0; i <= k; i++) free(attr[i]), attr[i] = NULL;
-            esf_big_zfree(jobs, njobs, sizeof *jobs);
+            esf_big_free(jobs, njobs, sizeof *jobs);
             return ESF_ERR_NOMEM;
         }
     }
@@ -254,6 +254,6 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
     }
     expand_combos(c);
     fold_only(c);
-    esf_big_zfree(jobs, njobs, sizeof *jobs);
+    esf_big_free(jobs, njobs, sizeof *jobs);
     return ESF_OK;
 }
