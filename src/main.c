@@ -406,6 +406,18 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
         rc = EXIT_INPUT;
         goto done;
     }
+    /* The rejects file is complete before any table is written: a full
+     * disk there stops the run with no tables, not after them. */
+    if (sink.rejects) {
+        const int bad = fclose(sink.rejects);
+        sink.rejects = NULL;
+        if (bad) {
+            fprintf(stderr, "esfmon: %s: write failed: %s\n", sink.rejects_path, strerror(errno));
+            fprintf(stderr, "esfmon: no output written\n");
+            rc = EXIT_INPUT;
+            goto done;
+        }
+    }
 
     signal(SIGPIPE, SIG_DFL);
     rc = write_out(run, fmt, &dc, out_path);
@@ -416,15 +428,6 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
                         " secondary, %" PRIu64 " derived%s%s\n", ns.primary + ns.secondary + ns.derived,
                 ns.primary, ns.secondary, ns.derived, k.log_path ? "; listed in " : "",
                 k.log_path ? k.log_path : "");
-    if (sink.rejects) {
-        int bad = fclose(sink.rejects);
-        sink.rejects = NULL;
-        if (bad) {
-            fprintf(stderr, "esfmon: %s: write failed\n", sink.rejects_path);
-            rc = EXIT_INPUT;
-        }
-    }
-
     rc = summary(run, &sink, max_rejects, rc);
 done:
     if (sink.rejects) fclose(sink.rejects);
