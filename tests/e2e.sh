@@ -12,10 +12,10 @@ GROUP=setup
 source tests/e2e/lib.sh
 for f in tests/e2e/[0-9]*.sh; do
     GROUP=$(basename "$f" .sh); GROUP=${GROUP#*-}
-    before=$((pass + fail))
+    before=$((pass + fail)) t0=$SECONDS
     # shellcheck disable=SC1090
     source "$f"
-    echo "-- $GROUP: $((pass + fail - before)) cases"
+    echo "-- $GROUP: $((pass + fail - before)) cases, $((SECONDS - t0)) s"
     [ "${E2E_ONLY:-}" = "$GROUP" ] && break
 done
 echo "e2e: $pass passed, $fail failed"

@@ -43,6 +43,10 @@ check "NUL and invalid UTF-8: ids pass through as bytes, codes are rejected" bas
 check "  ... the rejects file quotes the record" bash -c "grep -qa \$',\"uwv\\x00\",\"2,P,uwv\\x00,20150101\"' '$T/bytes.rej'"
 $ESFMON --max-rejects 5 "$T/bytes.csv" 2>&1 >/dev/null | grep -qF "bytes.csv:3: onbekende_code: aanvrager 'uwv\\x00'"
 check "  ... stderr shows them escaped" [ $? -eq 0 ]
-row="1,P,uwv,20150101,$(head -c 4000 /dev/zero | tr '\0' x)"
-{ echo "rinpersoon,project,aanvrager,start,toelichting"; yes "$row" | head -c 4500000000; echo; } | $ESFMON -q - > "$T/4g.out"
-check "over 4 GiB through stdin: every row counted (64-bit counts)" grep -q "invoer,invoer,rijen,gelezen,n,$(( (4500000000 + ${#row}) / (${#row} + 1) ))" "$T/4g.out"
+if [ -z "$LIGHT" ]; then
+    row="1,P,uwv,20150101,$(head -c 4000 /dev/zero | tr '\0' x)"
+    { echo "rinpersoon,project,aanvrager,start,toelichting"; yes "$row" | head -c 4500000000; echo; } | $ESFMON -q - > "$T/4g.out"
+    check "over 4 GiB through stdin: every row counted (64-bit counts)" grep -q "invoer,invoer,rijen,gelezen,n,$(( (4500000000 + ${#row}) / (${#row} + 1) ))" "$T/4g.out"
+else
+    echo "SKIP over 4 GiB through stdin: volume, for the plain build"
+fi

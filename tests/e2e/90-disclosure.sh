@@ -9,7 +9,6 @@
 # which that run exercises.  Under ThreadSanitizer nothing: the engine runs
 # on one thread, and the threads of the reading are watched elsewhere.
 [ -n "${TSAN_OPTIONS:-}" ] && return 0
-LIGHT=${SANITIZED:-${E2E_LIGHT:-}}
 PYSCI=
 for p in python3 /usr/bin/python3; do $p -c 'import scipy.optimize' 2>/dev/null && { PYSCI=$p; break; }; done
 AUDIT="$PYSCI tests/ref/audit.py"
