@@ -79,6 +79,7 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
     RETURN_ERROR_IF(fstat(r->fd, &st) != 0, err, ESF_ERR_INPUT, "%s: cannot stat: %s", name,
                     strerror(errno));
     RETURN_ERROR_IF(S_ISDIR(st.st_mode), err, ESF_ERR_INPUT, "%s: is a directory", name);
+    r->regular = S_ISREG(st.st_mode);
     unsigned char magic[2];
     /* stdin may be a file read in part: what is left of it */
     const off_t at = S_ISREG(st.st_mode) ? lseek(r->fd, 0, SEEK_CUR) : -1;
@@ -533,8 +534,9 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
     if (keep && keep < r->len) memmove(r->buf, r->buf + r->len - keep, keep);
     r->len = keep;
     /* Grow when the kept record fills more than half the buffer. */
-    if (r->cap - r->len < BLOCK / 2 || r->cap < BLOCK) {
-        size_t need = r->len + BLOCK;
+    const size_t want = r->pipe || r->block < BLOCK ? BLOCK : r->block;
+    if (r->cap - r->len < want / 2 || r->cap < want) {
+        size_t need = r->len + want;
         void *b = r->buf;
         esf_status st = esf_grow(&b, &r->cap, need, 1);
         RETURN_ERROR_IF(st != ESF_OK, err, ESF_ERR_NOMEM,
@@ -542,11 +544,12 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
         r->buf = b;
     }
     if (r->pipe) return next_from_slabs(r, data, len, eof, err);
-    while (!r->done) {
+    /* up to r->block new bytes (at least one), as the buffer has room */
+    for (size_t room; !r->done && (room = r->cap - r->len) > 0;) {
         size_t n;
-        FORWARD_IF_ERROR(decode_some(r, r->buf + r->len, r->cap - r->len, &n, err));
+        FORWARD_IF_ERROR(decode_some(r, r->buf + r->len, room, &n, err));
         r->len += n;
-        if (n) break;
+        if (n && r->len - keep >= r->block) break;
     }
     *data = (const char *)r->buf;
     *len = r->len;

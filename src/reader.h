@@ -10,7 +10,9 @@
  * another thread into a ring of slabs (esf_reader_pipeline).  A plain file is
  * read, not mapped: on a virtual machine the parser reading a mapping's pages
  * (4 KiB each, faulted in and given back) cost more than the copy into a
- * buffer that stays in the cache. */
+ * buffer that stays in the cache.  A plain regular file is read on the
+ * calling thread even when several count: read(2) never waits there, and
+ * slabs would cost a second copy of every byte and their own fresh pages. */
 #ifndef ESF_READER_H
 #define ESF_READER_H
 
@@ -21,6 +23,7 @@ typedef struct {
     const char *name;                 /* display name, not owned            */
     int fd;                           /* -1 when not reading a descriptor   */
     bool close_fd;
+    bool regular;                     /* a regular file: read(2) never waits */
     /* whole input in memory: a mapping or the caller's buffer */
     const unsigned char *src;
     size_t src_len, src_pos;
@@ -44,7 +47,9 @@ typedef struct {
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
     struct esf_pipe *pipe;            /* decoder thread (esf_reader_pipeline)   */
-    size_t block;                     /* its blocks: at least this many bytes */
+    size_t block;                     /* bytes a block holds: at least (slabs)
+                                         or up to (read here); 0: what one
+                                         read gives */
     uint64_t pipe_consumed;           /* raw bytes behind the last block      */
 } esf_reader;
 

@@ -178,11 +178,13 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
                .rec = {.cells = r->cells, .cap = r->cells_cap}};
     if (r->opts.on_progress) pt.tick = seq_tick;
     const bool plain_in_memory = rd->in_memory && !rd->gz;
-    /* a stream on several threads: decoded on another one, in blocks that
-     * give each a range */
+    /* on several threads, blocks that give each partition a range: gzip and
+     * streams decoded on another thread, a plain file read here */
     esf_status st = ESF_OK;
-    if (r->nthreads > 1 && !plain_in_memory && !rd->pipe)
-        st = start_decoder(r, rd, &r->err);
+    if (r->nthreads > 1 && !plain_in_memory && !rd->pipe) {
+        if (rd->gz || !rd->regular) st = start_decoder(r, rd, &r->err);
+        else rd->block = r->nparts * esf_block_range(r);
+    }
     if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
     esf_headers_free(&pt);
     FORWARD_IF_ERROR(st);

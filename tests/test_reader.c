@@ -8,9 +8,12 @@
 #include "helpers.h"
 #include "reader.h"
 
+static unsigned drained_blocks; /* blocks the last drain() was given */
+
 /* Reads everything, keeping a varying tail each time; returns the bytes seen. */
 static esf_status drain(esf_reader *r, char **all, size_t *all_len)
 {
+    drained_blocks = 0;
     const char *d;
     size_t len, keep = 0, total = 0, cap = 0;
     bool eof = false;
@@ -22,6 +25,7 @@ static esf_status drain(esf_reader *r, char **all, size_t *all_len)
             free(acc);
             return st;
         }
+        drained_blocks++;
         /* the first `keep` bytes were already counted */
         if (total + len - keep + 1 > cap) {
             cap = 2 * (total + len - keep + 1);
@@ -294,7 +298,10 @@ ParameterizedTest(bool *pipelined, reader, mapped_gzip_gives_pages_back)
 
 /* A plain regular file is read into the reader's buffer, not mapped, with
  * its size known for the progress line; from stdin, a file read in part
- * counts only what is left of it.  Its bytes all come out, in order. */
+ * counts only what is left of it.  Its bytes all come out, in order, in
+ * blocks of r.block bytes (what a round of several threads takes: the file
+ * is read on the calling thread, no decoder's slabs); a pipe is no regular
+ * file (it gets the decoder thread). */
 Test(reader, plain_file_read_with_its_size)
 {
     const size_t n = (3u << 20) + 12345; /* more than a block */
@@ -320,11 +327,14 @@ Test(reader, plain_file_read_with_its_size)
                      "%s", err.msg);
         cr_expect(!r.mapped && !r.in_memory && !r.gz, "stdin %d: read, not mapped", from_stdin);
         cr_expect_eq(r.size, n - skip, "stdin %d", from_stdin);
+        cr_expect(r.regular, "stdin %d: a regular file", from_stdin);
+        r.block = from_stdin ? 0 : n / 2 + 1;
         char *all;
         size_t all_len;
         cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
         cr_expect(all_len == n - skip && memcmp(all, src + skip, n - skip) == 0,
                   "stdin %d: bytes differ", from_stdin);
+        if (!from_stdin) cr_expect_leq(drained_blocks, 3u, "blocks of n / 2 bytes: %u blocks", drained_blocks);
         esf_reader_close(&r);
         free(all);
         if (from_stdin) {
@@ -332,6 +342,17 @@ Test(reader, plain_file_read_with_its_size)
             close(saved);
         }
     }
+    int fds[2], saved = dup(STDIN_FILENO);
+    cr_assert(pipe(fds) == 0 && write(fds[1], "ab\n", 3) == 3 && close(fds[1]) == 0);
+    cr_assert(saved >= 0 && dup2(fds[0], STDIN_FILENO) == STDIN_FILENO);
+    close(fds[0]);
+    esf_reader r;
+    esf_err err;
+    cr_assert_eq(esf_reader_open_path(&r, "-", "pipe", &err), ESF_OK, "%s", err.msg);
+    cr_expect(!r.regular, "a pipe is no regular file");
+    esf_reader_close(&r);
+    cr_assert(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+    close(saved);
     remove(path);
     rmdir(dir);
     free(src);
