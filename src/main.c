@@ -306,17 +306,17 @@ static int summary(const esf_run *run, const reject_sink *sink, uint64_t max_rej
     esf_counts n;
     esf_run_counts(run, &n);
     if (!sink->quiet) {
-        fprintf(stderr, "esfmon: %" PRIu64 " rows read, %" PRIu64 " accepted, %" PRIu64
+        fprintf(stderr, "esfmon: %" PRIu64 " row%s read, %" PRIu64 " accepted, %" PRIu64
                         " rejected, %" PRIu64 " filtered\n",
-                n.gelezen, n.geaccepteerd, n.afgewezen, n.gefilterd);
+                n.gelezen, n.gelezen == 1 ? "" : "s", n.geaccepteerd, n.afgewezen, n.gefilterd);
         if (n.afgewezen > STDERR_REJECTS)
             fprintf(stderr, "esfmon: first %d rejects shown%s\n", STDERR_REJECTS,
                     sink->rejects_path ? "; all are in the rejects file" : "; use --rejects FILE for all");
     }
     if (rc == EXIT_OK && n.afgewezen > max_rejects) {
         if (!sink->quiet)
-            fprintf(stderr, "esfmon: %" PRIu64 " rejected rows, more than --max-rejects %" PRIu64 "\n",
-                    n.afgewezen, max_rejects);
+            fprintf(stderr, "esfmon: %" PRIu64 " rejected row%s, more than --max-rejects %" PRIu64 "\n",
+                    n.afgewezen, n.afgewezen == 1 ? "" : "s", max_rejects);
         rc = EXIT_REJECTS;
     }
     return rc;

@@ -4,6 +4,10 @@
 head -1 "$G" > "$T/hdr.csv"; printf '\xef\xbb\xbf' | cat - "$T/hdr.csv" > "$T/hdrbom.csv"
 expect_exit "a file of only a header: 0 rows, exit 0" 0 "0 rows read" $ESFMON "$T/hdr.csv"
 expect_exit "a header only, with BOM: exit 0" 0 "0 rows read" $ESFMON "$T/hdrbom.csv"
+{ cat "$T/hdr.csv"; sed -n 2p "$G"; } > "$T/one.csv"
+expect_exit "one row: the summary says 1 row, not 1 rows" 0 "esfmon: 1 row read, 1 accepted" $ESFMON "$T/one.csv"
+sed -n 3p "$G" | sed 's/,gemeente,/,xx,/' >> "$T/one.csv"
+expect_exit "one reject too many: 1 rejected row, not rows" 3 "esfmon: 1 rejected row, more than --max-rejects 0" $ESFMON "$T/one.csv"
 printf '\xef\xbb\xbf' > "$T/bomonly.csv"
 expect_exit "only a BOM: empty input, exit 2" 2 "bomonly.csv: empty input" $ESFMON "$T/bomonly.csv"
 { cat "$G"; echo; } > "$T/gcopy.csv" # another file (a blank line more): no copy
