@@ -127,6 +127,23 @@ int check_inputs(char *const *in, int n, const char *out_path, const char *rej_p
     return rc;
 }
 
+int output_check(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0) return 0;
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return errno = EISDIR, -1;
+        if (!S_ISREG(st.st_mode)) return 0; /* a device or pipe, written in place */
+    }
+    /* its directory takes the temporary file */
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!dir) return errno = ENOMEM, -1;
+    const int rc = stat(dir, &st) != 0 ? -1 : !S_ISDIR(st.st_mode) ? (errno = ENOTDIR, -1) : access(dir, W_OK | X_OK);
+    free(dir);
+    return rc;
+}
+
 int output_open(output *o, const char *path)
 {
     o->path = path;

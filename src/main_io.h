@@ -33,6 +33,11 @@ typedef struct {
     const char *path;
 } output;
 int output_open(output *o, const char *path);
+/* Before the run: 0 when path (NULL or "-": standard output) can be written
+ * as far as can be told without creating it (not a directory; its directory
+ * exists and takes new files), else -1 with errno set, so that a long run
+ * does not end in "cannot write". */
+int output_check(const char *path);
 /* Closes; ok false (or a failed write) removes the temporary file; -1 then. */
 int output_close(output *o, bool ok);
 

@@ -36,6 +36,10 @@ check "-o: a failed run leaves the old file" [ "$(cat "$T/keep.csv")" = keep ]
 expect_exit "output: /dev/full is an error" 2 "write failed" $ESFMON -q --max-rejects 2 -o /dev/full "$G"
 expect_exit "rejects file on a full disk: exit 2, the reason" 2 "full: write failed: No space left" $ESFMON -q --max-rejects 2 --rejects /dev/full -o "$T/full.csv" "$G"
 check "rejects file on a full disk: no tables written" [ ! -e "$T/full.csv" ]
+expect_exit "-o in a missing directory: exit 2" 2 "nodir/o.csv: cannot write: No such file or directory" $ESFMON -q --max-rejects 2 -o "$T/nodir/o.csv" "$G"
+expect_exit "-o naming a directory: exit 2" 2 "cannot write: Is a directory" $ESFMON --max-rejects 2 -o "$T" "$G"
+check "  ... found before the inputs are read (no summary)" lacks "$T/x.err" "rows read"
+expect_exit "--suppression-log in a missing directory: exit 2" 2 "nodir/log.csv: cannot write" $ESFMON -q --max-rejects 2 --suppress-below 3 --suppression-log "$T/nodir/log.csv" "$G"
 $ESFMON -q --period 2015-01-01:20151231 --max-rejects 2 "$G" > "$T/p.out"
 check "period: rows outside are gefilterd, gelezen = sum" has "$T/p.out" 'invoer,invoer,rijen,gefilterd,n,3$' 'rijen,geaccepteerd,n,4$' 'rijen,gelezen,n,9$'
 $REF --period 2015-01-01:20151231 "$G" | cmp -s - "$T/p.out"
