@@ -132,10 +132,13 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
         if (h->cell[col] >= 0) continue;
         char seen[200];
         esf_quote_bytes(seen, sizeof seen, rec->start, rec->len, 160);
+        /* Excel writes a line "sep=;" above the header of some exports */
+        const bool sep_line = rec->len >= 4 && strncasecmp(rec->start, "sep=", 4) == 0;
         return esf_fail(err, ESF_ERR_INPUT,
-                        "%s:%llu: missing required column '%s' (delimiter '%s', header '%s')",
+                        "%s:%llu: missing required column '%s' (delimiter '%s', header '%s')%s",
                         file, (unsigned long long)line, esf_col_names[col],
-                        h->delim == '\t' ? "\\t" : (char[]){h->delim, 0}, seen);
+                        h->delim == '\t' ? "\\t" : (char[]){h->delim, 0}, seen,
+                        sep_line ? ": Excel's 'sep=' line; remove it, the header must come first" : "");
     }
     return ESF_OK;
 }
