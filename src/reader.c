@@ -342,19 +342,21 @@ static esf_status decode_some(esf_reader *r, unsigned char *out, size_t room, si
 }
 
 /* ---- decoding on a second thread ------------------------------------------
- * The decoder fills a ring of slabs in stream order; the reading thread
- * copies whole slabs into its block (esf_reader_next) and gives each back
- * (pipe_slab_done), to be decoded over.  The decoder alone touches the
- * inflate and raw-input state while it runs. */
-enum { SLAB = 2 << 20, RING = 6, SLAB_MIN = 256 };
+ * The decoder decodes straight into a ring of blocks, each with room at its
+ * front (head) for the bytes of the record the block before ended inside:
+ * the reading thread copies those few bytes there (esf_reader_next) and
+ * hands the block out as it is, no copy of the rest.  A record longer than
+ * the head goes through the reader's own buffer, as without the decoder.
+ * The decoder alone touches the inflate and raw-input state while it runs. */
+enum { RING = 3, BLOCK_MIN = 256, HEAD_MAX = 64 << 10 };
 
 typedef struct {
-    unsigned char *p;
-    size_t len;
-    uint64_t seq;      /* which slab of the stream it holds     */
+    unsigned char *p;  /* head bytes of room, then the decoded bytes      */
+    size_t len;        /* decoded bytes behind the head                   */
+    uint64_t seq;      /* which block of the stream it holds              */
     bool full, last;
     esf_status st;
-    uint64_t consumed; /* raw input bytes consumed when the slab was full */
+    uint64_t consumed; /* raw input bytes consumed when the block was full */
 } slab;
 
 struct esf_pipe {
@@ -362,22 +364,16 @@ struct esf_pipe {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     slab s[RING];
-    size_t size;       /* bytes per slab */
+    size_t size, head; /* bytes decoded per block; room in front of them */
     bool stop, started;
     esf_err err;
     /* the reading thread's */
-    uint64_t next;     /* the slab it reads next                */
-    bool ended;        /* it has read the last                  */
-    esf_status failed; /* the decoder's error, after the bytes before it */
-    esf_err fail_err;
+    uint64_t next;     /* the block it takes next                         */
+    bool held;         /* block next - 1 is out (its bytes handed out)    */
+    const unsigned char *out; /* what was handed out last                 */
+    size_t out_len;
+    bool ended;        /* it has handed out the last                      */
 };
-
-typedef struct {
-    const char *p;     /* the slab's bytes, valid until it is given back */
-    size_t len;
-    uint64_t consumed; /* raw input bytes behind its end                */
-    bool last;         /* the input ends with it                        */
-} esf_slab;
 
 static void *decoder_main(void *arg)
 {
@@ -393,9 +389,10 @@ static void *decoder_main(void *arg)
         size_t len = 0, n;
         esf_status st = ESF_OK;
         esf_err err = {{0}};
+        unsigned char *at = sl->p + q->head;
         while (len < q->size && !r->done && st == ESF_OK) {
-            st = decode_some(r, sl->p + len, q->size - len, &n, &err);
-            len += n;
+            st = decode_some(r, at + len, q->size - len, &n, &err);
+            if (st == ESF_OK) len += n;
         }
         pthread_mutex_lock(&q->mu);
         if (st != ESF_OK) q->err = err;
@@ -412,16 +409,16 @@ static void *decoder_main(void *arg)
     return NULL;
 }
 
-esf_status esf_reader_pipeline(esf_reader *r, size_t slab_size, size_t block, esf_err *err)
+esf_status esf_reader_pipeline(esf_reader *r, size_t block, esf_err *err)
 {
     RETURN_ERROR_IF(r->in_memory && !r->gz, err, ESF_ERR_INPUT,
                     "%s: a plain input in memory needs no decoder", r->name);
     struct esf_pipe *q = calloc(1, sizeof *q);
     RETURN_ERROR_IF(!q, err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
-    q->size = slab_size ? (slab_size < SLAB_MIN ? SLAB_MIN : slab_size) : SLAB;
-    r->block = block;
+    q->size = block ? (block < BLOCK_MIN ? BLOCK_MIN : block) : (size_t)2 * BLOCK;
+    q->head = q->size / 4 < BLOCK_MIN ? BLOCK_MIN : q->size / 4 > HEAD_MAX ? HEAD_MAX : q->size / 4;
     bool ok = true;
-    for (unsigned i = 0; i < RING; i++) ok = ok && (q->s[i].p = malloc(q->size)) != NULL;
+    for (unsigned i = 0; i < RING; i++) ok = ok && (q->s[i].p = malloc(q->head + q->size)) != NULL;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
     r->pipe = q;
@@ -457,23 +454,20 @@ static void pipe_free(esf_reader *r)
     r->pipe = NULL;
 }
 
-static esf_status pipe_slab(esf_reader *r, uint64_t seq, esf_slab *out, esf_err *err)
+/* Waits for block seq; NULL when the decoder was stopped. */
+static slab *pipe_slab(struct esf_pipe *q, uint64_t seq)
 {
-    struct esf_pipe *q = r->pipe;
     slab *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
     while (!(sl->full && sl->seq == seq) && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
     const bool have = sl->full && sl->seq == seq;
-    if (have && sl->st != ESF_OK) *err = q->err;
     pthread_mutex_unlock(&q->mu);
-    RETURN_ERROR_IF(!have, err, ESF_ERR_INPUT, "%s: the decoder was stopped", r->name);
-    *out = (esf_slab){(const char *)sl->p, sl->len, sl->consumed, sl->last};
-    return sl->st;
+    return have ? sl : NULL;
 }
 
-static void pipe_slab_done(esf_reader *r, uint64_t seq)
+/* Gives block seq back to the decoder. */
+static void pipe_slab_done(struct esf_pipe *q, uint64_t seq)
 {
-    struct esf_pipe *q = r->pipe;
     slab *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
     sl->full = false;
@@ -481,39 +475,53 @@ static void pipe_slab_done(esf_reader *r, uint64_t seq)
     pthread_mutex_unlock(&q->mu);
 }
 
-/* esf_reader_next through the pipeline: whole slabs behind the kept bytes,
- * up to r->block bytes.  A decoder's error comes after the bytes before it. */
-static esf_status next_from_slabs(esf_reader *r, const char **data, size_t *len, bool *eof,
-                                  esf_err *err)
+/* esf_reader_next through the decoder: the next block, behind the last
+ * `keep` bytes handed out (in its head, or with the block's bytes in the
+ * reader's buffer when they do not fit).  A decoder's error comes after the
+ * bytes before it. */
+static esf_status next_from_slabs(esf_reader *r, size_t keep, const char **data, size_t *len,
+                                  bool *eof, esf_err *err)
 {
     struct esf_pipe *q = r->pipe;
-    const size_t kept = r->len;
-    if (q->failed != ESF_OK) {
-        *err = q->fail_err;
-        return q->failed;
-    }
-    while (!q->ended && (r->len == kept || r->len - kept < r->block)) {
-        esf_slab s = {0};
-        esf_err e = {{0}};
-        esf_status st = pipe_slab(r, q->next, &s, &e);
-        if (st != ESF_OK) {
-            q->failed = st, q->fail_err = e;
-            if (r->len > kept) break;
-            *err = e;
-            return st;
+    if (keep > q->out_len) keep = q->out_len;
+    const unsigned char *kept = q->out + q->out_len - keep;
+    slab *sl = !q->ended ? pipe_slab(q, q->next) : NULL;
+    if (!sl || sl->st != ESF_OK) { /* the blocks before it were handed out */
+        if (q->held) pipe_slab_done(q, q->next - 1), q->held = false;
+        if (sl) {
+            *err = q->err;
+            return sl->st;
         }
-        void *b = r->buf;
-        RETURN_ERROR_IF(esf_grow(&b, &r->cap, r->len + s.len, 1), err, ESF_ERR_NOMEM,
-                        "%s: out of memory (a record of %zu bytes)", r->name, r->len);
-        r->buf = b;
-        if (s.len) memcpy(r->buf + r->len, s.p, s.len);
-        r->len += s.len;
-        r->pipe_consumed = s.consumed;
-        q->ended = s.last;
-        pipe_slab_done(r, q->next++);
+        return esf_fail(err, ESF_ERR_INPUT, "%s: %s", r->name,
+                        q->ended ? "read after its end" : "the decoder was stopped");
     }
-    *data = (const char *)r->buf;
-    *len = r->len;
+    /* what the block holds, read before it may be given back */
+    const size_t got = sl->len;
+    r->pipe_consumed = sl->consumed;
+    q->ended = sl->last;
+    if (keep <= q->head) { /* the kept bytes into the head: the block as it is */
+        unsigned char *at = sl->p + q->head - keep;
+        if (keep) memcpy(at, kept, keep);
+        if (q->held) pipe_slab_done(q, q->next - 1);
+        q->held = true;
+        q->out = at, q->out_len = keep + got;
+    } else { /* a long record: the kept bytes and the block's in the buffer */
+        const bool in_buf = q->out == r->buf;
+        if (in_buf && kept != r->buf) memmove(r->buf, kept, keep);
+        void *b = r->buf;
+        RETURN_ERROR_IF(esf_grow(&b, &r->cap, keep + got, 1), err, ESF_ERR_NOMEM,
+                        "%s: out of memory (a record of %zu bytes)", r->name, keep);
+        r->buf = b;
+        if (!in_buf) memcpy(r->buf, kept, keep); /* from the block held */
+        memcpy(r->buf + keep, sl->p + q->head, got);
+        if (q->held) pipe_slab_done(q, q->next - 1);
+        pipe_slab_done(q, q->next);
+        q->held = false;
+        q->out = r->buf, q->out_len = keep + got;
+    }
+    q->next++;
+    *data = (const char *)q->out;
+    *len = q->out_len;
     *eof = q->ended;
     return ESF_OK;
 }
@@ -530,11 +538,12 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
         r->done = true;
         return ESF_OK;
     }
+    if (r->pipe) return next_from_slabs(r, keep, data, len, eof, err);
     if (keep > r->len) keep = r->len;
     if (keep && keep < r->len) memmove(r->buf, r->buf + r->len - keep, keep);
     r->len = keep;
     /* Grow when the kept record fills more than half the buffer. */
-    const size_t want = r->pipe || r->block < BLOCK ? BLOCK : r->block;
+    const size_t want = r->block < BLOCK ? BLOCK : r->block;
     if (r->cap - r->len < want / 2 || r->cap < want) {
         size_t need = r->len + want;
         void *b = r->buf;
@@ -543,7 +552,6 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
                         "%s: out of memory (a record of %zu bytes)", r->name, r->len);
         r->buf = b;
     }
-    if (r->pipe) return next_from_slabs(r, data, len, eof, err);
     /* up to r->block new bytes (at least one), as the buffer has room */
     for (size_t room; !r->done && (room = r->cap - r->len) > 0;) {
         size_t n;

@@ -64,11 +64,12 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
                        esf_err *err);
 void esf_reader_close(esf_reader *r);
 
-/* Decodes a gzip input or a stream on another thread from now on, into a
- * ring of slabs of slab_size bytes (0: 2 MiB; at least 256); esf_reader_next
- * then copies whole slabs behind the kept bytes, `block` bytes or more (the
- * last slab's raw position in pipe_consumed). */
-esf_status esf_reader_pipeline(esf_reader *r, size_t slab_size, size_t block, esf_err *err);
+/* Decodes a gzip input or a stream on another thread from now on, straight
+ * into a ring of three blocks of `block` bytes (0: 2 MiB; at least 256),
+ * each with room in front for the bytes of a record the block before ended
+ * inside; esf_reader_next hands each out behind those bytes (the raw
+ * position behind it in pipe_consumed). */
+esf_status esf_reader_pipeline(esf_reader *r, size_t block, esf_err *err);
 
 /* Raw input bytes the decoder has consumed (gzip or stream; not while a
  * pipeline runs: pipe_consumed says it); for plain input in memory the caller's

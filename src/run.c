@@ -167,7 +167,7 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_p
  * range per partition (block.c). */
 static esf_status start_decoder(const esf_run *r, esf_reader *rd, esf_err *err)
 {
-    return esf_reader_pipeline(rd, r->opts.chunk_min, r->nparts * esf_block_range(r), err);
+    return esf_reader_pipeline(rd, r->nparts * esf_block_range(r), err);
 }
 
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)

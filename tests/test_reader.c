@@ -64,7 +64,9 @@ Test(reader, plain_memory_is_one_block)
 }
 
 /* Both ways of decoding: on the caller's thread, and on a decoder thread
- * (esf_reader_pipeline) that fills a ring of 2 MiB slabs. */
+ * (esf_reader_pipeline) that decodes straight into a ring of 2 MiB blocks:
+ * the kept bytes go in front of the next block, the rest is never copied
+ * (the reader's own buffer is not even allocated). */
 ParameterizedTestParameters(reader, gzip_multi_member_with_keep)
 {
     static bool pipelined[] = {false, true};
@@ -84,7 +86,7 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
     esf_err err;
     cr_assert_eq(esf_reader_open_memory(&r, "m.gz", both, l1 + l2, &err), ESF_OK);
     if (*pipelined) {
-        cr_assert_eq(esf_reader_pipeline(&r, 0, 0, &err), ESF_OK);
+        cr_assert_eq(esf_reader_pipeline(&r, 0, &err), ESF_OK);
         cr_assert(r.pipe != NULL);
     }
     char *all = NULL;
@@ -92,14 +94,17 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
     cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
     cr_expect_eq(all_len, n);
     cr_expect_eq(memcmp(all, src, n), 0);
+    if (*pipelined) cr_expect(r.cap == 0 && drained_blocks >= 5, "%zu bytes copied into the reader's buffer, %u blocks", r.cap, drained_blocks);
     if (!*pipelined) cr_expect_eq(reader_consumed(&r), l1 + l2);
     esf_reader_close(&r);
     free(all), free(a), free(b), free(both), free(src);
 }
 
-/* Through the decoder thread, blocks of whole slabs behind the kept bytes:
- * tiny slabs wrap the ring of six 170 times, and every byte comes
- * once, in order, whatever the block size asked for. */
+/* Through the decoder thread, blocks behind the kept bytes: tiny blocks
+ * wrap the ring of three thousands of times, the kept bytes (777) in the
+ * room in front of a block (4096 and up: a quarter of the block, up to 64
+ * KiB) or, longer than that room, with the block's bytes in the reader's
+ * buffer (blocks of 256-1001 bytes), and every byte comes once, in order. */
 ParameterizedTestParameters(reader, pipeline_blocks_of_slabs)
 {
     static size_t blocks[] = {0, 1, 999, 1000, 1001, 4096, 1u << 20};
@@ -114,11 +119,12 @@ ParameterizedTest(size_t *block, reader, pipeline_blocks_of_slabs, .timeout = 60
     esf_reader r;
     esf_err err;
     cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(esf_reader_pipeline(&r, 1000, *block, &err), ESF_OK);
+    cr_assert_eq(esf_reader_pipeline(&r, *block, &err), ESF_OK);
     char *all = NULL;
     size_t all_len = 0;
     cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
-    cr_expect(all_len == n && memcmp(all, src, n) == 0, "%zu of %zu bytes, or not in order", all_len, n);
+    cr_expect(all_len == n && memcmp(all, src, n) == 0, "blocks of %zu: %zu of %zu bytes, or not in order",
+              *block, all_len, n);
     cr_expect_eq(r.pipe_consumed, l);
     esf_reader_close(&r);
     free(all), free(z), free(src);
@@ -133,7 +139,7 @@ Test(reader, close_with_a_full_ring, .timeout = 60)
     esf_reader r;
     esf_err err;
     cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(esf_reader_pipeline(&r, 256, 0, &err), ESF_OK);
+    cr_assert_eq(esf_reader_pipeline(&r, 256, &err), ESF_OK);
     const char *d;
     size_t dl;
     bool eof;
@@ -144,8 +150,8 @@ Test(reader, close_with_a_full_ring, .timeout = 60)
     free(z), free(src);
 }
 
-/* A decoder's error comes after the bytes decoded before it: a block of
- * them first, then the error. */
+/* A decoder's error comes after the blocks decoded before it: blocks of
+ * them first, then the error (blocks of 4 KiB: half the stream is cut). */
 Test(reader, pipeline_error_after_the_bytes_before_it)
 {
     size_t n = 100000, l;
@@ -154,13 +160,18 @@ Test(reader, pipeline_error_after_the_bytes_before_it)
     esf_reader r;
     esf_err err = {{0}};
     cr_assert_eq(esf_reader_open_memory(&r, "cut.gz", z, l / 2, &err), ESF_OK);
-    cr_assert_eq(esf_reader_pipeline(&r, 256, 1u << 20, &err), ESF_OK);
+    cr_assert_eq(esf_reader_pipeline(&r, 4096, &err), ESF_OK);
     const char *d;
     size_t dl;
     bool eof;
-    cr_assert_eq(esf_reader_next(&r, 0, &d, &dl, &eof, &err), ESF_OK);
-    cr_expect(dl > 1000 && !eof && memcmp(d, src, dl) == 0, "%zu bytes first", dl);
-    cr_expect_eq(esf_reader_next(&r, 0, &d, &dl, &eof, &err), ESF_ERR_INPUT);
+    size_t got = 0;
+    esf_status st;
+    while ((st = esf_reader_next(&r, 0, &d, &dl, &eof, &err)) == ESF_OK && !eof) {
+        cr_expect(dl == 4096 && got + dl <= n && memcmp(d, src + got, dl) == 0, "a block of %zu bytes at %zu", dl, got);
+        got += dl;
+    }
+    cr_expect_eq(st, ESF_ERR_INPUT);
+    cr_expect(got > 10000, "%zu bytes first", got);
     cr_expect(strstr(err.msg, "truncated gzip"), "message: %s", err.msg);
     esf_reader_close(&r);
     free(z), free(src);
@@ -201,7 +212,7 @@ ParameterizedTest(broken_case *c, reader, broken_gzip)
     esf_err err = {{0}};
     cr_assert_eq(esf_reader_open_memory(&r, "bad.gz", buf, len, &err), ESF_OK);
     esf_status st = ESF_OK;
-    if (c->pipelined) cr_assert_eq(esf_reader_pipeline(&r, 256, 0, &err), ESF_OK);
+    if (c->pipelined) cr_assert_eq(esf_reader_pipeline(&r, 256, &err), ESF_OK);
     const char *d;
     size_t dl;
     bool eof = false;
@@ -282,7 +293,7 @@ ParameterizedTest(bool *pipelined, reader, mapped_gzip_gives_pages_back)
     esf_err err;
     cr_assert_eq(esf_reader_open_path(&r, path, "big.gz", &err), ESF_OK, "%s", err.msg);
     cr_assert(r.mapped && r.gz);
-    if (*pipelined) cr_assert_eq(esf_reader_pipeline(&r, 0, 0, &err), ESF_OK);
+    if (*pipelined) cr_assert_eq(esf_reader_pipeline(&r, 0, &err), ESF_OK);
     char *all;
     size_t all_len;
     cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
