@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #define STDERR_REJECTS 10 /* rejects shown on stderr; all go to --rejects */
-#define CHUNK_MAX (1 << 30) /* --chunk-size: a slab of a stream is allocated at once */
+#define CHUNK_MAX (1 << 30) /* --chunk-size: blocks of input are allocated at once */
 
 static const char usage_text[] =
     "Usage: esfmon [OPTIONS] FILE...\n"
@@ -44,9 +44,9 @@ static const char usage_text[] =
     "      --suppression-log FILE  every suppressed cell and why (CSV)\n"
     "  -j, --jobs N            threads (default: one per core); the output is the\n"
     "                          same for any N\n"
-    "      --chunk-size BYTES  bytes a thread parses at a time, and bytes per slab\n"
-    "                          of a stream (default 512 KiB, 2 MiB; at most 1 GiB;\n"
-    "                          small values are for tests)\n"
+    "      --chunk-size BYTES  bytes a thread parses at a time (default 512 KiB,\n"
+    "                          at least 1 KiB, at most 1 GiB; a block of input is\n"
+    "                          one per partition; small values are for tests)\n"
     "  -q, --quiet             no summary, rejects or progress line on standard error\n"
     "  -h, --help              this help\n"
     "  -V, --version           the version\n"

@@ -357,13 +357,13 @@ typedef struct {
     bool full, last;
     esf_status st;
     uint64_t consumed; /* raw input bytes consumed when the block was full */
-} slab;
+} ring_block;
 
 struct esf_pipe {
     pthread_t tid;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    slab s[RING];
+    ring_block s[RING];
     size_t size, head; /* bytes decoded per block; room in front of them */
     bool stop, started;
     esf_err err;
@@ -380,7 +380,7 @@ static void *decoder_main(void *arg)
     esf_reader *r = arg;
     struct esf_pipe *q = r->pipe;
     for (uint64_t seq = 0;; seq++) {
-        slab *sl = &q->s[seq % RING];
+        ring_block *sl = &q->s[seq % RING];
         pthread_mutex_lock(&q->mu);
         while (sl->full && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
         bool stop = q->stop;
@@ -455,9 +455,9 @@ static void pipe_free(esf_reader *r)
 }
 
 /* Waits for block seq; NULL when the decoder was stopped. */
-static slab *pipe_slab(struct esf_pipe *q, uint64_t seq)
+static ring_block *ring_take(struct esf_pipe *q, uint64_t seq)
 {
-    slab *sl = &q->s[seq % RING];
+    ring_block *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
     while (!(sl->full && sl->seq == seq) && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
     const bool have = sl->full && sl->seq == seq;
@@ -466,9 +466,9 @@ static slab *pipe_slab(struct esf_pipe *q, uint64_t seq)
 }
 
 /* Gives block seq back to the decoder. */
-static void pipe_slab_done(struct esf_pipe *q, uint64_t seq)
+static void ring_give_back(struct esf_pipe *q, uint64_t seq)
 {
-    slab *sl = &q->s[seq % RING];
+    ring_block *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
     sl->full = false;
     pthread_cond_broadcast(&q->cv);
@@ -479,15 +479,15 @@ static void pipe_slab_done(struct esf_pipe *q, uint64_t seq)
  * `keep` bytes handed out (in its head, or with the block's bytes in the
  * reader's buffer when they do not fit).  A decoder's error comes after the
  * bytes before it. */
-static esf_status next_from_slabs(esf_reader *r, size_t keep, const char **data, size_t *len,
-                                  bool *eof, esf_err *err)
+static esf_status next_from_ring(esf_reader *r, size_t keep, const char **data, size_t *len,
+                                 bool *eof, esf_err *err)
 {
     struct esf_pipe *q = r->pipe;
     if (keep > q->out_len) keep = q->out_len;
-    const unsigned char *kept = q->out + q->out_len - keep;
-    slab *sl = !q->ended ? pipe_slab(q, q->next) : NULL;
+    const unsigned char *kept = keep ? q->out + q->out_len - keep : NULL; /* (no NULL + 0) */
+    ring_block *sl = !q->ended ? ring_take(q, q->next) : NULL;
     if (!sl || sl->st != ESF_OK) { /* the blocks before it were handed out */
-        if (q->held) pipe_slab_done(q, q->next - 1), q->held = false;
+        if (q->held) ring_give_back(q, q->next - 1), q->held = false;
         if (sl) {
             *err = q->err;
             return sl->st;
@@ -502,7 +502,7 @@ static esf_status next_from_slabs(esf_reader *r, size_t keep, const char **data,
     if (keep <= q->head) { /* the kept bytes into the head: the block as it is */
         unsigned char *at = sl->p + q->head - keep;
         if (keep) memcpy(at, kept, keep);
-        if (q->held) pipe_slab_done(q, q->next - 1);
+        if (q->held) ring_give_back(q, q->next - 1);
         q->held = true;
         q->out = at, q->out_len = keep + got;
     } else { /* a long record: the kept bytes and the block's in the buffer */
@@ -514,8 +514,8 @@ static esf_status next_from_slabs(esf_reader *r, size_t keep, const char **data,
         r->buf = b;
         if (!in_buf) memcpy(r->buf, kept, keep); /* from the block held */
         memcpy(r->buf + keep, sl->p + q->head, got);
-        if (q->held) pipe_slab_done(q, q->next - 1);
-        pipe_slab_done(q, q->next);
+        if (q->held) ring_give_back(q, q->next - 1);
+        ring_give_back(q, q->next);
         q->held = false;
         q->out = r->buf, q->out_len = keep + got;
     }
@@ -538,7 +538,7 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
         r->done = true;
         return ESF_OK;
     }
-    if (r->pipe) return next_from_slabs(r, keep, data, len, eof, err);
+    if (r->pipe) return next_from_ring(r, keep, data, len, eof, err);
     if (keep > r->len) keep = r->len;
     if (keep && keep < r->len) memmove(r->buf, r->buf + r->len - keep, keep);
     r->len = keep;

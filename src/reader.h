@@ -7,12 +7,12 @@
  * out as one block; a gzip regular file is memory-mapped and inflated; plain
  * files and streams are read (read(2)), and gzip streams decoded, into a
  * buffer owned by the reader, grown only when one record exceeds it, or on
- * another thread into a ring of slabs (esf_reader_pipeline).  A plain file is
+ * another thread straight into a ring of blocks (esf_reader_pipeline).  A plain file is
  * read, not mapped: on a virtual machine the parser reading a mapping's pages
  * (4 KiB each, faulted in and given back) cost more than the copy into a
  * buffer that stays in the cache.  A plain regular file is read on the
- * calling thread even when several count: read(2) never waits there, and
- * slabs would cost a second copy of every byte and their own fresh pages. */
+ * calling thread even when several count: read(2) never waits there, and a
+ * decoder thread would cost its own blocks' fresh pages. */
 #ifndef ESF_READER_H
 #define ESF_READER_H
 
@@ -47,9 +47,9 @@ typedef struct {
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
     struct esf_pipe *pipe;            /* decoder thread (esf_reader_pipeline)   */
-    size_t block;                     /* bytes a block holds: at least (slabs)
-                                         or up to (read here); 0: what one
-                                         read gives */
+    size_t block;                     /* bytes read into a block: up to this
+                                         (0: what one read gives; the
+                                         decoder's ring has its own) */
     uint64_t pipe_consumed;           /* raw bytes behind the last block      */
 } esf_reader;
 

@@ -223,7 +223,7 @@ esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
             open_st[nxt] = esf_reader_open_path(&rd[nxt], paths[i], names[nxt], &open_err[nxt]);
             /* A gzip'd file (mapped: a stream or stdin could be read twice)
              * is decoded ahead while input i-1 is parsed, so its threads do
-             * not wait for its first slabs; a failure is reported when its
+             * not wait for its first blocks; a failure is reported when its
              * turn comes. */
             if (i > 0 && open_st[nxt] == ESF_OK && r->nthreads > 1 && rd[nxt].in_memory &&
                 rd[nxt].gz) {

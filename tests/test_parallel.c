@@ -123,8 +123,8 @@ ParameterizedTest(unsigned *seed, parallel, same_as_sequential, .timeout = 60)
     char *csv1, *rej1;
     run_once(&in, 1, 0, &csv1, &rej1);
     cr_assert(strstr(rej1, ":onbekende_code:geslacht:"), "the extract must have rejects");
-    /* gzip'd, it is a stream: slabs of chunk bytes (256 at least, 0: 2 MiB)
-     * decoded on another thread, blocks of whole slabs behind a cut record */
+    /* gzip'd, it is a stream: decoded on another thread into blocks of one
+     * range (chunk bytes, 1 KiB at least) per partition, behind a cut record */
     size_t gl;
     unsigned char *g = gz(in.buf, in.len, &gl);
     const sbuf gin = {(char *)g, gl, gl};
@@ -150,11 +150,11 @@ ParameterizedTest(unsigned *seed, parallel, same_as_sequential, .timeout = 60)
     free(in.buf);
 }
 
-/* Records longer than many slabs: a long quoted note, a wide header, and at
+/* Records longer than many blocks: a long quoted note, a wide header, and at
  * the end a quote never closed, whose record runs to the end of the input.
- * A stream read in 256-byte slabs by several threads gives what one thread
+ * A stream read in blocks of 1 KiB ranges by several threads gives what one thread
  * gives reading the plain bytes. */
-Test(parallel, stream_records_longer_than_slabs, .timeout = 60)
+Test(parallel, stream_records_longer_than_blocks, .timeout = 60)
 {
     sbuf in = {0};
     puts_(&in, "\xef\xbb\xbf\n\nrinpersoon,project,aanvrager,start,opmerking");
@@ -360,11 +360,11 @@ Test(parallel, gzip_files_decoded_ahead, .timeout = 60)
     cr_assert_eq(st, ESF_OK, "%s", csv1);
     cr_assert(strstr(rej1, "p3.csv:"), "the last file has rejects");
     for (unsigned threads = 1; threads <= 3; threads++)
-        for (size_t chunk = 0; chunk <= 4096; chunk += 4096) { /* 4096: many slabs a file */
+        for (size_t chunk = 0; chunk <= 4096; chunk += 4096) { /* 4096: many blocks a file */
             char *rej, *csv = run_files(zp, NFILES, true, threads, chunk, &rej, &st);
             cr_assert_eq(st, ESF_OK, "%s", csv);
-            cr_expect_str_eq(csv, csv1, "tables differ: %u threads, slabs of %zu", threads, chunk);
-            cr_expect_str_eq(rej, rej1, "rejects differ: %u threads, slabs of %zu", threads, chunk);
+            cr_expect_str_eq(csv, csv1, "tables differ: %u threads, chunks of %zu", threads, chunk);
+            cr_expect_str_eq(rej, rej1, "rejects differ: %u threads, chunks of %zu", threads, chunk);
             free(csv);
             free(rej);
         }

@@ -75,7 +75,7 @@ ParameterizedTestParameters(reader, gzip_multi_member_with_keep)
 
 ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
 {
-    size_t n = 9u << 20; /* several blocks and slabs */
+    size_t n = 9u << 20; /* several blocks */
     char *src = pattern(n);
     size_t l1, l2;
     unsigned char *a = gz(src, n / 3, &l1), *b = gz(src + n / 3, n - n / 3, &l2);
@@ -105,13 +105,13 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
  * room in front of a block (4096 and up: a quarter of the block, up to 64
  * KiB) or, longer than that room, with the block's bytes in the reader's
  * buffer (blocks of 256-1001 bytes), and every byte comes once, in order. */
-ParameterizedTestParameters(reader, pipeline_blocks_of_slabs)
+ParameterizedTestParameters(reader, pipeline_blocks)
 {
     static size_t blocks[] = {0, 1, 999, 1000, 1001, 4096, 1u << 20};
     return cr_make_param_array(size_t, blocks, sizeof blocks / sizeof blocks[0]);
 }
 
-ParameterizedTest(size_t *block, reader, pipeline_blocks_of_slabs, .timeout = 60)
+ParameterizedTest(size_t *block, reader, pipeline_blocks, .timeout = 60)
 {
     size_t n = 1u << 20, l;
     char *src = pattern(n);
@@ -311,7 +311,7 @@ ParameterizedTest(bool *pipelined, reader, mapped_gzip_gives_pages_back)
  * its size known for the progress line; from stdin, a file read in part
  * counts only what is left of it.  Its bytes all come out, in order, in
  * blocks of r.block bytes (what a round of several threads takes: the file
- * is read on the calling thread, no decoder's slabs); a pipe is no regular
+ * is read on the calling thread, not by a decoder); a pipe is no regular
  * file (it gets the decoder thread). */
 Test(reader, plain_file_read_with_its_size)
 {

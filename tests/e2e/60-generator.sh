@@ -9,8 +9,8 @@ check "esfgen: same seed, same bytes" cmp -s "$T/g1/extract_02.csv.gz" "$T/g2/ex
 check "esfgen: another seed, other bytes" bash -c "! cmp -s '$T/g1/extract_02.csv.gz' '$T/g3/extract_02.csv.gz'"
 rm -rf "$T/g4"; $ESFGEN --persons 30000 --seed 9 --dialect messy -o "$T/g4" 2>/dev/null
 check "esfgen messy: invalid rows of every reject kind" [ "$($ESFMON -q --max-rejects 100000 "$T/g4"/*.csv | grep -c '^invoer,invoer,afwijzing,[a-z_]*,n,[1-9]')" -eq 9 ]
-# Streams (gzip, a pipe) come in blocks of slabs, each split into the
-# threads' ranges: records cut by a slab's end, and quoted line feeds across
+# Streams (gzip, a pipe) come in blocks from the decoder's ring, each split
+# into the threads' ranges: records cut by a block's end, and quoted line feeds across
 # a range's start (a wrong guess, parsed again).
 cat "$T/g4"/*.csv "$T/g4"/*.csv "$T/g4"/*.csv > "$T/g4x3.csv"; gzip -1 -c "$T/g4x3.csv" > "$T/g4x3.csv.gz"
 $ESFMON -q --max-rejects 1000000 -j 1 --rejects "$T/s-rej1.csv" "$T/g4x3.csv" > "$T/s1.out"

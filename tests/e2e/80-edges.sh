@@ -16,7 +16,7 @@ expect_exit "usage: a copy of an input (same bytes, another file) would count tw
 tr '\n' '\r' < "$G" > "$T/mac.csv"
 expect_exit "not text: CR-only line endings" 2 "mac.csv:1: the header line ends in a CR without LF.*tr " $ESFMON -q "$T/mac.csv"
 gzip -c "$T/mac.csv" > "$T/mac.gz"
-expect_exit "not text: CR-only line endings, gzip through a pipe in small slabs" 2 "<stdin>:1: the header line ends in a CR without LF" sh -c "cat '$T/mac.gz' | $ESFMON -q -j 2 --chunk-size 256 -"
+expect_exit "not text: CR-only line endings, gzip through a pipe in small blocks" 2 "<stdin>:1: the header line ends in a CR without LF" sh -c "cat '$T/mac.gz' | $ESFMON -q -j 2 --chunk-size 256 -"
 { echo 'sep=,'; cat "$G"; } > "$T/sep.csv"
 expect_exit "Excel's 'sep=' line above the header: named, with what to do" 2 "sep.csv:1: missing required column 'rinpersoon' .*header 'sep=,'): Excel's 'sep=' line; remove it" $ESFMON -q "$T/sep.csv"
 { printf '\xff\xfe'; sed 's/./&\x00/g' "$G"; } > "$T/utf16.csv"

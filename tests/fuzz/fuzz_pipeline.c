@@ -2,9 +2,10 @@
  * when it accepts the input, gelezen = geaccepteerd + afgewezen + gefilterd;
  * the same bytes split by 2-4 threads in ranges of 1 KiB (block.c's
  * parallel splitter, its guesses confirmed or redone), and gzip'd (split
- * over two gzip members) and read as a stream by 2 or 3 threads in slabs of
- * 256 bytes, give the same tables byte for byte and the same rejects in the
- * same order as one thread. */
+ * over two gzip members) and read as a stream by 2 or 3 threads, decoded
+ * into blocks of 1 KiB ranges (records cut by a block's end, longer ones
+ * through the reader's buffer), give the same tables byte for byte and the
+ * same rejects in the same order as one thread. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
