@@ -226,6 +226,7 @@ static esf_status parser_reset(parser *w, const esf_header *h, size_t bytes)
         b->v = malloc(room * sizeof *b->v);
         b->cap = b->v ? room : 0;
         if (!b->v) return esf_fail(pt->err, ESF_ERR_NOMEM, "%s: out of memory", w->name);
+        esf_populate(b->v, room * sizeof *b->v); /* its pages at once, not one fault each */
     }
     w->ar.cur = 0, w->ar.used = 0;
     pt->nmarks = 0, pt->nscan = 0, pt->nhdrs = 0;

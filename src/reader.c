@@ -418,7 +418,10 @@ esf_status esf_reader_pipeline(esf_reader *r, size_t block, esf_err *err)
     q->size = block ? (block < BLOCK_MIN ? BLOCK_MIN : block) : (size_t)2 * BLOCK;
     q->head = q->size / 4 < BLOCK_MIN ? BLOCK_MIN : q->size / 4 > HEAD_MAX ? HEAD_MAX : q->size / 4;
     bool ok = true;
-    for (unsigned i = 0; i < RING; i++) ok = ok && (q->s[i].p = malloc(q->head + q->size)) != NULL;
+    for (unsigned i = 0; i < RING; i++) {
+        ok = ok && (q->s[i].p = malloc(q->head + q->size)) != NULL;
+        if (ok) esf_populate(q->s[i].p, q->head + q->size); /* its pages at once */
+    }
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
     r->pipe = q;
@@ -551,6 +554,7 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
         RETURN_ERROR_IF(st != ESF_OK, err, ESF_ERR_NOMEM,
                         "%s: out of memory (a record of %zu bytes)", r->name, r->len);
         r->buf = b;
+        esf_populate(r->buf + r->len, r->cap - r->len); /* its pages at once, not one fault each */
     }
     /* up to r->block new bytes (at least one), as the buffer has room */
     for (size_t room; !r->done && (room = r->cap - r->len) > 0;) {
