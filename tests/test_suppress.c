@@ -96,6 +96,46 @@ Test(suppress, primary_below_n_secondary_at_least_n_zeros_and_structural_publish
     esf_run_free(run);
 }
 
+/* Many small projects (600 of about 10 persons): nearly every project cell
+ * is primary.  Most audits are settled together, by a few LP points that
+ * show many cells at n or at 0, not by two LPs each: fewer solves than
+ * primary cells (about two per primary cell without), and the same cells as
+ * when each is audited on its own would give (settling adds no complement,
+ * so there are no secondary cells here to differ). */
+Test(suppress, many_small_projects_audited_together)
+{
+    char *csv = NULL;
+    size_t len = 0;
+    FILE *in = open_memstream(&csv, &len);
+    cr_assert(in);
+    fputs("rinpersoon,project,aanvrager,start,eind,positie_start,positie_eind,geslacht\n", in);
+    static const char *const aanv[] = {"gemeente", "vsopro", "uwv", "jenv"}, *const pos[] = {"werkzaam", "inactief"};
+    for (unsigned i = 0; i < 6000; i++) {
+        const unsigned h = i * 2654435761u;
+        fprintf(in, "%u,P%03u,%s,2016%02u01,2017%02u01,%s,%s,%c\n", 100000000 + i, h % 600,
+                aanv[(h >> 10) % 4], 1 + (h >> 12) % 12, 1 + (h >> 16) % 12, pos[(h >> 20) & 1],
+                pos[(h >> 21) & 1], "mv"[(h >> 22) & 1]);
+    }
+    cr_assert_eq(fclose(in), 0);
+    esf_options o = {0};
+    esf_run *run;
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
+    cr_assert_eq(esf_run_add_memory(run, "many.csv", csv, len), ESF_OK, "%s", esf_run_error(run));
+    cr_assert_eq(esf_run_finish(run), ESF_OK, "%s", esf_run_error(run));
+    cr_assert_eq(esf_relations_build(run->tables), ESF_OK);
+    const esf_tables *t = run->tables;
+    uint8_t *reason = malloc(t->n);
+    esf_err err = {0};
+    size_t solves = 0, primary = 0;
+    cr_assert_eq(esf_suppress_counted(t, 10, 0, reason, &solves, &err), ESF_OK, "%s", err.msg);
+    for (size_t i = 0; i < t->n; i++) primary += reason[i] == SUP_PRIMARY;
+    cr_expect_gt(primary, 1000, "%zu primary cells", primary);
+    cr_expect_lt(solves, primary / 4, "%zu LPs solved for %zu primary cells", solves, primary);
+    free(reason);
+    esf_run_free(run);
+    free(csv);
+}
+
 Test(suppress, the_same_cells_in_every_format_and_once_per_setting)
 {
     esf_run *run = generated(1500, 4);
