@@ -30,6 +30,13 @@ typedef struct {
     char *where; /* realpath of the directory + "/" + base name, when !exists */
 } file_id;
 
+/* The directory a path's file is in (malloc'd; NULL when out of memory). */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+}
+
 static void file_id_of(file_id *id, const char *path)
 {
     memset(id, 0, sizeof *id);
@@ -37,9 +44,9 @@ static void file_id_of(file_id *id, const char *path)
         id->exists = true;
         return;
     }
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    char *dir = dir_of(path);
     char *real = dir ? realpath(dir, NULL) : NULL;
+    const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     if (real && asprintf(&id->where, "%s/%s", real, base) < 0) id->where = NULL;
     free(real);
@@ -51,6 +58,23 @@ static bool file_id_same(const file_id *a, const file_id *b)
     if (a->exists || b->exists)
         return a->exists && b->exists && a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino;
     return a->where && b->where && strcmp(a->where, b->where) == 0;
+}
+
+/* 0 when path can be written as far as can be told without creating it
+ * (not a directory; its directory exists and takes new files), else -1 with
+ * errno set. */
+static int writable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return errno = EISDIR, -1;
+        if (!S_ISREG(st.st_mode)) return 0; /* a device or pipe, written in place */
+    }
+    char *dir = dir_of(path); /* it takes the temporary file */
+    if (!dir) return errno = ENOMEM, -1;
+    const int rc = stat(dir, &st) != 0 ? -1 : !S_ISDIR(st.st_mode) ? (errno = ENOTDIR, -1) : access(dir, W_OK | X_OK);
+    free(dir);
+    return rc;
 }
 
 /* Whether two regular files of one size hold the same bytes (an extract
@@ -121,26 +145,16 @@ int check_inputs(char *const *in, int n, const char *out_path, const char *rej_p
             if (outs[k] && outs[j] && file_id_same(&ids[k], &ids[j]) &&
                 !(ids[k].exists && !S_ISREG(ids[k].st.st_mode))) /* /dev/null twice is fine */
                 rc = usage_error("%s '%s' and %s '%s' are the same file", opt[k], outs[k], opt[j], outs[j]);
+    /* -o and --suppression-log can be written (--rejects is opened before
+     * the run): found now, not after a long run */
+    for (int k = 0; k < NOUT && rc == EXIT_OK; k++)
+        if (outs[k] && k != 1 && writable(outs[k]) != 0) {
+            fprintf(stderr, "esfmon: %s: cannot write: %s\n", outs[k], strerror(errno));
+            rc = EXIT_INPUT;
+        }
     for (int k = 0; k < NOUT; k++) free(ids[k].where);
     if (!known) *total = 0;
     free(sb);
-    return rc;
-}
-
-int output_check(const char *path)
-{
-    if (!path || strcmp(path, "-") == 0) return 0;
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) return errno = EISDIR, -1;
-        if (!S_ISREG(st.st_mode)) return 0; /* a device or pipe, written in place */
-    }
-    /* its directory takes the temporary file */
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
-    if (!dir) return errno = ENOMEM, -1;
-    const int rc = stat(dir, &st) != 0 ? -1 : !S_ISDIR(st.st_mode) ? (errno = ENOTDIR, -1) : access(dir, W_OK | X_OK);
-    free(dir);
     return rc;
 }
 

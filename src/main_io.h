@@ -18,7 +18,9 @@ __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
  * of it (the same bytes), is a usage error.  So is an output (-o, --rejects,
  * --suppression-log; NULL: not given) naming an input (it would be
  * destroyed before or after it is read) or another output (SPEC §2.5); all
- * this before anything is opened.  *total: the bytes of all inputs, 0 when
+ * this before anything is opened.  -o and --suppression-log must be
+ * writable (not a directory, in a directory that takes new files), else
+ * EXIT_INPUT.  *total: the bytes of all inputs, 0 when
  * one is not a regular file (a pipe; one that cannot be opened fails when it
  * is read). */
 int check_inputs(char *const *in, int n, const char *out_path, const char *rej_path,
@@ -33,11 +35,6 @@ typedef struct {
     const char *path;
 } output;
 int output_open(output *o, const char *path);
-/* Before the run: 0 when path (NULL or "-": standard output) can be written
- * as far as can be told without creating it (not a directory; its directory
- * exists and takes new files), else -1 with errno set, so that a long run
- * does not end in "cannot write". */
-int output_check(const char *path);
 /* Closes; ok false (or a failed write) removes the temporary file; -1 then. */
 int output_close(output *o, bool ok);
 

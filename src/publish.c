@@ -17,7 +17,7 @@ esf_status esf_pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *d
     p->sup = calloc(t->n ? t->n : 1, 1);
     RETURN_ERROR_IF(!p->sup, err, ESF_ERR_NOMEM, "out of memory while publishing the tables");
     if (p->dc.suppress_below == 0) return ESF_OK;
-    esf_status st = esf_suppress(t, p->dc.suppress_below, 0, p->sup, err);
+    esf_status st = esf_suppress(t, p->dc.suppress_below, 0, p->sup, NULL, err);
     if (st != ESF_OK) {
         esf_pub_free(p);
         return st;

@@ -478,6 +478,17 @@ static void ring_give_back(struct esf_pipe *q, uint64_t seq)
     pthread_mutex_unlock(&q->mu);
 }
 
+/* The reader's buffer grown to need bytes; record: the bytes of the
+ * unfinished record kept, for the message. */
+static esf_status buf_grow(esf_reader *r, size_t need, size_t record, esf_err *err)
+{
+    void *b = r->buf;
+    RETURN_ERROR_IF(esf_grow(&b, &r->cap, need, 1), err, ESF_ERR_NOMEM,
+                    "%s: out of memory (a record of %zu bytes)", r->name, record);
+    r->buf = b;
+    return ESF_OK;
+}
+
 /* esf_reader_next through the decoder: the next block, behind the last
  * `keep` bytes handed out (in its head, or with the block's bytes in the
  * reader's buffer when they do not fit).  A decoder's error comes after the
@@ -511,10 +522,7 @@ static esf_status next_from_ring(esf_reader *r, size_t keep, const char **data, 
     } else { /* a long record: the kept bytes and the block's in the buffer */
         const bool in_buf = q->out == r->buf;
         if (in_buf && kept != r->buf) memmove(r->buf, kept, keep);
-        void *b = r->buf;
-        RETURN_ERROR_IF(esf_grow(&b, &r->cap, keep + got, 1), err, ESF_ERR_NOMEM,
-                        "%s: out of memory (a record of %zu bytes)", r->name, keep);
-        r->buf = b;
+        FORWARD_IF_ERROR(buf_grow(r, keep + got, keep, err));
         if (!in_buf) memcpy(r->buf, kept, keep); /* from the block held */
         memcpy(r->buf + keep, sl->p + q->head, got);
         if (q->held) ring_give_back(q, q->next - 1);
@@ -548,12 +556,7 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
     /* Grow when the kept record fills more than half the buffer. */
     const size_t want = r->block < BLOCK ? BLOCK : r->block;
     if (r->cap - r->len < want / 2 || r->cap < want) {
-        size_t need = r->len + want;
-        void *b = r->buf;
-        esf_status st = esf_grow(&b, &r->cap, need, 1);
-        RETURN_ERROR_IF(st != ESF_OK, err, ESF_ERR_NOMEM,
-                        "%s: out of memory (a record of %zu bytes)", r->name, r->len);
-        r->buf = b;
+        FORWARD_IF_ERROR(buf_grow(r, r->len + want, r->len, err));
         esf_populate(r->buf + r->len, r->cap - r->len); /* its pages at once, not one fault each */
     }
     /* up to r->block new bytes (at least one), as the buffer has room */

@@ -163,11 +163,16 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_p
     return ESF_OK;
 }
 
-/* A gzip input or a stream decoded on another thread, in blocks of one
- * range per partition (block.c). */
+/* The bytes of a block: one range per partition (block.c). */
+static size_t block_bytes(const esf_run *r)
+{
+    return r->nparts * esf_block_range(r);
+}
+
+/* A gzip input or a stream decoded on another thread, in blocks. */
 static esf_status start_decoder(const esf_run *r, esf_reader *rd, esf_err *err)
 {
-    return esf_reader_pipeline(rd, r->nparts * esf_block_range(r), err);
+    return esf_reader_pipeline(rd, block_bytes(r), err);
 }
 
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
@@ -183,7 +188,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     esf_status st = ESF_OK;
     if (r->nthreads > 1 && !plain_in_memory && !rd->pipe) {
         if (rd->gz || !rd->regular) st = start_decoder(r, rd, &r->err);
-        else rd->block = r->nparts * esf_block_range(r);
+        else rd->block = block_bytes(r);
     }
     if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
     esf_headers_free(&pt);

@@ -282,13 +282,8 @@ static void derived(const esf_tables *t, uint8_t *reason)
     }
 }
 
-esf_status esf_suppress(const esf_tables *t, uint32_t n, unsigned omit, uint8_t *reason, esf_err *err)
-{
-    return esf_suppress_counted(t, n, omit, reason, NULL, err);
-}
-
-esf_status esf_suppress_counted(const esf_tables *t, uint32_t n, unsigned omit, uint8_t *reason,
-                                size_t *solves, esf_err *err)
+esf_status esf_suppress(const esf_tables *t, uint32_t n, unsigned omit, uint8_t *reason, size_t *solves,
+                        esf_err *err)
 {
     memset(reason, 0, t->n);
     size_t nprimary = 0;

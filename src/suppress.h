@@ -16,10 +16,9 @@ extern const char *const esf_sup_reason_names[SUP_REASONS]; /* "", primary, seco
  * n: the smallest published count that bounds it (a nonzero reduced cost)
  * first; derived for procent and behaald of a suppressed indicator count.
  * omit: relations of family k (esf_rel_family) are left out when bit k is
- * set - for the test that every one is needed; 0 in the tool. */
-esf_status esf_suppress(const esf_tables *t, uint32_t n, unsigned omit, uint8_t *reason, esf_err *err);
-/* The same; *solves (when not NULL) gets the number of LPs solved. */
-esf_status esf_suppress_counted(const esf_tables *t, uint32_t n, unsigned omit, uint8_t *reason,
-                                size_t *solves, esf_err *err);
+ * set - for the test that every one is needed; 0 in the tool.  *solves (when
+ * not NULL) gets the number of LPs solved. */
+esf_status esf_suppress(const esf_tables *t, uint32_t n, unsigned omit, uint8_t *reason, size_t *solves,
+                        esf_err *err);
 
 #endif

@@ -69,7 +69,7 @@ Test(suppress, primary_below_n_secondary_at_least_n_zeros_and_structural_publish
     uint8_t *reason = malloc(t->n);
     esf_err err = {0};
     const uint32_t n = 10;
-    cr_assert_eq(esf_suppress(t, n, 0, reason, &err), ESF_OK, "%s", err.msg);
+    cr_assert_eq(esf_suppress(t, n, 0, reason, NULL, &err), ESF_OK, "%s", err.msg);
     size_t count[SUP_REASONS] = {0};
     for (size_t i = 0; i < t->n; i++) {
         const esf_tcell *c = &t->cells[i];
@@ -127,7 +127,7 @@ Test(suppress, many_small_projects_audited_together)
     uint8_t *reason = malloc(t->n);
     esf_err err = {0};
     size_t solves = 0, primary = 0;
-    cr_assert_eq(esf_suppress_counted(t, 10, 0, reason, &solves, &err), ESF_OK, "%s", err.msg);
+    cr_assert_eq(esf_suppress(t, 10, 0, reason, &solves, &err), ESF_OK, "%s", err.msg);
     for (size_t i = 0; i < t->n; i++) primary += reason[i] == SUP_PRIMARY;
     cr_expect_gt(primary, 1000, "%zu primary cells", primary);
     cr_expect_lt(solves, primary / 4, "%zu LPs solved for %zu primary cells", solves, primary);

@@ -23,7 +23,7 @@ int main(int argc, char **argv)
     if (st == ESF_OK) st = esf_relations_build(run->tables);
     esf_pub p = {.t = run ? run->tables : NULL, .dc = {.suppress_below = (uint32_t)atoi(argv[1])}};
     if (st == ESF_OK && !(p.sup = calloc(p.t->n, 1))) st = ESF_ERR_NOMEM;
-    if (st == ESF_OK) st = esf_suppress(p.t, p.dc.suppress_below, (unsigned)strtoul(argv[2], NULL, 0), p.sup, &run->err);
+    if (st == ESF_OK) st = esf_suppress(p.t, p.dc.suppress_below, (unsigned)strtoul(argv[2], NULL, 0), p.sup, NULL, &run->err);
     if (st != ESF_OK) {
         fprintf(stderr, "dc_probe: %s\n", esf_run_error(run));
         esf_run_free(run);
