@@ -284,6 +284,11 @@ typedef struct {
     bool quit;
     bool started[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
+    /* between jobs, a waiting worker calls idle(idle_arg) while it does
+     * something (decodes the input ahead); idling: workers in it now */
+    bool (*idle)(void *arg);
+    void *idle_arg;
+    unsigned idling;
     struct worker_arg {
         void *pool;
         unsigned k;
@@ -297,7 +302,21 @@ static void *worker_main(void *arg)
     uint64_t seen = 0;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->gen == seen && !p->quit) pthread_cond_wait(&p->go, &p->mu);
+        bool idle_done = false; /* idle found nothing to do since the last wake */
+        while (p->gen == seen && !p->quit) {
+            if (p->idle && !idle_done) {
+                bool (*idle)(void *) = p->idle;
+                void *iarg = p->idle_arg;
+                p->idling++;
+                pthread_mutex_unlock(&p->mu);
+                idle_done = !idle(iarg);
+                pthread_mutex_lock(&p->mu);
+                if (--p->idling == 0) pthread_cond_broadcast(&p->done);
+                continue; /* gen may have moved meanwhile */
+            }
+            pthread_cond_wait(&p->go, &p->mu);
+            idle_done = false;
+        }
         if (p->quit) break;
         seen = p->gen;
         if (wa->k >= p->active) continue;
@@ -335,6 +354,22 @@ static void pool_stop(pool *p)
     pthread_cond_destroy(&p->done);
 }
 
+static bool pump_idle(void *rd)
+{
+    return esf_reader_pump(rd);
+}
+
+/* Sets what waiting workers do between jobs (NULL: nothing); returns once
+ * no worker is in the one before. */
+static void pool_idle(pool *p, bool (*idle)(void *), void *arg)
+{
+    pthread_mutex_lock(&p->mu);
+    p->idle = idle, p->idle_arg = arg;
+    if (idle) pthread_cond_broadcast(&p->go);
+    while (p->idling) pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
 /* fn(arg, k) for every k < active, on the pool's threads; returns when all
  * are done. */
 static void pool_run(pool *p, unsigned active, void (*fn)(void *, unsigned), void *arg)
@@ -361,13 +396,15 @@ typedef struct {
     parser *ps;
     unsigned np;
     atomic_uint next;
+    esf_reader *rd;
 } parsing;
 
 static void parse_job(void *arg, unsigned k)
 {
     parsing *j = arg;
     if (k == 0) j->ps[0].st = parse_range(&j->ps[0]);
-    for (unsigned i; (i = atomic_fetch_add(&j->next, 1u)) < j->np;) j->ps[i].st = parse_range(&j->ps[i]);
+    for (unsigned i; (void)esf_reader_pump(j->rd), (i = atomic_fetch_add(&j->next, 1u)) < j->np;)
+        j->ps[i].st = parse_range(&j->ps[i]);
 }
 
 typedef struct {
@@ -375,6 +412,7 @@ typedef struct {
     parser *ps;
     unsigned np;
     atomic_uint next;
+    esf_reader *rd;
     esf_err err[MAX_THREADS];
     esf_status st[MAX_THREADS]; /* per partition */
 } counting;
@@ -383,7 +421,7 @@ static void count_job(void *arg, unsigned k)
 {
     counting *c = arg;
     (void)k;
-    for (unsigned q; (q = atomic_fetch_add(&c->next, 1u)) < c->r->nparts;)
+    for (unsigned q; (void)esf_reader_pump(c->rd), (q = atomic_fetch_add(&c->next, 1u)) < c->r->nparts;)
         c->st[q] = count_partition(c->r, q, c->ps, c->np, &c->err[q]);
 }
 
@@ -516,6 +554,8 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
     esf_status st = ESF_OK;
     const char *p = *pp;
     bool more = true;
+    esf_reader *rd = pt->rd;
+    if (rd && rd->pipe) pool_idle(pl, pump_idle, rd);
     while (st == ESF_OK && p < end && more) {
         const size_t rest = (size_t)(end - p);
         unsigned np = (unsigned)((rest + range - 1) / range);
@@ -529,14 +569,14 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
             w->line0 = k ? 0 : *line;
         }
         if (st != ESF_OK) break;
-        parsing pj = {.ps = ps, .np = np};
+        parsing pj = {.ps = ps, .np = np, .rd = rd};
         atomic_init(&pj.next, 1u);
         pool_run(pl, np < pl->n ? np : pl->n, parse_job, &pj);
         for (unsigned k = 0; k < np && st == ESF_OK; k++)
             if (ps[k].st != ESF_OK) *pt->err = ps[k].err, st = ps[k].st;
         const uint64_t before = pt->nscan;
         if (st != ESF_OK || (st = confirm(pt, ps, np, line)) != ESF_OK) break;
-        cs->r = r, cs->ps = ps, cs->np = np;
+        cs->r = r, cs->ps = ps, cs->np = np, cs->rd = rd;
         atomic_init(&cs->next, 0u);
         pool_run(pl, np > 1 ? pl->n : 1, count_job, cs);
         for (unsigned q = 0; q < r->nparts && st == ESF_OK; q++)
@@ -546,6 +586,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
         more = !ps[np - 1].need_more;
         if (pt->tick && (before >> 16) != (pt->nscan >> 16)) pt->tick(pt, p);
     }
+    if (rd && rd->pipe) pool_idle(pl, NULL, NULL);
     *pp = p;
     return st;
 }

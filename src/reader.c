@@ -367,6 +367,11 @@ struct esf_pipe {
     size_t size, head; /* bytes decoded per block; room in front of them */
     bool stop, started;
     esf_err err;
+    /* without a thread of its own (pumped): decoded a piece at a time by
+     * whichever thread calls esf_reader_pump, one at a time */
+    bool pumped, decoding, finished;
+    uint64_t dseq;     /* the block being decoded                          */
+    size_t dlen;       /* its bytes decoded so far                         */
     /* the reading thread's */
     uint64_t next;     /* the block it takes next                         */
     bool held;         /* block next - 1 is out (its bytes handed out)    */
@@ -374,6 +379,18 @@ struct esf_pipe {
     size_t out_len;
     bool ended;        /* it has handed out the last                      */
 };
+
+/* Block seq holds len decoded bytes (the ring's mutex held). */
+static void block_filled(const esf_reader *r, ring_block *sl, uint64_t seq, size_t len, esf_status st)
+{
+    sl->len = len;
+    sl->st = st;
+    sl->seq = seq;
+    sl->last = r->done || st != ESF_OK;
+    sl->consumed = r->bytes_in - (r->gz ? r->z.avail_in : 0);
+    sl->full = true;
+    pthread_cond_broadcast(&r->pipe->cv);
+}
 
 static void *decoder_main(void *arg)
 {
@@ -396,20 +413,53 @@ static void *decoder_main(void *arg)
         }
         pthread_mutex_lock(&q->mu);
         if (st != ESF_OK) q->err = err;
-        sl->len = len;
-        sl->st = st;
-        sl->seq = seq;
-        sl->last = r->done || st != ESF_OK;
-        sl->consumed = r->bytes_in - (r->gz ? r->z.avail_in : 0);
-        sl->full = true;
-        pthread_cond_broadcast(&q->cv);
+        block_filled(r, sl, seq, len, st);
         pthread_mutex_unlock(&q->mu);
         if (sl->last) break;
     }
     return NULL;
 }
 
-esf_status esf_reader_pipeline(esf_reader *r, size_t block, esf_err *err)
+/* Decodes a piece of the block being filled, when the ring has room and
+ * no other thread is decoding; false when there was nothing to do. */
+#define PUMP_PIECE ((size_t)256 << 10)
+bool esf_reader_pump(esf_reader *r)
+{
+    struct esf_pipe *q = r ? r->pipe : NULL;
+    if (!q || !q->pumped) return false;
+    pthread_mutex_lock(&q->mu);
+    ring_block *sl = &q->s[q->dseq % RING];
+    if (q->decoding || q->finished || q->stop || sl->full) {
+        pthread_mutex_unlock(&q->mu);
+        return false;
+    }
+    q->decoding = true;
+    const size_t from = q->dlen;
+    pthread_mutex_unlock(&q->mu);
+    const size_t want = q->size - from < PUMP_PIECE ? q->size - from : PUMP_PIECE;
+    unsigned char *at = sl->p + q->head + from;
+    size_t len = 0, n;
+    esf_status st = ESF_OK;
+    esf_err err = {{0}};
+    while (len < want && !r->done && st == ESF_OK) {
+        st = decode_some(r, at + len, want - len, &n, &err);
+        if (st == ESF_OK) len += n;
+    }
+    pthread_mutex_lock(&q->mu);
+    q->dlen += len;
+    if (st != ESF_OK) q->err = err;
+    if (q->dlen == q->size || r->done || st != ESF_OK) {
+        block_filled(r, sl, q->dseq, q->dlen, st);
+        q->finished = sl->last;
+        q->dseq++, q->dlen = 0;
+    }
+    q->decoding = false;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    return true;
+}
+
+esf_status esf_reader_pipeline(esf_reader *r, size_t block, bool pumped, esf_err *err)
 {
     RETURN_ERROR_IF(r->in_memory && !r->gz, err, ESF_ERR_INPUT,
                     "%s: a plain input in memory needs no decoder", r->name);
@@ -425,6 +475,8 @@ esf_status esf_reader_pipeline(esf_reader *r, size_t block, esf_err *err)
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
     r->pipe = q;
+    q->pumped = pumped;
+    if (ok && pumped) return ESF_OK;
     if (ok) q->started = pthread_create(&q->tid, NULL, decoder_main, r) == 0;
     if (!q->started) {
         pipe_free(r);
@@ -458,11 +510,20 @@ static void pipe_free(esf_reader *r)
 }
 
 /* Waits for block seq; NULL when the decoder was stopped. */
-static ring_block *ring_take(struct esf_pipe *q, uint64_t seq)
+static ring_block *ring_take(esf_reader *r, uint64_t seq)
 {
+    struct esf_pipe *q = r->pipe;
     ring_block *sl = &q->s[seq % RING];
     pthread_mutex_lock(&q->mu);
-    while (!(sl->full && sl->seq == seq) && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
+    while (!(sl->full && sl->seq == seq) && !q->stop) {
+        if (q->pumped && !q->decoding) { /* decode it here */
+            pthread_mutex_unlock(&q->mu);
+            (void)esf_reader_pump(r);
+            pthread_mutex_lock(&q->mu);
+            continue;
+        }
+        pthread_cond_wait(&q->cv, &q->mu);
+    }
     const bool have = sl->full && sl->seq == seq;
     pthread_mutex_unlock(&q->mu);
     return have ? sl : NULL;
@@ -499,7 +560,7 @@ static esf_status next_from_ring(esf_reader *r, size_t keep, const char **data, 
     struct esf_pipe *q = r->pipe;
     if (keep > q->out_len) keep = q->out_len;
     const unsigned char *kept = keep ? q->out + q->out_len - keep : NULL; /* (no NULL + 0) */
-    ring_block *sl = !q->ended ? ring_take(q, q->next) : NULL;
+    ring_block *sl = !q->ended ? ring_take(r, q->next) : NULL;
     if (!sl || sl->st != ESF_OK) { /* the blocks before it were handed out */
         if (q->held) ring_give_back(q, q->next - 1), q->held = false;
         if (sl) {
@@ -554,17 +615,16 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
     if (keep && keep < r->len) memmove(r->buf, r->buf + r->len - keep, keep);
     r->len = keep;
     /* Grow when the kept record fills more than half the buffer. */
-    const size_t want = r->block < BLOCK ? BLOCK : r->block;
-    if (r->cap - r->len < want / 2 || r->cap < want) {
-        FORWARD_IF_ERROR(buf_grow(r, r->len + want, r->len, err));
+    if (r->cap - r->len < BLOCK / 2 || r->cap < BLOCK) {
+        FORWARD_IF_ERROR(buf_grow(r, r->len + BLOCK, r->len, err));
         esf_populate(r->buf + r->len, r->cap - r->len); /* its pages at once, not one fault each */
     }
-    /* up to r->block new bytes (at least one), as the buffer has room */
+    /* new bytes (at least one), as the buffer has room */
     for (size_t room; !r->done && (room = r->cap - r->len) > 0;) {
         size_t n;
         FORWARD_IF_ERROR(decode_some(r, r->buf + r->len, room, &n, err));
         r->len += n;
-        if (n && r->len - keep >= r->block) break;
+        if (n) break;
     }
     *data = (const char *)r->buf;
     *len = r->len;

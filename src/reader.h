@@ -6,13 +6,12 @@
  * record never has to be copied by the caller.  The caller's memory is handed
  * out as one block; a gzip regular file is memory-mapped and inflated; plain
  * files and streams are read (read(2)), and gzip streams decoded, into a
- * buffer owned by the reader, grown only when one record exceeds it, or on
- * another thread straight into a ring of blocks (esf_reader_pipeline).  A plain file is
- * read, not mapped: on a virtual machine the parser reading a mapping's pages
- * (4 KiB each, faulted in and given back) cost more than the copy into a
- * buffer that stays in the cache.  A plain regular file is read on the
- * calling thread even when several count: read(2) never waits there, and a
- * decoder thread would cost its own blocks' fresh pages. */
+ * buffer owned by the reader, grown only when one record exceeds it, or
+ * straight into a ring of blocks (esf_reader_pipeline): by a decoder thread,
+ * or pumped a piece at a time by whichever thread calls esf_reader_pump.  A
+ * plain file is read, not mapped: on a virtual machine the parser reading a
+ * mapping's pages (4 KiB each, faulted in and given back) cost more than the
+ * copy into a buffer that stays in the cache. */
 #ifndef ESF_READER_H
 #define ESF_READER_H
 
@@ -47,9 +46,6 @@ typedef struct {
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
     struct esf_pipe *pipe;            /* decoder thread (esf_reader_pipeline)   */
-    size_t block;                     /* bytes read into a block: up to this
-                                         (0: what one read gives; the
-                                         decoder's ring has its own) */
     uint64_t pipe_consumed;           /* raw bytes behind the last block      */
 } esf_reader;
 
@@ -64,12 +60,19 @@ esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t
                        esf_err *err);
 void esf_reader_close(esf_reader *r);
 
-/* Decodes a gzip input or a stream on another thread from now on, straight
- * into a ring of three blocks of `block` bytes (0: 2 MiB; at least 256),
- * each with room in front for the bytes of a record the block before ended
- * inside; esf_reader_next hands each out behind those bytes (the raw
- * position behind it in pipe_consumed). */
-esf_status esf_reader_pipeline(esf_reader *r, size_t block, esf_err *err);
+/* Decodes a gzip input or a stream from now on straight into a ring of
+ * three blocks of `block` bytes (0: 2 MiB; at least 256), each with room in
+ * front for the bytes of a record the block before ended inside;
+ * esf_reader_next hands each out behind those bytes (the raw position
+ * behind it in pipe_consumed).  pumped: no thread of its own; the blocks are
+ * decoded by esf_reader_pump, and by esf_reader_next when the one it wants
+ * is not ready (a stream whose reads may wait needs the thread). */
+esf_status esf_reader_pipeline(esf_reader *r, size_t block, bool pumped, esf_err *err);
+/* Of a pumped pipeline (else false at once): decodes a piece of the next
+ * block when the ring has room and no other thread is decoding; false when
+ * there was nothing to do.  Any thread may call it, while another takes
+ * blocks. */
+bool esf_reader_pump(esf_reader *r);
 
 /* Raw input bytes the decoder has consumed (gzip or stream; not while a
  * pipeline runs: pipe_consumed says it); for plain input in memory the caller's

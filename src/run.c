@@ -170,9 +170,9 @@ static size_t block_bytes(const esf_run *r)
 }
 
 /* A gzip input or a stream decoded on another thread, in blocks. */
-static esf_status start_decoder(const esf_run *r, esf_reader *rd, esf_err *err)
+static esf_status start_decoder(const esf_run *r, esf_reader *rd, bool pumped, esf_err *err)
 {
-    return esf_reader_pipeline(rd, block_bytes(r), err);
+    return esf_reader_pipeline(rd, block_bytes(r), pumped, err);
 }
 
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
@@ -187,8 +187,10 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
      * streams decoded on another thread, a plain file read here */
     esf_status st = ESF_OK;
     if (r->nthreads > 1 && !plain_in_memory && !rd->pipe) {
-        if (rd->gz || !rd->regular) st = start_decoder(r, rd, &r->err);
-        else rd->block = block_bytes(r);
+        /* a file (or gzip'd memory) is decoded by the counting threads
+         * between their jobs; a stream, whose reads may wait, by a thread
+         * of its own */
+        st = start_decoder(r, rd, rd->regular || rd->in_memory, &r->err);
     }
     if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
     esf_headers_free(&pt);
@@ -232,7 +234,7 @@ esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
              * turn comes. */
             if (i > 0 && open_st[nxt] == ESF_OK && r->nthreads > 1 && rd[nxt].in_memory &&
                 rd[nxt].gz) {
-                open_st[nxt] = start_decoder(r, &rd[nxt], &open_err[nxt]);
+                open_st[nxt] = start_decoder(r, &rd[nxt], false, &open_err[nxt]);
                 if (open_st[nxt] != ESF_OK) esf_reader_close(&rd[nxt]);
             }
         }

@@ -38,7 +38,7 @@ struct esf_pass {
     rej_mark *marks;
     size_t nmarks, marks_cap;
     void (*tick)(esf_pass *pt, const char *pos); /* every 64 Ki records       */
-    const esf_reader *rd;
+    esf_reader *rd;
     const char *data;
     esf_header *hdrs;                /* the file's headers so far: the first
                                         and each header line again (SPEC §2.1);
