@@ -35,7 +35,12 @@
  * what grows with it is a boundary guess per range and the buffers, bounded
  * by the round.  The buffers hold views into the block (and into the
  * parser's arena for unescaped identifiers), so the block stays as it is
- * until its rounds are counted (esf_block_rows returns then). */
+ * until its rounds are counted (esf_block_rows returns then).
+ *
+ * A file's next blocks are decoded by these threads too (esf_reader_pump):
+ * a piece before each range or partition a thread takes, and while a
+ * worker waits for the next phase, so decoding fills the waits at a
+ * phase's end rather than taking a core from the parsers. */
 
 #define RANGE_DEFAULT ((size_t)512 << 10)
 #define RANGE_MIN ((size_t)1024) /* smaller ranges: more rounds than records */

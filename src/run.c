@@ -169,7 +169,7 @@ static size_t block_bytes(const esf_run *r)
     return r->nparts * esf_block_range(r);
 }
 
-/* A gzip input or a stream decoded on another thread, in blocks. */
+/* An input decoded into a ring of blocks: pumped, or on a thread of its own. */
 static esf_status start_decoder(const esf_run *r, esf_reader *rd, bool pumped, esf_err *err)
 {
     return esf_reader_pipeline(rd, block_bytes(r), pumped, err);
@@ -183,13 +183,12 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
                .rec = {.cells = r->cells, .cap = r->cells_cap}};
     if (r->opts.on_progress) pt.tick = seq_tick;
     const bool plain_in_memory = rd->in_memory && !rd->gz;
-    /* on several threads, blocks that give each partition a range: gzip and
-     * streams decoded on another thread, a plain file read here */
+    /* on several threads, a ring of blocks that give each partition a
+     * range: a file (or gzip'd memory) decoded into it by the counting
+     * threads between their jobs, a stream, whose reads may wait, by a
+     * thread of its own (a gzip'd file decoded ahead has one already) */
     esf_status st = ESF_OK;
     if (r->nthreads > 1 && !plain_in_memory && !rd->pipe) {
-        /* a file (or gzip'd memory) is decoded by the counting threads
-         * between their jobs; a stream, whose reads may wait, by a thread
-         * of its own */
         st = start_decoder(r, rd, rd->regular || rd->in_memory, &r->err);
     }
     if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
