@@ -142,8 +142,9 @@ struct esf_pipe {
     size_t size, head; /* bytes decoded per block; room in front of them */
     bool stop, started;
     esf_err err;
-    /* without a thread of its own (pumped): decoded a piece at a time by
-     * whichever thread calls esf_reader_pump, one at a time */
+    /* the block being decoded, a piece at a time: by the decoder thread
+     * (a whole block a piece) or, pumped, by whichever thread calls
+     * esf_reader_pump, one at a time (decoding) */
     bool pumped, decoding, finished;
     uint64_t dseq;     /* the block being decoded                          */
     size_t dlen;       /* its bytes decoded so far                         */
@@ -155,53 +156,13 @@ struct esf_pipe {
     bool ended;        /* it has handed out the last                      */
 };
 
-/* Block seq holds len decoded bytes (the ring's mutex held). */
-static void block_filled(const esf_reader *r, ring_block *sl, uint64_t seq, size_t len, esf_status st)
+/* Decodes up to `piece` bytes more of the block being filled, when the
+ * ring has room for it and no other thread is decoding; false when there
+ * was nothing to do.  The block is handed over once full, at the end of
+ * the input or at an error. */
+static bool decode_piece(esf_reader *r, size_t piece)
 {
-    sl->len = len;
-    sl->st = st;
-    sl->seq = seq;
-    sl->last = r->done || st != ESF_OK;
-    sl->consumed = r->bytes_in - (r->gz ? r->z.avail_in : 0);
-    sl->full = true;
-    pthread_cond_broadcast(&r->pipe->cv);
-}
-
-static void *decoder_main(void *arg)
-{
-    esf_reader *r = arg;
     struct esf_pipe *q = r->pipe;
-    for (uint64_t seq = 0;; seq++) {
-        ring_block *sl = &q->s[seq % RING];
-        pthread_mutex_lock(&q->mu);
-        while (sl->full && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
-        bool stop = q->stop;
-        pthread_mutex_unlock(&q->mu);
-        if (stop) break;
-        size_t len = 0, n;
-        esf_status st = ESF_OK;
-        esf_err err = {{0}};
-        unsigned char *at = sl->p + q->head;
-        while (len < q->size && !r->done && st == ESF_OK) {
-            st = esf_decode_some(r, at + len, q->size - len, &n, &err);
-            if (st == ESF_OK) len += n;
-        }
-        pthread_mutex_lock(&q->mu);
-        if (st != ESF_OK) q->err = err;
-        block_filled(r, sl, seq, len, st);
-        pthread_mutex_unlock(&q->mu);
-        if (sl->last) break;
-    }
-    return NULL;
-}
-
-/* Decodes a piece of the block being filled, when the ring has room and
- * no other thread is decoding; false when there was nothing to do. */
-#define PUMP_PIECE ((size_t)256 << 10)
-bool esf_reader_pump(esf_reader *r)
-{
-    struct esf_pipe *q = r ? r->pipe : NULL;
-    if (!q || !q->pumped) return false;
     pthread_mutex_lock(&q->mu);
     ring_block *sl = &q->s[q->dseq % RING];
     if (q->decoding || q->finished || q->stop || sl->full) {
@@ -211,7 +172,7 @@ bool esf_reader_pump(esf_reader *r)
     q->decoding = true;
     const size_t from = q->dlen;
     pthread_mutex_unlock(&q->mu);
-    const size_t want = q->size - from < PUMP_PIECE ? q->size - from : PUMP_PIECE;
+    const size_t want = q->size - from < piece ? q->size - from : piece;
     unsigned char *at = sl->p + q->head + from;
     size_t len = 0, n;
     esf_status st = ESF_OK;
@@ -223,15 +184,41 @@ bool esf_reader_pump(esf_reader *r)
     pthread_mutex_lock(&q->mu);
     q->dlen += len;
     if (st != ESF_OK) q->err = err;
-    if (q->dlen == q->size || r->done || st != ESF_OK) {
-        block_filled(r, sl, q->dseq, q->dlen, st);
-        q->finished = sl->last;
+    if (q->dlen == q->size || r->done || st != ESF_OK) { /* the block handed over */
+        sl->len = q->dlen;
+        sl->st = st;
+        sl->seq = q->dseq;
+        sl->last = q->finished = r->done || st != ESF_OK;
+        sl->consumed = r->bytes_in - (r->gz ? r->z.avail_in : 0);
+        sl->full = true;
         q->dseq++, q->dlen = 0;
     }
     q->decoding = false;
     pthread_cond_broadcast(&q->cv);
     pthread_mutex_unlock(&q->mu);
     return true;
+}
+
+/* The decoder thread: a block at a time, as the ring has room. */
+static void *decoder_main(void *arg)
+{
+    esf_reader *r = arg;
+    struct esf_pipe *q = r->pipe;
+    for (;;) {
+        pthread_mutex_lock(&q->mu);
+        while (q->s[q->dseq % RING].full && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
+        const bool end = q->stop || q->finished;
+        pthread_mutex_unlock(&q->mu);
+        if (end) break;
+        (void)decode_piece(r, q->size);
+    }
+    return NULL;
+}
+
+#define PUMP_PIECE ((size_t)256 << 10)
+bool esf_reader_pump(esf_reader *r)
+{
+    return r && r->pipe && r->pipe->pumped && decode_piece(r, PUMP_PIECE);
 }
 
 esf_status esf_reader_pipeline(esf_reader *r, size_t block, bool pumped, esf_err *err)

@@ -101,41 +101,30 @@ ParameterizedTest(bool *pipelined, reader, gzip_multi_member_with_keep)
     free(all), free(a), free(b), free(both), free(src);
 }
 
-/* Through the decoder thread, blocks behind the kept bytes: tiny blocks
- * wrap the ring of three thousands of times, the kept bytes (777) in the
- * room in front of a block (4096 and up: a quarter of the block, up to 64
- * KiB) or, longer than that room, with the block's bytes in the reader's
- * buffer (blocks of 256-1001 bytes), and every byte comes once, in order. */
+/* Blocks behind the kept bytes, through the decoder thread or pumped (no
+ * thread of its own: helpers decode pieces whenever the ring has room, as
+ * the counting threads do between their jobs, and the reader decodes a
+ * block itself when none is ready).  Tiny blocks wrap the ring of three
+ * thousands of times, the kept bytes (777) in the room in front of a block
+ * (4096 and up: a quarter of the block, up to 64 KiB) or, longer than that
+ * room, with the block's bytes in the reader's buffer (blocks of 256-1001
+ * bytes), and every byte comes once, in order. */
+typedef struct {
+    size_t block;
+    bool pumped;
+    unsigned helpers; /* threads calling esf_reader_pump (pumped only) */
+} ring_case;
+
 ParameterizedTestParameters(reader, pipeline_blocks)
 {
-    static size_t blocks[] = {0, 1, 999, 1000, 1001, 4096, 1u << 20};
-    return cr_make_param_array(size_t, blocks, sizeof blocks / sizeof blocks[0]);
+    static ring_case cases[] = {{0, false, 0},       {1, false, 0},       {999, false, 0},
+                                {1000, false, 0},    {1001, false, 0},    {4096, false, 0},
+                                {1u << 20, false, 0}, {256, true, 0},     {1000, true, 1},
+                                {4096, true, 2},     {1u << 20, true, 0}, {1u << 20, true, 1},
+                                {999, true, 3}};
+    return cr_make_param_array(ring_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(size_t *block, reader, pipeline_blocks, .timeout = 60)
-{
-    size_t n = 1u << 20, l;
-    char *src = pattern(n);
-    unsigned char *z = gz(src, n, &l);
-    esf_reader r;
-    esf_err err;
-    cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(esf_reader_pipeline(&r, *block, false, &err), ESF_OK);
-    char *all = NULL;
-    size_t all_len = 0;
-    cr_assert_eq(drain(&r, &all, &all_len), ESF_OK);
-    cr_expect(all_len == n && memcmp(all, src, n) == 0, "blocks of %zu: %zu of %zu bytes, or not in order",
-              *block, all_len, n);
-    cr_expect_eq(r.pipe_consumed, l);
-    esf_reader_close(&r);
-    free(all), free(z), free(src);
-}
-
-/* Pumped (no decoder thread): helpers decode pieces whenever the ring has
- * room (esf_reader_pump), as the counting threads do between their jobs,
- * while the reader takes blocks and decodes a block itself when none is
- * ready.  Every byte comes once, in order, with 0-3 helpers, blocks of 256
- * bytes to 1 MiB, kept bytes in the head or in the buffer. */
 typedef struct {
     esf_reader *r;
     atomic_bool stop;
@@ -151,18 +140,7 @@ static void *pump_main(void *arg)
     return NULL;
 }
 
-typedef struct {
-    size_t block;
-    unsigned helpers;
-} pump_case;
-
-ParameterizedTestParameters(reader, pumped_blocks)
-{
-    static pump_case cases[] = {{256, 0}, {1000, 1}, {4096, 2}, {1u << 20, 0}, {1u << 20, 1}, {999, 3}};
-    return cr_make_param_array(pump_case, cases, sizeof cases / sizeof cases[0]);
-}
-
-ParameterizedTest(pump_case *c, reader, pumped_blocks, .timeout = 60)
+ParameterizedTest(ring_case *c, reader, pipeline_blocks, .timeout = 60)
 {
     size_t n = 3u << 20, l;
     char *src = pattern(n);
@@ -170,7 +148,7 @@ ParameterizedTest(pump_case *c, reader, pumped_blocks, .timeout = 60)
     esf_reader r;
     esf_err err;
     cr_assert_eq(esf_reader_open_memory(&r, "m.gz", z, l, &err), ESF_OK);
-    cr_assert_eq(esf_reader_pipeline(&r, c->block, true, &err), ESF_OK);
+    cr_assert_eq(esf_reader_pipeline(&r, c->block, c->pumped, &err), ESF_OK);
     pumper p = {.r = &r};
     atomic_init(&p.stop, false);
     atomic_init(&p.pieces, 0);
@@ -184,8 +162,9 @@ ParameterizedTest(pump_case *c, reader, pumped_blocks, .timeout = 60)
     atomic_store(&p.stop, true);
     for (unsigned i = 0; i < c->helpers; i++) pthread_join(t[i], NULL);
     cr_assert_eq(st, ESF_OK);
-    cr_expect(all_len == n && memcmp(all, src, n) == 0, "blocks of %zu, %u helpers: %zu of %zu bytes, or not in order",
-              c->block, c->helpers, all_len, n);
+    cr_expect(all_len == n && memcmp(all, src, n) == 0,
+              "blocks of %zu, pumped %d, %u helpers: %zu of %zu bytes, or not in order", c->block,
+              c->pumped, c->helpers, all_len, n);
     cr_expect_eq(r.pipe_consumed, l);
     esf_reader_close(&r);
     free(all), free(z), free(src);
