@@ -7,20 +7,31 @@ pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libglpk-dev libcriterion-dev p
       clang libclang-rt-14-dev cppcheck clang-tidy valgrind
       chromium fonts-dejavu-core   # the HTML report is checked in headless Chromium
       python3-scipy                # tests: the disclosure audit solves its LPs with HiGHS
+      locales                      # a test writes every format under nl_NL (decimal comma)
       libisal-dev isal)            # optional: gzip through ISA-L (about 5x zlib's inflate
                                    # here); igzip is make bench's reference for it
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# the library's output must not depend on the host program's locale: a
+# unit test sets nl_NL.UTF-8, which a fresh machine has not generated
+need_locale=true
+locale -a 2>/dev/null | grep -qix 'nl_NL\.utf-\?8' && need_locale=false
+[ ${#missing[@]} -eq 0 ] && ! $need_locale && exit 0
 
-echo "install-deps: installing ${missing[*]}" >&2
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install ${missing[*]}" >&2; exit 1; }
+    command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install ${missing[*]} nl_NL.UTF-8" >&2; exit 1; }
     sudo=sudo
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! locale -a 2>/dev/null | grep -qix 'nl_NL\.utf-\?8'; then
+    echo "install-deps: generating the locale nl_NL.UTF-8" >&2
+    $sudo localedef -i nl_NL -f UTF-8 nl_NL.UTF-8
+fi

@@ -1,6 +1,7 @@
 /* block.c - the records of a block on several threads: each thread parses
  * its own byte range once, the rows go to their person's partition, and each
  * partition is counted by one thread. */
+#include "pool.h"
 #include "run.h"
 #include "scan.h"
 
@@ -78,6 +79,9 @@ typedef struct {
     bool eof;
     const char *stop;    /* where the first record it did not take starts */
     bool need_more;      /* stop is a record the block ends inside */
+    bool hdr_bad;        /* stopped at a header line again that cannot be used */
+    uint64_t bad_line;   /* its line, in the range's numbering */
+    const char *bad_next;
     uint64_t line0;      /* the line of start in its numbering */
     uint64_t shift;      /* added to it once the lines before are known */
     uint64_t lines;
@@ -153,6 +157,7 @@ static esf_status parse_range(parser *w)
     esf_status st = ESF_OK;
     const esf_row_scan_fn scan = esf_row_scan_chosen();
     const int32_t from = r->period_from, to = r->period_to;
+    w->hdr_bad = false;
     uint64_t passed = 0, counted = 0; /* rows accepted, and of those in the period */
     while (p < w->to) {
         const char *next;
@@ -166,7 +171,9 @@ static esf_status parse_range(parser *w)
             goto accepted;
         }
         const esf_rec_status rs = esf_rec_next(p, w->end, w->eof, h->delim, &pt->rec, &next);
-        if (rs == REC_NEED_MORE) {
+        /* a record too long to hold is the calling thread's (run.c skips
+         * it): here as if the block ended inside it */
+        if (rs == REC_NEED_MORE || ESF_UNLIKELY((size_t)(next - p) > ESF_RECORD_MAX)) {
             w->need_more = true;
             break;
         }
@@ -178,7 +185,13 @@ static esf_status parse_range(parser *w)
         esf_rowerr e;
         if (ESF_UNLIKELY(!esf_row_parse(h, &pt->rec, rs, &row, &e, scratch))) {
             esf_header nh;
-            if (esf_header_again(pt, h, p, next, w->name, at, &nh)) {
+            const esf_hdr_again again = esf_header_again(pt, p, next, w->name, at, &nh);
+            if (again == HDR_BAD) { /* an error only where the range guessed right (confirm) */
+                w->hdr_bad = true, w->bad_line = at, w->bad_next = next;
+                st = ESF_ERR_INPUT;
+                break;
+            }
+            if (again == HDR_AGAIN) {
                 if ((st = esf_headers_push(pt, &nh)) != ESF_OK) break;
                 h = headers_current(pt);
                 p = next;
@@ -275,122 +288,9 @@ static esf_status count_partition(esf_run *r, unsigned q, parser *ps, unsigned n
     return ESF_OK;
 }
 
-/* ---- the run's threads, kept from round to round ------------------------ */
-
-/* Workers 1..n-1 wait for a job: fn(arg, k) for k < active, the calling
- * thread doing k = 0 (and a worker's share when it could not be started). */
-typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    void (*fn)(void *arg, unsigned k);
-    void *arg;
-    unsigned active, pending, n;
-    uint64_t gen;
-    bool quit;
-    bool started[MAX_THREADS];
-    pthread_t tid[MAX_THREADS];
-    /* between jobs, a waiting worker calls idle(idle_arg) while it does
-     * something (decodes the input ahead); idling: workers in it now */
-    bool (*idle)(void *arg);
-    void *idle_arg;
-    unsigned idling;
-    struct worker_arg {
-        void *pool;
-        unsigned k;
-    } wa[MAX_THREADS];
-} pool;
-
-static void *worker_main(void *arg)
-{
-    const struct worker_arg *wa = arg;
-    pool *p = wa->pool;
-    uint64_t seen = 0;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        bool idle_done = false; /* idle found nothing to do since the last wake */
-        while (p->gen == seen && !p->quit) {
-            if (p->idle && !idle_done) {
-                bool (*idle)(void *) = p->idle;
-                void *iarg = p->idle_arg;
-                p->idling++;
-                pthread_mutex_unlock(&p->mu);
-                idle_done = !idle(iarg);
-                pthread_mutex_lock(&p->mu);
-                if (--p->idling == 0) pthread_cond_broadcast(&p->done);
-                continue; /* gen may have moved meanwhile */
-            }
-            pthread_cond_wait(&p->go, &p->mu);
-            idle_done = false;
-        }
-        if (p->quit) break;
-        seen = p->gen;
-        if (wa->k >= p->active) continue;
-        pthread_mutex_unlock(&p->mu);
-        p->fn(p->arg, wa->k);
-        pthread_mutex_lock(&p->mu);
-        if (--p->pending == 0) pthread_cond_signal(&p->done);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-static void pool_start(pool *p, unsigned n)
-{
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->go, NULL);
-    pthread_cond_init(&p->done, NULL);
-    p->n = n;
-    for (unsigned k = 1; k < n; k++) {
-        p->wa[k] = (struct worker_arg){p, k};
-        p->started[k] = pthread_create(&p->tid[k], NULL, worker_main, &p->wa[k]) == 0;
-    }
-}
-
-static void pool_stop(pool *p)
-{
-    pthread_mutex_lock(&p->mu);
-    p->quit = true;
-    pthread_cond_broadcast(&p->go);
-    pthread_mutex_unlock(&p->mu);
-    for (unsigned k = 1; k < p->n; k++)
-        if (p->started[k]) pthread_join(p->tid[k], NULL);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->go);
-    pthread_cond_destroy(&p->done);
-}
-
 static bool pump_idle(void *rd)
 {
     return esf_reader_pump(rd);
-}
-
-/* Sets what waiting workers do between jobs (NULL: nothing); returns once
- * no worker is in the one before. */
-static void pool_idle(pool *p, bool (*idle)(void *), void *arg)
-{
-    pthread_mutex_lock(&p->mu);
-    p->idle = idle, p->idle_arg = arg;
-    if (idle) pthread_cond_broadcast(&p->go);
-    while (p->idling) pthread_cond_wait(&p->done, &p->mu);
-    pthread_mutex_unlock(&p->mu);
-}
-
-/* fn(arg, k) for every k < active, on the pool's threads; returns when all
- * are done. */
-static void pool_run(pool *p, unsigned active, void (*fn)(void *, unsigned), void *arg)
-{
-    unsigned workers = 0;
-    for (unsigned k = 1; k < active; k++) workers += p->started[k];
-    pthread_mutex_lock(&p->mu);
-    p->fn = fn, p->arg = arg, p->active = active, p->pending = workers;
-    p->gen++;
-    if (workers) pthread_cond_broadcast(&p->go);
-    pthread_mutex_unlock(&p->mu);
-    for (unsigned k = 0; k < active; k++)
-        if (!k || !p->started[k]) fn(arg, k);
-    pthread_mutex_lock(&p->mu);
-    while (p->pending) pthread_cond_wait(&p->done, &p->mu);
-    pthread_mutex_unlock(&p->mu);
 }
 
 /* The ranges of a round and the partitions are taken by whichever thread
@@ -456,6 +356,11 @@ static esf_status confirm(esf_pass *pt, parser *ps, unsigned np, uint64_t *line)
                 w->shift = base - w->line0;
             }
         }
+        if (w->hdr_bad) { /* a header again that cannot be used: its message at its true line */
+            esf_header nh;
+            (void)esf_header_again(pt, w->stop, w->bad_next, w->name, w->bad_line + w->shift, &nh);
+            return ESF_ERR_INPUT;
+        }
         for (size_t i = 0; i < w->pt.nmarks; i++)
             w->pt.marks[i].line += w->shift, w->pt.marks[i].hv += g;
         for (uint32_t i = 1; i < w->pt.nhdrs; i++) FORWARD_IF_ERROR(esf_headers_push(pt, &w->pt.hdrs[i]));
@@ -492,7 +397,7 @@ void esf_block_free(esf_run *r)
         esf_headers_free(&w->pt);
         arena_free(&w->ar);
     }
-    pool_stop(&b->pool);
+    esf_pool_stop(&b->pool);
     free(b->ps);
     free(b);
     r->blocks = NULL;
@@ -515,7 +420,7 @@ static parser *parsers_for(esf_pass *pt, const char *name, const char *base, con
             return NULL;
         }
         b->ps = ps, b->n = r->nparts, r->blocks = b;
-        pool_start(&b->pool, r->nthreads < MAX_THREADS ? r->nthreads : MAX_THREADS);
+        esf_pool_start(&b->pool, r->nthreads < MAX_THREADS ? r->nthreads : MAX_THREADS);
         for (unsigned k = 0; k < b->n; k++) /* (parser_reset fails without) */
             ps[k].out = calloc(r->nparts, sizeof *ps[k].out);
     }
@@ -539,8 +444,9 @@ static parser *parsers_for(esf_pass *pt, const char *name, const char *base, con
 
 size_t esf_block_range(const esf_run *r)
 {
-    const size_t c = r->opts.chunk_min;
-    return c ? (c < RANGE_MIN ? RANGE_MIN : c) : RANGE_DEFAULT;
+    const size_t c = r->opts.chunk_min, most = ESF_BLOCK_MAX / r->nparts;
+    const size_t range = c ? (c < RANGE_MIN ? RANGE_MIN : c) : RANGE_DEFAULT;
+    return range < most ? range : most;
 }
 
 /* Counts the records of the block [*pp, end) on up to r->nparts threads.
@@ -560,7 +466,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
     const char *p = *pp;
     bool more = true;
     esf_reader *rd = pt->rd;
-    if (rd && rd->pipe) pool_idle(pl, pump_idle, rd);
+    if (rd && rd->pipe) esf_pool_idle(pl, pump_idle, rd);
     while (st == ESF_OK && p < end && more) {
         const size_t rest = (size_t)(end - p);
         unsigned np = (unsigned)((rest + range - 1) / range);
@@ -576,14 +482,16 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
         if (st != ESF_OK) break;
         parsing pj = {.ps = ps, .np = np, .rd = rd};
         atomic_init(&pj.next, 1u);
-        pool_run(pl, np < pl->n ? np : pl->n, parse_job, &pj);
+        esf_pool_run(pl, np < pl->n ? np : pl->n, parse_job, &pj);
+        /* a range's error is the run's; a header line's only once confirm
+         * knows the range guessed its start right */
         for (unsigned k = 0; k < np && st == ESF_OK; k++)
-            if (ps[k].st != ESF_OK) *pt->err = ps[k].err, st = ps[k].st;
+            if (ps[k].st != ESF_OK && !ps[k].hdr_bad) *pt->err = ps[k].err, st = ps[k].st;
         const uint64_t before = pt->nscan;
         if (st != ESF_OK || (st = confirm(pt, ps, np, line)) != ESF_OK) break;
         cs->r = r, cs->ps = ps, cs->np = np, cs->rd = rd;
         atomic_init(&cs->next, 0u);
-        pool_run(pl, np > 1 ? pl->n : 1, count_job, cs);
+        esf_pool_run(pl, np > 1 ? pl->n : 1, count_job, cs);
         for (unsigned q = 0; q < r->nparts && st == ESF_OK; q++)
             if (cs->st[q] != ESF_OK) *pt->err = cs->err[q], st = cs->st[q];
         if (st != ESF_OK) break;
@@ -591,7 +499,7 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
         more = !ps[np - 1].need_more;
         if (pt->tick && (before >> 16) != (pt->nscan >> 16)) pt->tick(pt, p);
     }
-    if (rd && rd->pipe) pool_idle(pl, NULL, NULL);
+    if (rd && rd->pipe) esf_pool_idle(pl, NULL, NULL);
     *pp = p;
     return st;
 }

@@ -1,6 +1,8 @@
 /* common.c - error messages and buffer growth shared by every stage. */
 #include "common.h"
 
+#include <signal.h>
+
 #include <sys/mman.h>
 
 #include <stdio.h>
@@ -209,11 +211,26 @@ size_t esf_utf8_clean(const char *s, size_t n, char *dst, size_t cap)
     for (size_t i = 0, k; i < n; i += k ? k : 1) {
         k = esf_utf8_char(s + i, n - i);
         const char *c = k ? s + i : "\xef\xbf\xbd";
-        const size_t m = k ? k : 3;
+        size_t m = k ? k : 3;
+        char ctl[5];
+        if (k == 1 && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)) { /* ESC and kin: never raw */
+            snprintf(ctl, sizeof ctl, "\\x%02x", (unsigned char)s[i]);
+            c = ctl, m = 4;
+        }
         if (o + m >= cap) break;
         memcpy(dst + o, c, m);
         o += m;
     }
     if (cap) dst[o] = '\0';
     return o;
+}
+
+int esf_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    const int rc = pthread_create(tid, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
 }

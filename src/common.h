@@ -4,6 +4,7 @@
 #define ESF_COMMON_H
 
 #include "esfmon.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,6 +35,12 @@ void esf_quote_bytes(char *dst, size_t dstlen, const char *p, size_t len, size_t
  * format machinery: the tables have thousands of cells. */
 void esf_copy_cut(char *dst, size_t cap, const char *src);
 void esf_u64_text(char *dst, size_t cap, uint64_t v);
+
+/* pthread_create with every signal blocked in the new thread: the
+ * library's threads take no signal, so the host program's handlers run on
+ * its own threads (the CLI removes its temporary files there).  0 or an
+ * errno value. */
+int esf_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
 
 /* (st returned as given, not through esf_fail: the static analyser then
  * sees which status a path ends in) */
@@ -100,9 +107,11 @@ static inline bool esf_digits8_value(const char *p, uint64_t *out)
 
 /* UTF-8 (RFC 3629): the length of the well-formed character at s (1-4), 0
  * when it is not one; whether all n bytes are; and s with each byte that
- * is not part of one as U+FFFD, into dst (cap bytes, NUL-terminated, cut
- * at a character), returning its length.  JSON and the reports write
- * project ids so (SPEC §5); CSV keeps the bytes. */
+ * is not part of one as U+FFFD and each control byte as \xNN (a terminal
+ * escape sequence in a project id is shown, never sent), into dst (cap
+ * bytes, NUL-terminated, cut at a character), returning its length.  The
+ * reports write project ids so (SPEC §5); JSON escapes control bytes its
+ * own way; CSV keeps the bytes. */
 size_t esf_utf8_char(const char *s, size_t n);
 bool esf_utf8_valid(const char *s, size_t n);
 size_t esf_utf8_clean(const char *s, size_t n, char *dst, size_t cap);

@@ -36,7 +36,7 @@ esf_status esf_decode_start(esf_reader *r, esf_err *err)
                     "%s: cannot initialise gzip decoder", r->name);
     r->z_ready = true;
 #endif
-    r->gz = r->in_member = true;
+    r->gz = r->in_member = r->member_new = true;
     return ESF_OK;
 }
 
@@ -111,7 +111,20 @@ static esf_status next_member(esf_reader *r, bool *more, esf_err *err)
     RETURN_ERROR_IF(!esf_is_gzip_magic(r->z.next_in, r->z.avail_in), err, ESF_ERR_INPUT,
                     "%s: corrupt gzip: %u bytes of garbage after a gzip member (offset %llu)",
                     r->name, r->z.avail_in, (unsigned long long)(r->bytes_in - r->z.avail_in));
-    r->in_member = true;
+    r->in_member = r->member_new = true;
+    return ESF_OK;
+}
+
+/* A member's header before it is inflated: a reserved flag bit (FLG bits
+ * 5-7) set is an error (RFC 1952), as zcat has it; zlib says so too, ISA-L
+ * would go on. */
+static esf_status member_header(esf_reader *r, esf_err *err)
+{
+    FORWARD_IF_ERROR(raw_fill(r, 4, err));
+    r->member_new = false;
+    RETURN_ERROR_IF(r->z.avail_in >= 4 && (r->z.next_in[3] & 0xe0), err, ESF_ERR_INPUT,
+                    "%s: corrupt gzip: reserved header flag bits set (flags 0x%02x at offset %llu; RFC 1952)",
+                    r->name, r->z.next_in[3], (unsigned long long)(r->bytes_in - r->z.avail_in + 3));
     return ESF_OK;
 }
 
@@ -130,6 +143,7 @@ static esf_status inflate_some(esf_reader *r, unsigned char *out, size_t room, s
             isal_inflate_reset(s);
             s->crc_flag = ISAL_GZIP;
         }
+        if (r->member_new) FORWARD_IF_ERROR(member_header(r, err));
         FORWARD_IF_ERROR(raw_fill(r, 1, err));
         bool at_end = raw_at_end(r);
         uint32_t out_before = s->avail_out;
@@ -170,6 +184,7 @@ static esf_status inflate_some(esf_reader *r, unsigned char *out, size_t room, s
             RETURN_ERROR_IF(inflateReset(&r->z) != Z_OK, err, ESF_ERR_INPUT,
                             "%s: cannot reset gzip decoder", r->name);
         }
+        if (r->member_new) FORWARD_IF_ERROR(member_header(r, err));
         FORWARD_IF_ERROR(raw_fill(r, 1, err));
         bool at_end = raw_at_end(r);
         uInt out_before = r->z.avail_out;

@@ -330,6 +330,22 @@ int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
     return date8(x, out);
 }
 
+/* The decimals of a number past the ninth, at p (SPEC: any number of
+ * decimals): the value is kept cut to nine (ip and frac), and when what was
+ * cut is more than zeros, it is above the cut value, so above max when that
+ * reaches it.  Out of line: the usual number never gets here. */
+static __attribute__((noinline, cold)) int number_tail(const char *p, const char *e, int64_t ip,
+                                                       int64_t frac, int64_t max, int64_t *out)
+{
+    bool more = false;
+    for (; p < e && (unsigned)(*p - '0') <= 9; p++) more |= *p != '0';
+    if (p != e || ip > max / ESF_NUM_SCALE ||
+        (ip == max / ESF_NUM_SCALE && (frac > max % ESF_NUM_SCALE || (frac == max % ESF_NUM_SCALE && more))))
+        return -1;
+    *out = ip * ESF_NUM_SCALE + frac;
+    return 0;
+}
+
 int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *out)
 {
     /* what frac is multiplied by when it holds k decimals, k = 0..9 */
@@ -343,13 +359,11 @@ int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *o
     }
     size_t ndig = (size_t)(p - d0);
     if (p < e && (*p == '.' || (allow_comma && *p == ','))) {
-        const char *const f0 = ++p;
-        for (; p < e && (unsigned)(*p - '0') <= 9; p++) {
-            if (p - f0 < 9) frac = frac * 10 + (*p - '0');
-            else if (*p != '0') return -1; /* more than 9 significant decimals */
-        }
+        const char *const f0 = ++p, *const f9 = e - f0 > 9 ? f0 + 9 : e;
+        for (; p < f9 && (unsigned)(*p - '0') <= 9; p++) frac = frac * 10 + (*p - '0');
         const size_t nf = (size_t)(p - f0);
-        frac *= unit[nf < 9 ? nf : 9];
+        frac *= unit[nf];
+        if (ESF_UNLIKELY(p == f0 + 9 && p < e)) return number_tail(p, e, ip, frac, max, out);
         ndig += nf;
     }
     if (p != e || ndig == 0) return -1;

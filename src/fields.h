@@ -110,8 +110,9 @@ static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
     return esf_field_date_value(v, allow_month, out);
 }
 
-/* Decimal >= 0 and <= max (in units of 1e-9) with '.' or, when allow_comma,
- * ',' as decimal mark; empty gives ESF_NUM_EMPTY. */
+/* Decimal >= 0 and <= max (in units of 1e-9, any number of decimals, those
+ * past the ninth cut off; a value just above max is above it) with '.' or,
+ * when allow_comma, ',' as decimal mark; empty gives ESF_NUM_EMPTY. */
 static inline int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
 {
     if (v.len == 0) {

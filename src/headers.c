@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* SPEC §2.8 asks for these files to be read; until then, how to export them */
+#define STAT_HOW(ext, fn)                                                                    \
+    "esfmon does not read ." ext " files yet: export the data as CSV (SPSS: File > Export > CSV; " \
+    "Stata: export delimited; R: write.csv(haven::" fn "(...)))"
+
 /* The delimiter of a header line at p: --delimiter, else the one detected
  * from its first physical line. */
 static char header_delim(const esf_run *r, const char *p, const char *end)
@@ -29,65 +34,99 @@ void esf_headers_free(esf_pass *pt)
     pt->hdrs = NULL, pt->nhdrs = 0, pt->hdrs_cap = 0;
 }
 
-/* Whether the record [p, next) is a header again (SPEC §2.1): split by the
- * delimiter detected from it (or --delimiter), it holds only column names
- * and every required one, and as a row under h it would be rejected.  *nh
- * is then its header.  Every thread asks this of the same records (those
- * rejected under h), so all of them read the same records under the same
- * headers. */
-bool esf_header_again(esf_pass *pt, const esf_header *h, const char *p, const char *next,
-                             const char *name, uint64_t line, esf_header *nh)
+/* What the record [p, next), rejected as a row, is (SPEC §2.1):
+ * split by the delimiter detected from it (or --delimiter), it is a header
+ * again when it has a field for every required column; *nh is then its
+ * header, or it is HDR_BAD (a column twice, a --column mapping that matches
+ * nothing: the message in pt->err), as it would be for a file of its own.
+ * Every thread asks this of the same records (those rejected under one header), so
+ * all of them read the same records under the same headers. */
+esf_hdr_again esf_header_again(esf_pass *pt, const char *p, const char *next,
+                               const char *name, uint64_t line, esf_header *nh)
 {
     const esf_run *r = pt->r;
     const char *q = p, *after;
     if (next - q >= 3 && memcmp(q, "\xef\xbb\xbf", 3) == 0) q += 3; /* cat a.csv b.csv: b's BOM */
     nh->delim = header_delim(r, q, next);
-    esf_rec_status rs = esf_rec_next(q, next, true, nh->delim, &pt->rec, &after);
-    if (rs != REC_OK || pt->rec.ncells > pt->rec.cap ||
-        !esf_header_names_only(&pt->rec, r->opts.columns, r->opts.ncolumns))
-        return false;
-    esf_err scratch_err;
-    if (esf_header_parse(nh, &pt->rec, r->opts.columns, r->opts.ncolumns, name, line, &scratch_err) !=
-        ESF_OK)
-        return false;
-    rs = esf_rec_next(p, next, true, h->delim, &pt->rec, &after);
-    esf_row row;
-    esf_rowerr e;
-    char scratch[ROW_SCRATCH];
-    return !esf_row_parse(h, &pt->rec, rs, &row, &e, scratch);
+    const esf_rec_status rs = esf_rec_next(q, next, true, nh->delim, &pt->rec, &after);
+    if (rs != REC_OK || !esf_header_has_required(&pt->rec, r->opts.columns, r->opts.ncolumns))
+        return HDR_NOT;
+    return esf_header_parse(nh, &pt->rec, r->opts.columns, r->opts.ncolumns, name, line, pt->err) ==
+                   ESF_OK
+               ? HDR_AGAIN
+               : HDR_BAD;
 }
 
 /* An input that is not UTF-8 text with LF or CRLF lines (SPEC §2.1) is
  * named for what it is, with how to convert it, before its header is read:
- * the magic bytes of an archive or compressor, a UTF-16 byte order mark,
+ * the magic bytes of an archive, compressor, spreadsheet or statistical
+ * package's file (inside a gzip member too: gz), a UTF-16 byte order mark,
  * and in the first line a NUL byte (UTF-16) or a CR not followed by LF (old
  * Mac line endings: the whole file would be one header line). */
-static esf_status check_text(esf_err *err, const char *name, const char *p, const char *end,
-                             bool eof, uint64_t line)
+static const struct {
+    const char *magic;
+    size_t len, at;   /* at: the offset of the magic bytes */
+    const char *what;
+    const char *how;  /* pipe: a command that decodes FILE to standard output */
+    bool pipe;
+} not_text[] = {
+    {"\x1f\x8b", 2, 0, "gzip-compressed (once more, inside the gzip)", "gzip -dc", true},
+    {"BZh", 3, 0, "bzip2-compressed", "bzip2 -dc", true},
+    {"\xfd" "7zXZ\x00", 6, 0, "xz-compressed", "xz -dc", true},
+    {"\x28\xb5\x2f\xfd", 4, 0, "zstd-compressed", "zstd -dc", true},
+    {"PK\x03\x04", 4, 0, "a zip archive (an Excel .xlsx file is one)",
+     "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false},
+    {"PK\x05\x06", 4, 0, "a zip archive (an Excel .xlsx file is one)",
+     "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false},
+    {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, 0, "an old Excel .xls file (an OLE2 document)",
+     "save it as 'CSV UTF-8' in Excel", false},
+    {"$FL2", 4, 0, "an SPSS data file (.sav)", STAT_HOW("sav", "read_sav"), false},
+    {"$FL3", 4, 0, "a compressed SPSS data file (.zsav)", STAT_HOW("sav", "read_sav"), false},
+    {"SPSSPORT", 8, 456, "an SPSS portable file (.por)", STAT_HOW("por", "read_por"), false},
+    {"<stata_dta>", 11, 0, "a Stata data file (.dta)", STAT_HOW("dta", "read_dta"), false},
+    {"\0\0\0\0\0\0\0\0\0\0\0\0\xc2\xea\x81\x60", 16, 0, "a SAS data file (.sas7bdat)",
+     STAT_HOW("sas7bdat", "read_sas"), false},
+    {"\xff\xfe", 2, 0, "UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false},
+    {"\xfe\xff", 2, 0, "UTF-16 text (byte order mark FE FF)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false},
+};
+
+/* A Stata file before version 117: its release (104-115), byte order (1
+ * or 2) and file type 1 in its first three bytes. */
+static bool old_stata(const unsigned char *p, size_t n)
 {
-    static const struct {
-        const char *magic;
-        size_t len;
-        const char *what, *how;
-    } kinds[] = {
-        {"PK\x03\x04", 4, "a zip archive", "unzip -p FILE > extract.csv"},
-        {"PK\x05\x06", 4, "a zip archive", "unzip -p FILE > extract.csv"},
-        {"BZh", 3, "bzip2-compressed", "bzip2 -dc FILE | esfmon -"},
-        {"\xfd" "7zXZ\x00", 6, "xz-compressed", "xz -dc FILE | esfmon -"},
-        {"\x28\xb5\x2f\xfd", 4, "zstd-compressed", "zstd -dc FILE | esfmon -"},
-        {"\xff\xfe", 2, "UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv"},
-        {"\xfe\xff", 2, "UTF-16 text (byte order mark FE FF)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv"},
-    };
-    const size_t n = (size_t)(end - p);
+    return n >= 4 && p[0] >= 104 && p[0] <= 115 && (p[1] == 1 || p[1] == 2) && p[2] == 1;
+}
+
+static esf_status not_text_error(esf_err *err, const char *name, const char *what, const char *how,
+                                 bool pipe, bool gz)
+{
     /* the command names the file, when it has a name */
     const char *file = strcmp(name, "<stdin>") ? name : "FILE";
-    for (size_t i = 0; i < ESF_ARRAY_SIZE(kinds); i++)
-        if (n >= kinds[i].len && memcmp(p, kinds[i].magic, kinds[i].len) == 0) {
-            const char *at = strstr(kinds[i].how, "FILE");
-            return esf_fail(err, ESF_ERR_INPUT,
-                            "%s: is %s, not UTF-8 CSV text; convert it first: %.*s'%s'%s", name,
-                            kinds[i].what, (int)(at - kinds[i].how), kinds[i].how, file, at + 4);
-        }
+    if (pipe) /* how decodes standard input: after gzip's, or of the file */
+        return gz ? esf_fail(err, ESF_ERR_INPUT, "%s: is %s, not UTF-8 CSV text; decompress it first: "
+                                                 "gzip -dc '%s' | %s | esfmon -", name, what, file, how)
+                  : esf_fail(err, ESF_ERR_INPUT, "%s: is %s, not UTF-8 CSV text; decompress it first: "
+                                                 "%s '%s' | esfmon -", name, what, how, file);
+    const char *at = strstr(how, "FILE");
+    if (!at)
+        return esf_fail(err, ESF_ERR_INPUT, "%s: is %s%s, not UTF-8 CSV text; %s", name, what,
+                        gz ? " inside the gzip" : "", how);
+    return esf_fail(err, ESF_ERR_INPUT, "%s: is %s%s, not UTF-8 CSV text; convert it first%s%s%s: %.*s'%s'%s",
+                    name, what, gz ? " inside the gzip" : "", gz ? " (after gzip -dc '" : "", gz ? file : "",
+                    gz ? "')" : "", (int)(at - how), how, gz ? "the decompressed file" : file, at + 4);
+}
+
+static esf_status check_text(esf_err *err, const char *name, const char *p, const char *end,
+                             bool eof, uint64_t line, bool gz)
+{
+    const size_t n = (size_t)(end - p);
+    for (size_t i = 0; i < ESF_ARRAY_SIZE(not_text); i++)
+        if (n >= not_text[i].at + not_text[i].len &&
+            memcmp(p + not_text[i].at, not_text[i].magic, not_text[i].len) == 0 && (gz || i > 0))
+            return not_text_error(err, name, not_text[i].what, not_text[i].how, not_text[i].pipe, gz);
+    if (old_stata((const unsigned char *)p, n))
+        return not_text_error(err, name, "a Stata data file (.dta, before version 117)", STAT_HOW("dta", "read_dta"), false, gz);
+    const char *file = strcmp(name, "<stdin>") ? name : "FILE";
     const char *lf = memchr(p, '\n', n), *stop = lf ? lf : end;
     RETURN_ERROR_IF(memchr(p, '\0', (size_t)(stop - p)), err, ESF_ERR_INPUT,
                     "%s:%llu: the header line holds NUL bytes: UTF-16 text (or not text at all), "
@@ -109,11 +148,16 @@ esf_status esf_header_read(esf_run *r, esf_pass *pt, const char *name, esf_heade
 {
     const char *p = *pp;
     while (p < end) {
-        FORWARD_IF_ERROR(check_text(&r->err, name, p, end, eof, *line));
+        FORWARD_IF_ERROR(check_text(&r->err, name, p, end, eof, *line, pt->rd && pt->rd->gz));
         h->delim = header_delim(r, p, end);
         const char *next;
         esf_rec_status st = esf_rec_next(p, end, eof, h->delim, &pt->rec, &next);
-        if (st == REC_NEED_MORE) break;
+        if (st == REC_NEED_MORE) {
+            RETURN_ERROR_IF((size_t)(end - p) > ESF_RECORD_MAX, &r->err, ESF_ERR_INPUT,
+                            "%s:%llu: the header line is longer than %zu MiB: not an extract's header",
+                            name, (unsigned long long)*line, ESF_RECORD_MAX >> 20);
+            break;
+        }
         if (st == REC_OK && rec_is_blank(&pt->rec)) {
             *line += pt->rec.nlines;
             p = next;

@@ -16,6 +16,11 @@
 
 #define STDERR_REJECTS 10 /* rejects shown on stderr; all go to --rejects */
 #define CHUNK_MAX (1 << 30) /* --chunk-size: blocks of input are allocated at once */
+/* --round and --suppress-below: a threshold of a million persons already
+ * hides every cell of a national extract; larger values are typing errors
+ * that would otherwise fail in the solver after the whole run. */
+#define ROUND_MAX 1000000
+#define SUPPRESS_MAX 1000000
 
 static const char usage_text[] =
     "Usage: esfmon [OPTIONS] FILE...\n"
@@ -26,7 +31,7 @@ static const char usage_text[] =
     "Options:\n"
     "  -o, --output FILE       write the tables to FILE (default: standard output);\n"
     "                          FILE is replaced only when the run succeeds; it may\n"
-    "                          not be an input or the rejects file\n"
+    "                          not be a file the run reads or another output\n"
     "  -f, --format FMT        csv (default for files and pipes), text (default on a\n"
     "                          terminal), json, markdown or html (one page with\n"
     "                          figures, no external files)\n"
@@ -38,25 +43,30 @@ static const char usage_text[] =
     "      --rejects FILE      write every rejected row with its reason to FILE (CSV)\n"
     "      --max-rejects N     tolerate N rejected rows (default 0), else exit 3\n"
     "      --targets FILE      indicator targets, lines INDICATOR,VALUE\n"
-    "      --round N           round person counts to a multiple of N\n"
+    "      --round N           round person counts to a multiple of N (1 to 1000000)\n"
     "      --suppress-below N  show person counts below N as x, and the cells that\n"
-    "                          would reveal them (an interval audit, SPEC §6)\n"
+    "                          would reveal them (an interval audit; 0 to 1000000)\n"
     "      --suppression-log FILE  every suppressed cell and why (CSV)\n"
     "  -j, --jobs N            threads (default: one per core); the output is the\n"
     "                          same for any N\n"
     "      --chunk-size BYTES  bytes a thread parses at a time (default 512 KiB,\n"
     "                          at least 1 KiB, at most 1 GiB; a block of input is\n"
-    "                          one per partition; small values are for tests)\n"
+    "                          one per partition and at most 32 MiB, so memory\n"
+    "                          stays bounded; small values are for tests)\n"
     "  -q, --quiet             no summary, rejects or progress line on standard error\n"
     "  -h, --help              this help\n"
     "  -V, --version           the version\n"
     "\n"
+    "Every file written (-o, --rejects, --suppression-log) is put in place together\n"
+    "when the run ends with 0 or 3; a failed or stopped run leaves them as they were.\n"
+    "\n"
     "Exit status: 0 success; 1 usage error (also a bad targets line, an input given\n"
-    "twice or copied, an output file naming an input or another output); 2 input\n"
-    "cannot be read (missing file, corrupt or truncated gzip, not UTF-8 text with LF\n"
-    "or CRLF lines, missing required column, a --column mapping that matches\n"
-    "nothing, an unreadable targets file, out of memory) or output cannot be\n"
-    "written; 3 more rejected rows than --max-rejects (output written).\n";
+    "twice or copied, a file written naming a file read or another one written);\n"
+    "2 input cannot be read (missing file, corrupt or truncated gzip, not UTF-8 text\n"
+    "with LF or CRLF lines, missing required column, a --column mapping that\n"
+    "matches nothing, an unreadable targets file, out of memory) or output cannot\n"
+    "be written; 3 more rejected rows than --max-rejects (output written);\n"
+    "130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing written).\n";
 
 typedef struct {
     FILE *rejects;
@@ -171,14 +181,17 @@ static void on_progress(void *ctx, const esf_progress *p)
 }
 
 
-/* A decimal count no larger than max. */
+/* A count no larger than max: digits only (no space, sign or exponent),
+ * without overflow. */
 static bool parse_count(const char *s, uint64_t max, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-') return false;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > max) return false;
+    uint64_t v = 0;
+    if (!*s) return false;
+    for (; *s; s++) {
+        const unsigned d = (unsigned)(*s - '0');
+        if (d > 9 || v > (max - d) / 10) return false;
+        v = v * 10 + d;
+    }
     *out = v;
     return true;
 }
@@ -191,7 +204,7 @@ typedef struct {
     uint64_t max_rejects;
     reject_sink sink;
     esf_format fmt;
-    bool fmt_given;
+    bool fmt_given, dc_given;
 } cli;
 
 #define CLI_GO (-1) /* parse_args: go on and run */
@@ -241,7 +254,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
     uint64_t v;
     while ((c = getopt_long(argc, argv, ":o:f:d:c:p:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': k->out_path = optarg; break;
+        case 'o': k->out_path = optarg; break; /* (an empty name: after the loop) */
         case 'f':
             if (!strcmp(optarg, "csv")) k->fmt = ESF_FORMAT_CSV;
             else if (!strcmp(optarg, "text")) k->fmt = ESF_FORMAT_TEXT;
@@ -270,19 +283,22 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
             break;
         case 'T': k->targets_path = optarg; break;
         case 'r':
-            if (!parse_count(optarg, UINT32_MAX, &v) || v == 0) return usage_error("--round: not a positive count: '%s'", optarg);
+            if (!parse_count(optarg, ROUND_MAX, &v) || v == 0)
+                return usage_error("--round: not a count from 1 to %d: '%s'", ROUND_MAX, optarg);
             k->dc.round = (uint32_t)v;
             break;
         case 's':
-            if (!parse_count(optarg, UINT32_MAX, &v)) return usage_error("--suppress-below: not a count: '%s'", optarg);
+            if (!parse_count(optarg, SUPPRESS_MAX, &v))
+                return usage_error("--suppress-below: not a count from 0 to %d: '%s'", SUPPRESS_MAX, optarg);
             k->dc.suppress_below = (uint32_t)v;
+            k->dc_given = true;
             break;
         case 'j':
             if (!parse_count(optarg, 256, &v) || v == 0) return usage_error("--jobs: not a count from 1 to 256: '%s'", optarg);
             opts->threads = (unsigned)v;
             break;
         case 'C':
-            if (!parse_count(optarg, SIZE_MAX, &v) || v == 0) return usage_error("--chunk-size: not a positive count: '%s'", optarg);
+            if (!parse_count(optarg, UINT64_MAX, &v) || v == 0) return usage_error("--chunk-size: not a positive count: '%s'", optarg);
             if (v > CHUNK_MAX) return usage_error("--chunk-size: at most %d MiB, not '%s'", CHUNK_MAX >> 20, optarg);
             opts->chunk_min = (size_t)v;
             break;
@@ -294,8 +310,14 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    const char *named[][2] = {{"--output", k->out_path}, {"--rejects", k->sink.rejects_path},
+                              {"--suppression-log", k->log_path}, {"--targets", k->targets_path}};
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        if (named[i][1] && !*named[i][1]) return usage_error("%s: an empty file name", named[i][0]);
     if (k->log_path && !k->dc.suppress_below)
-        return usage_error("%s", "--suppression-log needs --suppress-below");
+        return usage_error("%s", k->dc_given ? "--suppression-log: --suppress-below 0 suppresses nothing, "
+                                               "so there is nothing to log"
+                                             : "--suppression-log needs --suppress-below N");
     return CLI_GO;
 }
 
@@ -322,26 +344,105 @@ static int summary(const esf_run *run, const reject_sink *sink, uint64_t max_rej
     return rc;
 }
 
-/* Writes the run's tables in fmt to path (NULL or "-": stdout), whole or
- * not at all. */
-static int write_out(esf_run *run, esf_format fmt, const esf_disclosure *dc, const char *path)
+/* Writes the run's tables in fmt to o (opened for path here); its file is
+ * put in place with the others at the end. */
+static int write_out(esf_run *run, esf_format fmt, const esf_disclosure *dc, output *o, const char *path)
 {
-    output out;
-    if (output_open(&out, path) != 0) {
+    if (output_open(o, path) != 0) {
         fprintf(stderr, "esfmon: %s: cannot write: %s\n", path, strerror(errno));
         return EXIT_INPUT;
     }
-    const esf_status st = esf_run_write(run, fmt, dc, out.f);
+    const esf_status st = esf_run_write(run, fmt, dc, o->f);
     if (st != ESF_OK && st != ESF_ERR_OUTPUT) { /* not the file's fault */
-        output_close(&out, false);
         fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
         return EXIT_INPUT;
     }
-    if (output_close(&out, st == ESF_OK) != 0) {
+    if (st != ESF_OK) {
         fprintf(stderr, "esfmon: %s: write failed: %s\n", path ? path : "<stdout>", strerror(errno));
         return EXIT_INPUT;
     }
     return EXIT_OK;
+}
+
+/* Every file of the run put in place together (SPEC §2.5), or none when rc
+ * says the run failed (the message said why). */
+static int commit(output *outs, int rc)
+{
+    size_t bad = 0;
+    const bool ok = rc == EXIT_OK || rc == EXIT_REJECTS;
+    if (outputs_commit(outs, OUT_COUNT, ok, &bad) == 0) return rc;
+    if (ok) {
+        fprintf(stderr, "esfmon: %s: write failed: %s\n", outs[bad].path && strcmp(outs[bad].path, "-")
+                                                            ? outs[bad].path : "<stdout>", strerror(errno));
+        rc = EXIT_INPUT;
+    }
+    if (rc == EXIT_INPUT) fprintf(stderr, "esfmon: no output written\n");
+    return rc;
+}
+
+/* Counts the inputs and writes every output into outs (not yet in place). */
+static int run_and_write(const cli *k, int nin, char **in, esf_column_map *cols, output *outs,
+                         uint64_t total)
+{
+    reject_sink rs = k->sink, *sink = &rs;
+    esf_options opts = k->opts;
+    esf_disclosure dc = k->dc;
+    esf_format fmt = k->fmt;
+    /* People at a terminal get the report; files and pipes get CSV. */
+    if (!k->fmt_given && (!k->out_path || !strcmp(k->out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
+    opts.columns = cols;
+    opts.on_reject = on_reject;
+    opts.reject_ctx = sink;
+    progress_line pl = {.delay = 1.0, .ninputs = (size_t)nin, .total = total};
+    clock_gettime(CLOCK_MONOTONIC, &pl.start);
+    pl.seen = pl.start;
+    const char *delay = getenv("ESFMON_PROGRESS_DELAY");
+    if (delay && *delay) pl.delay = strtod(delay, NULL);
+    if (!sink->quiet && isatty(STDERR_FILENO)) {
+        opts.on_progress = on_progress;
+        opts.progress_ctx = &pl;
+        sink->progress_shown = &pl.shown;
+    }
+    esf_run *run = NULL;
+    int rc = EXIT_OK;
+    esf_status st = esf_run_new(&opts, &run);
+    if (st == ESF_OK && k->targets_path) st = esf_run_targets(run, k->targets_path);
+    if (st != ESF_OK) {
+        rc = st == ESF_ERR_USAGE ? usage_error("%s", esf_run_error(run))
+                                 : (fprintf(stderr, "esfmon: %s\n", esf_run_error(run)), EXIT_INPUT);
+        goto done;
+    }
+    if (sink->rejects_path) {
+        if (output_open(&outs[OUT_REJECTS], sink->rejects_path) != 0) {
+            fprintf(stderr, "esfmon: %s: cannot write rejects file: %s\n", sink->rejects_path, strerror(errno));
+            rc = EXIT_INPUT;
+            goto done;
+        }
+        sink->rejects = outs[OUT_REJECTS].f;
+        fputs("file,line,reason,column,seen,record\n", sink->rejects);
+    }
+    st = esf_run_add_paths(run, (const char *const *)in, (size_t)nin);
+    if (pl.shown) fputs("\r\033[K", stderr); /* the summary replaces the progress line */
+    if (st == ESF_OK) st = esf_run_finish(run);
+    if (st == ESF_OK && !sink->quiet && *esf_run_note(run)) fprintf(stderr, "esfmon: %s\n", esf_run_note(run));
+    if (st != ESF_OK) {
+        fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    rc = write_out(run, fmt, &dc, &outs[OUT_TABLES], k->out_path);
+    if (rc == EXIT_OK && k->log_path)
+        rc = write_out(run, ESF_FORMAT_SUPPRESSION_LOG, &dc, &outs[OUT_LOG], k->log_path);
+    esf_suppressed ns;
+    if (rc == EXIT_OK && dc.suppress_below && !sink->quiet && esf_run_suppressed(run, &dc, &ns) == ESF_OK)
+        fprintf(stderr, "esfmon: disclosure control: %" PRIu64 " cells suppressed, %" PRIu64 " primary, %" PRIu64
+                        " secondary, %" PRIu64 " derived%s%s\n", ns.primary + ns.secondary + ns.derived,
+                ns.primary, ns.secondary, ns.derived, k->log_path ? "; listed in " : "",
+                k->log_path ? k->log_path : "");
+    rc = summary(run, sink, k->max_rejects, rc);
+done:
+    esf_run_free(run);
+    return rc;
 }
 
 static int run_cli(int argc, char **argv, esf_column_map *cols)
@@ -349,88 +450,16 @@ static int run_cli(int argc, char **argv, esf_column_map *cols)
     cli k = {.fmt = ESF_FORMAT_CSV};
     const int parsed = parse_args(argc, argv, cols, &k);
     if (parsed != CLI_GO) return parsed;
-    esf_options opts = k.opts;
-    esf_disclosure dc = k.dc;
-    const char *out_path = k.out_path, *targets_path = k.targets_path;
-    const uint64_t max_rejects = k.max_rejects;
-    reject_sink sink = k.sink;
-    esf_format fmt = k.fmt;
-    const bool fmt_given = k.fmt_given;
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
+    const run_files rf = {argv + optind, argc - optind, k.targets_path,
+                          {k.out_path, k.sink.rejects_path, k.log_path}};
     uint64_t total = 0; /* what all inputs weigh, 0 when one is no regular file */
-    const int in_rc = check_inputs(argv + optind, argc - optind, out_path, sink.rejects_path, k.log_path,
-                                   &total);
+    const int in_rc = check_files(&rf, &total);
     if (in_rc != EXIT_OK) return in_rc;
-    /* People at a terminal get the report; files and pipes get CSV. */
-    if (!fmt_given && (!out_path || !strcmp(out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
-    opts.columns = cols;
-
-    esf_run *run = NULL;
-    int rc = EXIT_OK;
-    opts.on_reject = on_reject;
-    opts.reject_ctx = &sink;
-    progress_line pl = {.delay = 1.0, .ninputs = (size_t)(argc - optind)};
-    clock_gettime(CLOCK_MONOTONIC, &pl.start);
-    pl.seen = pl.start;
-    const char *delay = getenv("ESFMON_PROGRESS_DELAY");
-    if (delay && *delay) pl.delay = strtod(delay, NULL);
-    pl.total = total;
-    if (!sink.quiet && isatty(STDERR_FILENO)) {
-        opts.on_progress = on_progress;
-        opts.progress_ctx = &pl;
-        sink.progress_shown = &pl.shown;
-    }
-    esf_status st = esf_run_new(&opts, &run);
-    if (st == ESF_OK && targets_path) st = esf_run_targets(run, targets_path);
-    if (st != ESF_OK) {
-        rc = st == ESF_ERR_USAGE ? usage_error("%s", esf_run_error(run))
-                                 : (fprintf(stderr, "esfmon: %s\n", esf_run_error(run)), EXIT_INPUT);
-        goto done;
-    }
-    if (sink.rejects_path) {
-        sink.rejects = fopen(sink.rejects_path, "w");
-        if (!sink.rejects) {
-            fprintf(stderr, "esfmon: %s: cannot write rejects file: %s\n", sink.rejects_path, strerror(errno));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        fputs("file,line,reason,column,seen,record\n", sink.rejects);
-    }
-    st = esf_run_add_paths(run, (const char *const *)(argv + optind), (size_t)(argc - optind));
-    if (pl.shown) fputs("\r\033[K", stderr); /* the summary replaces the progress line */
-    if (st == ESF_OK) st = esf_run_finish(run);
-    if (st == ESF_OK && !sink.quiet && *esf_run_note(run)) fprintf(stderr, "esfmon: %s\n", esf_run_note(run));
-    if (st != ESF_OK) {
-        fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
-        fprintf(stderr, "esfmon: no output written\n");
-        rc = EXIT_INPUT;
-        goto done;
-    }
-    /* The rejects file is complete before any table is written: a full
-     * disk there stops the run with no tables, not after them. */
-    if (sink.rejects) {
-        const int bad = fclose(sink.rejects);
-        sink.rejects = NULL;
-        if (bad) {
-            fprintf(stderr, "esfmon: %s: write failed: %s\n", sink.rejects_path, strerror(errno));
-            fprintf(stderr, "esfmon: no output written\n");
-            rc = EXIT_INPUT;
-            goto done;
-        }
-    }
-
-    signal(SIGPIPE, SIG_DFL);
-    rc = write_out(run, fmt, &dc, out_path);
-    if (rc == EXIT_OK && k.log_path) rc = write_out(run, ESF_FORMAT_SUPPRESSION_LOG, &dc, k.log_path);
-    esf_suppressed ns;
-    if (rc == EXIT_OK && dc.suppress_below && !sink.quiet && esf_run_suppressed(run, &dc, &ns) == ESF_OK)
-        fprintf(stderr, "esfmon: disclosure control: %" PRIu64 " cells suppressed, %" PRIu64 " primary, %" PRIu64
-                        " secondary, %" PRIu64 " derived%s%s\n", ns.primary + ns.secondary + ns.derived,
-                ns.primary, ns.secondary, ns.derived, k.log_path ? "; listed in " : "",
-                k.log_path ? k.log_path : "");
-    rc = summary(run, &sink, max_rejects, rc);
-done:
-    if (sink.rejects) fclose(sink.rejects);
-    esf_run_free(run);
-    return rc;
+    /* From here a signal removes what is half written (SPEC §2.5). */
+    outputs_on_signals();
+    output outs[OUT_COUNT];
+    memset(outs, 0, sizeof outs);
+    const int rc = run_and_write(&k, argc - optind, argv + optind, cols, outs, total);
+    return commit(outs, rc);
 }

@@ -4,11 +4,15 @@
 #include "main_io.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
+#include <zlib.h>
 
 int usage_error(const char *fmt, ...)
 {
@@ -77,130 +81,429 @@ static int writable(const char *path)
     return rc;
 }
 
-/* Whether two regular files of one size hold the same bytes (an extract
- * copied under another name: its rows would be counted twice). */
-static bool same_content(const char *a, const char *b, off_t size)
+/* ---- the files read ------------------------------------------------------ */
+
+typedef struct {
+    const char *name;   /* as given ("-": standard input) */
+    struct stat st;     /* st_mode 0: not known (a missing file fails when read) */
+    off_t at;           /* where its bytes begin: standard input may be read in part */
+    XXH128_hash_t digest;
+    int idx;            /* its place on the command line */
+} in_file;
+
+#define IO_CHUNK ((size_t)1 << 16)
+
+/* Its bytes are read by pread(2) from a descriptor of its own (standard
+ * input's own when it is "-"): -1 when it cannot be opened. */
+static int in_open(const in_file *f)
 {
-    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-    bool same = fa && fb;
-    static char ba[1 << 16], bb[1 << 16];
-    for (off_t left = size; same && left > 0;) {
-        const size_t n = left < (off_t)sizeof ba ? (size_t)left : sizeof ba;
-        same = fread(ba, 1, n, fa) == n && fread(bb, 1, n, fb) == n && memcmp(ba, bb, n) == 0;
-        left -= (off_t)n;
+    return strcmp(f->name, "-") == 0 ? STDIN_FILENO : open(f->name, O_RDONLY | O_CLOEXEC);
+}
+
+static void in_close(int fd)
+{
+    if (fd > STDIN_FILENO) close(fd);
+}
+
+/* Reads up to n bytes at off; the count, 0 at the end or on an error. */
+static size_t read_at(int fd, void *buf, size_t n, off_t off)
+{
+    ssize_t got;
+    do got = pread(fd, buf, n, off);
+    while (got < 0 && errno == EINTR);
+    return got > 0 ? (size_t)got : 0;
+}
+
+/* The XXH3-128 digest of a file's bytes from f->at; false when it cannot
+ * be read. */
+static bool digest_of(in_file *f, unsigned char *buf)
+{
+    const int fd = in_open(f);
+    XXH3_state_t *s = XXH3_createState();
+    bool ok = fd >= 0 && s && XXH3_128bits_reset(s) == XXH_OK;
+    for (off_t off = f->at; ok;) {
+        const size_t n = read_at(fd, buf, IO_CHUNK, off);
+        if (!n) break;
+        ok = XXH3_128bits_update(s, buf, n) == XXH_OK;
+        off += (off_t)n;
     }
-    if (fa) fclose(fa);
-    if (fb) fclose(fb);
+    if (ok) f->digest = XXH3_128bits_digest(s);
+    XXH3_freeState(s);
+    in_close(fd);
+    return ok;
+}
+
+/* Whether two files of one size hold the same bytes (their digests are
+ * equal: this makes sure). */
+static bool same_bytes(const in_file *a, const in_file *b, unsigned char *buf)
+{
+    const int fa = in_open(a), fb = in_open(b);
+    bool same = fa >= 0 && fb >= 0;
+    for (off_t k = 0, left = a->st.st_size - a->at; same && left > 0;) {
+        const size_t want = left < (off_t)IO_CHUNK ? (size_t)left : IO_CHUNK;
+        same = read_at(fa, buf, want, a->at + k) == want &&
+               read_at(fb, buf + IO_CHUNK, want, b->at + k) == want &&
+               memcmp(buf, buf + IO_CHUNK, want) == 0;
+        k += (off_t)want, left -= (off_t)want;
+    }
+    in_close(fa), in_close(fb);
     return same;
 }
 
-int check_inputs(char *const *in, int n, const char *out_path, const char *rej_path,
-                        const char *log_path, uint64_t *total)
+/* Non-empty lines seen so far (a BOM, spaces, tabs and CR are empty). */
+typedef struct {
+    unsigned lines;
+    bool content;
+    uint64_t seen;
+} line_count;
+
+static void count_lines(line_count *lc, const unsigned char *p, size_t n)
 {
-    struct stat *sb = calloc((size_t)n, sizeof *sb); /* st_mode 0: no regular file */
-    if (!sb) {
-        fputs("esfmon: out of memory\n", stderr);
-        return EXIT_INPUT;
-    }
-    int rc = EXIT_OK;
-    bool known = true;
-    *total = 0;
-    for (int i = 0; i < n && rc == EXIT_OK; i++) {
-        const bool std_in = strcmp(in[i], "-") == 0;
-        if (std_in || stat(in[i], &sb[i]) != 0) memset(&sb[i], 0, sizeof sb[i]);
-        const bool reg = S_ISREG(sb[i].st_mode);
-        known = known && reg;
-        if (reg) *total += (uint64_t)sb[i].st_size;
-        for (int j = 0; j < i && rc == EXIT_OK; j++) {
-            if (std_in && strcmp(in[j], "-") == 0)
-                rc = usage_error("%s", "'-' (standard input) given twice");
-            else if (reg && S_ISREG(sb[j].st_mode) && sb[i].st_dev == sb[j].st_dev &&
-                     sb[i].st_ino == sb[j].st_ino)
-                rc = strcmp(in[i], in[j]) == 0
-                         ? usage_error("'%s' given twice: its rows would be counted twice", in[i])
-                         : usage_error("'%s' is the same file as '%s': its rows would be counted twice",
-                                       in[i], in[j]);
-            else if (reg && S_ISREG(sb[j].st_mode) && sb[i].st_size == sb[j].st_size &&
-                     sb[i].st_size > 0 && same_content(in[i], in[j], sb[i].st_size))
-                rc = usage_error("'%s' has the same bytes as '%s' (a copy?): its rows would be "
-                                 "counted twice", in[i], in[j]);
+    static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
+    for (size_t i = 0; i < n && lc->lines < 2; i++, lc->seen++) {
+        const unsigned char c = p[i];
+        if (c == '\n') {
+            lc->lines += lc->content;
+            lc->content = false;
+        } else if (!(c == ' ' || c == '\t' || c == '\r' || (lc->seen < 3 && c == bom[lc->seen]))) {
+            lc->content = true;
         }
     }
-    /* The files written: never an input, never each other. */
-    enum { NOUT = 3 };
-    const char *outs[NOUT] = {out_path && strcmp(out_path, "-") ? out_path : NULL, rej_path, log_path};
-    const char *opt[NOUT] = {"--output", "--rejects", "--suppression-log"};
-    file_id ids[NOUT];
-    for (int k = 0; k < NOUT; k++) file_id_of(&ids[k], outs[k] ? outs[k] : ".");
-    for (int k = 0; k < NOUT && rc == EXIT_OK; k++) {
-        if (!outs[k] || !ids[k].exists) continue; /* a new file is no input */
-        for (int i = 0; i < n && rc == EXIT_OK; i++)
-            if (strcmp(in[i], "-") && sb[i].st_mode && sb[i].st_dev == ids[k].st.st_dev &&
-                sb[i].st_ino == ids[k].st.st_ino)
-                rc = usage_error("%s '%s' is the input '%s': it would be overwritten", opt[k],
-                                 outs[k], in[i]);
+}
+
+/* Whether a file has a line after its header: rows that a copy of it would
+ * count twice (SPEC §2.5).  Gzip is looked into; a file that cannot be read
+ * or decoded has rows, as far as this can tell. */
+static bool has_rows(const in_file *f, unsigned char *buf)
+{
+    const int fd = in_open(f);
+    if (fd < 0) return true;
+    line_count lc = {0};
+    z_stream z = {0};
+    bool gz = false, bad = false;
+    unsigned char *out = buf + IO_CHUNK;
+    for (off_t off = f->at; lc.lines < 2 && !bad;) {
+        const size_t n = read_at(fd, buf, IO_CHUNK, off);
+        if (!n) break;
+        if (off == f->at && n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+            bad = !(gz = inflateInit2(&z, 15 + 16) == Z_OK);
+        off += (off_t)n;
+        if (!gz) {
+            count_lines(&lc, buf, n);
+            continue;
+        }
+        z.next_in = buf, z.avail_in = (uInt)n;
+        while (z.avail_in && !bad && lc.lines < 2) { /* members one after another */
+            z.next_out = out, z.avail_out = (uInt)IO_CHUNK;
+            const int zr = inflate(&z, Z_NO_FLUSH);
+            count_lines(&lc, out, IO_CHUNK - z.avail_out);
+            if (zr == Z_STREAM_END) bad = inflateReset(&z) != Z_OK;
+            else bad = zr != Z_OK && zr != Z_BUF_ERROR;
+        }
     }
-    for (int k = 0; k < NOUT; k++)
-        for (int j = k + 1; j < NOUT && rc == EXIT_OK; j++)
-            if (outs[k] && outs[j] && file_id_same(&ids[k], &ids[j]) &&
+    if (gz) inflateEnd(&z);
+    in_close(fd);
+    return bad || lc.lines + lc.content >= 2;
+}
+
+static int by_size(const void *a, const void *b)
+{
+    const in_file *x = *(in_file *const *)a, *y = *(in_file *const *)b;
+    const off_t sx = x->st.st_size - x->at, sy = y->st.st_size - y->at;
+    return sx != sy ? (sx < sy ? -1 : 1) : x->idx - y->idx;
+}
+
+static int by_digest(const void *a, const void *b)
+{
+    const in_file *x = *(in_file *const *)a, *y = *(in_file *const *)b;
+    const int c = XXH128_cmp(&x->digest, &y->digest);
+    return c ? c : x->idx - y->idx;
+}
+
+static const char *shown(const char *name)
+{
+    return strcmp(name, "-") ? name : "- (standard input)";
+}
+
+/* A copy of an input: two regular files, not empty, of one size, with one
+ * digest and the same bytes and rows.  Only files of one size are hashed,
+ * each once. */
+static int find_copies(in_file *f, int n, unsigned char *buf)
+{
+    in_file **v = malloc((size_t)n * sizeof(in_file *));
+    if (!v) return fputs("esfmon: out of memory\n", stderr), EXIT_INPUT;
+    int m = 0, rc = EXIT_OK;
+    for (int i = 0; i < n; i++)
+        if (S_ISREG(f[i].st.st_mode) && f[i].st.st_size > f[i].at) v[m++] = &f[i];
+    qsort(v, (size_t)m, sizeof(in_file *), by_size);
+    for (int a = 0, b; a < m && rc == EXIT_OK; a = b) {
+        for (b = a + 1; b < m && v[b]->st.st_size - v[b]->at == v[a]->st.st_size - v[a]->at; b++) {}
+        if (b - a < 2) continue;
+        int ok = 0;
+        for (int i = a; i < b; i++) ok += digest_of(v[i], buf);
+        if (ok < b - a) continue; /* one cannot be read: that fails when it is */
+        qsort(v + a, (size_t)(b - a), sizeof(in_file *), by_digest);
+        for (int i = a + 1; i < b && rc == EXIT_OK; i++) {
+            const in_file *x = v[i - 1], *y = v[i];
+            if (XXH128_isEqual(x->digest, y->digest) && same_bytes(x, y, buf) && has_rows(x, buf)) {
+                const in_file *first = x->idx < y->idx ? x : y, *later = x->idx < y->idx ? y : x;
+                rc = usage_error("'%s' has the same bytes as '%s' (a copy?): its rows would be "
+                                 "counted twice", shown(later->name), shown(first->name));
+            }
+        }
+    }
+    free(v);
+    return rc;
+}
+
+/* The inputs: stat'd (standard input by its descriptor), none the same file
+ * as another, none a copy of another. */
+static int check_reads(in_file *f, int n, unsigned char *buf)
+{
+    for (int i = 0; i < n; i++) {
+        const bool std_in = strcmp(f[i].name, "-") == 0;
+        if ((std_in ? fstat(STDIN_FILENO, &f[i].st) : stat(f[i].name, &f[i].st)) != 0 ||
+            S_ISDIR(f[i].st.st_mode))
+            memset(&f[i].st, 0, sizeof f[i].st); /* fails when it is read */
+        if (std_in && S_ISREG(f[i].st.st_mode)) {
+            const off_t at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+            f[i].at = at > 0 && at <= f[i].st.st_size ? at : 0;
+        }
+        for (int j = 0; j < i; j++) {
+            if (std_in && strcmp(f[j].name, "-") == 0)
+                return usage_error("%s", "'-' (standard input) given twice");
+            if (!f[i].st.st_mode || !f[j].st.st_mode || f[i].st.st_dev != f[j].st.st_dev ||
+                f[i].st.st_ino != f[j].st.st_ino)
+                continue;
+            if (strcmp(f[i].name, f[j].name) == 0)
+                return usage_error("'%s' given twice: its rows would be counted twice", f[i].name);
+            return usage_error("'%s' is the same file as '%s': its rows would be counted twice",
+                               shown(f[i].name), shown(f[j].name));
+        }
+    }
+    return find_copies(f, n, buf);
+}
+
+/* ---- the files written --------------------------------------------------- */
+
+static const char *const out_opt[OUT_COUNT + 1] = {"--output", "--rejects", "--suppression-log",
+                                                   "standard output"};
+
+/* A file written names a file read: the input, standard input or the
+ * targets file it is (NULL: none). */
+static const char *read_as(const file_id *o, const in_file *f, int n, const struct stat *tg,
+                           const char *tg_path)
+{
+    if (!o->exists) return NULL; /* a new file is nothing read */
+    for (int i = 0; i < n; i++)
+        if (f[i].st.st_mode && f[i].st.st_dev == o->st.st_dev && f[i].st.st_ino == o->st.st_ino)
+            return shown(f[i].name);
+    if (tg && tg->st_dev == o->st.st_dev && tg->st_ino == o->st.st_ino) return tg_path;
+    return NULL;
+}
+
+static int check_writes(const run_files *rf, const in_file *f)
+{
+    const char *path[OUT_COUNT + 1];
+    file_id ids[OUT_COUNT + 1];
+    memset(ids, 0, sizeof ids);
+    for (int k = 0; k < OUT_COUNT; k++) {
+        path[k] = rf->out[k];
+        if (k == OUT_TABLES && path[k] && !strcmp(path[k], "-")) path[k] = NULL;
+        if (path[k]) file_id_of(&ids[k], path[k]);
+    }
+    /* the tables on standard output: a regular file there is written too */
+    path[OUT_COUNT] = NULL;
+    if (!path[OUT_TABLES] && fstat(STDOUT_FILENO, &ids[OUT_COUNT].st) == 0 &&
+        S_ISREG(ids[OUT_COUNT].st.st_mode))
+        path[OUT_COUNT] = "-", ids[OUT_COUNT].exists = true;
+    struct stat tg;
+    const bool have_tg = rf->targets && stat(rf->targets, &tg) == 0;
+    int rc = EXIT_OK;
+    for (int k = 0; k <= OUT_COUNT && rc == EXIT_OK; k++) {
+        const char *r = path[k] ? read_as(&ids[k], f, rf->n, have_tg ? &tg : NULL, rf->targets) : NULL;
+        if (!r) continue;
+        const bool is_tg = have_tg && rf->targets == r;
+        if (k == OUT_COUNT)
+            rc = usage_error("standard output is %s '%s': it would be overwritten",
+                             is_tg ? "the targets file" : "the input", r);
+        else
+            rc = usage_error("%s '%s' is %s '%s': it would be overwritten", out_opt[k], path[k],
+                             is_tg ? "the targets file" : "the input", r);
+    }
+    for (int k = 0; k <= OUT_COUNT; k++)
+        for (int j = k + 1; j <= OUT_COUNT && rc == EXIT_OK; j++)
+            if (path[k] && path[j] && file_id_same(&ids[k], &ids[j]) &&
                 !(ids[k].exists && !S_ISREG(ids[k].st.st_mode))) /* /dev/null twice is fine */
-                rc = usage_error("%s '%s' and %s '%s' are the same file", opt[k], outs[k], opt[j], outs[j]);
-    /* -o and --suppression-log can be written (--rejects is opened before
-     * the run): found now, not after a long run */
-    for (int k = 0; k < NOUT && rc == EXIT_OK; k++)
-        if (outs[k] && k != 1 && writable(outs[k]) != 0) {
-            fprintf(stderr, "esfmon: %s: cannot write: %s\n", outs[k], strerror(errno));
+                rc = j == OUT_COUNT
+                         ? usage_error("%s '%s' is standard output's file: one would overwrite the other",
+                                       out_opt[k], path[k])
+                         : usage_error("%s '%s' and %s '%s' are the same file", out_opt[k], path[k],
+                                       out_opt[j], path[j]);
+    /* writable: found now, not after a long run */
+    for (int k = 0; k < OUT_COUNT && rc == EXIT_OK; k++)
+        if (path[k] && writable(path[k]) != 0) {
+            fprintf(stderr, "esfmon: %s: cannot write: %s\n", path[k], strerror(errno));
             rc = EXIT_INPUT;
         }
-    for (int k = 0; k < NOUT; k++) free(ids[k].where);
-    if (!known) *total = 0;
-    free(sb);
+    for (int k = 0; k <= OUT_COUNT; k++) free(ids[k].where);
     return rc;
+}
+
+int check_files(const run_files *rf, uint64_t *total)
+{
+    in_file *f = calloc((size_t)rf->n, sizeof *f);
+    unsigned char *buf = malloc(2 * IO_CHUNK);
+    int rc = f && buf ? EXIT_OK : (fputs("esfmon: out of memory\n", stderr), EXIT_INPUT);
+    for (int i = 0; f && i < rf->n; i++) f[i].name = rf->in[i], f[i].idx = i;
+    if (rc == EXIT_OK) rc = check_reads(f, rf->n, buf);
+    if (rc == EXIT_OK) rc = check_writes(rf, f);
+    *total = 0;
+    for (int i = 0; rc == EXIT_OK && i < rf->n; i++) {
+        if (!S_ISREG(f[i].st.st_mode) || f[i].st.st_size == 0) { /* a pipe, /proc: not known */
+            *total = 0;
+            break;
+        }
+        *total += (uint64_t)(f[i].st.st_size - f[i].at);
+    }
+    free(buf);
+    free(f);
+    return rc;
+}
+
+/* ---- outputs written whole, put in place together ----------------------- */
+
+/* The temporary files not yet put in place, for the signal handler. */
+#define MAX_TMP 8
+static char *volatile tmp_files[MAX_TMP];
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < MAX_TMP; i++)
+        if (tmp_files[i]) unlink(tmp_files[i]);
+    _exit(128 + sig);
+}
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+static void block_signals(bool block)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) sigaddset(&set, stop_signals[i]);
+    sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+void outputs_on_signals(void)
+{
+    struct sigaction sa, was;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigfillset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
+        /* a signal the run was started ignoring (nohup's SIGHUP, SIGINT of
+         * a background job) stays ignored; SIGPIPE ends the run quietly */
+        if (stop_signals[i] != SIGPIPE && sigaction(stop_signals[i], NULL, &was) == 0 &&
+            was.sa_handler == SIG_IGN)
+            continue;
+        sigaction(stop_signals[i], &sa, NULL);
+    }
+}
+
+/* The file path leads to through its symbolic links (malloc'd; it may not
+ * exist yet: a link may point to a file not yet written). */
+static char *follow_links(const char *path)
+{
+    char *cur = strdup(path);
+    for (int hops = 0; cur && hops < 40; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) return cur;
+        char target[4096];
+        const ssize_t len = readlink(cur, target, sizeof target - 1);
+        if (len <= 0) return cur;
+        target[len] = '\0';
+        char *next = NULL, *dir = dir_of(cur);
+        if (target[0] == '/') next = strdup(target);
+        else if (dir && asprintf(&next, "%s/%s", dir, target) < 0) next = NULL;
+        free(dir);
+        free(cur);
+        cur = next;
+    }
+    return cur;
 }
 
 int output_open(output *o, const char *path)
 {
+    memset(o, 0, sizeof *o);
     o->path = path;
-    o->tmp = NULL;
     if (!path || strcmp(path, "-") == 0) {
         o->f = stdout;
         return 0;
     }
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* A device or pipe (/dev/stdout, a FIFO) is written in place. */
+    const bool exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) { /* a device or pipe (/dev/null, a FIFO): in place */
         o->f = fopen(path, "w");
         return o->f ? 0 : -1;
     }
-    size_t n = strlen(path) + 16;
-    o->tmp = malloc(n);
-    if (!o->tmp) return -1;
-    snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) return -1;
-    /* mkstemp makes the file 0600; the result gets what fopen would give it */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        close(fd);
-        unlink(o->tmp);
-        return -1;
+    int slot = 0;
+    while (slot < MAX_TMP && tmp_files[slot]) slot++;
+    if (slot == MAX_TMP || !(o->dest = follow_links(path))) return errno = ENOMEM, -1;
+    char *tmp = NULL;
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", o->dest) < 0) return errno = ENOMEM, -1;
+    block_signals(true); /* made and known to the handler at once */
+    const int fd = mkstemp(tmp);
+    if (fd >= 0) tmp_files[slot] = o->tmp = tmp;
+    block_signals(false);
+    if (fd < 0) return free(tmp), -1;
+    /* the result keeps the bits (and, where allowed, the owner) of the file
+     * it replaces; a new one gets what fopen would give it */
+    mode_t mode;
+    if (exists) {
+        mode = st.st_mode & 07777;
+        if (fchown(fd, st.st_uid, st.st_gid) != 0) { /* not ours to give: keep ours */ }
+    } else {
+        const mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
     }
-    o->f = fdopen(fd, "w");
-    return o->f ? 0 : -1;
+    if (fchmod(fd, mode) != 0 || !(o->f = fdopen(fd, "w"))) {
+        const int e = errno;
+        close(fd);
+        return errno = e, -1;
+    }
+    return 0;
 }
 
-int output_close(output *o, bool ok)
+/* Forgets a temporary file (put in place or removed). */
+static void tmp_done(output *o)
 {
-    if (!o->tmp) {
-        ok = ok && fflush(o->f) == 0 && !ferror(o->f);
-        if (o->f != stdout) ok = fclose(o->f) == 0 && ok;
-        return ok ? 0 : -1;
-    }
-    ok = ok && fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
-    ok = fclose(o->f) == 0 && ok;
-    if (ok) ok = rename(o->tmp, o->path) == 0;
-    if (!ok) unlink(o->tmp);
+    for (int i = 0; i < MAX_TMP; i++)
+        if (tmp_files[i] == o->tmp) tmp_files[i] = NULL;
     free(o->tmp);
-    return ok ? 0 : -1;
+    o->tmp = NULL;
+}
+
+int outputs_commit(output *o, size_t n, bool ok, size_t *bad)
+{
+    int err = 0;
+    for (size_t i = 0; i < n; i++) { /* everything written and on disk first */
+        if (!o[i].f) continue;
+        bool good = fflush(o[i].f) == 0 && !ferror(o[i].f) && (!o[i].tmp || fsync(fileno(o[i].f)) == 0);
+        if (!good && !err) err = errno ? errno : EIO;
+        if (o[i].f != stdout) good = fclose(o[i].f) == 0 && good;
+        o[i].f = NULL;
+        if (!good && ok) ok = false, *bad = i, err = err ? err : errno;
+    }
+    block_signals(true); /* from here the run ends as it would */
+    for (size_t i = 0; i < n; i++) {
+        if (!o[i].tmp) continue;
+        if (ok && rename(o[i].tmp, o[i].dest) != 0) ok = false, *bad = i, err = errno;
+        else if (!ok) unlink(o[i].tmp);
+        tmp_done(&o[i]);
+    }
+    for (size_t i = 0; i < n; i++) free(o[i].dest), o[i].dest = NULL;
+    if (ok) return 0;
+    errno = err;
+    return -1;
 }

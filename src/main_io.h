@@ -4,6 +4,7 @@
 #define ESF_MAIN_IO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -13,29 +14,51 @@ enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_REJECTS = 3 };
 /* "esfmon: MESSAGE" and a pointer to --help on stderr; EXIT_USAGE. */
 __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
 
-/* An input given twice would have its rows counted twice: standard input,
- * or one regular file under the same or another name (a link), or a copy
- * of it (the same bytes), is a usage error.  So is an output (-o, --rejects,
- * --suppression-log; NULL: not given) naming an input (it would be
- * destroyed before or after it is read) or another output (SPEC §2.5); all
- * this before anything is opened.  -o and --suppression-log must be
- * writable (not a directory, in a directory that takes new files), else
- * EXIT_INPUT.  *total: the bytes of all inputs, 0 when
- * one is not a regular file (a pipe; one that cannot be opened fails when it
- * is read). */
-int check_inputs(char *const *in, int n, const char *out_path, const char *rej_path,
-                 const char *log_path, uint64_t *total);
+/* The files a run writes, by option (SPEC §2.5). */
+enum { OUT_TABLES, OUT_REJECTS, OUT_LOG, OUT_COUNT };
 
-/* Output goes to a temporary file beside its path, renamed over it only
- * when everything was written: a failed run never replaces a good result.
- * NULL or "-": standard output. */
+/* What a run reads and writes, as the command line names them. */
 typedef struct {
-    FILE *f;
-    char *tmp;
-    const char *path;
+    char *const *in;             /* the inputs, "-": standard input */
+    int n;
+    const char *targets;         /* NULL: none */
+    const char *out[OUT_COUNT];  /* NULL: not written; out[OUT_TABLES] NULL
+                                    or "-": standard output */
+} run_files;
+
+/* Checks, before anything is read or opened for writing (SPEC §2.5), that
+ * no input is counted twice (standard input, one file under two names or a
+ * link, a copy with the same bytes and rows; copies are found by size, then
+ * an XXH3-128 digest, then their bytes) and that no file written (an
+ * output, or standard output when it is a regular file and the tables go
+ * there) is a file read (an input, standard input, the targets file) or
+ * another file written: EXIT_USAGE.  The outputs must be writable (not a
+ * directory, in a directory that takes new files), else EXIT_INPUT.
+ * *total: the bytes of all inputs, 0 when one is not a regular file. */
+int check_files(const run_files *rf, uint64_t *total);
+
+/* A file the run writes: to a temporary file beside its destination (the
+ * file its path names, through any symbolic links), put in place by
+ * outputs_commit with every other.  Standard output, a device or a pipe is
+ * written in place (tmp NULL). */
+typedef struct {
+    const char *path;  /* as given; NULL or "-": standard output */
+    char *dest;        /* where it goes: path with its links followed */
+    char *tmp;         /* NULL: written in place */
+    FILE *f;           /* NULL: not open */
 } output;
+
+/* SIGINT, SIGTERM and SIGHUP (unless the run was started ignoring them)
+ * and SIGPIPE remove every temporary file and end the run with 128 + the
+ * signal's number: no output half written, nothing left behind. */
+void outputs_on_signals(void);
+/* Opens o for path; -1 with errno set when it cannot be. */
 int output_open(output *o, const char *path);
-/* Closes; ok false (or a failed write) removes the temporary file; -1 then. */
-int output_close(output *o, bool ok);
+/* Flushes, syncs and closes the n outputs (those not open are skipped);
+ * when ok and every one was written, renames each temporary file onto its
+ * destination, else removes them all.  0, or -1 with errno set and *bad the
+ * output that failed (unchanged when ok was false).  Leaves SIGINT and
+ * SIGTERM blocked: a run that has put its files in place ends as it would. */
+int outputs_commit(output *o, size_t n, bool ok, size_t *bad);
 
 #endif

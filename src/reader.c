@@ -49,17 +49,15 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
     /* stdin may be a file read in part: what is left of it */
     const off_t at = S_ISREG(st.st_mode) ? lseek(r->fd, 0, SEEK_CUR) : -1;
     if (at >= 0 && at <= st.st_size) r->size = (uint64_t)(st.st_size - at);
-    /* a gzip regular file (and an empty one) in memory; a plain one read as a stream */
-    if (at == 0 && (st.st_size == 0 || (pread(r->fd, magic, 2, 0) == 2 && esf_is_gzip_magic(magic, 2)))) {
-        size_t len = (size_t)st.st_size;
-        if (len > 0) {
-            void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, r->fd, 0);
-            RETURN_ERROR_IF(m == MAP_FAILED, err, ESF_ERR_INPUT, "%s: cannot map: %s", name,
-                            strerror(errno));
-            madvise(m, len, MADV_SEQUENTIAL);
-            r->src = m;
-            r->mapped = true;
-        }
+    /* a gzip regular file in memory; a plain one read as a stream, and one
+     * whose size says 0 (an empty file, or one under /proc that is not) */
+    if (at == 0 && st.st_size > 0 && pread(r->fd, magic, 2, 0) == 2 && esf_is_gzip_magic(magic, 2)) {
+        const size_t len = (size_t)st.st_size;
+        void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, r->fd, 0);
+        RETURN_ERROR_IF(m == MAP_FAILED, err, ESF_ERR_INPUT, "%s: cannot map: %s", name, strerror(errno));
+        madvise(m, len, MADV_SEQUENTIAL);
+        r->src = m;
+        r->mapped = true;
         r->src_len = len;
         r->in_memory = true;
         if (esf_is_gzip_magic(r->src, len)) return esf_decode_start(r, err);
@@ -239,7 +237,7 @@ esf_status esf_reader_pipeline(esf_reader *r, size_t block, bool pumped, esf_err
     r->pipe = q;
     q->pumped = pumped;
     if (ok && pumped) return ESF_OK;
-    if (ok) q->started = pthread_create(&q->tid, NULL, decoder_main, r) == 0;
+    if (ok) q->started = esf_thread_start(&q->tid, decoder_main, r) == 0;
     if (!q->started) {
         pipe_free(r);
         return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory: cannot start the decoder thread", r->name);

@@ -37,6 +37,7 @@ typedef struct {
     bool raw_eof;
     /* gzip state */
     bool gz, z_ready, in_member;
+    bool member_new;                  /* a member's header not yet checked */
     z_stream z;                       /* next_in/avail_in: the raw cursor,
                                          whichever decoder inflates */
     void *isal;                       /* ISA-L's state when built with it */

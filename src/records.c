@@ -250,6 +250,56 @@ esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *e
     return REC_OK;
 }
 
+/* esf_rec_next_general's reading of a record, as states between bytes. */
+enum { SK_CELL, SK_PLAIN, SK_QUOTED, SK_QUOTE, SK_AFTER };
+
+void esf_rec_skip_init(esf_rec_skip *s)
+{
+    *s = (esf_rec_skip){.state = SK_CELL, .nlines = 1};
+}
+
+const char *esf_rec_skip_some(esf_rec_skip *s, const char *p, const char *end, char delim)
+{
+    uint8_t st = s->state;
+    const char *q = p;
+    for (; q < end; q++) {
+        const char c = *q;
+        s->nul |= c == '\0';
+        switch (st) {
+        case SK_CELL: /* pads, then a quote opens the cell */
+            if (c == '\n') goto done;
+            if (c == '"') st = SK_QUOTED;
+            else if (c != delim && !is_pad(c, delim)) st = SK_PLAIN;
+            break;
+        case SK_PLAIN: /* an unquoted cell and text after a closing quote */
+        case SK_AFTER:
+            if (c == '\n') goto done;
+            if (c == delim) st = SK_CELL;
+            break;
+        case SK_QUOTED:
+            if (c == '"') st = SK_QUOTE;
+            else s->nlines += c == '\n';
+            break;
+        default: /* SK_QUOTE: a doubled quote, or the cell's end */
+            if (c == '\n') goto done;
+            st = c == '"' ? SK_QUOTED : c == delim ? SK_CELL : SK_AFTER;
+            break;
+        }
+    }
+    s->state = st;
+    s->bytes += (uint64_t)(q - p);
+    return NULL;
+done:
+    s->state = SK_CELL;
+    s->bytes += (uint64_t)(q + 1 - p);
+    return q + 1;
+}
+
+bool esf_rec_skip_quote_open(const esf_rec_skip *s)
+{
+    return s->state == SK_QUOTED;
+}
+
 char esf_rec_detect_delimiter(const char *p, const char *end)
 {
     static const char cand[4] = {',', ';', '\t', '|'};

@@ -46,6 +46,26 @@ esf_rec_status esf_rec_next(const char *p, const char *end, bool eof, char delim
 esf_rec_status esf_rec_next_general(const char *p, const char *le, const char *end, bool eof,
                                 char delim, esf_record *rec, const char **next);
 
+/* A record may hold at most ESF_RECORD_MAX bytes (SPEC §2.4): a longer one
+ * is rejected as te_lang without being kept; esf_rec_skip finds where it
+ * ends, a block at a time, as esf_rec_next would. */
+#define ESF_RECORD_MAX ((size_t)64 << 20)
+
+typedef struct {
+    uint8_t state;     /* where in a cell the bytes passed so far end   */
+    uint64_t nlines;   /* line feeds inside quotes so far, plus one      */
+    uint64_t bytes;    /* the record's bytes so far, its line end too    */
+    bool nul;          /* a NUL byte seen: binary data, not text         */
+} esf_rec_skip;
+
+/* Begins a record to be skipped. */
+void esf_rec_skip_init(esf_rec_skip *s);
+/* Passes the record's bytes in [p, end): the start of the next record when
+ * it ends there, else NULL (every byte passed). */
+const char *esf_rec_skip_some(esf_rec_skip *s, const char *p, const char *end, char delim);
+/* Whether the input ended with the record's quote open (quote_open). */
+bool esf_rec_skip_quote_open(const esf_rec_skip *s);
+
 /* A guess at the first record that starts at or after x, x inside a block
  * (x[-1] is readable): the first line start, as if no quoted field held a
  * line feed there (end when no line feed follows).  A parallel splitter

@@ -10,13 +10,17 @@
 void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
                         const esf_header *h, const esf_rowerr *e, esf_rec_status st)
 {
-    char detail[96] = "";
+    char detail[160] = "";
     if (e->reason == ESF_REJ_VELDAANTAL)
         snprintf(detail, sizeof detail, "%zu fields, header has %u", rec->ncells, h->nfields);
     else if (e->reason == ESF_REJ_QUOTE_OPEN)
         snprintf(detail, sizeof detail, "%s",
                  st == REC_QUOTE_OPEN ? "quote not closed at end of file"
                                       : "text after a closing quote");
+    if (rec->len > ESF_RECORD_MAX) /* skipped, not kept: its first bytes shown */
+        snprintf(detail, sizeof detail, "a record of %zu bytes, more than %zu MiB%s; its first %zu shown",
+                 rec->len, ESF_RECORD_MAX >> 20, st == REC_QUOTE_OPEN ? " (quote not closed at end of file)" : "",
+                 (size_t)REJECT_SHOWN);
     esf_reject rej = {
         .file = file,
         .line = line,
@@ -26,7 +30,7 @@ void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_reco
         .seen_len = e->seen.len,
         .detail = detail,
         .record = rec->start,
-        .record_len = rec->len,
+        .record_len = rec->len > ESF_RECORD_MAX ? REJECT_SHOWN : rec->len,
     };
     r->opts.on_reject(r->opts.reject_ctx, &rej);
 }

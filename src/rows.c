@@ -29,6 +29,12 @@ static bool name_eq(esf_view v, const char *name)
     return v.len == n.len && strncasecmp(v.p, n.p, v.len) == 0;
 }
 
+bool esf_header_same(const char *a, const char *b)
+{
+    esf_view v = trim(a, strlen(a));
+    return name_eq(v, b);
+}
+
 int esf_col_lookup(const char *p, size_t len)
 {
     esf_view v = trim(p, len);
@@ -43,20 +49,6 @@ static esf_view header_name(const esf_cell *cell, char buf[256])
     esf_view v = {cell->p, cell->len};
     if (cell->escaped && cell->len < 256) v = (esf_view){buf, esf_cell_unescape(cell, buf)};
     return trim(v.p, v.len);
-}
-
-/* A name an unknown column may have: a letter or '_' first, then letters,
- * digits and _ - . / ( ) or spaces.  A header line again may name columns
- * the header before it had not (cat of exports from different systems). */
-static bool name_like(esf_view v)
-{
-    if (v.len == 0) return false;
-    for (size_t i = 0; i < v.len; i++) {
-        const unsigned c = (unsigned char)v.p[i];
-        const bool letter = (c | 0x20u) - 'a' < 26u || c == '_';
-        if (!letter && (i == 0 || !((c - '0' < 10u) || strchr("-./() ", (int)c)))) return false;
-    }
-    return true;
 }
 
 /* The canonical column a header cell names under the mappings (-1: none);
@@ -79,6 +71,18 @@ static int header_col(esf_view v, const esf_column_map *map, size_t nmap, const 
     return col;
 }
 
+/* Which mappings' HEADERs rec names (hdr_found[k]; nmap <= 64). */
+static void headers_found(const esf_record *rec, const esf_column_map *map, size_t nmap, bool *hdr_found)
+{
+    char buf[256];
+    memset(hdr_found, 0, nmap * sizeof *hdr_found);
+    for (size_t i = 0; i < rec->ncells; i++) {
+        int k;
+        (void)header_col(header_name(&rec->cells[i], buf), map, nmap, NULL, &k);
+        if (k >= 0) hdr_found[k] = true;
+    }
+}
+
 esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
                         size_t nmap, const char *file, uint64_t line, esf_err *err)
 {
@@ -88,13 +92,9 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
     RETURN_ERROR_IF(nmap > 64, err, ESF_ERR_USAGE, "more than 64 --column mappings");
     h->nfields = (uint32_t)rec->ncells;
     for (int c = 0; c < COL_COUNT; c++) h->cell[c] = -1;
-    bool hdr_found[64] = {false};
+    bool hdr_found[64];
     char buf[256];
-    for (size_t i = 0; i < rec->ncells; i++) {
-        int k;
-        (void)header_col(header_name(&rec->cells[i], buf), map, nmap, NULL, &k);
-        if (k >= 0) hdr_found[k] = true;
-    }
+    headers_found(rec, map, nmap, hdr_found);
     for (size_t i = 0; i < rec->ncells; i++) {
         esf_view v = header_name(&rec->cells[i], buf);
         int k;
@@ -143,15 +143,19 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
     return ESF_OK;
 }
 
-bool esf_header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap)
+bool esf_header_has_required(const esf_record *rec, const esf_column_map *map, size_t nmap)
 {
+    if (rec->ncells > rec->cap || nmap > 64) return false;
+    bool hdr_found[64];
     char buf[256];
+    headers_found(rec, map, nmap, hdr_found);
+    unsigned have = 0;
     for (size_t i = 0; i < rec->ncells; i++) {
-        esf_view v = header_name(&rec->cells[i], buf);
         int k;
-        if (!name_like(v) && header_col(v, map, nmap, NULL, &k) < 0 && k < 0) return false;
+        const int col = header_col(header_name(&rec->cells[i], buf), map, nmap, hdr_found, &k);
+        if (col >= 0) have |= 1u << col;
     }
-    return rec->ncells > 0;
+    return (have & ESF_REQUIRED_COLS) == ESF_REQUIRED_COLS;
 }
 
 /* Column col's value, "" when the header lacks it; all says it has every

@@ -22,6 +22,8 @@ extern const char *const esf_col_names[COL_COUNT];
 
 /* Index of a canonical column name (case-insensitive), -1 if unknown. */
 int esf_col_lookup(const char *p, size_t len);
+/* Whether two header names are one (trimmed, case-insensitive). */
+bool esf_header_same(const char *a, const char *b);
 
 /* Headers of up to this many columns get esf_row_scan's column of each cell. */
 #define ESF_SCAN_MAX 128
@@ -42,11 +44,10 @@ typedef struct {
 esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_column_map *map,
                         size_t nmap, const char *file, uint64_t line, esf_err *err);
 
-/* True when every cell of rec is a column name: canonical, a mapping's
- * HEADER, or one an unknown column may have (a letter first, then letters,
- * digits, _ - . / ( ) and spaces).  With esf_header_parse succeeding on it,
- * such a line is a header again (SPEC §2.1). */
-bool esf_header_names_only(const esf_record *rec, const esf_column_map *map, size_t nmap);
+/* True when rec has a cell for every required column (its name, or its
+ * --column HEADER), whatever its other cells hold: a record rejected as a
+ * row that has them is a header again (SPEC §2.1). */
+bool esf_header_has_required(const esf_record *rec, const esf_column_map *map, size_t nmap);
 
 typedef struct {
     esf_view rinpersoons, rinpersoon, project; /* exact bytes (unescaped)   */

@@ -46,6 +46,16 @@ static esf_status options_check(const esf_options *opts, esf_err *err)
                         "--column: unknown column name '%s'", n);
     }
     RETURN_ERROR_IF(opts->ncolumns > 64, err, ESF_ERR_USAGE, "--column: at most 64 mappings");
+    for (size_t i = 0; i < opts->ncolumns; i++) /* one header is one column */
+        for (size_t j = 0; j < i; j++) {
+            const esf_column_map *a = &opts->columns[j], *b = &opts->columns[i];
+            RETURN_ERROR_IF(esf_col_lookup(a->name, strlen(a->name)) == esf_col_lookup(b->name, strlen(b->name)),
+                            err, ESF_ERR_USAGE, "--column: '%s' is mapped twice (to '%s' and to '%s')",
+                            b->name, a->header, b->header);
+            RETURN_ERROR_IF(esf_header_same(a->header, b->header), err, ESF_ERR_USAGE,
+                            "--column: '%s' and '%s' are both mapped to the header '%s': a header is one column",
+                            a->name, b->name, b->header);
+        }
     RETURN_ERROR_IF(opts->delimiter && !strchr(",;\t|", opts->delimiter), err, ESF_ERR_USAGE,
                     "--delimiter: must be one of , ; TAB |");
     return ESF_OK;
@@ -137,6 +147,41 @@ static void seq_tick(esf_pass *pt, const char *pos)
                     pt->rd->size, pt->nscan);
 }
 
+/* A record longer than ESF_RECORD_MAX being skipped (SPEC §2.4): where it
+ * ends is found a block at a time, its bytes are not kept. */
+typedef struct {
+    bool on;
+    esf_rec_skip sk;
+    uint64_t line;              /* its first line */
+    char head[REJECT_SHOWN];    /* its first bytes, for the reject */
+} long_record;
+
+/* Passes the skipped record's bytes in [*pp, end); at its end (or the
+ * input's) the reject, te_lang (quote_open when its quote is still open),
+ * and the lines after it.  A NUL byte in it is no text: an input error. */
+static esf_status skip_some(esf_pass *pt, long_record *lr, const char *name, const char **pp,
+                            const char *end, bool eof, uint64_t *line)
+{
+    const char *next = esf_rec_skip_some(&lr->sk, *pp, end, headers_current(pt)->delim);
+    RETURN_ERROR_IF(lr->sk.nul, pt->err, ESF_ERR_INPUT,
+                    "%s:%llu: a record of more than %zu MiB holding NUL bytes: binary data, not "
+                    "UTF-8 text", name, (unsigned long long)lr->line, ESF_RECORD_MAX >> 20);
+    *pp = next ? next : end;
+    if (!next && !eof) return ESF_OK;
+    const bool open = !next && esf_rec_skip_quote_open(&lr->sk);
+    const esf_rowerr e = {.reason = open ? ESF_REJ_QUOTE_OPEN : ESF_REJ_TE_LANG, .col = -1};
+    esf_record rec = {.start = lr->head, .len = (size_t)lr->sk.bytes, .nlines = lr->sk.nlines};
+    pt->nscan++;
+    pt->counts->gelezen++;
+    pt->counts->afgewezen++;
+    pt->counts->per_reason[e.reason]++;
+    if (pt->r->opts.on_reject)
+        esf_reject_emit(pt->r, name, lr->line, &rec, headers_current(pt), &e, open ? REC_QUOTE_OPEN : REC_OK);
+    *line += lr->sk.nlines;
+    lr->on = false;
+    return ESF_OK;
+}
+
 /* Reads an input block by block on the calling thread (esf_block_rows
  * shares each block out). */
 static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_pass *pt, bool *have)
@@ -147,6 +192,7 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_p
     uint64_t line = 1;
     esf_header h;
     memset(&h, 0, sizeof h);
+    long_record lr = {.on = false};
     do {
         FORWARD_IF_ERROR(esf_reader_next(rd, keep, &data, &len, &eof, &r->err));
         const char *p = data, *end = data + len;
@@ -157,22 +203,36 @@ static esf_status run_blocks(esf_run *r, esf_reader *rd, const char *name, esf_p
             FORWARD_IF_ERROR(esf_header_read(r, pt, name, &h, &p, end, eof, &line, have));
             if (*have) FORWARD_IF_ERROR(esf_headers_push(pt, &h));
         }
-        if (*have) FORWARD_IF_ERROR(esf_block_rows(pt, name, &p, end, eof, &line));
-        keep = (size_t)(end - p);
+        for (bool again = *have; again;) {
+            if (lr.on) FORWARD_IF_ERROR(skip_some(pt, &lr, name, &p, end, eof, &line));
+            if (!lr.on) FORWARD_IF_ERROR(esf_block_rows(pt, name, &p, end, eof, &line));
+            /* stopped before a record too long to hold: skipped from here */
+            again = !lr.on && (size_t)(end - p) > ESF_RECORD_MAX;
+            if (again) {
+                lr.on = true, lr.line = line;
+                memcpy(lr.head, p, sizeof lr.head);
+                esf_rec_skip_init(&lr.sk);
+            }
+        }
+        keep = lr.on ? 0 : (size_t)(end - p);
     } while (!eof);
     return ESF_OK;
 }
 
-/* The bytes of a block: one range per partition (block.c). */
-static size_t block_bytes(const esf_run *r)
+/* The bytes of a block: one range per partition (block.c), no more than a
+ * file of known size needs (a gzip'd one: 16 times its size; larger, it
+ * comes in more blocks). */
+static size_t block_bytes(const esf_run *r, const esf_reader *rd)
 {
-    return r->nparts * esf_block_range(r);
+    const size_t b = r->nparts * esf_block_range(r);
+    const uint64_t need = rd->gz ? rd->size * 16 : rd->size + 1;
+    return rd->size && need < b ? (size_t)need : b;
 }
 
 /* An input decoded into a ring of blocks: pumped, or on a thread of its own. */
 static esf_status start_decoder(const esf_run *r, esf_reader *rd, bool pumped, esf_err *err)
 {
-    return esf_reader_pipeline(rd, block_bytes(r), pumped, err);
+    return esf_reader_pipeline(rd, block_bytes(r, rd), pumped, err);
 }
 
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)

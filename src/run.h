@@ -91,11 +91,18 @@ void esf_headers_free(esf_pass *pt);
  * of SPEC §2.1 that it is text); *have once it is read. */
 esf_status esf_header_read(esf_run *r, esf_pass *pt, const char *name, esf_header *h, const char **pp,
                        const char *end, bool eof, uint64_t *line, bool *have);
-/* Whether the record [p, next) is a header again, *nh then its header. */
-bool esf_header_again(esf_pass *pt, const esf_header *h, const char *p, const char *next,
-                  const char *name, uint64_t line, esf_header *nh);
+/* What a record rejected as a row is: a header again (*nh then
+ * its header), not one, or one that cannot be used (the message in
+ * pt->err). */
+typedef enum { HDR_NOT, HDR_AGAIN, HDR_BAD } esf_hdr_again;
+esf_hdr_again esf_header_again(esf_pass *pt, const char *p, const char *next,
+                               const char *name, uint64_t line, esf_header *nh);
 
 /* ---- rejects.c: rejects reported in input order ------------------------- */
+/* The bytes of a record longer than ESF_RECORD_MAX shown in its reject. */
+#define REJECT_SHOWN 1024
+/* A reject reported to the caller (rec->len > ESF_RECORD_MAX: a record
+ * skipped, of which rec->start holds REJECT_SHOWN bytes). */
 void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_record *rec,
                  const esf_header *h, const esf_rowerr *e, esf_rec_status st);
 /* Reports kept rejects (in line order) under the headers of pt they name. */
@@ -120,7 +127,11 @@ esf_status esf_block_rows(esf_pass *pt, const char *name, const char **pp, const
 /* Frees the parsers a run keeps from block to block. */
 void esf_block_free(esf_run *r);
 /* Bytes of a block per thread (a parser's range): --chunk-size (1 KiB at
- * least), or 512 KiB; a round has one per partition. */
+ * least), or 512 KiB, and no more than a block of ESF_BLOCK_MAX bytes
+ * holds; a round has one per partition.  So the blocks of input in memory
+ * (a ring of three) and the rows they route stay within a few hundred MiB
+ * whatever the options (SPEC §2.5). */
+#define ESF_BLOCK_MAX ((size_t)32 << 20)
 size_t esf_block_range(const esf_run *r);
 
 #endif

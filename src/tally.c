@@ -245,7 +245,7 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
     /* The partitions hold different persons: count them on their own
      * threads, then add up. */
     for (size_t k = 1; k < nparts; k++)
-        jobs[k].started = pthread_create(&jobs[k].tid, NULL, count_main, &jobs[k]) == 0;
+        jobs[k].started = esf_thread_start(&jobs[k].tid, count_main, &jobs[k]) == 0;
     const esf_year_span ys = esf_year_span_of(parts, nparts);
     for (size_t k = 0; k < nparts; k++) {
         if (k == 0 || !jobs[k].started) count_main(&jobs[k]);

@@ -102,6 +102,24 @@ static char *trim(char *s)
     return s;
 }
 
+/* Whether v is a whole number written in groups of three digits apart by
+ * sep (72,500 or 1.234.567); its digits into out. */
+static bool thousands(const char *v, char sep, char *out, size_t cap)
+{
+    size_t n = 0, lead = strspn(v, "0123456789");
+    if (lead == 0 || lead > 3 || *v == '0' || v[lead] != sep) return false;
+    for (const char *p = v; *p; p++) {
+        if (*p == sep) {
+            if (strspn(p + 1, "0123456789") != 3) return false;
+            continue;
+        }
+        if (n + 1 >= cap) return false;
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    return true;
+}
+
 /* One line (its comment cut off) into t; false with a reason in why. */
 static bool target_line(esf_targets *t, char *line, bool first, unsigned *given_at, unsigned lineno,
                         char *why, size_t whylen)
@@ -116,6 +134,12 @@ static bool target_line(esf_targets *t, char *line, bool first, unsigned *given_
     *sep = '\0';
     char *name = trim(line), *val = trim(sep + 1);
     if (strchr(val, d)) {
+        const int k = esf_indicator_lookup(name);
+        char digits[32];
+        if (k >= 0 && esf_indicators[k].kind == IND_OI && thousands(val, d, digits, sizeof digits))
+            return snprintf(why, whylen, "target of %s is a whole number of persons: write %s, not '%s' "
+                                         "(the '%c' is the field delimiter)",
+                            esf_indicators[k].name, digits, val, d), false;
         char seen[96] = "";
         esf_quote_bytes(seen, sizeof seen, val, strlen(val), 40);
         return snprintf(why, whylen, "expected two fields INDICATOR%cVALUE, found more: '%s' after '%s'",

@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <inttypes.h>
+#include <locale.h>
 
 typedef struct {
     int persons;
@@ -142,4 +143,28 @@ Test(output, text_helpers_match_snprintf)
             cr_assert(memcmp(a, b, sizeof a) == 0, "%" PRIu64 " in %zu bytes: '%s' not '%s'", v[i], cap, a, b);
         }
     }
+}
+
+/* A library user that set a locale with a decimal comma gets the same
+ * bytes in every format (SPEC §5: numbers with '.'; an SVG width "15,2"
+ * breaks the figure).  nl_NL.UTF-8 is made by scripts/install-deps.sh. */
+Test(output, formats_do_not_depend_on_the_host_programs_locale)
+{
+    size_t len;
+    char *in = uwv_extract(16, 1, &len);
+    const esf_format fmts[] = {ESF_FORMAT_CSV, ESF_FORMAT_JSON, ESF_FORMAT_TEXT, ESF_FORMAT_MARKDOWN,
+                               ESF_FORMAT_HTML};
+    for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) {
+        char *c_out = run_fmt(in, len, NULL, fmts[i], NULL);
+        cr_assert_not_null(setlocale(LC_ALL, "nl_NL.UTF-8"), "locale nl_NL.UTF-8 missing (scripts/install-deps.sh)");
+        char buf[16];
+        snprintf(buf, sizeof buf, "%.1f", 15.25);
+        cr_assert_str_eq(buf, "15,2", "the locale is in force for the host program");
+        char *nl_out = run_fmt(in, len, NULL, fmts[i], NULL);
+        setlocale(LC_ALL, "C");
+        cr_expect_str_eq(nl_out, c_out, "format %d differs under nl_NL", (int)fmts[i]);
+        free(c_out);
+        free(nl_out);
+    }
+    free(in);
 }

@@ -267,3 +267,46 @@ Test(records, quoted_fast_path_across_windows)
             }
         }
 }
+
+/* A record too long to hold is skipped a block at a time (esf_rec_skip):
+ * it must end where esf_rec_next_general ends it, with the same lines and
+ * the same open quote at the end of the input, however the bytes are cut.
+ * Random records over the bytes that matter (quotes, delimiters, pads, CR,
+ * LF, NUL), cut at random places. */
+Test(records, skip_ends_a_record_where_the_parser_does)
+{
+    static const char alphabet[] = "a\",\",\n \t\r;\0";
+    uint64_t seed = 0x9e3779b97f4a7c15u;
+    esf_cell cells[64];
+    for (int trial = 0; trial < 20000; trial++) {
+        char buf[48];
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        const size_t n = 1 + (size_t)(seed >> 59) + (size_t)(seed >> 60);
+        const char delim = (seed >> 20) & 1 ? ',' : ';';
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            buf[i] = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+        }
+        esf_record rec = {.cells = cells, .cap = 64};
+        const char *next;
+        const esf_rec_status st = esf_rec_next_general(buf, memchr(buf, '\n', n) ? (const char *)memchr(buf, '\n', n) : buf + n,
+                                                       buf + n, true, delim, &rec, &next);
+        esf_rec_skip sk;
+        esf_rec_skip_init(&sk);
+        const char *end = NULL;
+        size_t cut = 1 + (size_t)(seed >> 40) % n, at = 0;
+        while (!end && at < n) { /* two pieces at most, cut anywhere */
+            const size_t to = at < cut ? cut : n;
+            end = esf_rec_skip_some(&sk, buf + at, buf + to, delim);
+            at = to;
+        }
+        const char *want = st == REC_QUOTE_OPEN ? NULL : next;
+        if (want == buf + n && (n == 0 || buf[n - 1] != '\n')) want = NULL; /* ends with the input */
+        cr_assert_eq(end, want, "trial %d: '%.*s' (delim %c): skip ends at %td, parser at %td", trial, (int)n, buf,
+                     delim, end ? end - buf : -1, want ? want - buf : -1);
+        cr_assert_eq(sk.nlines, rec.nlines, "trial %d: lines %llu, parser %llu", trial,
+                     (unsigned long long)sk.nlines, (unsigned long long)rec.nlines);
+        cr_assert_eq(esf_rec_skip_quote_open(&sk), !end && st == REC_QUOTE_OPEN, "trial %d", trial);
+        cr_assert_eq(sk.nul, memchr(buf, '\0', (size_t)((end ? end : buf + n) - buf)) != NULL, "trial %d", trial);
+    }
+}

@@ -7,7 +7,7 @@ brute-force count (every accepted row kept in memory, then sorted).
     esfmon_ref.py [--period FROM:TO] FILE...   -> CSV tables on stdout
 """
 import gzip, sys
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 COLS = ["rinpersoons", "rinpersoon", "project", "aanvrager", "doelgroep", "geslacht",
         "geboortedatum", "start", "eind", "eind_project", "positie_start", "positie_eind",
@@ -133,9 +133,10 @@ def parse_num(s, hi):
     if not ok:
         raise ValueError
     v = Decimal(t)
-    if v != v.quantize(Decimal("1e-9")) or (hi is not None and v > hi):
+    # any number of decimals (SPEC §2.2); esfmon keeps nine, cut
+    if hi is not None and v > hi:
         raise ValueError
-    return v
+    return v.quantize(Decimal("1e-9"), rounding=ROUND_DOWN)
 
 
 def parse_row(cells, hdr):
