@@ -31,6 +31,7 @@ TEST_LIBS   := -lcriterion
 
 LIB_SRC  := $(filter-out src/main%.c,$(wildcard src/*.c))  # main*.c: the CLI
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/main*.c))
 PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
 VERSION  := $(shell sed -n 's/^\#define ESF_VERSION "\(.*\)"/\1/p' include/esfmon.h)
 MAJOR    := $(firstword $(subst ., ,$(VERSION)))
@@ -111,7 +112,7 @@ uninstall:
 	      $(DESTDIR)$(LIBDIR)/libesfmon.so $(DESTDIR)$(LIBDIR)/pkgconfig/esfmon.pc \
 	      $(DESTDIR)$(MANDIR)/man1/esfmon.1
 
-$(BUILD)/esfmon: $(BUILD)/obj/main.o $(BUILD)/obj/main_io.o $(BUILD)/libesfmon.a
+$(BUILD)/esfmon: $(CLI_OBJ) $(BUILD)/libesfmon.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LIBS)
 
 $(BUILD)/esfgen: $(BUILD)/obj/esfgen.o
@@ -176,6 +177,7 @@ demo: deps
 
 bench: all
 	@BUILD=$(BUILD) python3 bench/bench.py
+	@BUILD=$(BUILD) python3 bench/one_pass.py
 
 # DuckDB, a statistician's alternative, as one more reference for make bench
 # (node bindings from npm; nothing else uses it).
@@ -241,4 +243,4 @@ layout: $(LIB_OBJ)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj/main_io.d $(BUILD)/obj/esfgen.d
+-include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/esfgen.d

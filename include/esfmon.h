@@ -19,6 +19,7 @@
 #ifndef ESFMON_H
 #define ESFMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -115,8 +116,10 @@ typedef struct {
                                      the same for any number                 */
     size_t chunk_min;             /* bytes of input a thread parses at a time
                                      (a range of a round), 0 = 512 KiB, at
-                                     least 1 KiB; bytes per slab of a gzip
-                                     input or stream, 0 = 2 MiB, at least 256 */
+                                     least 1 KiB; a block of input holds one
+                                     per partition, at most 32 MiB           */
+    bool digest;                  /* an XXH3-128 digest of each input's bytes
+                                     as read (esf_run_input)                 */
 } esf_options;
 
 typedef struct esf_run esf_run;
@@ -133,9 +136,10 @@ ESF_API void esf_run_free(esf_run *run);
  * read ESF_ERR_INPUT. */
 ESF_API esf_status esf_run_targets(esf_run *run, const char *path);
 
-/* Adds one input: a path, or "-" for standard input.  Regular files are
- * memory-mapped, other inputs read in blocks; gzip is recognised by its magic
- * bytes.  On an error the run must not be finished: its counts are partial. */
+/* Adds one input: a path, or "-" for standard input.  Inputs are read in
+ * blocks (a gzip regular file is memory-mapped and inflated); gzip is
+ * recognised by its magic bytes.  On an error the run must not be
+ * finished: its counts are partial. */
 ESF_API esf_status esf_run_add_path(esf_run *run, const char *path);
 
 /* Adds inputs in order, as esf_run_add_path does each, stopping at the first
@@ -160,6 +164,24 @@ typedef struct {
     uint64_t per_reason[ESF_REJ_COUNT];
 } esf_counts;
 ESF_API void esf_run_counts(const esf_run *run, esf_counts *out);
+
+/* What a run read from each input it began, in order, for a record of the
+ * run (the CLI's --manifest).  Valid until esf_run_free. */
+typedef struct {
+    const char *name;            /* as in messages ("<stdin>")                */
+    const char *format;          /* "csv" or "gzip"                           */
+    uint64_t bytes;              /* its bytes as read (compressed, for gzip)  */
+    bool complete;               /* read to its end without an error          */
+    bool have_digest;            /* complete, and esf_options.digest set      */
+    uint64_t digest_high, digest_low; /* XXH3-128 of those bytes             */
+    char delimiter;              /* of its first header; 0: none was read     */
+    uint32_t ncolumns;           /* that header's column names, as written    */
+    const char *const *columns;  /* (trimmed, unquoted)                       */
+    uint32_t headers;            /* header lines: the first and each again    */
+    esf_counts counts;           /* its rows                                  */
+} esf_input;
+ESF_API size_t esf_run_ninputs(const esf_run *run);
+ESF_API const esf_input *esf_run_input(const esf_run *run, size_t i);
 
 /* Computes every table of SPEC §5 (once; the run keeps them). */
 ESF_API esf_status esf_run_finish(esf_run *run);

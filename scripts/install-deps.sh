@@ -8,6 +8,7 @@ pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libglpk-dev libcriterion-dev p
       chromium fonts-dejavu-core   # the HTML report is checked in headless Chromium
       python3-scipy                # tests: the disclosure audit solves its LPs with HiGHS
       locales                      # a test writes every format under nl_NL (decimal comma)
+      xxhash python3-jsonschema    # tests: --manifest's digests against xxh128sum, its schema
       libisal-dev isal)            # optional: gzip through ISA-L (about 5x zlib's inflate
                                    # here); igzip is make bench's reference for it
 missing=()

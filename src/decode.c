@@ -8,11 +8,17 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <xxhash.h>
 #ifdef ESF_HAVE_ISAL
 #include <isa-l/igzip_lib.h>
 #endif
 
 enum { RAW_RELEASE = 4 << 20 };
+
+void esf_reader_saw(esf_reader *r, const void *p, size_t n)
+{
+    if (r->digest && n) (void)XXH3_128bits_update(r->digest, p, n);
+}
 
 bool esf_is_gzip_magic(const unsigned char *p, size_t n)
 {
@@ -85,6 +91,7 @@ static esf_status raw_fill(esf_reader *r, size_t want, esf_err *err)
         if (n < 0 && errno == EINTR) continue;
         RETURN_ERROR_IF(n < 0, err, ESF_ERR_INPUT, "%s: read error: %s", r->name, strerror(errno));
         if (n == 0) r->raw_eof = true;
+        esf_reader_saw(r, r->z.next_in + r->z.avail_in, (size_t)n);
         r->z.avail_in += (uInt)n;
         r->bytes_in += (uint64_t)n;
     }
@@ -234,6 +241,7 @@ static esf_status read_some(esf_reader *r, unsigned char *out, size_t room, size
             r->done = r->raw_eof = true;
             break;
         }
+        esf_reader_saw(r, out + *n, (size_t)k);
         *n += (size_t)k;
         r->bytes_in += (uint64_t)k;
         if (*n >= room / 2) break; /* enough for one block */
@@ -250,6 +258,10 @@ esf_status esf_decode_some(esf_reader *r, unsigned char *out, size_t room, size_
      * again: give their pages back, a few MiB at a time. */
     if (r->mapped) {
         const unsigned char *at = r->z.next_in;
+        if (r->digest && at > r->src + r->digested) { /* hashed as it is consumed */
+            esf_reader_saw(r, r->src + r->digested, (size_t)(at - (r->src + r->digested)));
+            r->digested = (size_t)(at - r->src);
+        }
         if (at - (r->src + r->raw_released) >= RAW_RELEASE) {
             unmap_pages(r->src + r->raw_released, at);
             r->raw_released = (size_t)(at - r->src);

@@ -7,6 +7,8 @@
 enum { ESF_RAW_BLOCK = 1 << 18 }; /* raw bytes read from a descriptor at a time */
 
 bool esf_is_gzip_magic(const unsigned char *p, size_t n);
+/* Raw bytes read, into the reader's digest when it has one. */
+void esf_reader_saw(esf_reader *r, const void *p, size_t n);
 /* The gzip decoder readied; r->z.next_in/avail_in is the raw cursor. */
 esf_status esf_decode_start(esf_reader *r, esf_err *err);
 void esf_decode_end(esf_reader *r);

@@ -177,6 +177,12 @@ esf_status esf_header_read(esf_run *r, esf_pass *pt, const char *name, esf_heade
         }
         FORWARD_IF_ERROR(esf_header_parse(h, &pt->rec, r->opts.columns, r->opts.ncolumns, name, *line,
                                       &r->err));
+        esf_input *in = &r->inputs[r->ninputs - 1]; /* its dialect, for the record of the run */
+        in->delimiter = h->delim;
+        uint32_t nc = 0;
+        char **names = esf_header_names(&pt->rec, &nc);
+        RETURN_ERROR_IF(!names, &r->err, ESF_ERR_NOMEM, "%s: out of memory", name);
+        in->columns = (const char *const *)names, in->ncolumns = nc;
         *line += pt->rec.nlines;
         *have = true;
         p = next;

@@ -1,7 +1,6 @@
 /* main.c - the esfmon command line: the only place with argv, stderr and
  * exit().  Everything else is the library behind include/esfmon.h. */
-#include "esfmon.h"
-#include "main_io.h"
+#include "main.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -11,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,23 +31,30 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -o, --output FILE       write the tables to FILE (default: standard output);\n"
+    "                          repeatable: one pass writes them all, each in the\n"
+    "                          format of its name (.csv .json .md .txt .html);\n"
     "                          FILE is replaced only when the run succeeds; it may\n"
     "                          not be a file the run reads or another output\n"
-    "  -f, --format FMT        csv (default for files and pipes), text (default on a\n"
-    "                          terminal), json, markdown or html (one page with\n"
-    "                          figures, no external files)\n"
+    "  -f, --format FMT        every output in FMT, whatever its name: csv (default\n"
+    "                          for pipes), text (default on a terminal), json,\n"
+    "                          markdown or html (one page with figures)\n"
     "  -d, --delimiter C       field delimiter: , ; | or tab (default: detected per file)\n"
     "  -c, --column NAME=HDR   the column NAME is called HDR in the header (repeatable);\n"
     "                          a file without HDR reads NAME; one with neither fails\n"
     "  -p, --period FROM:TO    keep trajectories starting in FROM..TO (YYYYMMDD or\n"
     "                          YYYY-MM-DD, inclusive, either side may be empty)\n"
     "      --rejects FILE      write every rejected row with its reason to FILE (CSV)\n"
-    "      --max-rejects N     tolerate N rejected rows (default 0), else exit 3\n"
+    "      --max-rejects N     tolerate N rejected rows (default 0), or N% of the\n"
+    "                          rows read (0.5%), else exit 3\n"
     "      --targets FILE      indicator targets, lines INDICATOR,VALUE\n"
     "      --round N           round person counts to a multiple of N (1 to 1000000)\n"
     "      --suppress-below N  show person counts below N as x, and the cells that\n"
     "                          would reveal them (an interval audit; 0 to 1000000)\n"
     "      --suppression-log FILE  every suppressed cell and why (CSV)\n"
+    "      --manifest FILE     the record of the run (JSON): version, options, each\n"
+    "                          input's size, dialect, XXH3-128 digest and rows, each\n"
+    "                          output's size and digest, the protection, the exit\n"
+    "                          status (written also when the run fails)\n"
     "  -j, --jobs N            threads (default: one per core); the output is the\n"
     "                          same for any N\n"
     "      --chunk-size BYTES  bytes a thread parses at a time (default 512 KiB,\n"
@@ -67,15 +75,6 @@ static const char usage_text[] =
     "matches nothing, an unreadable targets file, out of memory) or output cannot\n"
     "be written; 3 more rejected rows than --max-rejects (output written);\n"
     "130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing written).\n";
-
-typedef struct {
-    FILE *rejects;
-    const char *rejects_path;
-    const bool *progress_shown; /* a reject message first clears that line */
-    bool quiet;
-    uint64_t shown;
-    bool write_failed;
-} reject_sink;
 
 static void csv_field(FILE *f, const char *p, size_t len)
 {
@@ -196,18 +195,62 @@ static bool parse_count(const char *s, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* What the command line asks for. */
-typedef struct {
-    esf_options opts;
-    esf_disclosure dc;
-    const char *out_path, *targets_path, *log_path;
-    uint64_t max_rejects;
-    reject_sink sink;
-    esf_format fmt;
-    bool fmt_given, dc_given;
-} cli;
-
 #define CLI_GO (-1) /* parse_args: go on and run */
+
+/* --max-rejects: a count (100) or a share of the rows read (0.5%, at most
+ * 6 decimals); false for anything else. */
+static bool parse_max_rejects(const char *s, cli *k)
+{
+    const size_t n = strlen(s);
+    k->max_rejects_text = s;
+    if (n < 2 || s[n - 1] != '%') return k->share = false, parse_count(s, UINT64_MAX, &k->max_rejects);
+    uint64_t num = 0, den = 1;
+    bool mark = false, digit = false;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] == '.' && !mark) {
+            mark = true;
+            continue;
+        }
+        if ((unsigned)(s[i] - '0') > 9 || num > 100000000000000u) return false;
+        num = num * 10 + (uint64_t)(s[i] - '0'), digit = true;
+        if (mark && (den *= 10) > 1000000) return false;
+    }
+    if (!digit || num > 100 * den) return false; /* at most 100% */
+    k->share = true, k->share_num = num, k->share_den = den;
+    return true;
+}
+
+/* The format of output i: --format for all, else its extension; a device
+ * or pipe (/dev/stdout, a FIFO) and standard output take --format or the
+ * default.  A usage error for an unknown extension. */
+static int output_formats(cli *k)
+{
+    /* People at a terminal get the report; files and pipes get CSV. */
+    const esf_format to_stdout = !k->fmt_given && isatty(STDOUT_FILENO) ? ESF_FORMAT_TEXT : k->fmt;
+    static const struct {
+        const char *ext;
+        esf_format fmt;
+    } ext[] = {{".csv", ESF_FORMAT_CSV},     {".json", ESF_FORMAT_JSON}, {".md", ESF_FORMAT_MARKDOWN},
+               {".txt", ESF_FORMAT_TEXT},    {".html", ESF_FORMAT_HTML}};
+    int nstdout = 0;
+    for (int i = 0; i < k->nout; i++) {
+        const char *path = k->out[i];
+        struct stat st;
+        const bool in_place = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+        nstdout += !strcmp(path, "-");
+        k->out_fmt[i] = strcmp(path, "-") ? k->fmt : to_stdout;
+        if (k->fmt_given || in_place) continue;
+        const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+        size_t e = 0;
+        while (e < sizeof ext / sizeof *ext && (!dot || (slash && slash > dot) || strcasecmp(dot, ext[e].ext))) e++;
+        if (e == sizeof ext / sizeof *ext)
+            return usage_error("-o '%s': the format is not known from its name: give it one of .csv .json .md "
+                               ".txt .html, or --format", path);
+        k->out_fmt[i] = ext[e].fmt;
+    }
+    if (nstdout > 1) return usage_error("%s", "-o -: standard output given twice");
+    return CLI_GO;
+}
 
 static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k);
 static int run_cli(int argc, char **argv, esf_column_map *cols);
@@ -242,6 +285,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         {"round", required_argument, NULL, 'r'},
         {"suppress-below", required_argument, NULL, 's'},
         {"suppression-log", required_argument, NULL, 'L'},
+        {"manifest", required_argument, NULL, 'F'},
         {"jobs", required_argument, NULL, 'j'},
         {"chunk-size", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
@@ -254,7 +298,10 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
     uint64_t v;
     while ((c = getopt_long(argc, argv, ":o:f:d:c:p:j:qhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': k->out_path = optarg; break; /* (an empty name: after the loop) */
+        case 'o': /* (an empty name: after the loop) */
+            if (k->nout == MAX_OUTPUTS) return usage_error("-o: at most %d outputs", MAX_OUTPUTS);
+            k->out[k->nout++] = optarg;
+            break;
         case 'f':
             if (!strcmp(optarg, "csv")) k->fmt = ESF_FORMAT_CSV;
             else if (!strcmp(optarg, "text")) k->fmt = ESF_FORMAT_TEXT;
@@ -279,7 +326,8 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         case 'p': opts->period = optarg; break; /* checked by esf_run_new */
         case 'R': k->sink.rejects_path = optarg; break;
         case 'M':
-            if (!parse_count(optarg, UINT64_MAX, &k->max_rejects)) return usage_error("--max-rejects: not a count: '%s'", optarg);
+            if (!parse_max_rejects(optarg, k))
+                return usage_error("--max-rejects: not a count or a share of the rows read (0.5%%): '%s'", optarg);
             break;
         case 'T': k->targets_path = optarg; break;
         case 'r':
@@ -303,6 +351,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
             opts->chunk_min = (size_t)v;
             break;
         case 'L': k->log_path = optarg; break;
+        case 'F': k->manifest_path = optarg; break;
         case 'q': k->sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case 'V': printf("esfmon %s\n", esf_version()); return EXIT_OK;
@@ -310,21 +359,25 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    const char *named[][2] = {{"--output", k->out_path}, {"--rejects", k->sink.rejects_path},
-                              {"--suppression-log", k->log_path}, {"--targets", k->targets_path}};
+    const char *named[][2] = {{"--rejects", k->sink.rejects_path}, {"--suppression-log", k->log_path},
+                              {"--targets", k->targets_path}, {"--manifest", k->manifest_path}};
     for (size_t i = 0; i < sizeof named / sizeof *named; i++)
         if (named[i][1] && !*named[i][1]) return usage_error("%s: an empty file name", named[i][0]);
+    for (int i = 0; i < k->nout; i++)
+        if (!*k->out[i]) return usage_error("%s", "--output: an empty file name");
+    if (k->nout == 0) k->out[k->nout++] = "-"; /* the tables on standard output */
     if (k->log_path && !k->dc.suppress_below)
         return usage_error("%s", k->dc_given ? "--suppression-log: --suppress-below 0 suppresses nothing, "
                                                "so there is nothing to log"
                                              : "--suppression-log needs --suppress-below N");
-    return CLI_GO;
+    return output_formats(k);
 }
 
 /* The summary on stderr (unless -q), and exit status 3 when there are more
  * rejects than tolerated and nothing else went wrong. */
-static int summary(const esf_run *run, const reject_sink *sink, uint64_t max_rejects, int rc)
+static int summary(const esf_run *run, const cli *k, int rc)
 {
+    const reject_sink *sink = &k->sink;
     esf_counts n;
     esf_run_counts(run, &n);
     if (!sink->quiet) {
@@ -335,10 +388,14 @@ static int summary(const esf_run *run, const reject_sink *sink, uint64_t max_rej
             fprintf(stderr, "esfmon: first %d rejects shown%s\n", STDERR_REJECTS,
                     sink->rejects_path ? "; all are in the rejects file" : "; use --rejects FILE for all");
     }
-    if (rc == EXIT_OK && n.afgewezen > max_rejects) {
+    /* a share: rejected / read > num / den percent, in whole numbers */
+    const bool over = k->share ? (unsigned __int128)n.afgewezen * 100 * k->share_den >
+                                     (unsigned __int128)k->share_num * n.gelezen
+                               : n.afgewezen > k->max_rejects;
+    if (rc == EXIT_OK && over) {
         if (!sink->quiet)
-            fprintf(stderr, "esfmon: %" PRIu64 " rejected row%s, more than --max-rejects %" PRIu64 "\n",
-                    n.afgewezen, n.afgewezen == 1 ? "" : "s", max_rejects);
+            fprintf(stderr, "esfmon: %" PRIu64 " rejected row%s, more than --max-rejects %s%s\n", n.afgewezen,
+                    n.afgewezen == 1 ? "" : "s", k->max_rejects_text, k->share ? " of the rows read" : "");
         rc = EXIT_REJECTS;
     }
     return rc;
@@ -348,51 +405,59 @@ static int summary(const esf_run *run, const reject_sink *sink, uint64_t max_rej
  * put in place with the others at the end. */
 static int write_out(esf_run *run, esf_format fmt, const esf_disclosure *dc, output *o, const char *path)
 {
-    if (output_open(o, path) != 0) {
-        fprintf(stderr, "esfmon: %s: cannot write: %s\n", path, strerror(errno));
-        return EXIT_INPUT;
-    }
+    if (output_open(o, path) != 0) return fail(EXIT_INPUT, "%s: cannot write: %s", path, strerror(errno));
     const esf_status st = esf_run_write(run, fmt, dc, o->f);
-    if (st != ESF_OK && st != ESF_ERR_OUTPUT) { /* not the file's fault */
-        fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
-        return EXIT_INPUT;
-    }
-    if (st != ESF_OK) {
-        fprintf(stderr, "esfmon: %s: write failed: %s\n", path ? path : "<stdout>", strerror(errno));
-        return EXIT_INPUT;
-    }
+    if (st != ESF_OK && st != ESF_ERR_OUTPUT) return fail(EXIT_INPUT, "%s", esf_run_error(run)); /* not the file's fault */
+    if (st != ESF_OK) return fail(EXIT_INPUT, "%s: write failed: %s", strcmp(path, "-") ? path : "<stdout>", strerror(errno));
     return EXIT_OK;
 }
 
 /* Every file of the run put in place together (SPEC §2.5), or none when rc
- * says the run failed (the message said why). */
-static int commit(output *outs, int rc)
+ * says the run failed (the message said why); *in_place says which. */
+static int commit(output *outs, int n, int rc, bool *in_place)
 {
     size_t bad = 0;
     const bool ok = rc == EXIT_OK || rc == EXIT_REJECTS;
-    if (outputs_commit(outs, OUT_COUNT, ok, &bad) == 0) return rc;
-    if (ok) {
-        fprintf(stderr, "esfmon: %s: write failed: %s\n", outs[bad].path && strcmp(outs[bad].path, "-")
-                                                            ? outs[bad].path : "<stdout>", strerror(errno));
-        rc = EXIT_INPUT;
-    }
-    if (rc == EXIT_INPUT) fprintf(stderr, "esfmon: no output written\n");
+    *in_place = false;
+    if (outputs_commit(outs, (size_t)n, ok, &bad) == 0) return *in_place = ok, rc;
+    if (ok) rc = fail(EXIT_INPUT, "%s: write failed: %s", outs[bad].path && strcmp(outs[bad].path, "-")
+                                                             ? outs[bad].path : "<stdout>", strerror(errno));
+    if (rc == EXIT_INPUT) fputs("esfmon: no output written\n", stderr);
     return rc;
 }
 
-/* Counts the inputs and writes every output into outs (not yet in place). */
+/* The files of a run in the order they are opened: the tables (-o), the
+ * rejects and the suppression log, then the record of the run. */
+typedef struct {
+    const char *path[MAX_OUTPUTS + 3], *opt[MAX_OUTPUTS + 3], *fmt[MAX_OUTPUTS + 3];
+    int n, rejects, log; /* the index of each, -1: not written */
+} run_outputs;
+
+static void outputs_of(const cli *k, run_outputs *o)
+{
+    o->n = 0, o->rejects = o->log = -1;
+    for (int i = 0; i < k->nout; i++)
+        o->path[o->n] = k->out[i], o->opt[o->n] = "--output", o->fmt[o->n++] = format_name(k->out_fmt[i]);
+    if (k->sink.rejects_path)
+        o->rejects = o->n, o->path[o->n] = k->sink.rejects_path, o->opt[o->n] = "--rejects", o->fmt[o->n++] = "csv";
+    if (k->log_path)
+        o->log = o->n, o->path[o->n] = k->log_path, o->opt[o->n] = "--suppression-log", o->fmt[o->n++] = "csv";
+    /* the record is written on its own, even when the run fails (SPEC §8) */
+    o->path[o->n] = k->manifest_path, o->opt[o->n] = "--manifest", o->fmt[o->n] = "json";
+}
+
+/* Counts the inputs into *runp and writes every output into outs (not yet
+ * in place). */
 static int run_and_write(const cli *k, int nin, char **in, esf_column_map *cols, output *outs,
-                         uint64_t total)
+                         const run_outputs *ro, uint64_t total, esf_run **runp)
 {
     reject_sink rs = k->sink, *sink = &rs;
     esf_options opts = k->opts;
     esf_disclosure dc = k->dc;
-    esf_format fmt = k->fmt;
-    /* People at a terminal get the report; files and pipes get CSV. */
-    if (!k->fmt_given && (!k->out_path || !strcmp(k->out_path, "-")) && isatty(STDOUT_FILENO)) fmt = ESF_FORMAT_TEXT;
     opts.columns = cols;
     opts.on_reject = on_reject;
     opts.reject_ctx = sink;
+    opts.digest = k->manifest_path != NULL; /* the record gives each input's digest */
     progress_line pl = {.delay = 1.0, .ninputs = (size_t)nin, .total = total};
     clock_gettime(CLOCK_MONOTONIC, &pl.start);
     pl.seen = pl.start;
@@ -403,63 +468,66 @@ static int run_and_write(const cli *k, int nin, char **in, esf_column_map *cols,
         opts.progress_ctx = &pl;
         sink->progress_shown = &pl.shown;
     }
-    esf_run *run = NULL;
-    int rc = EXIT_OK;
-    esf_status st = esf_run_new(&opts, &run);
+    esf_status st = esf_run_new(&opts, runp);
+    esf_run *run = *runp;
     if (st == ESF_OK && k->targets_path) st = esf_run_targets(run, k->targets_path);
-    if (st != ESF_OK) {
-        rc = st == ESF_ERR_USAGE ? usage_error("%s", esf_run_error(run))
-                                 : (fprintf(stderr, "esfmon: %s\n", esf_run_error(run)), EXIT_INPUT);
-        goto done;
-    }
-    if (sink->rejects_path) {
-        if (output_open(&outs[OUT_REJECTS], sink->rejects_path) != 0) {
-            fprintf(stderr, "esfmon: %s: cannot write rejects file: %s\n", sink->rejects_path, strerror(errno));
-            rc = EXIT_INPUT;
-            goto done;
-        }
-        sink->rejects = outs[OUT_REJECTS].f;
+    if (st != ESF_OK)
+        return st == ESF_ERR_USAGE ? usage_error("%s", esf_run_error(run)) : fail(EXIT_INPUT, "%s", esf_run_error(run));
+    if (ro->rejects >= 0) {
+        if (output_open(&outs[ro->rejects], sink->rejects_path) != 0)
+            return fail(EXIT_INPUT, "%s: cannot write rejects file: %s", sink->rejects_path, strerror(errno));
+        sink->rejects = outs[ro->rejects].f;
         fputs("file,line,reason,column,seen,record\n", sink->rejects);
     }
     st = esf_run_add_paths(run, (const char *const *)in, (size_t)nin);
     if (pl.shown) fputs("\r\033[K", stderr); /* the summary replaces the progress line */
     if (st == ESF_OK) st = esf_run_finish(run);
     if (st == ESF_OK && !sink->quiet && *esf_run_note(run)) fprintf(stderr, "esfmon: %s\n", esf_run_note(run));
-    if (st != ESF_OK) {
-        fprintf(stderr, "esfmon: %s\n", esf_run_error(run));
-        rc = EXIT_INPUT;
-        goto done;
-    }
-    rc = write_out(run, fmt, &dc, &outs[OUT_TABLES], k->out_path);
-    if (rc == EXIT_OK && k->log_path)
-        rc = write_out(run, ESF_FORMAT_SUPPRESSION_LOG, &dc, &outs[OUT_LOG], k->log_path);
+    if (st != ESF_OK) return fail(EXIT_INPUT, "%s", esf_run_error(run));
+    /* one count, one disclosure pattern, every output (SPEC §8) */
+    int rc = EXIT_OK;
+    for (int i = 0; i < k->nout && rc == EXIT_OK; i++) rc = write_out(run, k->out_fmt[i], &dc, &outs[i], k->out[i]);
+    if (rc == EXIT_OK && ro->log >= 0)
+        rc = write_out(run, ESF_FORMAT_SUPPRESSION_LOG, &dc, &outs[ro->log], k->log_path);
     esf_suppressed ns;
     if (rc == EXIT_OK && dc.suppress_below && !sink->quiet && esf_run_suppressed(run, &dc, &ns) == ESF_OK)
         fprintf(stderr, "esfmon: disclosure control: %" PRIu64 " cells suppressed, %" PRIu64 " primary, %" PRIu64
                         " secondary, %" PRIu64 " derived%s%s\n", ns.primary + ns.secondary + ns.derived,
                 ns.primary, ns.secondary, ns.derived, k->log_path ? "; listed in " : "",
                 k->log_path ? k->log_path : "");
-    rc = summary(run, sink, k->max_rejects, rc);
-done:
-    esf_run_free(run);
-    return rc;
+    return summary(run, k, rc);
 }
 
 static int run_cli(int argc, char **argv, esf_column_map *cols)
 {
-    cli k = {.fmt = ESF_FORMAT_CSV};
+    cli k = {.argc = argc, .argv = argv, .fmt = ESF_FORMAT_CSV, .max_rejects_text = "0"};
+    manifest m = {.k = &k};
+    clock_gettime(CLOCK_REALTIME, &m.start);
     const int parsed = parse_args(argc, argv, cols, &k);
     if (parsed != CLI_GO) return parsed;
     if (optind >= argc) return usage_error("%s", "no input files (use - for standard input)");
-    const run_files rf = {argv + optind, argc - optind, k.targets_path,
-                          {k.out_path, k.sink.rejects_path, k.log_path}};
+    run_outputs ro;
+    outputs_of(&k, &ro);
+    const run_files rf = {argv + optind, argc - optind, k.targets_path, ro.path, ro.opt,
+                          ro.n + (k.manifest_path != NULL), false};
+    run_files with_stdout = rf;
+    for (int i = 0; i < k.nout; i++) with_stdout.to_stdout |= !strcmp(k.out[i], "-");
     uint64_t total = 0; /* what all inputs weigh, 0 when one is no regular file */
-    const int in_rc = check_files(&rf, &total);
-    if (in_rc != EXIT_OK) return in_rc;
+    output outs[MAX_OUTPUTS + 2];
+    memset(outs, 0, sizeof outs);
+    int rc = check_files(&with_stdout, &total);
+    if (rc != EXIT_OK) return rc; /* no record either: it could name a file read */
     /* From here a signal removes what is half written (SPEC §2.5). */
     outputs_on_signals();
-    output outs[OUT_COUNT];
-    memset(outs, 0, sizeof outs);
-    const int rc = run_and_write(&k, argc - optind, argv + optind, cols, outs, total);
-    return commit(outs, rc);
+    rc = run_and_write(&k, argc - optind, argv + optind, cols, outs, &ro, total, &m.run);
+    rc = commit(outs, ro.n, rc, &m.put_in_place);
+    if (k.manifest_path) { /* written whatever the status (SPEC §8) */
+        m.outs = outs, m.out_opt = ro.opt, m.out_fmt = ro.fmt, m.nout = ro.n, m.status = rc;
+        for (int i = 0; i < ro.n; i++) outs[i].path = ro.path[i]; /* (also those never opened) */
+        clock_gettime(CLOCK_REALTIME, &m.end);
+        const int mrc = manifest_write(&m);
+        if (rc == EXIT_OK || rc == EXIT_REJECTS) rc = mrc == EXIT_OK ? rc : mrc;
+    }
+    esf_run_free(m.run);
+    return rc;
 }

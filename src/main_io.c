@@ -14,15 +14,42 @@
 #include <xxhash.h>
 #include <zlib.h>
 
+static char first_msg[1024];
+
+const char *first_error(void)
+{
+    return first_msg;
+}
+
+/* "esfmon: MESSAGE" on stderr, the first one kept. */
+static void say(const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    if (!first_msg[0]) vsnprintf(first_msg, sizeof first_msg, fmt, copy);
+    va_end(copy);
+    fputs("esfmon: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
 int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("esfmon: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
     fputs("\nTry 'esfmon --help'.\n", stderr);
     return EXIT_USAGE;
+}
+
+int fail(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return status;
 }
 
 /* Where a path leads: its device and inode when it exists, else its
@@ -231,7 +258,7 @@ static const char *shown(const char *name)
 static int find_copies(in_file *f, int n, unsigned char *buf)
 {
     in_file **v = malloc((size_t)n * sizeof(in_file *));
-    if (!v) return fputs("esfmon: out of memory\n", stderr), EXIT_INPUT;
+    if (!v) return fail(EXIT_INPUT, "out of memory");
     int m = 0, rc = EXIT_OK;
     for (int i = 0; i < n; i++)
         if (S_ISREG(f[i].st.st_mode) && f[i].st.st_size > f[i].at) v[m++] = &f[i];
@@ -286,9 +313,6 @@ static int check_reads(in_file *f, int n, unsigned char *buf)
 
 /* ---- the files written --------------------------------------------------- */
 
-static const char *const out_opt[OUT_COUNT + 1] = {"--output", "--rejects", "--suppression-log",
-                                                   "standard output"};
-
 /* A file written names a file read: the input, standard input or the
  * targets file it is (NULL: none). */
 static const char *read_as(const file_id *o, const in_file *f, int n, const struct stat *tg,
@@ -302,51 +326,49 @@ static const char *read_as(const file_id *o, const in_file *f, int n, const stru
     return NULL;
 }
 
+/* The files written (rf->out, and standard output's file when the tables
+ * go there: the last, k == m): none a file read, none another. */
 static int check_writes(const run_files *rf, const in_file *f)
 {
-    const char *path[OUT_COUNT + 1];
-    file_id ids[OUT_COUNT + 1];
-    memset(ids, 0, sizeof ids);
-    for (int k = 0; k < OUT_COUNT; k++) {
-        path[k] = rf->out[k];
-        if (k == OUT_TABLES && path[k] && !strcmp(path[k], "-")) path[k] = NULL;
+    const int m = rf->nout;
+    const char **path = calloc((size_t)m + 1, sizeof *path);
+    file_id *ids = calloc((size_t)m + 1, sizeof *ids);
+    if (!path || !ids) {
+        free(path), free(ids);
+        return fail(EXIT_INPUT, "out of memory");
+    }
+    for (int k = 0; k < m; k++) {
+        path[k] = strcmp(rf->out[k], "-") ? rf->out[k] : NULL;
         if (path[k]) file_id_of(&ids[k], path[k]);
     }
-    /* the tables on standard output: a regular file there is written too */
-    path[OUT_COUNT] = NULL;
-    if (!path[OUT_TABLES] && fstat(STDOUT_FILENO, &ids[OUT_COUNT].st) == 0 &&
-        S_ISREG(ids[OUT_COUNT].st.st_mode))
-        path[OUT_COUNT] = "-", ids[OUT_COUNT].exists = true;
+    if (rf->to_stdout && fstat(STDOUT_FILENO, &ids[m].st) == 0 && S_ISREG(ids[m].st.st_mode))
+        path[m] = "-", ids[m].exists = true;
+    const char *opt_m = "standard output";
+#define OPT(k) ((k) == m ? opt_m : rf->out_opt[k])
     struct stat tg;
     const bool have_tg = rf->targets && stat(rf->targets, &tg) == 0;
     int rc = EXIT_OK;
-    for (int k = 0; k <= OUT_COUNT && rc == EXIT_OK; k++) {
+    for (int k = 0; k <= m && rc == EXIT_OK; k++) {
         const char *r = path[k] ? read_as(&ids[k], f, rf->n, have_tg ? &tg : NULL, rf->targets) : NULL;
         if (!r) continue;
-        const bool is_tg = have_tg && rf->targets == r;
-        if (k == OUT_COUNT)
-            rc = usage_error("standard output is %s '%s': it would be overwritten",
-                             is_tg ? "the targets file" : "the input", r);
-        else
-            rc = usage_error("%s '%s' is %s '%s': it would be overwritten", out_opt[k], path[k],
-                             is_tg ? "the targets file" : "the input", r);
+        const char *what = have_tg && rf->targets == r ? "the targets file" : "the input";
+        rc = k == m ? usage_error("standard output is %s '%s': it would be overwritten", what, r)
+                    : usage_error("%s '%s' is %s '%s': it would be overwritten", OPT(k), path[k], what, r);
     }
-    for (int k = 0; k <= OUT_COUNT; k++)
-        for (int j = k + 1; j <= OUT_COUNT && rc == EXIT_OK; j++)
+    for (int k = 0; k <= m; k++)
+        for (int j = k + 1; j <= m && rc == EXIT_OK; j++)
             if (path[k] && path[j] && file_id_same(&ids[k], &ids[j]) &&
                 !(ids[k].exists && !S_ISREG(ids[k].st.st_mode))) /* /dev/null twice is fine */
-                rc = j == OUT_COUNT
-                         ? usage_error("%s '%s' is standard output's file: one would overwrite the other",
-                                       out_opt[k], path[k])
-                         : usage_error("%s '%s' and %s '%s' are the same file", out_opt[k], path[k],
-                                       out_opt[j], path[j]);
+                rc = j == m ? usage_error("%s '%s' is standard output's file: one would overwrite the other",
+                                          OPT(k), path[k])
+                            : usage_error("%s '%s' and %s '%s' are the same file", OPT(k), path[k], OPT(j),
+                                          path[j]);
+#undef OPT
     /* writable: found now, not after a long run */
-    for (int k = 0; k < OUT_COUNT && rc == EXIT_OK; k++)
-        if (path[k] && writable(path[k]) != 0) {
-            fprintf(stderr, "esfmon: %s: cannot write: %s\n", path[k], strerror(errno));
-            rc = EXIT_INPUT;
-        }
-    for (int k = 0; k <= OUT_COUNT; k++) free(ids[k].where);
+    for (int k = 0; k < m && rc == EXIT_OK; k++)
+        if (path[k] && writable(path[k]) != 0) rc = fail(EXIT_INPUT, "%s: cannot write: %s", path[k], strerror(errno));
+    for (int k = 0; k <= m; k++) free(ids[k].where);
+    free(path), free(ids);
     return rc;
 }
 
@@ -354,9 +376,12 @@ int check_files(const run_files *rf, uint64_t *total)
 {
     in_file *f = calloc((size_t)rf->n, sizeof *f);
     unsigned char *buf = malloc(2 * IO_CHUNK);
-    int rc = f && buf ? EXIT_OK : (fputs("esfmon: out of memory\n", stderr), EXIT_INPUT);
-    for (int i = 0; f && i < rf->n; i++) f[i].name = rf->in[i], f[i].idx = i;
-    if (rc == EXIT_OK) rc = check_reads(f, rf->n, buf);
+    if (!f || !buf) {
+        free(f), free(buf);
+        return fail(EXIT_INPUT, "out of memory");
+    }
+    for (int i = 0; i < rf->n; i++) f[i].name = rf->in[i], f[i].idx = i;
+    int rc = check_reads(f, rf->n, buf);
     if (rc == EXIT_OK) rc = check_writes(rf, f);
     *total = 0;
     for (int i = 0; rc == EXIT_OK && i < rf->n; i++) {
@@ -374,7 +399,7 @@ int check_files(const run_files *rf, uint64_t *total)
 /* ---- outputs written whole, put in place together ----------------------- */
 
 /* The temporary files not yet put in place, for the signal handler. */
-#define MAX_TMP 8
+#define MAX_TMP 32 /* MAX_OUTPUTS and the others */
 static char *volatile tmp_files[MAX_TMP];
 
 static void on_signal(int sig)

@@ -3,6 +3,7 @@
 #ifndef ESF_MAIN_IO_H
 #define ESF_MAIN_IO_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,17 +14,22 @@ enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_REJECTS = 3 };
 
 /* "esfmon: MESSAGE" and a pointer to --help on stderr; EXIT_USAGE. */
 __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
-
-/* The files a run writes, by option (SPEC §2.5). */
-enum { OUT_TABLES, OUT_REJECTS, OUT_LOG, OUT_COUNT };
+/* "esfmon: MESSAGE" on stderr; returns status. */
+__attribute__((format(printf, 2, 3))) int fail(int status, const char *fmt, ...);
+/* The first message of usage_error or fail ("" if none), for the
+ * manifest. */
+const char *first_error(void);
 
 /* What a run reads and writes, as the command line names them. */
 typedef struct {
     char *const *in;             /* the inputs, "-": standard input */
     int n;
     const char *targets;         /* NULL: none */
-    const char *out[OUT_COUNT];  /* NULL: not written; out[OUT_TABLES] NULL
-                                    or "-": standard output */
+    const char *const *out;      /* the files written (-o, --rejects, ...);
+                                    "-": standard output */
+    const char *const *out_opt;  /* the option of each, for messages */
+    int nout;
+    bool to_stdout;              /* tables on standard output */
 } run_files;
 
 /* Checks, before anything is read or opened for writing (SPEC §2.5), that

@@ -3,6 +3,8 @@
 #include "reader.h"
 #include "decode.h"
 
+#include <xxhash.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -102,8 +104,29 @@ esf_status esf_reader_open_path(esf_reader *r, const char *path, const char *nam
 
 static void pipe_free(esf_reader *r);
 
+esf_status esf_reader_digest(esf_reader *r, esf_err *err)
+{
+    XXH3_state_t *s = XXH3_createState();
+    RETURN_ERROR_IF(!s || XXH3_128bits_reset(s) != XXH_OK, err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
+    r->digest = s;
+    if (r->in_memory && !r->gz) esf_reader_saw(r, r->src, r->src_len); /* one block, all of it */
+    else if (!r->in_memory) esf_reader_saw(r, r->z.next_in, r->z.avail_in); /* the magic looked at */
+    return ESF_OK;
+}
+
+void esf_reader_digest_end(esf_reader *r, uint64_t *high, uint64_t *low)
+{
+    pipe_free(r); /* its decoder done with the digest */
+    if (r->in_memory && r->gz && r->digested < r->src_len) /* gzip in memory: what is left */
+        esf_reader_saw(r, r->src + r->digested, r->src_len - r->digested);
+    r->digested = r->src_len;
+    const XXH128_hash_t h = XXH3_128bits_digest(r->digest);
+    *high = h.high64, *low = h.low64;
+}
+
 void esf_reader_close(esf_reader *r)
 {
+    XXH3_freeState(r->digest);
     pipe_free(r);
     if (r->mapped) munmap((void *)(uintptr_t)r->src, r->src_len);
     esf_decode_end(r);

@@ -47,6 +47,9 @@ typedef struct {
     bool done;                        /* everything has been handed out     */
     uint64_t bytes_in;                /* raw input bytes consumed           */
     struct esf_pipe *pipe;            /* decoder thread (esf_reader_pipeline)   */
+    void *digest;                     /* XXH3-128 state of the raw bytes read,
+                                         NULL: not asked for (esf_reader_digest) */
+    size_t digested;                  /* a mapping's bytes hashed so far     */
     uint64_t pipe_consumed;           /* raw bytes behind the last block      */
 } esf_reader;
 
@@ -60,6 +63,13 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
 esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err);
 void esf_reader_close(esf_reader *r);
+
+/* From now on (before the first esf_reader_next), the XXH3-128 digest of
+ * the input's raw bytes as they are read (compressed ones for gzip; the
+ * bytes already looked at for its magic too); esf_reader_digest_end gives
+ * it once the input is read to its end. */
+esf_status esf_reader_digest(esf_reader *r, esf_err *err);
+void esf_reader_digest_end(esf_reader *r, uint64_t *high, uint64_t *low);
 
 /* Decodes a gzip input or a stream from now on straight into a ring of
  * three blocks of `block` bytes (0: 2 MiB; at least 256), each with room in

@@ -2,6 +2,7 @@
 #include "rows.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -143,9 +144,49 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
     return ESF_OK;
 }
 
+char **esf_header_names(const esf_record *rec, uint32_t *n)
+{
+    const size_t nc = rec->ncells < rec->cap ? rec->ncells : rec->cap;
+    size_t bytes = (nc + 1) * sizeof(char *);
+    char buf[256];
+    for (size_t i = 0; i < nc; i++) bytes += header_name(&rec->cells[i], buf).len + 1;
+    char **v = malloc(bytes);
+    if (!v) return NULL;
+    char *at = (char *)(v + nc + 1);
+    for (size_t i = 0; i < nc; i++) {
+        const esf_view name = header_name(&rec->cells[i], buf);
+        memcpy(at, name.p, name.len);
+        at[name.len] = '\0';
+        v[i] = at;
+        at += name.len + 1;
+    }
+    v[nc] = NULL;
+    *n = (uint32_t)nc;
+    return v;
+}
+
+/* Whether a header cell v could name column col: its name, or the
+ * header of a mapping (a quick test; header_col decides). */
+static bool could_name(esf_view v, int col, const esf_column_map *map, size_t nmap)
+{
+    const char *name = esf_col_names[col];
+    if (v.len == strlen(name) && strncasecmp(v.p, name, v.len) == 0) return true;
+    for (size_t k = 0; k < nmap; k++)
+        if (name_eq(v, map[k].header)) return true;
+    return false;
+}
+
 bool esf_header_has_required(const esf_record *rec, const esf_column_map *map, size_t nmap)
 {
     if (rec->ncells > rec->cap || nmap > 64) return false;
+    /* a row rejected is seldom a header: first a cell that could name
+     * rinpersoon, the first required column, at the cost of a length
+     * compare per cell */
+    char one[256];
+    bool maybe = false;
+    for (size_t i = 0; i < rec->ncells && !maybe; i++)
+        maybe = could_name(header_name(&rec->cells[i], one), COL_RINPERSOON, map, nmap);
+    if (!maybe) return false;
     bool hdr_found[64];
     char buf[256];
     headers_found(rec, map, nmap, hdr_found);

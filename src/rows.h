@@ -48,6 +48,9 @@ esf_status esf_header_parse(esf_header *h, const esf_record *rec, const esf_colu
  * --column HEADER), whatever its other cells hold: a record rejected as a
  * row that has them is a header again (SPEC §2.1). */
 bool esf_header_has_required(const esf_record *rec, const esf_column_map *map, size_t nmap);
+/* A header's names as written (trimmed, unquoted), in one malloc'd block
+ * (NULL-terminated; free it whole), *n of them; NULL when out of memory. */
+char **esf_header_names(const esf_record *rec, uint32_t *n);
 
 typedef struct {
     esf_view rinpersoons, rinpersoon, project; /* exact bytes (unescaped)   */

@@ -98,6 +98,11 @@ void esf_run_free(esf_run *r)
     esf_pub_free(&r->pub);
     esf_tables_free(r->tables);
     esf_block_free(r);
+    for (size_t i = 0; i < r->nopened; i++) {
+        free((void *)(uintptr_t)r->inputs[i].name);
+        free((void *)(uintptr_t)r->inputs[i].columns);
+    }
+    free(r->inputs);
     for (unsigned k = 0; r->parts && k < r->nparts; k++) esf_agg_free(&r->parts[k]);
     free(r->parts);
     free(r->columns);
@@ -235,9 +240,54 @@ static esf_status start_decoder(const esf_run *r, esf_reader *rd, bool pumped, e
     return esf_reader_pipeline(rd, block_bytes(r, rd), pumped, err);
 }
 
+/* An input opened: its record begun (esf_run_input), its digest asked for
+ * before a byte is decoded (a gzip'd file may be decoded ahead). */
+static esf_status input_opened(esf_run *r, esf_reader *rd, const char *name, esf_err *err)
+{
+    if (r->opts.digest) FORWARD_IF_ERROR(esf_reader_digest(rd, err));
+    void *b = r->inputs;
+    RETURN_ERROR_IF(esf_grow(&b, &r->inputs_cap, r->nopened + 1, sizeof *r->inputs), err, ESF_ERR_NOMEM,
+                    "%s: out of memory", name);
+    r->inputs = b;
+    esf_input *in = &r->inputs[r->nopened++]; /* (run in the order opened) */
+    memset(in, 0, sizeof *in);
+    in->format = rd->gz ? "gzip" : "csv";
+    in->name = strdup(name);
+    RETURN_ERROR_IF(!in->name, err, ESF_ERR_NOMEM, "%s: out of memory", name);
+    return ESF_OK;
+}
+
+/* An input read (ok) or stopped: its bytes, digest and rows. */
+static void input_done(esf_run *r, esf_reader *rd, bool ok)
+{
+    esf_input *in = &r->inputs[r->ninputs - 1];
+    in->bytes = rd->in_memory ? rd->src_len : rd->bytes_in;
+    in->complete = ok;
+    if (ok && rd->digest) {
+        esf_reader_digest_end(rd, &in->digest_high, &in->digest_low);
+        in->have_digest = true;
+    }
+    const esf_counts before = in->counts;
+    in->counts.gelezen = r->counts.gelezen - before.gelezen;
+    in->counts.geaccepteerd = r->counts.geaccepteerd - before.geaccepteerd;
+    in->counts.afgewezen = r->counts.afgewezen - before.afgewezen;
+    in->counts.gefilterd = r->counts.gefilterd - before.gefilterd;
+    for (int k = 0; k < ESF_REJ_COUNT; k++) in->counts.per_reason[k] = r->counts.per_reason[k] - before.per_reason[k];
+}
+
+size_t esf_run_ninputs(const esf_run *r)
+{
+    return r->ninputs;
+}
+
+const esf_input *esf_run_input(const esf_run *r, size_t i)
+{
+    return i < r->ninputs ? &r->inputs[i] : NULL;
+}
+
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
 {
-    r->ninputs++;
+    r->inputs[r->ninputs++].counts = r->counts; /* until it is read: the counts before it */
     bool have_header = false;
     esf_pass pt = {.r = r, .counts = &r->counts, .err = &r->err, .rd = rd,
                .rec = {.cells = r->cells, .cap = r->cells_cap}};
@@ -252,6 +302,7 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
         st = start_decoder(r, rd, rd->regular || rd->in_memory, &r->err);
     }
     if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
+    r->inputs[r->ninputs - 1].headers = pt.nhdrs;
     esf_headers_free(&pt);
     FORWARD_IF_ERROR(st);
     RETURN_ERROR_IF(!have_header, &r->err, ESF_ERR_INPUT, "%s: empty input: no header line",
@@ -271,6 +322,7 @@ static esf_status run_reader(esf_run *r, esf_reader *rd, esf_status open_st, con
         return open_st;
     }
     esf_status st = run_input(r, rd, name);
+    input_done(r, rd, st == ESF_OK);
     esf_reader_close(rd);
     if (st != ESF_OK) r->failed = true;
     return st;
@@ -287,6 +339,8 @@ esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
         if (i < n) {
             names[nxt] = strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i];
             open_st[nxt] = esf_reader_open_path(&rd[nxt], paths[i], names[nxt], &open_err[nxt]);
+            if (open_st[nxt] == ESF_OK && (open_st[nxt] = input_opened(r, &rd[nxt], names[nxt], &open_err[nxt])) != ESF_OK)
+                esf_reader_close(&rd[nxt]);
             /* A gzip'd file (mapped: a stream or stdin could be read twice)
              * is decoded ahead while input i-1 is parsed, so its threads do
              * not wait for its first blocks; a failure is reported when its
@@ -317,6 +371,7 @@ esf_status esf_run_add_memory(esf_run *r, const char *name, const void *data, si
 {
     esf_reader rd;
     esf_status st = esf_reader_open_memory(&rd, name, data, len, &r->err);
+    if (st == ESF_OK && (st = input_opened(r, &rd, name, &r->err)) != ESF_OK) esf_reader_close(&rd);
     return run_reader(r, &rd, st, name);
 }
 

@@ -74,6 +74,10 @@ struct esf_run {
     bool have_targets;
     esf_tables *tables;      /* esf_run_finish */
     struct esf_blocks *blocks; /* block.c's parsers, kept between blocks */
+    esf_input *inputs;       /* what each input opened was (esf_run_input;
+                                inputs[ninputs - 1] is the one being read);
+                                its name and columns owned here */
+    size_t inputs_cap, nopened;
     esf_pub pub;             /* the tables published with pub.dc (pub.sup
                                 NULL: not yet): decided once per setting */
 };
