@@ -341,7 +341,7 @@ static int check_writes(const run_files *rf, const in_file *f)
         path[k] = strcmp(rf->out[k], "-") ? rf->out[k] : NULL;
         if (path[k]) file_id_of(&ids[k], path[k]);
     }
-    if (rf->to_stdout && fstat(STDOUT_FILENO, &ids[m].st) == 0 && S_ISREG(ids[m].st.st_mode))
+    if (rf->to_stdout && fstat(STDOUT_FILENO, &ids[m].st) == 0) /* a file, or a pipe another may name */
         path[m] = "-", ids[m].exists = true;
     const char *opt_m = "standard output";
 #define OPT(k) ((k) == m ? opt_m : rf->out_opt[k])
@@ -358,8 +358,8 @@ static int check_writes(const run_files *rf, const in_file *f)
     for (int k = 0; k <= m; k++)
         for (int j = k + 1; j <= m && rc == EXIT_OK; j++)
             if (path[k] && path[j] && file_id_same(&ids[k], &ids[j]) &&
-                !(ids[k].exists && !S_ISREG(ids[k].st.st_mode))) /* /dev/null twice is fine */
-                rc = j == m ? usage_error("%s '%s' is standard output's file: one would overwrite the other",
+                !(ids[k].exists && S_ISCHR(ids[k].st.st_mode))) /* /dev/null twice is fine, a pipe not */
+                rc = j == m ? usage_error("%s '%s' is standard output, where the tables go: one would overwrite or mix with the other",
                                           OPT(k), path[k])
                             : usage_error("%s '%s' and %s '%s' are the same file", OPT(k), path[k], OPT(j),
                                           path[j]);

@@ -114,6 +114,11 @@ esf_status esf_reader_digest(esf_reader *r, esf_err *err)
     return ESF_OK;
 }
 
+void esf_reader_stop(esf_reader *r)
+{
+    pipe_free(r);
+}
+
 void esf_reader_digest_end(esf_reader *r, uint64_t *high, uint64_t *low)
 {
     pipe_free(r); /* its decoder done with the digest */

@@ -63,6 +63,10 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
 esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err);
 void esf_reader_close(esf_reader *r);
+/* Stops its decoder (the ring and its thread), so that its counters and
+ * digest can be read on the calling thread; the reader is then read no
+ * further. */
+void esf_reader_stop(esf_reader *r);
 
 /* From now on (before the first esf_reader_next), the XXH3-128 digest of
  * the input's raw bytes as they are read (compressed ones for gzip; the

@@ -260,6 +260,7 @@ static esf_status input_opened(esf_run *r, esf_reader *rd, const char *name, esf
 /* An input read (ok) or stopped: its bytes, digest and rows. */
 static void input_done(esf_run *r, esf_reader *rd, bool ok)
 {
+    esf_reader_stop(rd); /* a decoder that is still at it, after an error */
     esf_input *in = &r->inputs[r->ninputs - 1];
     in->bytes = rd->in_memory ? rd->src_len : rd->bytes_in;
     in->complete = ok;

@@ -23,8 +23,10 @@ expect_exit "targets: -o naming the targets file is a usage error" 1 "output '.*
 expect_exit "targets: --rejects naming the targets file is a usage error" 1 "rejects '.*tg.csv' is the targets file" $ESFMON -q $M --targets "$H/tg.csv" --rejects "$H/tg.csv" "$G"
 check "targets: left as they were" cmp -s "$H/tg.csv" "$H/tg.orig"
 # 3. standard output redirected to a file is a file the run writes
-expect_exit "stdout: --rejects naming the file standard output goes to is a usage error" 1 "rejects '.*so.csv' is standard output's file" sh -c "$ESFMON -q $M --rejects '$H/so.csv' '$G' > '$H/so.csv'"
-expect_exit "stdout: --suppression-log naming it is a usage error" 1 "suppression-log '.*so.csv' is standard output's file" sh -c "$ESFMON -q $M --suppress-below 5 --suppression-log '$H/so.csv' '$G' > '$H/so.csv'"
+expect_exit "stdout: --rejects naming the file standard output goes to is a usage error" 1 "rejects '.*so.csv' is standard output, where the tables go" sh -c "$ESFMON -q $M --rejects '$H/so.csv' '$G' > '$H/so.csv'"
+expect_exit "stdout: --suppression-log naming it is a usage error" 1 "suppression-log '.*so.csv' is standard output, where the tables go" sh -c "$ESFMON -q $M --suppress-below 5 --suppression-log '$H/so.csv' '$G' > '$H/so.csv'"
+expect_exit "stdout: --rejects /dev/stdout while the tables go to standard output (a pipe) is a usage error" 1 "rejects '/dev/stdout' is standard output, where the tables go" bash -c "set -o pipefail; $ESFMON -q $M --rejects /dev/stdout '$G' | cat"
+check "stdout: --rejects /dev/stdout with the tables in -o is fine" bash -c "set -o pipefail; $ESFMON -q $M -o /dev/null --rejects /dev/stdout '$G' | grep -q '^file,line,reason'"
 expect_exit "stdout: appending the tables to the input is a usage error" 1 "standard output is the input '.*in.csv'" sh -c "$ESFMON -q $M '$H/in.csv' >> '$H/in.csv'"
 check "stdout: the input appended to is left as it was" intact
 # 4. every file is put in place together, only when the run succeeds
