@@ -43,6 +43,7 @@ BINDIR     ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR     ?= $(PREFIX)/lib
 MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/esfmon
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/tools/dc_probe
@@ -105,12 +106,16 @@ install: all lib
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS)|' \
 	    docs/esfmon.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/esfmon.pc
 	install -m 644 docs/esfmon.1 $(DESTDIR)$(MANDIR)/man1/esfmon.1
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 docs/INPUT.md docs/MANIFEST.md docs/manifest.schema.json $(DESTDIR)$(DOCDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/esfmon $(DESTDIR)$(INCLUDEDIR)/esfmon.h $(DESTDIR)$(LIBDIR)/libesfmon.a \
 	      $(DESTDIR)$(LIBDIR)/libesfmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libesfmon.so $(DESTDIR)$(LIBDIR)/pkgconfig/esfmon.pc \
-	      $(DESTDIR)$(MANDIR)/man1/esfmon.1
+	      $(DESTDIR)$(MANDIR)/man1/esfmon.1 $(DESTDIR)$(DOCDIR)/INPUT.md $(DESTDIR)$(DOCDIR)/MANIFEST.md \
+	      $(DESTDIR)$(DOCDIR)/manifest.schema.json
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 $(BUILD)/esfmon: $(CLI_OBJ) $(BUILD)/libesfmon.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LIBS)

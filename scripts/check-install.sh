@@ -33,10 +33,14 @@ for opt in $("$P/bin/esfmon" --help | grep -o -- '--[a-z-]*' | sort -u); do
 done
 for s in 0 1 2 3; do grep -q "^\.B $s\$" "$man" || fail "the man page lacks exit status $s"; done
 grep -q '^\.SH EXAMPLES' "$man" || fail "the man page has no examples"
+grep -q '^\.SH INPUT' "$man" || fail "the man page has no INPUT section"
+for d in INPUT.md MANIFEST.md manifest.schema.json; do
+    [ -f "$P/share/doc/esfmon/$d" ] || fail "make install did not install docs/$d"
+done
 make -s install PREFIX=/usr DESTDIR="$T/stage" > /dev/null
 [ -x "$T/stage/usr/bin/esfmon" ] && [ -f "$T/stage/usr/lib/pkgconfig/esfmon.pc" ] || fail "DESTDIR not honoured"
 grep -q '^prefix=/usr$' "$T/stage/usr/lib/pkgconfig/esfmon.pc" || fail "esfmon.pc under DESTDIR does not say prefix=/usr"
 make -s uninstall PREFIX="$P" > /dev/null
 left=$(find "$P" \( -type f -o -type l \) | wc -l)
 [ "$left" -eq 0 ] || fail "make uninstall left $left files"
-echo "install: pkg-config program (shared and static) = esfmon, $(echo "$exported" | wc -l) symbols exported = the API, man page complete, DESTDIR, uninstall clean"
+echo "install: pkg-config program (shared and static) = esfmon, $(echo "$exported" | wc -l) symbols exported = the API, man page complete, docs installed, DESTDIR, uninstall clean"

@@ -247,11 +247,17 @@ static void open_file(outfile *o, const char *dir, int k, bool gz)
 }
 
 /* ---- values -------------------------------------------------------------- */
+/* yyyymmdd, or (dashes) yyyy-mm-dd or day first as Dutch exports write
+ * it, d-m-yyyy and dd/mm/yyyy, chosen by the day itself (no random draw:
+ * the extracts of a seed stay the same but for these bytes) */
 static void fmt_date(char *dst, long day, bool dashes)
 {
     int y, m, d;
     civil(day, &y, &m, &d);
-    if (dashes) sprintf(dst, "%04d-%02d-%02d", y, m, d);
+    const long style = dashes ? day % 4 : -1;
+    if (style == 2) sprintf(dst, "%d-%d-%04d", d, m, y);
+    else if (style == 3) sprintf(dst, "%02d/%02d/%04d", d, m, y);
+    else if (dashes) sprintf(dst, "%04d-%02d-%02d", y, m, d);
     else sprintf(dst, "%04d%02d%02d", y, m, d);
 }
 
@@ -459,7 +465,8 @@ int main(int argc, char **argv)
         "  --files K     files, 1-99 (default 1); a person's trajectories span files\n"
         "  --gzip        gzip each file\n"
         "  --dialect D   canonical (default: the SPEC's column names, ',' and LF) or\n"
-        "                messy (per file: delimiter, column order, date formats, quotes\n"
+        "                messy (per file: delimiter, column order, date formats (day\n"
+        "                first too: 1-2-2015, 01/02/2015), quotes\n"
         "                with delimiters and line breaks, CRLF, BOM, synonyms, padding,\n"
         "                and invalid rows of every reject kind)\n"
         "  -o DIR        where to write (default .)\n"

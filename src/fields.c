@@ -308,14 +308,34 @@ static inline int date8(uint64_t x, int32_t *out)
     return 0;
 }
 
+/* A date day first as Dutch exports write it (SPEC §2.2): D-M-YYYY or
+ * D/M/YYYY, one or two digits for day and month, one separator; its
+ * digits as YYYYMMDD into dig.  Out of line: the usual date is never
+ * this. */
+static __attribute__((noinline)) bool day_first(esf_view v, char dig[8])
+{
+    const char *p = v.p, *const e = v.p + v.len;
+    const char *d = p;
+    while (p < e && p - d < 3 && (unsigned)(*p - '0') <= 9) p++;
+    const size_t nd = (size_t)(p - d);
+    if (nd < 1 || nd > 2 || p == e || (*p != '-' && *p != '/')) return false;
+    const char sep = *p++, *m = p;
+    while (p < e && p - m < 3 && (unsigned)(*p - '0') <= 9) p++;
+    const size_t nm = (size_t)(p - m);
+    if (nm < 1 || nm > 2 || p == e || *p != sep || e - ++p != 4) return false;
+    memcpy(dig, p, 4);
+    dig[4] = nm == 2 ? m[0] : '0', dig[5] = m[nm - 1];
+    dig[6] = nd == 2 ? d[0] : '0', dig[7] = d[nd - 1];
+    return true; /* the year's digits are esf_digits8's to check */
+}
+
 int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
 {
     uint64_t x;
-    if (v.len == 8) {
-        if (!esf_digits8(v.p, &x)) return -1;
-    } else if (v.len == 10) { /* yyyy-mm-dd: its eight digits side by side */
-        if (v.p[4] != '-' || v.p[7] != '-') return -1;
-        char dig[8];
+    char dig[8];
+    if (v.len == 8 && esf_digits8(v.p, &x)) {
+        /* yyyymmdd */
+    } else if (v.len == 10 && v.p[4] == '-' && v.p[7] == '-') { /* yyyy-mm-dd: its eight digits side by side */
         memcpy(dig, v.p, 4), memcpy(dig + 4, v.p + 5, 2), memcpy(dig + 6, v.p + 8, 2);
         if (!esf_digits8(dig, &x)) return -1;
     } else if (v.len == 6 && allow_month) {
@@ -324,6 +344,8 @@ int esf_field_date_value(esf_view v, bool allow_month, int32_t *out)
         if ((unsigned)(y - 1900) > 200 || (unsigned)(m - 1) > 11) return -1;
         *out = y * 10000 + m * 100 + 1;
         return 0;
+    } else if (v.len >= 8 && v.len <= 10 && day_first(v, dig)) { /* d-m-yyyy, d/m/yyyy */
+        if (!esf_digits8(dig, &x)) return -1;
     } else {
         return -1;
     }

@@ -99,8 +99,9 @@ static inline int esf_field_doelgroep(esf_view v, uint16_t *out)
     return esf_field_doelgroep_value(v, out);
 }
 
-/* YYYYMMDD or YYYY-MM-DD (and YYYYMM when allow_month) between 1900 and 2100;
- * empty gives 0. */
+/* YYYYMMDD, YYYY-MM-DD, or day first D-M-YYYY / D/M/YYYY (one or two
+ * digits for day and month), and YYYYMM when allow_month; a real date
+ * between 1900 and 2100; empty gives 0. */
 static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
 {
     if (v.len == 0) {

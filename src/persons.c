@@ -547,5 +547,6 @@ esf_status esf_agg_add(esf_agg *a, esf_row *row, const esf_pkey *key)
     if (finished && (!a->eind_min || t->eind < a->eind_min)) a->eind_min = t->eind;
     if (finished && t->eind > a->eind_max) a->eind_max = t->eind;
     a->projects[prj].trajecten++;
+    a->projects[prj].by_aanvrager[t->aanvrager]++;
     return pair_mark(a, prj, pid, finished);
 }

@@ -74,6 +74,7 @@ typedef struct {
     uint64_t key_off;             /* into pkeys */
     uint32_t key_len;
     uint64_t trajecten;           /* accepted rows */
+    uint64_t by_aanvrager[AANV_COUNT]; /* of them, by applicant (SPEC §5) */
 } esf_project;
 
 /* Everything one pass over the rows accumulates.  Owns all its memory. */

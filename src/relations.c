@@ -99,7 +99,8 @@ static void dimensions(rb *b)
     }
 }
 
-/* 2: every result <= afgerond <= deelnemers of the same cell. */
+/* 2: every result <= afgerond <= deelnemers of the same cell (but
+ * positie_start's afgerond, of L's position, and deelnemers, of first's). */
 static void within_cell(rb *b)
 {
     const esf_tables *t = b->t;
@@ -110,7 +111,11 @@ static void within_cell(rb *b)
             uint32_t a = (uint32_t)i;
             diff(b, true, cell(b, "resultaten", c->group, c->dim, c->cat, esf_res_names[r]), &a, 1);
         }
-        const esf_tcell *d = esf_tables_find(t, "deelnemers", c->group, c->dim, c->cat, "n");
+        /* afgerond <= deelnemers of the same cell, but for positie_start:
+         * there results go by L's position, deelnemers by first's (SPEC §5) */
+        const esf_tcell *d = strcmp(c->dim, "positie_start")
+                                 ? esf_tables_find(t, "deelnemers", c->group, c->dim, c->cat, "n")
+                                 : NULL;
         if (d) {
             uint32_t di = (uint32_t)(d - t->cells);
             diff(b, true, (uint32_t)i, &di, 1);
@@ -209,7 +214,9 @@ static void indicators(rb *b)
     }
 }
 
-/* 5: within each project, and the attributed results over all projects. */
+/* 5: within each project, and the attributed results over all projects;
+ * 7: trajecten of a project by applicant add up to its trajecten, and over
+ * all projects to invoer geaccepteerd (published as it is). */
 static void projects(rb *b)
 {
     static const char *const attributed[] = {"werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
@@ -219,15 +226,21 @@ static void projects(rb *b)
     size_t first_proj = a, end = a;
     while (end < t->n && !strcmp(at(b, end)->table, "projecten")) end++;
     if (first_proj == end) return;
+    uint32_t aanv[AANV_COUNT] = {0}, naanv = 0; /* the project's trajecten by applicant, just before its totaal row */
     for (size_t e; a < end; a = e) {
         uint32_t m[8] = {0}; /* afgerond deelnemers toegerekend trajecten then attributed */
         static const char *const order[8] = {"afgerond", "deelnemers", "toegerekend", "trajecten",
                                              "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
         unsigned found = 0;
+        if (!strcmp(at(b, a)->dim, "aanvrager")) { /* sorted: aanvrager before totaal */
+            for (e = a, naanv = 0; e < end && esf_tcell_same_dim(at(b, a), at(b, e)) && naanv < AANV_COUNT; e++)
+                aanv[naanv++] = (uint32_t)e;
+            continue;
+        }
         for (e = a; e < end && esf_tcell_same_dim(at(b, a), at(b, e)); e++)
             for (int k = 0; k < 8; k++)
                 if (!strcmp(at(b, e)->measure, order[k])) m[k] = (uint32_t)e, found |= 1u << k;
-        if (found != 0xffu) {
+        if (found != 0xffu || naanv != AANV_COUNT) {
             b->st = ESF_ERR_LIMIT;
             return;
         }
@@ -235,7 +248,14 @@ static void projects(rb *b)
         diff(b, true, m[1], &m[3], 1); /* deelnemers <= trajecten */
         diff(b, true, m[2], &m[0], 1); /* toegerekend <= afgerond */
         for (int k = 4; k < 8; k++) diff(b, true, m[k], &m[2], 1);
+        diff(b, false, m[3], aanv, AANV_COUNT); /* 7: trajecten = its applicants' */
+        naanv = 0;
     }
+    const size_t all_traj = t->nterms; /* 7: over all projects, trajecten = invoer geaccepteerd */
+    for (size_t i = first_proj; i < end; i++)
+        if (!strcmp(at(b, i)->measure, "trajecten") && !strcmp(at(b, i)->dim, "totaal")) term(b, (uint32_t)i, 1);
+    term(b, cell(b, "invoer", "invoer", "rijen", "geaccepteerd", "n"), -1);
+    rel(b, all_traj, false);
     for (int k = -1; k < 4; k++) {
         const char *measure = k < 0 ? "toegerekend" : attributed[k];
         size_t first = t->nterms;

@@ -459,25 +459,26 @@ static void overgangen(ctx *x)
     }
 }
 
-/* Per project: its participants, trajectories and finished persons, and the
- * results attributed to it (each finished person once, in the project of
- * last(p,totaal): these add up to the totaal row of resultaten). */
+/* Per project: its applicant (gemengd when several, SPEC §5), persons,
+ * trajectories and finished persons, and the results attributed to it (each
+ * finished person once, in last(p,totaal)'s project: they add up). */
 static void projecten(ctx *x)
 {
-    enum { NM = 8, NC = NM + 2 };
+    enum { NM = 8, NC = NM + 3 };
     static const char *const order[NM] = {"deelnemers", "trajecten", "afgerond", "toegerekend",
                                           "werk_eind", "verbeterd_eind", "werk_12m", "verbeterd_12m"};
-    /* the columns: the measures in order, after each pair of results the
-     * share of toegerekend with werk or verbeterd (as RI1 and RI2 do) */
-    static const char *const head[1 + NC] = {"Project", "Deeln.", "Traj.", "Afgerond", "Toegerek.", "Werk",
-                                             "Verbeterd", "%", "Werk", "Verbeterd", "%"};
-    static const int col[NM] = {1, 2, 3, 4, 5, 6, 8, 9};
+    static const char *const applicant[AANV_COUNT] = {"Gemeente", "Vso/pro", "UWV", "JenV"};
+    /* the applicant, the measures, after each pair of results the share of
+     * toegerekend with werk or verbeterd (as RI1 and RI2 do) */
+    static const char *const head[1 + NC] = {"Project", "Aanvrager", "Deeln.", "Traj.", "Afgerond", "Toegerek.",
+                                             "Werk", "Verbeterd", "%", "Werk", "Verbeterd", "%"};
+    static const int col[NM] = {2, 3, 4, 5, 6, 7, 9, 10};
     section(x, "projecten", "Projecten");
     grid *g = begin(x, "projecten", 1 + NC, true, "%s",
                     "Projecten; resultaten toegerekend aan het project van het laatste afgeronde traject");
     for (int j = 0; j <= NC; j++) esf_grid_put(g->head[1].c[j], head[j]);
-    esf_grid_put(g->head[0].c[5], "Na traject");
-    esf_grid_put(g->head[0].c[8], "Na 12 maanden");
+    esf_grid_put(g->head[0].c[6], "Na traject");
+    esf_grid_put(g->head[0].c[9], "Na 12 maanden");
     const esf_tables *t = x->p->t;
     for (size_t i = 0; i < t->n;) {
         const esf_tcell *c = &t->cells[i];
@@ -489,12 +490,18 @@ static void projecten(ctx *x)
         esf_utf8_clean(c->group, c->group_len, label, sizeof label); /* U+FFFD for bytes not UTF-8 */
         grid_row *r = row(x, label);
         const esf_tcell *m[NM] = {0};
+        int applicants = 0, which = 0; /* with trajecten: published as a number > 0 or x (zeros are) */
         /* the cells of one project are adjacent (sorted by table, group) */
         for (; i < t->n && !strcmp(t->cells[i].table, "projecten") && t->cells[i].group_len == c->group_len &&
                !memcmp(t->cells[i].group, c->group, c->group_len);
-             i++)
-            for (int k = 0; k < NM; k++)
-                if (!strcmp(t->cells[i].measure, order[k])) m[k] = &t->cells[i];
+             i++) {
+            const esf_tcell *e = &t->cells[i];
+            for (int a = 0; !strcmp(e->dim, "aanvrager") && a < AANV_COUNT; a++)
+                if (e->value > 0 && !strcmp(e->cat, esf_aanvrager_names[a])) applicants++, which = a;
+            for (int k = 0; k < NM && strcmp(e->dim, "aanvrager"); k++)
+                if (!strcmp(e->measure, order[k])) m[k] = e;
+        }
+        esf_grid_put(r->c[1], applicants == 1 ? applicant[which] : "gemengd");
         for (int k = 0; k < NM; k++) put_count(x->p, m[k], r->c[col[k]]);
         for (int k = 4; k < NM; k += 2) /* (werk + verbeterd) / toegerekend */
             put_share(x->p, &m[k], 2, m[3], r->c[col[k + 1] + 1]);
@@ -502,7 +509,7 @@ static void projecten(ctx *x)
     snprintf(g->note, sizeof g->note, "%s",
              "Ieder afgerond persoon telt één keer, bij het project van zijn laatste afgeronde traject: "
              "toegerekend en de resultaten tellen op tot de totalen. %: aandeel van toegerekend met werk of "
-             "verbeterde positie, zoals RI1 en RI2.");
+             "verbeterde positie, zoals RI1 en RI2. Gemengd: trajecten van meer dan één aanvrager.");
     end(x);
 }
 

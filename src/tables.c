@@ -217,11 +217,11 @@ static esf_status add_person_tables(esf_tables *t, const esf_tally *c, const esf
 }
 
 /* One project of one partition, or (after combine) of all. */
-enum { P_DEELNEMERS, P_TRAJECTEN, P_AFGEROND, P_ATTR, P_COUNT = P_ATTR + A_COUNT };
+enum { P_DEELNEMERS, P_TRAJECTEN, P_AFGEROND, P_ATTR, P_AANV = P_ATTR + A_COUNT, P_COUNT = P_AANV + AANV_COUNT };
 typedef struct {
     const char *id;
     uint32_t len;
-    uint64_t v[P_COUNT]; /* deelnemers, trajecten, afgerond, then the A_ counts */
+    uint64_t v[P_COUNT]; /* deelnemers, trajecten, afgerond, the A_ counts, trajecten by applicant */
 } proj_sum;
 
 static int cmp_str(const char *a, size_t al, const char *b, size_t bl)
@@ -246,6 +246,7 @@ static void project_sums(const esf_agg *a, const uint64_t (*attr)[A_COUNT], proj
         out[p] = (proj_sum){a->pkeys + a->projects[p].key_off, a->projects[p].key_len,
                             {0, a->projects[p].trajecten, 0}};
         for (int m = 0; m < A_COUNT; m++) out[p].v[P_ATTR + m] = attr[p][m];
+        for (int g = 0; g < AANV_COUNT; g++) out[p].v[P_AANV + g] = a->projects[p].by_aanvrager[g];
     }
     for (size_t i = 0; i < a->npersons; i++) {
         const uint32_t p0 = a->persons[i].proj0;
@@ -279,17 +280,18 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, uint64_t (*c
         np += parts[k].nprojects;
     }
     qsort(ps, np, sizeof *ps, proj_sum_cmp);
-    static const char *const measures[P_COUNT] = {"deelnemers", "trajecten", "afgerond",
-                                                  "toegerekend", "werk_eind", "werk_12m",
-                                                  "verbeterd_eind", "verbeterd_12m"};
+    static const char *const measures[P_AANV] = {"deelnemers", "trajecten", "afgerond",
+                                                 "toegerekend", "werk_eind", "werk_12m",
+                                                 "verbeterd_eind", "verbeterd_12m"};
     size_t glen = 0;
     for (size_t i = 0; i < np;) {
         proj_sum s = ps[i];
         while (++i < np && proj_sum_cmp(&ps[i], &s) == 0)
             for (int m = 0; m < P_COUNT; m++) s.v[m] += ps[i].v[m];
         memcpy(t->groups + glen, s.id, s.len);
-        for (int m = 0; m < P_COUNT; m++) {
-            esf_tcell *c = add(t, "projecten", "", "totaal", "totaal", measures[m]);
+        for (int m = 0; m < P_COUNT; m++) { /* the totaal row, then trajecten by applicant */
+            esf_tcell *c = m < P_AANV ? add(t, "projecten", "", "totaal", "totaal", measures[m])
+                                      : add(t, "projecten", "", "aanvrager", esf_aanvrager_names[m - P_AANV], "trajecten");
             if (!c) {
                 free(ps);
                 return ESF_ERR_NOMEM;

@@ -51,6 +51,9 @@ static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask
     if (!s->has_last) return;
 
     const esf_traj *L = &s->last;
+    /* results by L's position at its start (SPEC §5: they reconcile with
+     * werk, verbeterd and the start_eind transitions), age and sex by first */
+    const int rcombo = combo - s->first->pos_start + L->pos[M_START];
     const unsigned r = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
                        (unsigned)werk(L, M_12M) << R_WERK_12M |
                        (unsigned)verbeterd(L, M_EIND) << R_VERBETERD_EIND |
@@ -63,7 +66,7 @@ static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask
     const int ey = year_of(L->eind);
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
         const int g = __builtin_ctz(gm);
-        for (unsigned k = r; k; k &= k - 1) c->res_combo[g][combo][__builtin_ctz(k)]++;
+        for (unsigned k = r; k; k &= k - 1) c->res_combo[g][rcombo][__builtin_ctz(k)]++;
         for (int i = 0; i < nc; i++)
             for (unsigned k = r; k; k &= k - 1) c->res[g][cats[i]][__builtin_ctz(k)]++;
         for (unsigned k = r; k; k &= k - 1) c->res_year[g][ey][__builtin_ctz(k)]++;

@@ -36,6 +36,20 @@ ParameterizedTestParameters(fields, dates)
         {"99991231", false, -1, 0},       {"00000101", false, -1, 0},
         {"201500", true, -1, 0},          {"189912", true, -1, 0},
         {"210012", true, 0, 21001201},
+        /* day first, as Dutch exports write it (SPEC §2.2): never month first */
+        {"1-1-2015", false, 0, 20150101},   {"01-01-2015", false, 0, 20150101},
+        {"1/2/2015", false, 0, 20150201},   {"13/2/2015", false, 0, 20150213},
+        {"2-13-2015", false, -1, 0},        /* month first: the 13th month */
+        {"29-2-2016", false, 0, 20160229},  {"29-02-2015", false, -1, 0},
+        {"31-12-2100", false, 0, 21001231}, {"31-12-1899", false, -1, 0},
+        {"31-4-2015", false, -1, 0},        {"0-1-2015", false, -1, 0},
+        {"1-1/2015", false, -1, 0},         {"1/1-2015", false, -1, 0},     /* one separator */
+        {"1-1-15", false, -1, 0},           {"1-1-02015", false, -1, 0},    /* four-digit years */
+        {"001-1-2015", false, -1, 0},       {"1-001-2015", false, -1, 0},
+        {"1--1-2015", false, -1, 0},        {"-1-1-2015", false, -1, 0},
+        {"1.1.2015", false, -1, 0},         {"1-1-201a", false, -1, 0},
+        {" 1-1-2015", false, -1, 0},        {"1-1-2015 ", false, -1, 0},
+        {"1-1-2015", true, 0, 20150101},    {"2015-1-1", false, -1, 0},
     };
     return cr_make_param_array(date_case, cases, sizeof cases / sizeof cases[0]);
 }
@@ -70,6 +84,33 @@ Test(fields, dates_against_the_calendar)
                 valid += ok;
             }
     cr_expect_eq(valid, 201 * 365 + 49); /* 1900-2100: 49 leap years (not 1900, 2100) */
+}
+
+/* Every d-m-yyyy, dd-mm-yyyy, d/m/yyyy and dd/mm/yyyy of 1899-2101 (day and
+ * month 0-99) against yyyymmdd: the same dates, day first. */
+Test(fields, day_first_dates_equal_yyyymmdd)
+{
+    int valid = 0;
+    for (int y = 1899; y <= 2101; y++)
+        for (int m = 0; m <= 99; m++)
+            for (int d = 0; d <= 99; d++) {
+                char ref[16], a[16], b[16];
+                snprintf(ref, sizeof ref, "%04d%02d%02d", y, m, d);
+                int32_t want = -1;
+                const int rw = esf_field_date_value(VIEW(ref), false, &want);
+                for (int sep = 0; sep < 2; sep++) {
+                    const char c = sep ? '/' : '-';
+                    snprintf(a, sizeof a, "%d%c%d%c%04d", d, c, m, c, y);
+                    snprintf(b, sizeof b, "%02d%c%02d%c%04d", d, c, m, c, y);
+                    int32_t oa = -1, ob = -1;
+                    const int ra = esf_field_date_value(VIEW(a), false, &oa);
+                    const int rb = esf_field_date_value(VIEW(b), false, &ob);
+                    if (ra != rw || rb != rw || (rw == 0 && (oa != want || ob != want)))
+                        cr_assert_fail("%s %s: %d %d (%d %d), %s: %d (%d)", a, b, ra, rb, oa, ob, ref, rw, want);
+                    valid += rw == 0;
+                }
+            }
+    cr_expect_eq(valid, 2 * (201 * 365 + 49));
 }
 
 typedef struct {

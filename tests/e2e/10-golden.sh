@@ -10,6 +10,6 @@ else bad "golden core: every non-zero cell as worked out by hand" "$(head -5 "$T
 # deelnemers: 6 groups x (23 categories + 5 start years 2014-2018); resultaten:
 # 6 x (23 + 4 eind years 2015-2018) x 9 measures; overgangen 6 x (20 + 25);
 # indicatoren 4 OI x 4 + 10 RI x 5 measures;
-# projecten 7 x 8 measures; invoer 4 + 9.
-check "golden core: fixed shape (2032 rows incl. header)" [ "$(wc -l < "$T/core.out")" -eq $((1 + 6 * (23 + 5) + 6 * (23 + 4) * 9 + 270 + 66 + 7 * 8 + 13)) ]
+# projecten 7 x (8 measures + trajecten of the 4 applicants); invoer 4 + 9.
+check "golden core: fixed shape (2060 rows incl. header)" [ "$(wc -l < "$T/core.out")" -eq $((1 + 6 * (23 + 5) + 6 * (23 + 4) * 9 + 270 + 66 + 7 * (8 + 4) + 13)) ]
 check "golden core: rows sorted bytewise" bash -c "tail -n +2 '$T/core.out' | LC_ALL=C sort -c -t, -k1,1 -k2,2 -k3,3 -k4,4 -k5,5"

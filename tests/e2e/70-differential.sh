@@ -8,7 +8,7 @@ for d in canonical messy; do
     else bad "differential: $d extract equals the reference"; fi
     # SPEC §5: the attributed results partition the finished persons, and
     # the year and positie_start rows add up to the totaal row
-    check "sums ($d): attributed project results add up to resultaten totaal" python3 tests/e2e/sums.py "$T/gen.out"
+    check "sums ($d): attributed project results add up to resultaten totaal; results by positie_start reconcile with the transitions" python3 tests/e2e/sums.py "$T/gen.out"
     # Whole-file properties on the generated data: gzip, concatenation, stdin.
     gzip -c "$T/gen/extract_01.csv" > "$T/gen1.gz"
     same_gen() {

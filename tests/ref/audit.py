@@ -79,7 +79,8 @@ def relations(cells):
         if t_ == "resultaten" and m == "afgerond":
             for r in RESULTS[1:]:
                 add(2, {res(g, r, d, c): 1, res(g, "afgerond", d, c): -1}, "<=")
-            if deel(g, d, c) in cells:
+            # (not for positie_start: results go by L's, deelnemers by first's, SPEC §5)
+            if deel(g, d, c) in cells and d != "positie_start":
                 add(2, {res(g, "afgerond", d, c): 1, deel(g, d, c): -1}, "<=")
     # 3. transitions
     se = lambda g, f, s: ("overgangen", g, "start_eind", f + ">" + s, "n")
@@ -134,6 +135,16 @@ def relations(cells):
             t = {pr(p, m): 1 for p in projects}
             t[res("totaal", of)] = -1
             add(5, t, "=")
+    # 7. rows and projects: a project's trajecten by applicant add up to its
+    # trajecten, and over all projects to invoer geaccepteerd (published)
+    for p in projects:
+        t = {("projecten", p, "aanvrager", a, "trajecten"): 1 for a in ("gemeente", "vsopro", "uwv", "jenv")}
+        t[pr(p, "trajecten")] = -1
+        add(7, t, "=")
+    if projects:
+        t = {pr(p, "trajecten"): 1 for p in projects}
+        t[("invoer", "invoer", "rijen", "geaccepteerd", "n")] = -1
+        add(7, t, "=")
     # 6. across groups
     for (t_, g, d, c, m) in list(cells):
         if g != "amr" or t_ not in ("deelnemers", "overgangen", "resultaten"):

@@ -6,7 +6,7 @@ brute-force count (every accepted row kept in memory, then sorted).
 
     esfmon_ref.py [--period FROM:TO] FILE...   -> CSV tables on stdout
 """
-import gzip, sys
+import gzip, re, sys
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 COLS = ["rinpersoons", "rinpersoon", "project", "aanvrager", "doelgroep", "geslacht",
@@ -112,6 +112,9 @@ def parse_date(s, month_ok):
         y, m, d = int(s[:4]), int(s[5:7]), int(s[8:])
     elif month_ok and len(s) == 6 and s.isdigit() and s.isascii():
         y, m, d = int(s[:4]), int(s[4:]), 1
+    elif s.isascii() and re.fullmatch(r"([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4})", s):
+        g = re.fullmatch(r"([0-9]{1,2})([-/])([0-9]{1,2})\2([0-9]{4})", s)  # day first (SPEC §2.2)
+        y, m, d = int(g.group(4)), int(g.group(3)), int(g.group(1))
     else:
         raise ValueError
     import calendar
@@ -325,7 +328,8 @@ def main(argv):
                      "verbeterd_eind": verb(L, 1), "verbeterd_12m": verb(L, 2),
                      "onbekend_eind": L["pos"][1] == 3, "onbekend_12m": L["pos"][2] == 3,
                      "onderwijs_eind": L["ond"][1] == 0, "onderwijs_12m": L["ond"][2] == 0}
-            for c in my + [("positie_start", POSN[first["pos"][0]])]:
+            # results by L.positie_start: the start of the trajectory they are of (SPEC §5)
+            for c in my + [("positie_start", POSN[L["pos"][0]])]:
                 for m in meas:
                     res[(g, c, m)] += flags[m]
             for m in meas:
@@ -384,14 +388,17 @@ def main(argv):
         add("indicatoren", g, "indicator", name, "behaald", "" if no == 0 else (1 if 100 * te >= tg[name] * no else 0))
     prj = {}
     for r in rows:
-        e = prj.setdefault(r["project"], [set(), 0, set()])
+        e = prj.setdefault(r["project"], [set(), 0, set(), [0, 0, 0, 0]])
         e[0].add((r["rins"], r["rin"]))
         e[1] += 1
+        e[3][r["aanvrager"]] += 1
         if finished(r):
             e[2].add((r["rins"], r["rin"]))
-    for p, (ps, nt, fs) in prj.items():
+    for p, (ps, nt, fs, by) in prj.items():
         add("projecten", p, "totaal", "totaal", "deelnemers", len(ps))
         add("projecten", p, "totaal", "totaal", "trajecten", nt)
+        for k, code in enumerate(("gemeente", "vsopro", "uwv", "jenv")):  # the project's applicant (SPEC §5)
+            add("projecten", p, "aanvrager", code, "trajecten", by[k])
         add("projecten", p, "totaal", "totaal", "afgerond", len(fs))
         a = attr.get(p, [0, 0, 0, 0, 0])
         for k, m in enumerate(("toegerekend", "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m")):
