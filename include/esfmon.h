@@ -120,6 +120,8 @@ typedef struct {
                                      per partition, at most 32 MiB           */
     bool digest;                  /* an XXH3-128 digest of each input's bytes
                                      as read (esf_run_input)                 */
+    const char *peildatum;        /* the reference date (SPEC §5), a date as
+                                     start; NULL = none                      */
 } esf_options;
 
 typedef struct esf_run esf_run;

@@ -48,6 +48,9 @@ static const char usage_text[] =
     "                          a file without HDR reads NAME; one with neither fails\n"
     "  -p, --period FROM:TO    keep trajectories starting in FROM..TO (dates as in\n"
     "                          the input, inclusive, either side may be empty)\n"
+    "      --peildatum DATE    the date the extract was drawn: who finished less than\n"
+    "                          12 months before it is niet_waarneembaar_12m, and out\n"
+    "                          of RI2 and RI4\n"
     "      --rejects FILE      write every rejected row with its reason to FILE (CSV)\n"
     "      --max-rejects N     tolerate N rejected rows (default 0), or N% of the\n"
     "                          rows read (0.5%), else exit 3\n"
@@ -291,6 +294,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         {"suppress-below", required_argument, NULL, 's'},
         {"suppression-log", required_argument, NULL, 'L'},
         {"manifest", required_argument, NULL, 'F'},
+        {"peildatum", required_argument, NULL, 'P'},
         {"jobs", required_argument, NULL, 'j'},
         {"chunk-size", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
@@ -357,6 +361,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
             break;
         case 'L': k->log_path = optarg; break;
         case 'F': k->manifest_path = optarg; break;
+        case 'P': opts->peildatum = optarg; break; /* checked by esf_run_new */
         case 'q': k->sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case 'V': printf("esfmon %s\n", esf_version()); return EXIT_OK;

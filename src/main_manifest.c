@@ -134,6 +134,8 @@ static void json_options(FILE *f, const cli *k)
     fputs(",\n    \"chunk_size\": ", f);
     if (k->opts.chunk_min) fprintf(f, "%zu", k->opts.chunk_min);
     else fputs("null", f);
+    fputs(",\n    \"peildatum\": ", f);
+    json_str(f, k->opts.peildatum);
     fprintf(f, ",\n    \"quiet\": %s,\n    \"manifest\": ", k->sink.quiet ? "true" : "false");
     json_str(f, k->manifest_path);
     fputs("\n  },\n", f);
@@ -200,7 +202,9 @@ static void json_protection(FILE *f, const manifest *m)
                 ns.secondary, ns.derived);
     else
         fputs("null", f);
-    fputs(", \"reference_date\": null},\n", f);
+    fputs(", \"reference_date\": ", f);
+    json_str(f, m->k->opts.peildatum);
+    fputs("},\n", f);
 }
 
 static void manifest_json(FILE *f, const manifest *m)

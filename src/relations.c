@@ -111,6 +111,10 @@ static void within_cell(rb *b)
             uint32_t a = (uint32_t)i;
             diff(b, true, cell(b, "resultaten", c->group, c->dim, c->cat, esf_res_names[r]), &a, 1);
         }
+        if (t->peildatum) { /* niet_waarneembaar_12m <= afgerond */
+            uint32_t a = (uint32_t)i;
+            diff(b, true, cell(b, "resultaten", c->group, c->dim, c->cat, "niet_waarneembaar_12m"), &a, 1);
+        }
         /* afgerond <= deelnemers of the same cell, but for positie_start:
          * there results go by L's position, deelnemers by first's (SPEC §5) */
         const esf_tcell *d = strcmp(c->dim, "positie_start")
@@ -198,25 +202,41 @@ static void indicators(rb *b)
         uint32_t tel = cell(b, "indicatoren", g, "indicator", ind->name, "teller");
         uint32_t noe = cell(b, "indicatoren", g, "indicator", ind->name, "noemer");
         diff(b, true, tel, &noe, 1);
+        /* with a reference date, RI2 and RI4 leave out who is niet_waarneembaar_12m
+         * (nw): teller between results - nw and results, noemer afgerond - nw; _bekend's
+         * noemer between afgerond - onbekend_12m - nw and afgerond - onbekend_12m */
+        const bool pd = b->t->peildatum && ind->num == NUM_12M;
+        const uint32_t nw = pd ? res(b, g, "niet_waarneembaar_12m") : 0;
         if (ind->num == NUM_EIND || ind->num == NUM_12M) {
             const bool eind = ind->num == NUM_EIND;
-            uint32_t of[2] = {res(b, g, eind ? "werk_eind" : "werk_12m"),
-                              res(b, g, eind ? "verbeterd_eind" : "verbeterd_12m")};
-            diff(b, false, tel, of, 2);
+            uint32_t of[3] = {res(b, g, eind ? "werk_eind" : "werk_12m"),
+                              res(b, g, eind ? "verbeterd_eind" : "verbeterd_12m"), nw};
+            diff(b, pd, tel, of, 2);
+            if (pd) { /* results - nw <= teller */
+                const size_t first = b->t->nterms;
+                term(b, of[0], 1), term(b, of[1], 1), term(b, nw, -1), term(b, tel, -1);
+                rel(b, first, true);
+            }
         }
         if (ind->den == DEN_AFGEROND || ind->den == DEN_AFGEROND_12M) {
-            size_t first = b->t->nterms;
-            term(b, noe, 1);
-            term(b, res(b, g, "afgerond"), -1);
-            if (ind->den == DEN_AFGEROND_12M) term(b, res(b, g, "onbekend_12m"), 1);
-            rel(b, first, false);
+            const bool bekend = ind->den == DEN_AFGEROND_12M;
+            for (int side = 0; side < (pd && bekend ? 2 : 1); side++) {
+                size_t first = b->t->nterms; /* noemer - afgerond (+ onbekend_12m) (+ nw) = or <= 0 */
+                term(b, noe, side ? -1 : 1);
+                term(b, res(b, g, "afgerond"), side ? 1 : -1);
+                if (bekend) term(b, res(b, g, "onbekend_12m"), side ? -1 : 1);
+                if (pd && (!bekend || side)) term(b, nw, side ? -1 : 1);
+                rel(b, first, pd && bekend);
+            }
         }
     }
 }
 
 /* 5: within each project, and the attributed results over all projects;
- * 7: trajecten of a project by applicant add up to its trajecten, and over
- * all projects to invoer geaccepteerd (published as it is). */
+ * 7: trajecten of a project by applicant add up to its trajecten.  (Over
+ * all projects they add up to invoer geaccepteerd, which is published as
+ * it is: not a relation yet, since a published constant breaks the
+ * engine's premise that every relation is homogeneous; issue 38.) */
 static void projects(rb *b)
 {
     static const char *const attributed[] = {"werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
@@ -251,11 +271,6 @@ static void projects(rb *b)
         diff(b, false, m[3], aanv, AANV_COUNT); /* 7: trajecten = its applicants' */
         naanv = 0;
     }
-    const size_t all_traj = t->nterms; /* 7: over all projects, trajecten = invoer geaccepteerd */
-    for (size_t i = first_proj; i < end; i++)
-        if (!strcmp(at(b, i)->measure, "trajecten") && !strcmp(at(b, i)->dim, "totaal")) term(b, (uint32_t)i, 1);
-    term(b, cell(b, "invoer", "invoer", "rijen", "geaccepteerd", "n"), -1);
-    rel(b, all_traj, false);
     for (int k = -1; k < 4; k++) {
         const char *measure = k < 0 ? "toegerekend" : attributed[k];
         size_t first = t->nterms;

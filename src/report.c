@@ -459,9 +459,8 @@ static void overgangen(ctx *x)
     }
 }
 
-/* Per project: its applicant (gemengd when several, SPEC §5), persons,
- * trajectories and finished persons, and the results attributed to it (each
- * finished person once, in last(p,totaal)'s project: they add up). */
+/* Per project: applicant (gemengd: several), persons, trajectories, finished
+ * persons, results attributed to it (each finished person once: they add up). */
 static void projecten(ctx *x)
 {
     enum { NM = 8, NC = NM + 3 };
@@ -544,6 +543,9 @@ static void intro(ctx *x)
     } else {
         snprintf(lines[0], sizeof lines[0], "Periode: alle trajecten (geen selectie op startdatum).");
     }
+    if (t->peildatum) /* the reference date (SPEC §5), after the period */
+        dutch_date(t->peildatum, a, sizeof a), snprintf(lines[0] + strlen(lines[0]), sizeof lines[0] - strlen(lines[0]),
+                 " Peildatum %s: wie minder dan 12 maanden eerder afrondde, is na 12 maanden nog niet waarneembaar en telt niet mee in RI2 en RI4.", a);
     const char *cats[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
     for (int i = 0; i < 4; i++) {
         char v[32];

@@ -69,6 +69,9 @@ esf_status esf_run_new(const esf_options *opts, esf_run **out)
     r->opts.columns = NULL, r->opts.ncolumns = 0, r->opts.period = NULL; /* until checked */
     FORWARD_IF_ERROR(options_check(opts, &r->err));
     if (opts->period) FORWARD_IF_ERROR(period_parse(opts->period, &r->period_from, &r->period_to, &r->err));
+    RETURN_ERROR_IF(opts->peildatum && (!*opts->peildatum || esf_field_date((esf_view){opts->peildatum, strlen(opts->peildatum)}, false, &r->peildatum) != 0),
+                    &r->err, ESF_ERR_USAGE, "--peildatum: not a date (YYYYMMDD, YYYY-MM-DD, D-M-YYYY): '%s'", opts->peildatum);
+    r->opts.peildatum = NULL; /* (the caller's string: not kept) */
     r->columns = calloc(opts->ncolumns ? opts->ncolumns : 1, sizeof *r->columns);
     r->cells_cap = 256;
     r->cells = malloc(r->cells_cap * sizeof *r->cells);
@@ -393,7 +396,7 @@ esf_status esf_run_finish(esf_run *r)
                  r->bad_utf8[first].file, (unsigned long long)r->bad_utf8[first].line,
                  r->bad_utf8[first].seen);
     esf_status st = esf_tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
-                                 &r->tables);
+                                 r->peildatum, &r->tables);
     RETURN_ERROR_IF(st != ESF_OK, &r->err, st, "out of memory while building the tables");
     r->tables->period_from = r->period_from, r->tables->period_to = r->period_to;
     r->tables->ninputs = r->ninputs;

@@ -70,6 +70,7 @@ struct esf_run {
     } bad_utf8[MAX_THREADS];
     char note[400];          /* esf_run_note */
     int32_t period_from, period_to; /* opts.period as yyyymmdd, 0 = open */
+    int32_t peildatum;       /* opts.peildatum as yyyymmdd, 0 = none */
     esf_targets targets;     /* esf_run_targets */
     bool have_targets;
     esf_tables *tables;      /* esf_run_finish */

@@ -140,9 +140,15 @@ static esf_status add_indicators(esf_tables *t, const esf_tally *c, const esf_ta
         case DEN_JEUGD: noemer = c->jpop[j]; break;
         case DEN_NONE: break;
         }
+        if (ind->num == NUM_12M && (ind->den == DEN_AFGEROND || ind->den == DEN_AFGEROND_12M)) {
+            /* not observable at the reference date: out of noemer (SPEC §5);
+             * of _bekend's those not onbekend_12m (the others are out already) */
+            noemer -= ind->den == DEN_AFGEROND ? tot[R_NIET_WAARNEEMBAAR_12M]
+                                               : tot[R_NIET_WAARNEEMBAAR_12M] - tot[R_NW_ONBEKEND_12M];
+        }
         switch (ind->num) {
         case NUM_EIND: teller = tot[R_WERK_EIND] + tot[R_VERBETERD_EIND]; break;
-        case NUM_12M: teller = tot[R_WERK_12M] + tot[R_VERBETERD_12M]; break;
+        case NUM_12M: teller = tot[R_WERK_12M] + tot[R_VERBETERD_12M] - tot[R_NW_RESULT_12M]; break;
         case NUM_JENV: teller = c->jnum[j]; break;
         case NUM_JENV_2018: teller = c->jnum2018[j]; break;
         case NUM_NONE:
@@ -172,17 +178,24 @@ static void cat_name(int cat, const char **dim, const char **name)
     else *dim = "doelgroep", *name = esf_dg_names[cat - C_DOELGROEP];
 }
 
+/* The name of result measure r. */
+static const char *res_name(int r)
+{
+    return r < ESF_N_RESULTS ? esf_res_names[r] : "niet_waarneembaar_12m";
+}
+
 static esf_status add_person_tables(esf_tables *t, const esf_tally *c, const esf_year_span *ys)
 {
+    const int nres = t->peildatum ? R_PUBLISHED : ESF_N_RESULTS; /* niet_waarneembaar_12m with a reference date */
     for (int g = 0; g < G_COUNT; g++) {
         const char *group = esf_group_names[g];
         for (int k = 0; k < C_COUNT; k++) {
             const char *dim, *cat;
             cat_name(k, &dim, &cat);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel[g][k], "deelnemers", group, dim, cat, "n"));
-            for (int r = 0; r < R_COUNT; r++)
+            for (int r = 0; r < nres; r++)
                 FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res[g][k][r], "resultaten", group,
-                                           dim, cat, esf_res_names[r]));
+                                           dim, cat, res_name(r)));
         }
         char year[12];
         for (int y = ys->start[0]; y <= ys->start[1]; y++) {
@@ -192,9 +205,9 @@ static esf_status add_person_tables(esf_tables *t, const esf_tally *c, const esf
         }
         for (int y = ys->eind[0]; y <= ys->eind[1]; y++) {
             snprintf(year, sizeof year, "%d", YEAR_MIN + y);
-            for (int r = 0; r < R_COUNT; r++)
+            for (int r = 0; r < nres; r++)
                 FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res_year[g][y][r], "resultaten", group,
-                                           "eindjaar", year, esf_res_names[r]));
+                                           "eindjaar", year, res_name(r)));
         }
         char cat[48];
         for (int f = 0; f < POS_COUNT; f++)
@@ -342,14 +355,15 @@ const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const c
 }
 
 esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
-                        const esf_targets *targets, esf_tables **out)
+                        const esf_targets *targets, int32_t peildatum, esf_tables **out)
 {
     *out = NULL;
     esf_tally *c = malloc(sizeof *c);
     esf_tables *t = calloc(1, sizeof *t);
     uint64_t(*attr[ESF_MAX_PARTS])[A_COUNT] = {NULL};
     esf_status st = ESF_ERR_NOMEM;
-    if (!c || !t || (st = esf_tally_persons(parts, nparts, c, attr)) != ESF_OK) goto fail;
+    if (!c || !t || (st = esf_tally_persons(parts, nparts, peildatum, c, attr)) != ESF_OK) goto fail;
+    t->peildatum = peildatum;
     const esf_year_span ys = esf_year_span_of(parts, nparts);
     if ((st = add_person_tables(t, c, &ys)) || (st = add_indicators(t, c, targets)) ||
         (st = add_projects(t, parts, attr, nparts)) || (st = add_invoer(t, counts)))

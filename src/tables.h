@@ -59,6 +59,7 @@ struct esf_tables {
     char *groups;               /* project ids, owned */
     int32_t period_from, period_to; /* the run's --period (0: open), for the reports */
     uint32_t ninputs;           /* inputs read, for the reports */
+    int32_t peildatum;          /* the reference date, yyyymmdd (0: none) */
     esf_rel *rels;              /* the relations of SPEC §6 (relations.c) */
     size_t nrels, rels_cap;
     esf_term *terms;
@@ -82,7 +83,7 @@ const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const c
 /* Builds the tables from the accumulated state (one esf_agg per partition
  * of the persons, see pkey_part) and the input counters. */
 esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
-                        const esf_targets *targets, esf_tables **out);
+                        const esf_targets *targets, int32_t peildatum, esf_tables **out);
 void esf_tables_free(esf_tables *t);
 
 /* Cells of one table, group and dimension: adjacent in the sorted cells. */

@@ -34,7 +34,8 @@ static int state_of(const esf_traj *t, int m)
 
 /* Counts one person's view in each slot of gmask (a person in one applicant
  * group g has the same view there, in amr and in totaal: slot G_ONLY + g). */
-static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask, const esf_gview *s)
+static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask, const esf_gview *s,
+                         int32_t peildatum)
 {
     /* totaal, leeftijd, geslacht and positie as one combination (expand_combos) */
     const int combo = (age_cat(s->first) * SEX_COUNT + s->first->geslacht) * POS_COUNT +
@@ -54,7 +55,7 @@ static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask
     /* results by L's position at its start (SPEC §5: they reconcile with
      * werk, verbeterd and the start_eind transitions), age and sex by first */
     const int rcombo = combo - s->first->pos_start + L->pos[M_START];
-    const unsigned r = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
+    const unsigned r0 = 1u << R_AFGEROND | (unsigned)werk(L, M_EIND) << R_WERK_EIND |
                        (unsigned)werk(L, M_12M) << R_WERK_12M |
                        (unsigned)verbeterd(L, M_EIND) << R_VERBETERD_EIND |
                        (unsigned)verbeterd(L, M_12M) << R_VERBETERD_12M |
@@ -62,6 +63,11 @@ static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask
                        (unsigned)(L->pos[M_12M] == POS_ONBEKEND) << R_ONBEKEND_12M |
                        (unsigned)(L->onderwijs[M_EIND] == BOOL_YES) << R_ONDERWIJS_EIND |
                        (unsigned)(L->onderwijs[M_12M] == BOOL_YES) << R_ONDERWIJS_12M;
+    /* not yet 12 months after L ended at the reference date (SPEC §5) */
+    unsigned r = r0;
+    if (ESF_UNLIKELY(peildatum) && esf_plus_12_months(L->eind) > peildatum)
+        r |= 1u << R_NIET_WAARNEEMBAAR_12M | ((r0 >> R_WERK_12M | r0 >> R_VERBETERD_12M) & 1u) << R_NW_RESULT_12M |
+             (r0 >> R_ONBEKEND_12M & 1u) << R_NW_ONBEKEND_12M;
     const int se = state_of(L, M_EIND), s12 = state_of(L, M_12M);
     const int ey = year_of(L->eind);
     for (unsigned gm = gmask; gm; gm &= gm - 1) {
@@ -103,7 +109,7 @@ static inline bool in_amr(int g)
     return g == AANV_GEMEENTE || g == AANV_VSOPRO;
 }
 
-static void count_all(const esf_agg *a, esf_tally *c, uint64_t (*attr)[A_COUNT])
+static void count_all(const esf_agg *a, esf_tally *c, uint64_t (*attr)[A_COUNT], int32_t pd)
 {
     for (size_t i = 0; i < a->npersons; i++) {
         esf_gview v[AANV_COUNT], amr, tot;
@@ -111,13 +117,13 @@ static void count_all(const esf_agg *a, esf_tally *c, uint64_t (*attr)[A_COUNT])
         if (!groups) continue;
         if (!(groups & (groups - 1))) { /* one group: one view for all three */
             const int g = __builtin_ctz(groups);
-            count_person(c, attr, 1u << (G_ONLY + g), &v[g]);
+            count_person(c, attr, 1u << (G_ONLY + g), &v[g], pd);
             continue;
         }
         bool has_amr = false, has_tot = false;
         for (int g = 0; g < AANV_COUNT; g++) {
             if (!(groups & 1u << g)) continue;
-            count_person(c, attr, 1u << g, &v[g]);
+            count_person(c, attr, 1u << g, &v[g], pd);
             if (in_amr(g)) {
                 if (has_amr) esf_gview_merge(a, &amr, &v[g]);
                 else amr = v[g], has_amr = true;
@@ -125,8 +131,8 @@ static void count_all(const esf_agg *a, esf_tally *c, uint64_t (*attr)[A_COUNT])
             if (has_tot) esf_gview_merge(a, &tot, &v[g]);
             else tot = v[g], has_tot = true;
         }
-        if (has_amr) count_person(c, attr, 1u << G_AMR, &amr);
-        if (has_tot) count_person(c, attr, 1u << G_TOTAAL, &tot);
+        if (has_amr) count_person(c, attr, 1u << G_AMR, &amr, pd);
+        if (has_tot) count_person(c, attr, 1u << G_TOTAAL, &tot, pd);
     }
 }
 
@@ -217,6 +223,7 @@ typedef struct {
     const esf_agg *a;
     esf_tally c;
     uint64_t (*attr)[A_COUNT]; /* per project of a */
+    int32_t peildatum;
     pthread_t tid;
     bool started;
 } count_job;
@@ -224,11 +231,11 @@ typedef struct {
 static void *count_main(void *arg)
 {
     count_job *j = arg;
-    count_all(j->a, &j->c, j->attr);
+    count_all(j->a, &j->c, j->attr, j->peildatum);
     return NULL;
 }
 
-esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
+esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, int32_t peildatum, esf_tally *c,
                              uint64_t (**attr)[A_COUNT])
 {
     memset(c, 0, sizeof *c);
@@ -238,6 +245,7 @@ esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
     if (!jobs) return ESF_ERR_NOMEM;
     for (size_t k = 0; k < nparts; k++) {
         jobs[k].a = &parts[k];
+        jobs[k].peildatum = peildatum;
         jobs[k].attr = attr[k] = calloc(parts[k].nprojects ? parts[k].nprojects : 1, sizeof *attr[k]);
         if (!attr[k]) {
             for (size_t i = 0; i <= k; i++) free(attr[i]), attr[i] = NULL;

@@ -13,8 +13,16 @@ enum { C_TOTAAL = 0, C_LEEFTIJD = 1, C_GESLACHT = 5, C_POSITIE = 8, C_DOELGROEP 
 
 enum {
     R_AFGEROND, R_WERK_EIND, R_WERK_12M, R_VERBETERD_EIND, R_VERBETERD_12M, R_ONBEKEND_EIND,
-    R_ONBEKEND_12M, R_ONDERWIJS_EIND, R_ONDERWIJS_12M, R_COUNT
+    R_ONBEKEND_12M, R_ONDERWIJS_EIND, R_ONDERWIJS_12M,
+    R_NIET_WAARNEEMBAAR_12M, /* --peildatum: L.eind + 12 months after it (SPEC §5) */
+    R_NW_RESULT_12M,         /* of those, werk_12m or verbeterd_12m (for RI2, RI4) */
+    R_NW_ONBEKEND_12M,       /* of those, onbekend_12m (for their _bekend)         */
+    R_COUNT
 };
+/* The measures of resultaten: the first ESF_N_RESULTS, and with a
+ * reference date niet_waarneembaar_12m; the last two are counted for the
+ * indicators only. */
+enum { R_PUBLISHED = R_NIET_WAARNEEMBAAR_12M + 1 };
 
 /* Transition states: verbeterd, then the four positions. */
 enum { S_VERBETERD, S_COUNT = 1 + POS_COUNT };
@@ -62,6 +70,12 @@ typedef struct {
     uint64_t res_year[G_SLOTS][N_YEARS][R_COUNT];   /* by year of last(p,G).eind   */
 } esf_tally;
 
+/* The date 12 months after a yyyymmdd date (29 February: 1 March). */
+static inline int32_t esf_plus_12_months(int32_t d)
+{
+    return d % 10000 == 229 ? (d / 10000 + 1) * 10000 + 301 : d + 10000;
+}
+
 /* The years of startjaar and eindjaar: from the first to the last of the
  * counted rows' start years, and of the counted finished trajectories' eind
  * years, as indexes of the year counters ([0] > [1]: none). */
@@ -75,7 +89,7 @@ esf_year_span esf_year_span_of(const esf_agg *parts, size_t nparts);
  * partition on a thread of its own, then added up.  attr[k] gets the
  * results attributed to each project of parts[k] (calloc'd; the caller
  * frees them, and on failure they are freed here). */
-esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, esf_tally *c,
+esf_status esf_tally_persons(const esf_agg *parts, size_t nparts, int32_t peildatum, esf_tally *c,
                              uint64_t (**attr)[A_COUNT]);
 
 #endif

@@ -87,7 +87,7 @@ Test(tables, counts_beyond_32_bits_are_written_whole)
     n.afgewezen = 6;
     n.per_reason[ESF_REJ_DATUM] = 6;
     esf_tables *t;
-    cr_assert_eq(esf_tables_build(&a, 1, &n, NULL, &t), ESF_OK);
+    cr_assert_eq(esf_tables_build(&a, 1, &n, NULL, 0, &t), ESF_OK);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

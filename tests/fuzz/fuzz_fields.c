@@ -1,6 +1,7 @@
 /* libFuzzer: the field parsers.  Whatever the bytes, a parser either rejects
  * them or returns a value inside its documented range; a date that parses
- * formats back to the digits it came from. */
+ * formats back to the digits it came from (day first: the same day, month
+ * and year). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (d < 19000101 || d > 21001231) abort();
         char buf[16];
         snprintf(buf, sizeof buf, "%08d", d);
+        const size_t head = size < 3 ? size : 3;
+        if (memchr(data, '-', head) || memchr(data, '/', head)) { /* day first: d-m-yyyy, dd/mm/yyyy */
+            char in[16];
+            int dd, mm, yy;
+            char s1, s2;
+            if (size > 10) abort();
+            memcpy(in, data, size), in[size] = '\0';
+            if (sscanf(in, "%d%c%d%c%d", &dd, &s1, &mm, &s2, &yy) != 5 || s1 != s2 || d != yy * 10000 + mm * 100 + dd)
+                abort();
+            continue;
+        }
         if (size == 8 && memcmp(buf, data, 8) != 0) abort();
         if (size == 10 && (memcmp(buf, data, 4) || memcmp(buf + 4, data + 5, 2) || memcmp(buf + 6, data + 8, 2))) abort();
         if (size == 6 && (!month || memcmp(buf, data, 6) || memcmp(buf + 6, "01", 2))) abort();

@@ -62,6 +62,9 @@ def relations(cells):
         cats[(t, g, d)].add(c)
     res = lambda g, m, d="totaal", c="totaal": ("resultaten", g, d, c, m)
     deel = lambda g, d="totaal", c="totaal": ("deelnemers", g, d, c, "n")
+    # with --peildatum (SPEC §5) resultaten has niet_waarneembaar_12m (nw)
+    nw = res("totaal", "niet_waarneembaar_12m") in cells
+    results = RESULTS + (["niet_waarneembaar_12m"] if nw else [])
     # 1. dimensions add up to totaal
     for g in GROUPS:
         for d in SUMMED:
@@ -70,14 +73,14 @@ def relations(cells):
                 t[deel(g)] = -1
                 add(1, t, "=")
             if cats.get(("resultaten", g, d)):
-                for m in RESULTS:
+                for m in results:
                     t = {res(g, m, d, c): 1 for c in cats[("resultaten", g, d)]}
                     t[res(g, m)] = -1
                     add(1, t, "=")
     # 2. within a cell: result <= afgerond <= deelnemers
     for (t_, g, d, c, m) in list(cells):
         if t_ == "resultaten" and m == "afgerond":
-            for r in RESULTS[1:]:
+            for r in results[1:]:
                 add(2, {res(g, r, d, c): 1, res(g, "afgerond", d, c): -1}, "<=")
             # (not for positie_start: results go by L's, deelnemers by first's, SPEC §5)
             if deel(g, d, c) in cells and d != "positie_start":
@@ -114,6 +117,23 @@ def relations(cells):
     add(4, {ind("amr", "OI1_som", "waarde"): 1, deel("gemeente"): -1, deel("vsopro"): -1}, "=")
     for i, g, when in (("RI1", "amr", "eind"), ("RI2", "amr", "12m"), ("RI2_bekend", "amr", "12m"),
                        ("RI3", "uwv", "eind"), ("RI4", "uwv", "12m"), ("RI4_bekend", "uwv", "12m")):
+        if nw and when == "12m":  # who is niet waarneembaar is out of teller and noemer
+            t = {ind(g, i, "teller"): 1, res(g, "werk_12m"): -1, res(g, "verbeterd_12m"): -1}
+            add(4, t, "<=")
+            t = {k: -v for k, v in t.items()}
+            t[res(g, "niet_waarneembaar_12m")] = -1
+            add(4, t, "<=")  # results - nw <= teller
+            t = {ind(g, i, "noemer"): 1, res(g, "afgerond"): -1}
+            if i.endswith("_bekend"):
+                t[res(g, "onbekend_12m")] = 1
+                add(4, dict(t), "<=")  # noemer <= afgerond - onbekend_12m
+                t = {k: -v for k, v in t.items()}
+                t[res(g, "niet_waarneembaar_12m")] = -1
+                add(4, t, "<=")  # afgerond - onbekend_12m - nw <= noemer
+            else:
+                t[res(g, "niet_waarneembaar_12m")] = 1
+                add(4, t, "=")
+            continue
         add(4, {ind(g, i, "teller"): 1, res(g, "werk_" + when): -1, res(g, "verbeterd_" + when): -1}, "=")
         t = {ind(g, i, "noemer"): 1, res(g, "afgerond"): -1}
         if i.endswith("_bekend"):
@@ -136,14 +156,11 @@ def relations(cells):
             t[res("totaal", of)] = -1
             add(5, t, "=")
     # 7. rows and projects: a project's trajecten by applicant add up to its
-    # trajecten, and over all projects to invoer geaccepteerd (published)
+    # trajecten.  (Over all projects they add up to invoer geaccepteerd,
+    # published as it is: the engine does not use that yet, issue 38.)
     for p in projects:
         t = {("projecten", p, "aanvrager", a, "trajecten"): 1 for a in ("gemeente", "vsopro", "uwv", "jenv")}
         t[pr(p, "trajecten")] = -1
-        add(7, t, "=")
-    if projects:
-        t = {pr(p, "trajecten"): 1 for p in projects}
-        t[("invoer", "invoer", "rijen", "geaccepteerd", "n")] = -1
         add(7, t, "=")
     # 6. across groups
     for (t_, g, d, c, m) in list(cells):

@@ -4,9 +4,10 @@ check esfmon differentially (tests/e2e.sh).  It shares no code with esfmon:
 its own tokenizer (a character state machine), its own validation and a
 brute-force count (every accepted row kept in memory, then sorted).
 
-    esfmon_ref.py [--period FROM:TO] FILE...   -> CSV tables on stdout
+    esfmon_ref.py [--period FROM:TO] [--peildatum DATE] FILE...   -> CSV tables on stdout
 """
 import gzip, re, sys
+from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 COLS = ["rinpersoons", "rinpersoon", "project", "aanvrager", "doelgroep", "geslacht",
@@ -101,6 +102,17 @@ def detect(data):
         if counts[c] > counts[best]:
             best = c
     return best
+
+
+PEIL = 0  # --peildatum as yyyymmdd, 0: none
+
+
+def observable_12m(L):
+    """Whether 12 months after L ended lie on or before the reference date
+    (SPEC §5; 29 February plus 12 months is 1 March)."""
+    y, md = divmod(L["eind"], 10000)
+    later = (y + 1) * 10000 + (301 if md == 229 else md)
+    return not PEIL or later <= PEIL
 
 
 def parse_date(s, month_ok):
@@ -225,11 +237,15 @@ def pct(num, den):
 
 def main(argv):
     pfrom, pto, files = 0, 0, []
+    global PEIL
     i = 0
     while i < len(argv):
         if argv[i] == "--period":
             a, b = argv[i + 1].split(":")
             pfrom, pto = parse_date(a, False), parse_date(b, False)
+            i += 2
+        elif argv[i] == "--peildatum":
+            PEIL = parse_date(argv[i + 1], False)
             i += 2
         else:
             files.append(argv[i]); i += 1
@@ -283,7 +299,8 @@ def main(argv):
         + [("geslacht", s) for s in ("man", "vrouw", "onbekend")] + [("positie_start", p) for p in POSN] \
         + [("doelgroep", d) for d in DG]
     meas = ["afgerond", "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m", "onbekend_eind",
-            "onbekend_12m", "onderwijs_eind", "onderwijs_12m"]
+            "onbekend_12m", "onderwijs_eind", "onderwijs_12m"] + (["niet_waarneembaar_12m"] if PEIL else [])
+    twelve_of = defaultdict(list)  # group -> (observable, result at 12m, onbekend at 12m) per finished person
     allg = GROUPS + ["amr", "totaal"]
     deel = {(g, c): 0 for g in allg for c in cats}
     res = {(g, c, m): 0 for g in allg for c in cats for m in meas}
@@ -327,7 +344,9 @@ def main(argv):
             flags = {"afgerond": True, "werk_eind": werk(L, 1), "werk_12m": werk(L, 2),
                      "verbeterd_eind": verb(L, 1), "verbeterd_12m": verb(L, 2),
                      "onbekend_eind": L["pos"][1] == 3, "onbekend_12m": L["pos"][2] == 3,
-                     "onderwijs_eind": L["ond"][1] == 0, "onderwijs_12m": L["ond"][2] == 0}
+                     "onderwijs_eind": L["ond"][1] == 0, "onderwijs_12m": L["ond"][2] == 0,
+                     "niet_waarneembaar_12m": not observable_12m(L)}
+            twelve_of[g].append((observable_12m(L), werk(L, 2) or verb(L, 2), L["pos"][2] == 3))
             # results by L.positie_start: the start of the trajectory they are of (SPEC §5)
             for c in my + [("positie_start", POSN[L["pos"][0]])]:
                 for m in meas:
@@ -381,6 +400,9 @@ def main(argv):
             twelve = name in ("RI2", "RI4") or name.endswith("_bekend")
             te = T("werk_12m") + T("verbeterd_12m") if twelve else T("werk_eind") + T("verbeterd_eind")
             no = T("afgerond") - (T("onbekend_12m") if name.endswith("_bekend") else 0)
+            if twelve and PEIL:  # the persons observable at 12 months only, counted afresh
+                pop = [x for x in twelve_of[g] if x[0] and not (name.endswith("_bekend") and x[2])]
+                te, no = sum(1 for x in pop if x[1]), len(pop)
         add("indicatoren", g, "indicator", name, "teller", te)
         add("indicatoren", g, "indicator", name, "noemer", no)
         add("indicatoren", g, "indicator", name, "streefwaarde", tg[name])
