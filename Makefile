@@ -44,6 +44,10 @@ INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR     ?= $(PREFIX)/lib
 MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/esfmon
+# esfmon.pc names the directories under the prefix as ${prefix}/..., so that
+# pkg-config --define-prefix finds a DESTDIR or moved install
+PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+PC_LIBDIR     = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_TOOLS := $(BUILD)/tests/tools/dc_probe
@@ -103,7 +107,7 @@ install: all lib
 	install -m 755 $(BUILD)/libesfmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libesfmon.so.$(VERSION)
 	ln -sf libesfmon.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libesfmon.so
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(PC_INCLUDEDIR)|; s|@LIBDIR@|$(PC_LIBDIR)|; s|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS)|' \
 	    docs/esfmon.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/esfmon.pc
 	install -m 644 docs/esfmon.1 $(DESTDIR)$(MANDIR)/man1/esfmon.1
 	install -d $(DESTDIR)$(DOCDIR)

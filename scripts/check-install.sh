@@ -40,6 +40,9 @@ done
 make -s install PREFIX=/usr DESTDIR="$T/stage" > /dev/null
 [ -x "$T/stage/usr/bin/esfmon" ] && [ -f "$T/stage/usr/lib/pkgconfig/esfmon.pc" ] || fail "DESTDIR not honoured"
 grep -q '^prefix=/usr$' "$T/stage/usr/lib/pkgconfig/esfmon.pc" || fail "esfmon.pc under DESTDIR does not say prefix=/usr"
+grep -q '^includedir=${prefix}/include$' "$T/stage/usr/lib/pkgconfig/esfmon.pc" || fail "esfmon.pc: includedir not under \${prefix}"
+[ "$(PKG_CONFIG_PATH="$T/stage/usr/lib/pkgconfig" pkg-config --define-prefix --cflags esfmon | sed "s/ *$//")" = "-I$T/stage/usr/include" ] ||
+    fail "pkg-config --define-prefix does not find the DESTDIR install"
 make -s uninstall PREFIX="$P" > /dev/null
 left=$(find "$P" \( -type f -o -type l \) | wc -l)
 [ "$left" -eq 0 ] || fail "make uninstall left $left files"
