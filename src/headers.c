@@ -69,25 +69,26 @@ static const struct {
     const char *what;
     const char *how;  /* pipe: a command that decodes FILE to standard output */
     bool pipe;
+    bool in_gz;       /* seen only inside a gzip member (outside, it is decoded) */
 } not_text[] = {
-    {"\x1f\x8b", 2, 0, "gzip-compressed (once more, inside the gzip)", "gzip -dc", true},
-    {"BZh", 3, 0, "bzip2-compressed", "bzip2 -dc", true},
-    {"\xfd" "7zXZ\x00", 6, 0, "xz-compressed", "xz -dc", true},
-    {"\x28\xb5\x2f\xfd", 4, 0, "zstd-compressed", "zstd -dc", true},
+    {"\x1f\x8b", 2, 0, "gzip-compressed (once more, inside the gzip)", "gzip -dc", true, true},
+    {"BZh", 3, 0, "bzip2-compressed", "bzip2 -dc", true, false},
+    {"\xfd" "7zXZ\x00", 6, 0, "xz-compressed", "xz -dc", true, false},
+    {"\x28\xb5\x2f\xfd", 4, 0, "zstd-compressed", "zstd -dc", true, false},
     {"PK\x03\x04", 4, 0, "a zip archive (an Excel .xlsx file is one)",
-     "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false},
+     "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false, false},
     {"PK\x05\x06", 4, 0, "a zip archive (an Excel .xlsx file is one)",
-     "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false},
+     "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false, false},
     {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, 0, "an old Excel .xls file (an OLE2 document)",
-     "save it as 'CSV UTF-8' in Excel", false},
-    {"$FL2", 4, 0, "an SPSS data file (.sav)", STAT_HOW("sav", "read_sav"), false},
-    {"$FL3", 4, 0, "a compressed SPSS data file (.zsav)", STAT_HOW("sav", "read_sav"), false},
-    {"SPSSPORT", 8, 456, "an SPSS portable file (.por)", STAT_HOW("por", "read_por"), false},
-    {"<stata_dta>", 11, 0, "a Stata data file (.dta)", STAT_HOW("dta", "read_dta"), false},
+     "save it as 'CSV UTF-8' in Excel", false, false},
+    {"$FL2", 4, 0, "an SPSS data file (.sav)", STAT_HOW("sav", "read_sav"), false, false},
+    {"$FL3", 4, 0, "a compressed SPSS data file (.zsav)", STAT_HOW("sav", "read_sav"), false, false},
+    {"SPSSPORT", 8, 456, "an SPSS portable file (.por)", STAT_HOW("por", "read_por"), false, false},
+    {"<stata_dta>", 11, 0, "a Stata data file (.dta)", STAT_HOW("dta", "read_dta"), false, false},
     {"\0\0\0\0\0\0\0\0\0\0\0\0\xc2\xea\x81\x60", 16, 0, "a SAS data file (.sas7bdat)",
-     STAT_HOW("sas7bdat", "read_sas"), false},
-    {"\xff\xfe", 2, 0, "UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false},
-    {"\xfe\xff", 2, 0, "UTF-16 text (byte order mark FE FF)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false},
+     STAT_HOW("sas7bdat", "read_sas"), false, false},
+    {"\xff\xfe", 2, 0, "UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false, false},
+    {"\xfe\xff", 2, 0, "UTF-16 text (byte order mark FE FF)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false, false},
 };
 
 /* A Stata file before version 117: its release (104-115), byte order (1
@@ -122,7 +123,7 @@ static esf_status check_text(esf_err *err, const char *name, const char *p, cons
     const size_t n = (size_t)(end - p);
     for (size_t i = 0; i < ESF_ARRAY_SIZE(not_text); i++)
         if (n >= not_text[i].at + not_text[i].len &&
-            memcmp(p + not_text[i].at, not_text[i].magic, not_text[i].len) == 0 && (gz || i > 0))
+            memcmp(p + not_text[i].at, not_text[i].magic, not_text[i].len) == 0 && (gz || !not_text[i].in_gz))
             return not_text_error(err, name, not_text[i].what, not_text[i].how, not_text[i].pipe, gz);
     if (old_stata((const unsigned char *)p, n))
         return not_text_error(err, name, "a Stata data file (.dta, before version 117)", STAT_HOW("dta", "read_dta"), false, gz);

@@ -141,21 +141,29 @@ static size_t read_at(int fd, void *buf, size_t n, off_t off)
     return got > 0 ? (size_t)got : 0;
 }
 
+bool fd_digest(int fd, off_t at, unsigned char *buf, size_t cap, uint64_t digest[2], uint64_t *bytes)
+{
+    XXH3_state_t *s = XXH3_createState();
+    bool ok = fd >= 0 && s && XXH3_128bits_reset(s) == XXH_OK;
+    off_t off = at;
+    for (size_t n; ok && (n = read_at(fd, buf, cap, off)) > 0; off += (off_t)n)
+        ok = XXH3_128bits_update(s, buf, n) == XXH_OK;
+    if (ok) {
+        const XXH128_hash_t h = XXH3_128bits_digest(s);
+        digest[0] = h.high64, digest[1] = h.low64, *bytes = (uint64_t)(off - at);
+    }
+    XXH3_freeState(s);
+    return ok;
+}
+
 /* The XXH3-128 digest of a file's bytes from f->at; false when it cannot
  * be read. */
 static bool digest_of(in_file *f, unsigned char *buf)
 {
     const int fd = in_open(f);
-    XXH3_state_t *s = XXH3_createState();
-    bool ok = fd >= 0 && s && XXH3_128bits_reset(s) == XXH_OK;
-    for (off_t off = f->at; ok;) {
-        const size_t n = read_at(fd, buf, IO_CHUNK, off);
-        if (!n) break;
-        ok = XXH3_128bits_update(s, buf, n) == XXH_OK;
-        off += (off_t)n;
-    }
-    if (ok) f->digest = XXH3_128bits_digest(s);
-    XXH3_freeState(s);
+    uint64_t d[2], bytes;
+    const bool ok = fd_digest(fd, f->at, buf, IO_CHUNK, d, &bytes);
+    if (ok) f->digest.high64 = d[0], f->digest.low64 = d[1];
     in_close(fd);
     return ok;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit statuses (SPEC §7). */
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_REJECTS = 3 };
@@ -42,6 +43,11 @@ typedef struct {
  * directory, in a directory that takes new files), else EXIT_INPUT.
  * *total: the bytes of all inputs, 0 when one is not a regular file. */
 int check_files(const run_files *rf, uint64_t *total);
+
+/* The XXH3-128 digest (high, low 64 bits) and the number of the bytes of fd
+ * from at to its end, read by pread(2) into buf (cap bytes); false when
+ * they cannot be read (fd -1 included). */
+bool fd_digest(int fd, off_t at, unsigned char *buf, size_t cap, uint64_t digest[2], uint64_t *bytes);
 
 /* A file the run writes: to a temporary file beside its destination (the
  * file its path names, through any symbolic links), put in place by

@@ -8,8 +8,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
-#include <xxhash.h>
+#include <unistd.h>
 
 const char *format_name(esf_format f)
 {
@@ -81,19 +82,12 @@ static void json_rows(FILE *f, const esf_counts *c)
  * read (then null). */
 static bool file_digest(const char *path, uint64_t *size, char hex[33])
 {
-    FILE *in = fopen(path, "rb");
-    XXH3_state_t *s = XXH3_createState();
-    bool ok = in && s && XXH3_128bits_reset(s) == XXH_OK;
     static unsigned char buf[1 << 16];
-    *size = 0;
-    for (size_t n; ok && (n = fread(buf, 1, sizeof buf, in)) > 0; *size += n) ok = XXH3_128bits_update(s, buf, n) == XXH_OK;
-    ok = ok && !ferror(in);
-    if (ok) {
-        const XXH128_hash_t h = XXH3_128bits_digest(s);
-        snprintf(hex, 33, "%016" PRIx64 "%016" PRIx64, (uint64_t)h.high64, (uint64_t)h.low64);
-    }
-    XXH3_freeState(s);
-    if (in) fclose(in);
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    uint64_t d[2];
+    const bool ok = fd_digest(fd, 0, buf, sizeof buf, d, size);
+    if (ok) snprintf(hex, 33, "%016" PRIx64 "%016" PRIx64, d[0], d[1]);
+    if (fd >= 0) close(fd);
     return ok;
 }
 

@@ -121,7 +121,6 @@ void esf_reader_stop(esf_reader *r)
 
 void esf_reader_digest_end(esf_reader *r, uint64_t *high, uint64_t *low)
 {
-    pipe_free(r); /* its decoder done with the digest */
     if (r->in_memory && r->gz && r->digested < r->src_len) /* gzip in memory: what is left */
         esf_reader_saw(r, r->src + r->digested, r->src_len - r->digested);
     r->digested = r->src_len;

@@ -71,7 +71,8 @@ void esf_reader_stop(esf_reader *r);
 /* From now on (before the first esf_reader_next), the XXH3-128 digest of
  * the input's raw bytes as they are read (compressed ones for gzip; the
  * bytes already looked at for its magic too); esf_reader_digest_end gives
- * it once the input is read to its end. */
+ * it once the input is read to its end and its decoder stopped
+ * (esf_reader_stop). */
 esf_status esf_reader_digest(esf_reader *r, esf_err *err);
 void esf_reader_digest_end(esf_reader *r, uint64_t *high, uint64_t *low);
 
