@@ -18,7 +18,7 @@ AR      := gcc-ar
 endif
 BASE_CFLAGS := -std=c11 -pthread -g $(OPT) $(LTO) -D_GNU_SOURCE -Iinclude -Isrc -MMD -MP $(WARN)
 ALL_CFLAGS   = $(BASE_CFLAGS) $(SANFLAGS) $(CFLAGS) $(MOREFLAGS)
-LIBS        := -lz -lxxhash -lglpk -pthread
+LIBS        := -lz -lxxhash -lglpk -lm -pthread
 # ISA-L inflates gzip about 3x faster than zlib: used when its header is
 # there at build time (Debian libisal-dev), zlib otherwise; ISAL=0 forces zlib.
 ISAL ?= $(shell echo '\#include <isa-l/igzip_lib.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1 || echo 0)
@@ -26,6 +26,15 @@ ifeq ($(ISAL),1)
 ISAL_DEF    := -DESF_HAVE_ISAL
 BASE_CFLAGS += $(ISAL_DEF)
 LIBS        += -lisal
+endif
+# SPSS, Stata and SAS files (SPEC §2.8) are read through ReadStat when its
+# header is there at build time (Debian libreadstat-dev); READSTAT=0 builds
+# without it (such a file is then an error naming the library).
+READSTAT ?= $(shell echo '\#include <readstat.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1 || echo 0)
+ifeq ($(READSTAT),1)
+READSTAT_DEF := -DESF_HAVE_READSTAT
+BASE_CFLAGS  += $(READSTAT_DEF)
+LIBS         += -lreadstat
 endif
 TEST_LIBS   := -lcriterion
 
@@ -124,14 +133,14 @@ uninstall:
 $(BUILD)/esfmon: $(CLI_OBJ) $(BUILD)/libesfmon.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LIBS)
 
-$(BUILD)/esfgen: $(BUILD)/obj/esfgen.o
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lz -lm
+$(BUILD)/esfgen: $(BUILD)/obj/esfgen.o $(BUILD)/obj/esfgen_stat.o
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lz -lm $(if $(READSTAT_DEF),-lreadstat)
 
 $(BUILD)/obj/main%.o: src/main%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/esfgen.o: scripts/esfgen.c
+$(BUILD)/obj/esfgen.o $(BUILD)/obj/esfgen_stat.o: $(BUILD)/obj/%.o: scripts/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -202,7 +211,7 @@ bench-check: all
 # ---- fuzzing: one libFuzzer target per input stage (tests/fuzz) -------------
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc $(ISAL_DEF) \
+FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc $(ISAL_DEF) $(READSTAT_DEF) \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZERS      := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -252,4 +261,4 @@ layout: $(LIB_OBJ)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/esfgen.d
+-include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/esfgen.d $(BUILD)/obj/esfgen_stat.d

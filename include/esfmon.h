@@ -40,6 +40,9 @@ extern "C" {
 
 /* The library's version, "0.1.0" (ESF_VERSION of the library linked in). */
 ESF_API const char *esf_version(void);
+/* Whether this build reads SPSS, Stata and SAS files (SPEC §2.8: it was
+ * built with ReadStat). */
+ESF_API bool esf_reads_stat_files(void);
 
 /* Status codes.  The CLI maps them to the exit statuses of SPEC §7. */
 typedef enum {
@@ -82,6 +85,8 @@ typedef struct {
     const char *detail;        /* short explanation, e.g. "7 fields, header has 5" */
     const char *record;        /* the whole record as in the input           */
     size_t record_len;
+    bool is_case;              /* line is the case number of a statistical
+                                  file (SPEC §2.8: file:case N)             */
 } esf_reject;
 
 typedef void (*esf_reject_fn)(void *ctx, const esf_reject *rej);
@@ -171,7 +176,8 @@ ESF_API void esf_run_counts(const esf_run *run, esf_counts *out);
  * run (the CLI's --manifest).  Valid until esf_run_free. */
 typedef struct {
     const char *name;            /* as in messages ("<stdin>")                */
-    const char *format;          /* "csv" or "gzip"                           */
+    const char *format;          /* "csv", "gzip", or a statistical file's:
+                                    "sav", "zsav", "por", "dta", "sas7bdat" */
     uint64_t bytes;              /* its bytes as read (compressed, for gzip)  */
     bool complete;               /* read to its end without an error          */
     bool have_digest;            /* complete, and esf_options.digest set      */

@@ -2,7 +2,7 @@
  * monitor (Regioplan, ESF Actieve Inclusie, Bijlage 4 of ../shared/seeds/004).
  *
  *   esfgen [--persons N] [--seed S] [--files K] [--gzip]
- *          [--dialect canonical|messy] [-o DIR]
+ *          [--dialect canonical|messy] [--format F] [-o DIR]
  *
  * Writes DIR/extract_NN.csv (or .csv.gz).  Same arguments, same bytes.  It
  * streams person by person, so memory does not grow with N.  Each trajectory
@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
+
+#include "esfgen_stat.h"
 
 /* ---- calibration -------------------------------------------------------
  * Unique participants per applicant and their breakdowns, from the report's
@@ -132,6 +134,8 @@ static const char *const col_names[NCOL] = {
 typedef struct {
     FILE *f;
     gzFile gz;
+    gen_table *tab;            /* a statistical file's rows (--format) */
+    gen_column cols[NCOL];
     char delim;
     bool crlf, upper, pad, dashdates, quote_all;
     int order[NCOL], ncol;
@@ -140,11 +144,18 @@ typedef struct {
 } outfile;
 
 static bool messy;
+/* --format: the file type, and whether rows a statistical file cannot hold
+ * (a field too few, a blank line, an unclosed quote) are left out, as
+ * they are with any --format, csv too, so that the formats hold the same
+ * data */
+static gen_format format = GEN_CSV;
+static bool format_given;
 enum { OUTBUF = 1 << 20 };
 
 static void flush(outfile *o)
 {
-    if (o->gz) {
+    if (o->tab) { /* a statistical file: its CSV text only drew the numbers */
+    } else if (o->gz) {
         if (o->len && gzwrite(o->gz, o->buf, (unsigned)o->len) != (int)o->len) {
             fprintf(stderr, "esfgen: write failed\n");
             exit(2);
@@ -207,20 +218,59 @@ static void write_row(outfile *o, char vals[NCOL][96])
 {
     for (int i = 0; i < o->ncol; i++) put_field(o, vals[o->order[i]], i == 0);
     end_line(o);
+    if (o->tab) {
+        const char *row[NCOL];
+        for (int i = 0; i < o->ncol; i++) row[i] = vals[o->order[i]];
+        gen_table_add(o->tab, row);
+    }
+}
+
+static const char *const ext[] = {[GEN_CSV] = "csv", [GEN_SAV] = "sav", [GEN_ZSAV] = "zsav",
+                                  [GEN_DTA] = "dta", [GEN_SAS] = "sas7bdat"};
+
+/* A statistical file's variables: the columns in the file's order, typed
+ * by what they hold. */
+static void stat_columns(outfile *o)
+{
+    static const char *const aanvr[] = {"gemeente", "vsopro", "uwv", "jenv", NULL};
+    static const char *const sex[] = {"man", "vrouw", "onbekend", NULL};
+    static const char *const pos[] = {"werkzaam", "niet_werkzaam", "inactief", "onbekend", NULL};
+    static const char *const con[] = {"vast", "tijdelijk", NULL};
+    static const char *const yes[] = {"ja", "nee", NULL};
+    static char names[NCOL][40];
+    for (int i = 0; i < o->ncol; i++) {
+        const int c = o->order[i];
+        gen_column *k = &o->cols[i];
+        snprintf(names[c], sizeof names[c], "%s", col_names[c]);
+        if (o->upper)
+            for (char *p = names[c]; *p; p++) *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        *k = (gen_column){names[c], ROLE_STRING, NULL};
+        if (c == C_AANVR) k->role = ROLE_CODE, k->codes = aanvr;
+        else if (c == C_SEX) k->role = ROLE_CODE, k->codes = sex;
+        else if (c >= C_POS0 && c <= C_POS2) k->role = ROLE_CODE, k->codes = pos;
+        else if (c >= C_CON0 && c <= C_CON2) k->role = ROLE_CODE, k->codes = con;
+        else if (c >= C_SRG0 && c <= C_OND2) k->role = ROLE_CODE, k->codes = yes;
+        else if (c == C_START) k->role = ROLE_DATE;
+        else if (c == C_EIND) k->role = ROLE_DATETIME;
+        else if (c == C_GEB) k->role = ROLE_YMD;
+        else if (c >= C_UREN0 && c <= C_LOON2) k->role = ROLE_NUMBER;
+    }
+    o->tab = gen_table_new(o->cols, o->ncol);
 }
 
 static void open_file(outfile *o, const char *dir, int k, bool gz)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/extract_%02d.csv%s", dir, k + 1, gz ? ".gz" : "");
+    snprintf(path, sizeof path, "%s/extract_%02d.%s%s", dir, k + 1, ext[format], gz ? ".gz" : "");
     memset(o, 0, sizeof *o);
-    if (gz) {
+    if (format != GEN_CSV) {
+    } else if (gz) {
         o->gz = gzopen(path, "wb1");
         if (o->gz) gzbuffer(o->gz, 1 << 20);
     } else {
         o->f = fopen(path, "wb");
     }
-    if (!o->gz && !o->f) {
+    if (format == GEN_CSV && !o->gz && !o->f) {
         fprintf(stderr, "esfgen: %s: cannot create: %s\n", path, strerror(errno));
         exit(2);
     }
@@ -244,6 +294,7 @@ static void open_file(outfile *o, const char *dir, int k, bool gz)
         }
     }
     write_header(o);
+    if (format != GEN_CSV) stat_columns(o);
 }
 
 /* ---- values -------------------------------------------------------------- */
@@ -456,7 +507,7 @@ int main(int argc, char **argv)
     const char *dir = ".";
     static const char usage[] =
         "Usage: esfgen [--persons N] [--seed S] [--files K] [--gzip]\n"
-        "              [--dialect canonical|messy] [-o DIR]\n"
+        "              [--dialect canonical|messy] [--format F] [-o DIR]\n"
         "Writes synthetic ESF Actieve Inclusie extracts for esfmon whose margins follow\n"
         "the published monitor: DIR/extract_NN.csv (.csv.gz with --gzip).\n"
         "\n"
@@ -469,6 +520,10 @@ int main(int argc, char **argv)
         "                first too: 1-2-2015, 01/02/2015), quotes\n"
         "                with delimiters and line breaks, CRLF, BOM, synonyms, padding,\n"
         "                and invalid rows of every reject kind)\n"
+        "  --format F    csv, sav, zsav (SPSS), dta (Stata) or sas7bdat (SAS): the\n"
+        "                same data in each (value labels, date formats, missing\n"
+        "                values), without the rows only CSV can hold (a field too\n"
+        "                few, a blank line, an unclosed quote); DIR/extract_NN.F\n"
         "  -o DIR        where to write (default .)\n"
         "  -h, --help    this help\n";
     for (int i = 1; i < argc; i++) {
@@ -480,10 +535,16 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed")) s = strtoull(val, NULL, 10);
         else if (!strcmp(a, "--files")) files = atoi(val);
         else if (!strcmp(a, "-o")) dir = val;
+        else if (!strcmp(a, "--format")) {
+            format_given = true;
+            for (format = GEN_CSV; format <= GEN_SAS && strcmp(val, ext[format]); format++) {}
+            if (format > GEN_SAS) { fputs(usage, stderr); return 1; }
+        }
         else if (!strcmp(a, "--dialect") && (!strcmp(val, "messy") || !strcmp(val, "canonical"))) messy = !strcmp(val, "messy");
         else { fputs(usage, stderr); return 1; }
         i++;
     }
+    if (gz && format != GEN_CSV) { fprintf(stderr, "esfgen: --gzip is for CSV files\n"); return 1; }
     if (persons < 1 || files < 1 || files > 99) { fprintf(stderr, "esfgen: bad --persons or --files\n"); return 1; }
     mkdir(dir, 0777);
     seed(s);
@@ -549,6 +610,7 @@ int main(int argc, char **argv)
                     if (kind < 7) {
                         corrupt(v, kind);
                         write_row(o, v);
+                    } else if (format_given) { /* nothing a statistical file holds */
                     } else if (kind == 7) { /* veldaantal: a field too few */
                         for (int c = 0; c < o->ncol - 1; c++) put_field(o, v[o->order[c]], c == 0);
                         end_line(o);
@@ -559,7 +621,7 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (messy) { /* quote_open: an unclosed quote can only be the last record */
+    if (messy && !format_given) { /* quote_open: an unclosed quote can only be the last record */
         outfile *o = &out[files - 1];
         put(o, "\"R", 2);
         put(o, &o->delim, 1);
@@ -568,6 +630,17 @@ int main(int argc, char **argv)
     }
     for (int k = 0; k < files; k++) {
         flush(&out[k]);
+        if (out[k].tab) {
+            char path[4096], err[4200];
+            snprintf(path, sizeof path, "%s/extract_%02d.%s", dir, k + 1, ext[format]);
+            if (gen_table_write(out[k].tab, format, path, err, sizeof err) != 0) {
+                fprintf(stderr, "esfgen: %s\n", err);
+                return 2;
+            }
+            gen_table_free(out[k].tab);
+            free(out[k].buf);
+            continue;
+        }
         if (out[k].gz ? gzclose(out[k].gz) != Z_OK : fclose(out[k].f) != 0) {
             fprintf(stderr, "esfgen: close failed\n");
             return 2;

@@ -9,6 +9,8 @@ pkgs=(make gcc libc6-dev zlib1g-dev libxxhash-dev libglpk-dev libcriterion-dev p
       python3-scipy                # tests: the disclosure audit solves its LPs with HiGHS
       locales                      # a test writes every format under nl_NL (decimal comma)
       xxhash python3-jsonschema    # tests: --manifest's digests against xxh128sum, its schema
+      libreadstat-dev readstat     # SPSS, Stata and SAS files (SPEC §2.8); readstat, the
+                                   # command, is make bench's reference for them
       libisal-dev isal)            # optional: gzip through ISA-L (about 5x zlib's inflate
                                    # here); igzip is make bench's reference for it
 missing=()

@@ -6,16 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* SPEC §2.8 asks for these files to be read; until then, how to export them */
-#define STAT_HOW(ext, fn)                                                                    \
-    "esfmon does not read ." ext " files yet: export the data as CSV (SPSS: File > Export > CSV; " \
-    "Stata: export delimited; R: write.csv(haven::" fn "(...)))"
+/* SPEC §2.8: statistical files are read as files (statfile.c); their
+ * magic bytes seen here are inside a gzip member, or a portable file's on
+ * a stream (its magic comes after 456 bytes) */
+#define STAT_HOW "esfmon reads it directly once it is not gzip'd (gzip -dc it to a file first); a .por file by its name, not on standard input"
 
-/* The delimiter of a header line at p: --delimiter, else the one detected
- * from its first physical line. */
-static char header_delim(const esf_run *r, const char *p, const char *end)
+/* The delimiter of a header line at p: a statistical file's text is
+ * written with ','; else --delimiter, else the one detected from its first
+ * physical line. */
+static char header_delim(const esf_pass *pt, const char *p, const char *end)
 {
-    return r->opts.delimiter ? r->opts.delimiter : esf_rec_detect_delimiter(p, end);
+    if (pt->rd && esf_reader_stat_kind(pt->rd) != ESF_STAT_NONE) return ',';
+    return pt->r->opts.delimiter ? pt->r->opts.delimiter : esf_rec_detect_delimiter(p, end);
 }
 
 esf_status esf_headers_push(esf_pass *pt, const esf_header *h)
@@ -47,7 +49,7 @@ esf_hdr_again esf_header_again(esf_pass *pt, const char *p, const char *next,
     const esf_run *r = pt->r;
     const char *q = p, *after;
     if (next - q >= 3 && memcmp(q, "\xef\xbb\xbf", 3) == 0) q += 3; /* cat a.csv b.csv: b's BOM */
-    nh->delim = header_delim(r, q, next);
+    nh->delim = header_delim(pt, q, next);
     const esf_rec_status rs = esf_rec_next(q, next, true, nh->delim, &pt->rec, &after);
     if (rs != REC_OK || !esf_header_has_required(&pt->rec, r->opts.columns, r->opts.ncolumns))
         return HDR_NOT;
@@ -81,12 +83,12 @@ static const struct {
      "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false, false},
     {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, 0, "an old Excel .xls file (an OLE2 document)",
      "save it as 'CSV UTF-8' in Excel", false, false},
-    {"$FL2", 4, 0, "an SPSS data file (.sav)", STAT_HOW("sav", "read_sav"), false, false},
-    {"$FL3", 4, 0, "a compressed SPSS data file (.zsav)", STAT_HOW("sav", "read_sav"), false, false},
-    {"SPSSPORT", 8, 456, "an SPSS portable file (.por)", STAT_HOW("por", "read_por"), false, false},
-    {"<stata_dta>", 11, 0, "a Stata data file (.dta)", STAT_HOW("dta", "read_dta"), false, false},
+    {"$FL2", 4, 0, "an SPSS data file (.sav)", STAT_HOW, false, false},
+    {"$FL3", 4, 0, "a compressed SPSS data file (.zsav)", STAT_HOW, false, false},
+    {"SPSSPORT", 8, 456, "an SPSS portable file (.por)", STAT_HOW, false, false},
+    {"<stata_dta>", 11, 0, "a Stata data file (.dta)", STAT_HOW, false, false},
     {"\0\0\0\0\0\0\0\0\0\0\0\0\xc2\xea\x81\x60", 16, 0, "a SAS data file (.sas7bdat)",
-     STAT_HOW("sas7bdat", "read_sas"), false, false},
+     STAT_HOW, false, false},
     {"\xff\xfe", 2, 0, "UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false, false},
     {"\xfe\xff", 2, 0, "UTF-16 text (byte order mark FE FF)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false, false},
 };
@@ -126,7 +128,7 @@ static esf_status check_text(esf_err *err, const char *name, const char *p, cons
             memcmp(p + not_text[i].at, not_text[i].magic, not_text[i].len) == 0 && (gz || !not_text[i].in_gz))
             return not_text_error(err, name, not_text[i].what, not_text[i].how, not_text[i].pipe, gz);
     if (old_stata((const unsigned char *)p, n))
-        return not_text_error(err, name, "a Stata data file (.dta, before version 117)", STAT_HOW("dta", "read_dta"), false, gz);
+        return not_text_error(err, name, "a Stata data file (.dta, before version 117)", STAT_HOW, false, gz);
     const char *file = strcmp(name, "<stdin>") ? name : "FILE";
     const char *lf = memchr(p, '\n', n), *stop = lf ? lf : end;
     RETURN_ERROR_IF(memchr(p, '\0', (size_t)(stop - p)), err, ESF_ERR_INPUT,
@@ -150,7 +152,7 @@ esf_status esf_header_read(esf_run *r, esf_pass *pt, const char *name, esf_heade
     const char *p = *pp;
     while (p < end) {
         FORWARD_IF_ERROR(check_text(&r->err, name, p, end, eof, *line, pt->rd && pt->rd->gz));
-        h->delim = header_delim(r, p, end);
+        h->delim = header_delim(pt, p, end);
         const char *next;
         esf_rec_status st = esf_rec_next(p, end, eof, h->delim, &pt->rec, &next);
         if (st == REC_NEED_MORE) {

@@ -110,7 +110,8 @@ static void on_reject(void *ctx, const esf_reject *r)
     reject_sink *s = ctx;
     if (!s->quiet && s->shown < STDERR_REJECTS) {
         if (s->progress_shown && *s->progress_shown) fputs("\r\033[K", stderr);
-        fprintf(stderr, "%s:%" PRIu64 ": %s: ", r->file, r->line, esf_reject_name(r->reason));
+        fprintf(stderr, "%s:%s%" PRIu64 ": %s: ", r->file, r->is_case ? "case " : "", r->line,
+                esf_reject_name(r->reason));
         if (r->column) {
             fprintf(stderr, "%s '", r->column);
             put_quoted(stderr, r->seen, r->seen_len, 80);
@@ -126,7 +127,7 @@ static void on_reject(void *ctx, const esf_reject *r)
     if (s->rejects) {
         FILE *f = s->rejects;
         csv_field(f, r->file, strlen(r->file));
-        fprintf(f, ",%" PRIu64 ",%s,", r->line, esf_reject_name(r->reason));
+        fprintf(f, ",%s%" PRIu64 ",%s,", r->is_case ? "case " : "", r->line, esf_reject_name(r->reason));
         csv_field(f, r->column ? r->column : "", r->column ? strlen(r->column) : 0);
         putc(',', f);
         if (r->column) csv_field(f, r->seen, r->seen_len);
@@ -364,7 +365,12 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
         case 'P': opts->peildatum = optarg; break; /* checked by esf_run_new */
         case 'q': k->sink.quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case 'V': printf("esfmon %s\n", esf_version()); return EXIT_OK;
+        case 'V':
+            printf("esfmon %s\n%s\n", esf_version(),
+                   esf_reads_stat_files() ? "SPSS, Stata and SAS files: read through ReadStat"
+                                          : "SPSS, Stata and SAS files: not read (built without ReadStat, "
+                                            "libreadstat-dev)");
+            return EXIT_OK;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }

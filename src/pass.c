@@ -17,7 +17,8 @@ esf_status esf_pass_count(esf_run *r, esf_agg *agg, esf_row *row, const esf_pkey
     if (ESF_UNLIKELY(agg->nprojects != nprojects) && !esf_utf8_valid(row->project.p, row->project.len)) {
         const size_t k = (size_t)(agg - r->parts);
         if (!r->bad_utf8[k].input) {
-            r->bad_utf8[k].input = r->ninputs, r->bad_utf8[k].line = line;
+            r->bad_utf8[k].input = r->ninputs;
+            r->bad_utf8[k].line = run_where(r, line, &r->bad_utf8[k].is_case);
             snprintf(r->bad_utf8[k].file, sizeof r->bad_utf8[k].file, "%s", file);
             esf_quote_bytes(r->bad_utf8[k].seen, sizeof r->bad_utf8[k].seen, row->project.p,
                             row->project.len, 64);

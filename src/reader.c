@@ -2,6 +2,7 @@
  * See reader.h for the block/keep contract. */
 #include "reader.h"
 #include "decode.h"
+#include "statfile.h"
 
 #include <xxhash.h>
 
@@ -31,6 +32,110 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
     return st;
 }
 
+/* ---- a statistical file: converted on a thread of its own ------------------ */
+struct esf_statin {
+    esf_stat_kind kind;
+    const unsigned char *raw;  /* the file's bytes: mapped, or read (owned) */
+    size_t raw_len;
+    bool raw_mapped, started, joined;
+    pthread_t tid;
+    const char *name;
+    esf_stat *stat;
+    esf_status st;
+    esf_err err;
+};
+
+static void *stat_main(void *arg)
+{
+    struct esf_statin *si = arg;
+    si->st = esf_stat_convert(si->raw, si->raw_len, si->kind, si->name, &si->stat, &si->err);
+    return NULL;
+}
+
+/* The statistical file [raw, raw + len) (mapped, or malloc'd and now the
+ * reader's): its conversion begun, on a thread of its own when one starts. */
+static esf_status stat_start(esf_reader *r, esf_stat_kind k, const void *raw, size_t len, bool mapped,
+                             esf_err *err)
+{
+    struct esf_statin *si = calloc(1, sizeof *si);
+    if (!si) {
+        if (mapped) munmap((void *)(uintptr_t)raw, len);
+        else free((void *)(uintptr_t)raw);
+        return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
+    }
+    *si = (struct esf_statin){.kind = k, .raw = raw, .raw_len = len, .raw_mapped = mapped, .name = r->name};
+    r->statin = si;
+    r->in_memory = true;
+    r->size = len;
+    si->started = esf_thread_start(&si->tid, stat_main, si) == 0;
+    if (!si->started) stat_main(si);
+    return ESF_OK;
+}
+
+/* Whether the first two bytes at p could begin a statistical file whose
+ * magic is in its first 16 bytes (SPSS, Stata, SAS; a portable file's is
+ * further in, and is found on a named file only). */
+static bool stat_lead(const unsigned char *p)
+{
+    return p[0] == '$' || p[0] == '<' || p[0] == 0 || (p[0] >= 104 && p[0] <= 115 && p[1] <= 2);
+}
+
+/* A statistical file on a stream: all of it read into memory first. */
+static esf_status stat_slurp(esf_reader *r, esf_stat_kind k, size_t have, esf_err *err)
+{
+    while (!r->raw_eof) {
+        void *b = r->raw;
+        RETURN_ERROR_IF(esf_grow(&b, &r->raw_cap, have + ESF_RAW_BLOCK, 1), err, ESF_ERR_NOMEM,
+                        "%s: out of memory", r->name);
+        r->raw = b;
+        const ssize_t n = read(r->fd, r->raw + have, r->raw_cap - have);
+        if (n < 0 && errno == EINTR) continue;
+        RETURN_ERROR_IF(n < 0, err, ESF_ERR_INPUT, "%s: read error: %s", r->name, strerror(errno));
+        r->raw_eof = n == 0;
+        have += (size_t)n;
+    }
+    unsigned char *raw = r->raw;
+    r->raw = NULL, r->raw_cap = 0;
+    return stat_start(r, k, raw, have, false, err);
+}
+
+/* Waits for the text of a statistical file; it becomes the reader's one
+ * block of plain bytes. */
+static esf_status stat_wait(esf_reader *r, esf_err *err)
+{
+    struct esf_statin *si = r->statin;
+    if (si->started && !si->joined) pthread_join(si->tid, NULL), si->joined = true;
+    if (si->st != ESF_OK) {
+        *err = si->err;
+        return si->st;
+    }
+    r->src = (const unsigned char *)esf_stat_text(si->stat, &r->src_len);
+    return ESF_OK;
+}
+
+static void stat_close(esf_reader *r)
+{
+    struct esf_statin *si = r->statin;
+    if (!si) return;
+    if (si->started && !si->joined) pthread_join(si->tid, NULL);
+    esf_stat_free(si->stat);
+    if (si->raw_mapped) munmap((void *)(uintptr_t)si->raw, si->raw_len);
+    else free((void *)(uintptr_t)si->raw);
+    free(si);
+    r->statin = NULL;
+    r->src = NULL; /* the text was the conversion's */
+}
+
+int esf_reader_stat_kind(const esf_reader *r)
+{
+    return r->statin ? (int)r->statin->kind : ESF_STAT_NONE;
+}
+
+const esf_stat *esf_reader_stat(const esf_reader *r)
+{
+    return r->statin && r->src ? r->statin->stat : NULL;
+}
+
 /* Opens path into r, which is zeroed first; esf_reader_open_path closes what
  * this opened when it fails (one cleanup path). */
 static esf_status open_path(esf_reader *r, const char *path, const char *name, esf_err *err)
@@ -47,17 +152,21 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
                     strerror(errno));
     RETURN_ERROR_IF(S_ISDIR(st.st_mode), err, ESF_ERR_INPUT, "%s: is a directory", name);
     r->regular = S_ISREG(st.st_mode);
-    unsigned char magic[2];
+    unsigned char magic[512];
     /* stdin may be a file read in part: what is left of it */
     const off_t at = S_ISREG(st.st_mode) ? lseek(r->fd, 0, SEEK_CUR) : -1;
     if (at >= 0 && at <= st.st_size) r->size = (uint64_t)(st.st_size - at);
-    /* a gzip regular file in memory; a plain one read as a stream, and one
-     * whose size says 0 (an empty file, or one under /proc that is not) */
-    if (at == 0 && st.st_size > 0 && pread(r->fd, magic, 2, 0) == 2 && esf_is_gzip_magic(magic, 2)) {
+    /* a gzip or statistical regular file in memory; a plain one read as a
+     * stream, and one whose size says 0 (an empty file, or one under /proc
+     * that is not) */
+    const ssize_t nm = at == 0 && st.st_size > 0 ? pread(r->fd, magic, sizeof magic, 0) : 0;
+    const esf_stat_kind sk = nm > 0 ? esf_stat_magic(magic, (size_t)nm) : ESF_STAT_NONE;
+    if (nm >= 2 && (esf_is_gzip_magic(magic, 2) || sk != ESF_STAT_NONE)) {
         const size_t len = (size_t)st.st_size;
         void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, r->fd, 0);
         RETURN_ERROR_IF(m == MAP_FAILED, err, ESF_ERR_INPUT, "%s: cannot map: %s", name, strerror(errno));
         madvise(m, len, MADV_SEQUENTIAL);
+        if (sk != ESF_STAT_NONE) return stat_start(r, sk, m, len, true, err);
         r->src = m;
         r->mapped = true;
         r->src_len = len;
@@ -69,8 +178,8 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
     r->raw = malloc(ESF_RAW_BLOCK);
     RETURN_ERROR_IF(!r->raw, err, ESF_ERR_NOMEM, "%s: out of memory", name);
     r->raw_cap = ESF_RAW_BLOCK;
-    size_t have = 0;
-    while (have < 2) {
+    size_t have = 0, want = 2;
+    while (have < want) {
         ssize_t n = read(r->fd, r->raw + have, r->raw_cap - have);
         if (n < 0 && errno == EINTR) continue;
         RETURN_ERROR_IF(n < 0, err, ESF_ERR_INPUT, "%s: read error: %s", name, strerror(errno));
@@ -79,7 +188,10 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
             break;
         }
         have += (size_t)n;
+        if (want == 2 && have >= 2 && stat_lead(r->raw)) want = 16; /* enough for its magic */
     }
+    const esf_stat_kind sk_stream = esf_stat_magic(r->raw, have);
+    if (sk_stream != ESF_STAT_NONE) return stat_slurp(r, sk_stream, have, err);
     r->z.next_in = r->raw;
     r->z.avail_in = (uInt)have;
     if (esf_is_gzip_magic(r->raw, have)) {
@@ -109,7 +221,8 @@ esf_status esf_reader_digest(esf_reader *r, esf_err *err)
     XXH3_state_t *s = XXH3_createState();
     RETURN_ERROR_IF(!s || XXH3_128bits_reset(s) != XXH_OK, err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
     r->digest = s;
-    if (r->in_memory && !r->gz) esf_reader_saw(r, r->src, r->src_len); /* one block, all of it */
+    if (r->statin) esf_reader_saw(r, r->statin->raw, r->statin->raw_len); /* read only */
+    else if (r->in_memory && !r->gz) esf_reader_saw(r, r->src, r->src_len); /* one block, all of it */
     else if (!r->in_memory) esf_reader_saw(r, r->z.next_in, r->z.avail_in); /* the magic looked at */
     return ESF_OK;
 }
@@ -132,6 +245,7 @@ void esf_reader_close(esf_reader *r)
 {
     XXH3_freeState(r->digest);
     pipe_free(r);
+    stat_close(r);
     if (r->mapped) munmap((void *)(uintptr_t)r->src, r->src_len);
     esf_decode_end(r);
     if (r->close_fd && r->fd >= 0) close(r->fd);
@@ -388,6 +502,7 @@ static esf_status next_from_ring(esf_reader *r, size_t keep, const char **data, 
 esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err)
 {
+    if (r->statin && !r->src) FORWARD_IF_ERROR(stat_wait(r, err));
     if (r->in_memory && !r->gz) {
         /* Plain bytes in memory: one block holding everything. */
         *data = (const char *)r->src;

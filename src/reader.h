@@ -1,4 +1,5 @@
-/* reader.h - stage 1: bytes from an input (file, stdin, memory), plain or gzip.
+/* reader.h - stage 1: bytes from an input (file, stdin, memory), plain or
+ * gzip, or a statistical file as CSV text (statfile.h).
  *
  * The reader hands out blocks of decoded bytes.  The caller consumes complete
  * records from a block and tells the next call how many bytes at its end are
@@ -51,6 +52,11 @@ typedef struct {
                                          NULL: not asked for (esf_reader_digest) */
     size_t digested;                  /* a mapping's bytes hashed so far     */
     uint64_t pipe_consumed;           /* raw bytes behind the last block      */
+    struct esf_statin *statin;        /* a statistical file (statfile.h): its
+                                         bytes converted to CSV text on a
+                                         thread of its own from open on; the
+                                         text is src once esf_reader_next
+                                         has waited for it                  */
 } esf_reader;
 
 /* Open an input; on failure nothing is left open (the reader is closed). */
@@ -63,6 +69,11 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
 esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err);
 void esf_reader_close(esf_reader *r);
+/* The statistical file an input is (ESF_STAT_NONE: text, plain or gzip),
+ * and, once its text is read, its cases (esf_stat_case; NULL before). */
+int esf_reader_stat_kind(const esf_reader *r);
+const struct esf_stat *esf_reader_stat(const esf_reader *r);
+
 /* Stops its decoder (the ring and its thread), so that its counters and
  * digest can be read on the calling thread; the reader is then read no
  * further. */

@@ -21,9 +21,10 @@ void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_reco
         snprintf(detail, sizeof detail, "a record of %zu bytes, more than %zu MiB%s; its first %zu shown",
                  rec->len, ESF_RECORD_MAX >> 20, st == REC_QUOTE_OPEN ? " (quote not closed at end of file)" : "",
                  (size_t)REJECT_SHOWN);
+    bool is_case;
     esf_reject rej = {
         .file = file,
-        .line = line,
+        .line = run_where(r, line, &is_case),
         .reason = e->reason,
         .column = e->col >= 0 ? esf_col_names[e->col] : NULL,
         .seen = e->seen.p,
@@ -32,6 +33,7 @@ void esf_reject_emit(esf_run *r, const char *file, uint64_t line, const esf_reco
         .record = rec->start,
         .record_len = rec->len > ESF_RECORD_MAX ? REJECT_SHOWN : rec->len,
     };
+    rej.is_case = is_case;
     r->opts.on_reject(r->opts.reject_ctx, &rej);
 }
 

@@ -123,6 +123,11 @@ const char *esf_version(void)
     return ESF_VERSION;
 }
 
+bool esf_reads_stat_files(void)
+{
+    return esf_stat_available();
+}
+
 const char *esf_run_note(const esf_run *r)
 {
     return r->note;
@@ -254,7 +259,8 @@ static esf_status input_opened(esf_run *r, esf_reader *rd, const char *name, esf
     r->inputs = b;
     esf_input *in = &r->inputs[r->nopened++]; /* (run in the order opened) */
     memset(in, 0, sizeof *in);
-    in->format = rd->gz ? "gzip" : "csv";
+    const int sk = esf_reader_stat_kind(rd);
+    in->format = sk != ESF_STAT_NONE ? esf_stat_format((esf_stat_kind)sk) : rd->gz ? "gzip" : "csv";
     in->name = strdup(name);
     RETURN_ERROR_IF(!in->name, err, ESF_ERR_NOMEM, "%s: out of memory", name);
     return ESF_OK;
@@ -265,7 +271,7 @@ static void input_done(esf_run *r, esf_reader *rd, bool ok)
 {
     esf_reader_stop(rd); /* a decoder that is still at it, after an error */
     esf_input *in = &r->inputs[r->ninputs - 1];
-    in->bytes = rd->in_memory ? rd->src_len : rd->bytes_in;
+    in->bytes = rd->statin ? rd->size : rd->in_memory ? rd->src_len : rd->bytes_in;
     in->complete = ok;
     if (ok && rd->digest) {
         esf_reader_digest_end(rd, &in->digest_high, &in->digest_low);
@@ -289,6 +295,23 @@ const esf_input *esf_run_input(const esf_run *r, size_t i)
     return i < r->ninputs ? &r->inputs[i] : NULL;
 }
 
+/* A message about the statistical file being read (name:LINE: ...) says
+ * where as SPEC §2.8 counts: name:case N, or name alone for its header. */
+static void stat_where(esf_run *r, const char *name)
+{
+    const size_t n = strlen(name);
+    char *m = r->err.msg, *end;
+    if (!r->reading || !esf_reader_stat(r->reading) || strncmp(m, name, n) != 0 || m[n] != ':') return;
+    const unsigned long long line = strtoull(m + n + 1, &end, 10);
+    if (end == m + n + 1 || *end != ':') return;
+    char rest[sizeof r->err.msg];
+    esf_copy_cut(rest, sizeof rest, end);
+    bool is_case;
+    const uint64_t c = run_where(r, line, &is_case);
+    if (c == 0) snprintf(m + n, sizeof r->err.msg - n, "%s", rest);
+    else snprintf(m + n, sizeof r->err.msg - n, ":case %llu%s", (unsigned long long)c, rest);
+}
+
 static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
 {
     r->inputs[r->ninputs++].counts = r->counts; /* until it is read: the counts before it */
@@ -305,7 +328,10 @@ static esf_status run_input(esf_run *r, esf_reader *rd, const char *name)
     if (r->nthreads > 1 && !plain_in_memory && !rd->pipe) {
         st = start_decoder(r, rd, rd->regular || rd->in_memory, &r->err);
     }
+    r->reading = rd;
     if (st == ESF_OK) st = run_blocks(r, rd, name, &pt, &have_header);
+    if (st != ESF_OK) stat_where(r, name);
+    r->reading = NULL;
     r->inputs[r->ninputs - 1].headers = pt.nhdrs;
     esf_headers_free(&pt);
     FORWARD_IF_ERROR(st);
@@ -391,9 +417,10 @@ esf_status esf_run_finish(esf_run *r)
             first = k;
     if (first < MAX_THREADS)
         snprintf(r->note, sizeof r->note,
-                 "%s:%llu: project id '%s' is not UTF-8: JSON and the reports write U+FFFD for "
+                 "%s:%s%llu: project id '%s' is not UTF-8: JSON and the reports write U+FFFD for "
                  "its bytes that are not (CSV keeps them); so for every such project id",
-                 r->bad_utf8[first].file, (unsigned long long)r->bad_utf8[first].line,
+                 r->bad_utf8[first].file, r->bad_utf8[first].is_case ? "case " : "",
+                 (unsigned long long)r->bad_utf8[first].line,
                  r->bad_utf8[first].seen);
     esf_status st = esf_tables_build(r->parts, r->nparts, &r->counts, r->have_targets ? &r->targets : NULL,
                                  r->peildatum, &r->tables);

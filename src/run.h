@@ -10,6 +10,7 @@
 
 #include "reader.h"
 #include "publish.h"
+#include "statfile.h"
 
 #define MAX_THREADS ESF_MAX_PARTS
 
@@ -67,6 +68,7 @@ struct esf_run {
         uint64_t line;
         char file[160];
         char seen[80];
+        bool is_case;        /* line is a statistical file's case */
     } bad_utf8[MAX_THREADS];
     char note[400];          /* esf_run_note */
     int32_t period_from, period_to; /* opts.period as yyyymmdd, 0 = open */
@@ -81,7 +83,17 @@ struct esf_run {
     size_t inputs_cap, nopened;
     esf_pub pub;             /* the tables published with pub.dc (pub.sup
                                 NULL: not yet): decided once per setting */
+    const esf_reader *reading; /* the input being read, NULL between inputs */
 };
+
+/* Where a line of the input being read is: for a statistical file its case
+ * (SPEC §2.8: file:case N; *is_case), else the line. */
+static inline uint64_t run_where(const esf_run *r, uint64_t line, bool *is_case)
+{
+    const esf_stat *s = r->reading ? esf_reader_stat(r->reading) : NULL;
+    *is_case = s != NULL;
+    return s ? esf_stat_case(s, line) : line;
+}
 
 /* The header the next record is read under. */
 static inline const esf_header *headers_current(const esf_pass *pt)
