@@ -17,6 +17,10 @@
 
 enum { BLOCK = 1 << 20 };
 
+typedef enum { RAW_CALLERS, RAW_MAPPED, RAW_OWNED } raw_kind;
+static esf_status stat_start(esf_reader *r, esf_stat_kind k, const void *raw, size_t len, raw_kind how,
+                             esf_err *err);
+
 esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *data, size_t len,
                               esf_err *err)
 {
@@ -27,7 +31,10 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
     r->src_len = len;
     r->size = len;
     r->in_memory = true;
-    const esf_status st = esf_is_gzip_magic(r->src, len) ? esf_decode_start(r, err) : ESF_OK;
+    const esf_stat_kind sk = esf_stat_magic(data, len);
+    const esf_status st = sk != ESF_STAT_NONE ? (r->src = NULL, stat_start(r, sk, data, len, RAW_CALLERS, err))
+                          : esf_is_gzip_magic(r->src, len) ? esf_decode_start(r, err)
+                                                           : ESF_OK;
     if (st != ESF_OK) esf_reader_close(r);
     return st;
 }
@@ -35,9 +42,10 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
 /* ---- a statistical file: converted on a thread of its own ------------------ */
 struct esf_statin {
     esf_stat_kind kind;
-    const unsigned char *raw;  /* the file's bytes: mapped, or read (owned) */
+    const unsigned char *raw;  /* the file's bytes: mapped, read (then owned),
+                                  or the caller's memory (neither)     */
     size_t raw_len;
-    bool raw_mapped, started, joined;
+    bool raw_mapped, raw_owned, started, joined;
     pthread_t tid;
     const char *name;
     esf_stat *stat;
@@ -52,18 +60,25 @@ static void *stat_main(void *arg)
     return NULL;
 }
 
-/* The statistical file [raw, raw + len) (mapped, or malloc'd and now the
- * reader's): its conversion begun, on a thread of its own when one starts. */
-static esf_status stat_start(esf_reader *r, esf_stat_kind k, const void *raw, size_t len, bool mapped,
+static void raw_free(const void *raw, size_t len, raw_kind how)
+{
+    if (how == RAW_MAPPED) munmap((void *)(uintptr_t)raw, len);
+    else if (how == RAW_OWNED) free((void *)(uintptr_t)raw);
+}
+
+/* The statistical file [raw, raw + len) (mapped, malloc'd, both now the
+ * reader's, or the caller's): its conversion begun, on a thread of its own
+ * when one starts. */
+static esf_status stat_start(esf_reader *r, esf_stat_kind k, const void *raw, size_t len, raw_kind how,
                              esf_err *err)
 {
     struct esf_statin *si = calloc(1, sizeof *si);
     if (!si) {
-        if (mapped) munmap((void *)(uintptr_t)raw, len);
-        else free((void *)(uintptr_t)raw);
+        raw_free(raw, len, how);
         return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
     }
-    *si = (struct esf_statin){.kind = k, .raw = raw, .raw_len = len, .raw_mapped = mapped, .name = r->name};
+    *si = (struct esf_statin){.kind = k, .raw = raw, .raw_len = len, .raw_mapped = how == RAW_MAPPED,
+                              .raw_owned = how == RAW_OWNED, .name = r->name};
     r->statin = si;
     r->in_memory = true;
     r->size = len;
@@ -96,7 +111,7 @@ static esf_status stat_slurp(esf_reader *r, esf_stat_kind k, size_t have, esf_er
     }
     unsigned char *raw = r->raw;
     r->raw = NULL, r->raw_cap = 0;
-    return stat_start(r, k, raw, have, false, err);
+    return stat_start(r, k, raw, have, RAW_OWNED, err);
 }
 
 /* Waits for the text of a statistical file; it becomes the reader's one
@@ -119,8 +134,7 @@ static void stat_close(esf_reader *r)
     if (!si) return;
     if (si->started && !si->joined) pthread_join(si->tid, NULL);
     esf_stat_free(si->stat);
-    if (si->raw_mapped) munmap((void *)(uintptr_t)si->raw, si->raw_len);
-    else free((void *)(uintptr_t)si->raw);
+    raw_free(si->raw, si->raw_len, si->raw_mapped ? RAW_MAPPED : si->raw_owned ? RAW_OWNED : RAW_CALLERS);
     free(si);
     r->statin = NULL;
     r->src = NULL; /* the text was the conversion's */
@@ -166,7 +180,7 @@ static esf_status open_path(esf_reader *r, const char *path, const char *name, e
         void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, r->fd, 0);
         RETURN_ERROR_IF(m == MAP_FAILED, err, ESF_ERR_INPUT, "%s: cannot map: %s", name, strerror(errno));
         madvise(m, len, MADV_SEQUENTIAL);
-        if (sk != ESF_STAT_NONE) return stat_start(r, sk, m, len, true, err);
+        if (sk != ESF_STAT_NONE) return stat_start(r, sk, m, len, RAW_MAPPED, err);
         r->src = m;
         r->mapped = true;
         r->src_len = len;

@@ -34,14 +34,27 @@ const char *esf_stat_what(esf_stat_kind k);
 /* Whether this build reads them (it was built with ReadStat). */
 bool esf_stat_available(void);
 
-typedef struct esf_stat esf_stat;
+/* A file's CSV text and where its cases begin. */
+typedef struct esf_stat {
+    char *text;             /* malloc'd, or in map                        */
+    size_t len, cap;
+    struct { uint64_t line, ncase; } *shift; /* from line on, cases from ncase */
+    size_t nshift, shift_cap;
+    void *map;              /* the text handed back by a child process   */
+    size_t map_len;
+} esf_stat;
 
 /* Converts the file [raw, raw + len) of kind k into CSV text (*out, freed
  * by esf_stat_free).  A file ReadStat cannot read to its end, or one that
  * holds fewer cases than its header says, is ESF_ERR_INPUT naming the file
- * and what ReadStat reported. */
+ * and what ReadStat reported.  esf_stat_convert does it in a child
+ * process (statfile.c; in this one when none can be made), so that a file
+ * that crashes ReadStat is an input error too; esf_stat_read (statread.c)
+ * in this process. */
 esf_status esf_stat_convert(const unsigned char *raw, size_t len, esf_stat_kind k, const char *name,
                             esf_stat **out, esf_err *err);
+esf_status esf_stat_read(const unsigned char *raw, size_t len, esf_stat_kind k, const char *name,
+                         esf_stat **out, esf_err *err);
 const char *esf_stat_text(const esf_stat *s, size_t *len);
 /* The case a line of the text begins (line 1, the header: 0); a string
  * that holds line feeds makes its case span lines. */

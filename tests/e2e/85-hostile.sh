@@ -118,7 +118,7 @@ expect_exit "not text: a gzip inside a gzip is named so, not UTF-16" 2 "gg.gz: i
 printf 'BZh91AY&SY' | gzip -c > "$H/bz.gz"
 expect_exit "not text: bzip2 inside gzip gets advice that works" 2 "bz.gz: is bzip2-compressed.*gzip -dc '.*bz.gz' | bzip2 -dc | esfmon -" $ESFMON -q "$H/bz.gz"
 printf '$FL2@(#) IBM SPSS STATISTICS 64-bit\0\0\0\2' > "$H/x.sav"
-expect_exit "not text: an SPSS file is named so, not UTF-16" 2 "x.sav: is an SPSS data file (.sav)" $ESFMON -q "$H/x.sav"
+expect_exit "not text: a broken SPSS file is named so, not UTF-16" 2 "x.sav: an SPSS data file (.sav) that cannot be read" $ESFMON -q "$H/x.sav"
 printf '\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0' > "$H/x.xls"
 expect_exit "not text: an old Excel file is named, with advice to save it as CSV" 2 "x.xls: is an old Excel .xls file.*CSV" $ESFMON -q "$H/x.xls"
 gzip -c "$G" | python3 -c 'import sys; d = bytearray(sys.stdin.buffer.read()); d[3] |= 0x20; sys.stdout.buffer.write(d)' > "$H/flag.gz"
