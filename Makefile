@@ -196,6 +196,7 @@ demo: deps
 bench: all
 	@BUILD=$(BUILD) python3 bench/bench.py
 	@BUILD=$(BUILD) python3 bench/one_pass.py
+	@BUILD=$(BUILD) python3 bench/statfiles.py
 
 # DuckDB, a statistician's alternative, as one more reference for make bench
 # (node bindings from npm; nothing else uses it).

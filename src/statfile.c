@@ -69,7 +69,7 @@ void esf_stat_free(esf_stat *s)
 {
     if (!s) return;
     if (s->map) munmap(s->map, s->map_len);
-    else free(s->text);
+    else esf_big_free(s->text, s->cap, 1);
     free(s->shift);
     free(s);
 }

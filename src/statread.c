@@ -139,7 +139,8 @@ static void put(conv *c, const char *p, size_t n)
 {
     esf_stat *s = c->s;
     void *b = s->text;
-    if (c->oom || esf_grow(&b, &s->cap, s->len + n + 1, 1) != ESF_OK) {
+    /* grown by moving pages, not by a copy (the text runs to GBs) */
+    if (c->oom || esf_big_grow(&b, &s->cap, s->len + n + 1, 1) != ESF_OK) {
         c->oom = true;
         return;
     }
@@ -184,7 +185,17 @@ static bool is_code(const char *s)
 static size_t number_text(char *b, size_t cap, double d, bool single)
 {
     if (!isfinite(d)) return (size_t)snprintf(b, cap, "%g", d);
-    if (d == floor(d) && fabs(d) < 1e18) return (size_t)snprintf(b, cap, "%lld", (long long)d);
+    if (d == floor(d) && fabs(d) < 1e18) { /* the usual number: by hand, not printf */
+        char t[24];
+        size_t n = 0;
+        uint64_t u = (uint64_t)fabs(d);
+        do t[n++] = (char)('0' + u % 10); while (u /= 10);
+        size_t k = 0;
+        if (d < 0) b[k++] = '-';
+        while (n) b[k++] = t[--n];
+        b[k] = 0;
+        return k;
+    }
     for (int prec = single ? 6 : 15; prec <= 17; prec++) {
         snprintf(b, cap, "%.*g", prec, d);
         const double back = strtod(b, NULL);
@@ -252,7 +263,10 @@ static void number_out(conv *c, variable *v, readstat_value_t value)
         unsigned m, dd;
         civil_from_days(c->epoch + (int64_t)floor(d / v->unit), &y, &m, &dd);
         if (y >= 1 && y <= 9999) {
-            put(c, b, (size_t)snprintf(b, sizeof b, "%04d-%02u-%02u", (int)y, m, dd));
+            const char ymd[10] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+                                  (char)('0' + y % 10), '-', (char)('0' + m / 10), (char)('0' + m % 10), '-',
+                                  (char)('0' + dd / 10), (char)('0' + dd % 10)};
+            put(c, ymd, sizeof ymd);
             return;
         }
     }
