@@ -147,7 +147,7 @@ $(BUILD)/obj/esfgen.o $(BUILD)/obj/esfgen_stat.o: $(BUILD)/obj/%.o: scripts/%.c
 # -no-pie: Criterion runs each test in a new process; parameter tables that
 # point at string literals need the same addresses there.  Without LTO: it
 # would drop the tests Criterion registers in a section nothing refers to.
-$(BUILD)/tests/%: tests/%.c tests/helpers.h $(BUILD)/libesfmon.a
+$(BUILD)/tests/%: tests/%.c tests/helpers.h tests/internal.h $(BUILD)/libesfmon.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fno-lto -Wno-missing-prototypes -Wno-conversion -Itests $< -o $@ \
 	    $(BUILD)/libesfmon.a -no-pie $(LDFLAGS) $(LIBS) $(TEST_LIBS)
@@ -181,8 +181,9 @@ sanitize:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize OPT=-O1 LTO= \
 	    SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
 
-# Threads meet in run.c (partitions of a block) and tables.c (counting the
-# partitions); TSan watches them in the
+# Threads are started in pool.c (the run's workers: block.c's partitions of
+# a block), reader.c (a stream's decoder; a statistical file's conversion)
+# and tally.c (counting the partitions); TSan watches them in the
 # end-to-end tests (its runtime and Criterion's arena cannot share a process,
 # so the unit tests are not run here; test_parallel runs in the other builds).
 tsan: deps
@@ -212,7 +213,7 @@ bench-check: all
 # ---- fuzzing: one libFuzzer target per input stage (tests/fuzz) -------------
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc $(ISAL_DEF) $(READSTAT_DEF) \
+FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc -Itests $(ISAL_DEF) $(READSTAT_DEF) \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZERS      := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 

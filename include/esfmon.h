@@ -144,14 +144,16 @@ ESF_API void esf_run_free(esf_run *run);
 ESF_API esf_status esf_run_targets(esf_run *run, const char *path);
 
 /* Adds one input: a path, or "-" for standard input.  Inputs are read in
- * blocks (a gzip regular file is memory-mapped and inflated); gzip is
- * recognised by its magic bytes.  On an error the run must not be
- * finished: its counts are partial. */
+ * blocks: a plain file or stream is read (read(2)), a gzip regular file
+ * memory-mapped and inflated, an SPSS, Stata or SAS file converted to CSV
+ * text first (SPEC §2.8); each is recognised by its magic bytes.  On an
+ * error the run must not be finished: its counts are partial. */
 ESF_API esf_status esf_run_add_path(esf_run *run, const char *path);
 
 /* Adds inputs in order, as esf_run_add_path does each, stopping at the first
  * that fails.  With more than one thread, a gzip'd file is decoded ahead
- * while the input before it is still counted. */
+ * while the input before it is still counted; a statistical file is
+ * converted ahead with any number of threads. */
 ESF_API esf_status esf_run_add_paths(esf_run *run, const char *const *paths, size_t n);
 
 /* Adds one input held in memory (plain or gzip); name is used in messages. */

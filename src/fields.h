@@ -48,7 +48,8 @@ extern const esf_traj esf_traj_empty;
 
 /* Each parser returns 0 on success and -1 when the value is not valid.  The
  * input is the cell's value; an empty value maps as esf_traj_empty says,
- * here, without a call; the _value functions (fields.c) parse the others. */
+ * without a call (rows.c; tests/internal.h has the wrappers that do it for
+ * the tests); the _value functions (fields.c) parse the others. */
 int esf_field_aanvrager(esf_view v, uint8_t *out);
 int esf_field_geslacht_value(esf_view v, uint8_t *out);
 int esf_field_positie_value(esf_view v, uint8_t *out);
@@ -57,47 +58,6 @@ int esf_field_bool_value(esf_view v, uint8_t *out);
 int esf_field_doelgroep_value(esf_view v, uint16_t *out);
 int esf_field_date_value(esf_view v, bool allow_month, int32_t *out);
 int esf_field_number_value(esf_view v, bool allow_comma, int64_t max, int64_t *out);
-
-/* A code: `empty` for an empty cell, else what parse makes of it (inlined,
- * parse is a constant). */
-static inline int esf_field_code(esf_view v, uint8_t *out, uint8_t empty,
-                                 int (*parse)(esf_view, uint8_t *))
-{
-    if (v.len == 0) {
-        *out = empty;
-        return 0;
-    }
-    return parse(v, out);
-}
-
-static inline int esf_field_geslacht(esf_view v, uint8_t *out)
-{
-    return esf_field_code(v, out, esf_traj_empty.geslacht, esf_field_geslacht_value);
-}
-
-static inline int esf_field_positie(esf_view v, uint8_t *out)
-{
-    return esf_field_code(v, out, esf_traj_empty.pos[0], esf_field_positie_value);
-}
-
-static inline int esf_field_contract(esf_view v, uint8_t *out)
-{
-    return esf_field_code(v, out, esf_traj_empty.contract[0], esf_field_contract_value);
-}
-
-static inline int esf_field_bool(esf_view v, uint8_t *out)
-{
-    return esf_field_code(v, out, esf_traj_empty.srg[0], esf_field_bool_value);
-}
-
-static inline int esf_field_doelgroep(esf_view v, uint16_t *out)
-{
-    if (v.len == 0) {
-        *out = esf_traj_empty.doelgroep;
-        return 0;
-    }
-    return esf_field_doelgroep_value(v, out);
-}
 
 /* YYYYMMDD, YYYY-MM-DD, or day first D-M-YYYY / D/M/YYYY (one or two
  * digits for day and month), and YYYYMM when allow_month; a real date
@@ -109,18 +69,6 @@ static inline int esf_field_date(esf_view v, bool allow_month, int32_t *out)
         return 0;
     }
     return esf_field_date_value(v, allow_month, out);
-}
-
-/* Decimal >= 0 and <= max (in units of 1e-9, any number of decimals, those
- * past the ninth cut off; a value just above max is above it) with '.' or,
- * when allow_comma, ',' as decimal mark; empty gives ESF_NUM_EMPTY. */
-static inline int esf_field_number(esf_view v, bool allow_comma, int64_t max, int64_t *out)
-{
-    if (v.len == 0) {
-        *out = esf_traj_empty.uren[0];
-        return 0;
-    }
-    return esf_field_number_value(v, allow_comma, max, out);
 }
 
 /* Completed years between birth and day (yyyymmdd); 29 February counts as

@@ -27,6 +27,9 @@ bool esf_simd_avx2(void)
 #endif
 }
 
+/* the tests' switch (tests/internal.h): 0 the baseline, 1 AVX2 where the
+ * CPU has it (the default) */
+void esf_simd_force(int level);
 void esf_simd_force(int level)
 {
     atomic_store_explicit(&simd_allowed, level > 0, memory_order_relaxed);

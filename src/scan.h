@@ -12,14 +12,6 @@
 
 #include "rows.h"
 
-/* The line at p, under h (h->scan): true, with *row and *next (the start of
- * the next line), when it ends in a line feed before end, is at most 512
- * bytes, has no quote or padding that esf_line_cells refuses, and is a row
- * esf_row_parse accepts, as esf_rec_next and esf_row_parse would read it
- * (one physical line).  False for any other line: nothing is decided then. */
-bool esf_row_scan(const esf_header *h, const char *p, const char *end, esf_row *row,
-                  const char **next);
-
 /* esf_row_scan's build for the classifiers esf_simd_avx2 chooses now: a
  * loop over lines asks once, not per line. */
 typedef bool (*esf_row_scan_fn)(const esf_header *h, const char *p, const char *end, esf_row *row,

@@ -242,7 +242,4 @@ esf_line_cells(const esf_line_masks *m, size_t nw, size_t lend, uint64_t od[ESF_
  * BMI1/2), unless esf_simd_force said otherwise. */
 bool esf_simd_avx2(void);
 
-/* For tests: 0 the baseline, 1 AVX2 where the CPU has it (the default). */
-void esf_simd_force(int level);
-
 #endif

@@ -1,5 +1,5 @@
 /* Stage 3a: field parsers (SPEC §2.2): codes, dates, numbers, target groups. */
-#include "fields.h"
+#include "internal.h"
 #include "helpers.h"
 
 #include <strings.h>

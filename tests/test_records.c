@@ -1,5 +1,6 @@
 /* Stage 2: records and cells, over the dialect cases of SPEC §2.1. */
 #include "helpers.h"
+#include "internal.h"
 #include "records.h"
 #include "simd.h"
 

@@ -3,6 +3,7 @@
  * every plain line they accept, and most lines with quotes or padding
  * inside a cell. */
 #include "helpers.h"
+#include "internal.h"
 #include "records.h"
 #include "rows.h"
 #include "scan.h"
