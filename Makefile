@@ -213,7 +213,8 @@ bench-check: all
 # ---- fuzzing: one libFuzzer target per input stage (tests/fuzz) -------------
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Iinclude -Isrc -Itests $(ISAL_DEF) $(READSTAT_DEF) \
+FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Werror=implicit-function-declaration -Iinclude -Isrc -Itests \
+                $(ISAL_DEF) $(READSTAT_DEF) \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZERS      := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
