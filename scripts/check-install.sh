@@ -11,7 +11,7 @@ fail() { echo "install: $*"; exit 1; }
 P="$T/prefix"; G=tests/golden/core.csv
 make -s install PREFIX="$P" > /dev/null
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
-[ "$(pkg-config --modversion esfmon)" = "$("$P/bin/esfmon" --version | cut -d' ' -f2)" ] || fail "pkg-config version differs from esfmon --version"
+[ "$(pkg-config --modversion esfmon)" = "$("$P/bin/esfmon" --version | head -1 | cut -d' ' -f2)" ] || fail "pkg-config version differs from esfmon --version"
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Wextra -Werror tests/install/use_esfmon.c $(pkg-config --cflags --libs esfmon) -o "$T/use"
 readelf -d "$T/use" | grep -q 'NEEDED.*libesfmon.so.0' || fail "not linked to libesfmon.so.0"
