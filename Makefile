@@ -17,6 +17,11 @@ ifneq ($(LTO),)
 AR      := gcc-ar
 endif
 BASE_CFLAGS := -std=c11 -pthread -g $(OPT) $(LTO) -D_GNU_SOURCE -Iinclude -Isrc -MMD -MP $(WARN)
+# src/ by stage, each folder including only from its own and the ones
+# before it (scripts/check-layout.sh): a folder's files name another's
+# header as FOLDER/FOLDER.h.  The tests reach inside every folder.
+STAGES      := common input count tabulate render run
+TEST_INC    := -Itests $(addprefix -Isrc/,$(STAGES))
 ALL_CFLAGS   = $(BASE_CFLAGS) $(SANFLAGS) $(CFLAGS) $(MOREFLAGS)
 LIBS        := -lz -lxxhash -lglpk -lm -pthread
 # ISA-L inflates gzip about 3x faster than zlib: used when its header is
@@ -38,9 +43,9 @@ LIBS         += -lreadstat
 endif
 TEST_LIBS   := -lcriterion
 
-LIB_SRC  := $(filter-out src/main%.c,$(wildcard src/*.c))  # main*.c: the CLI
+LIB_SRC  := $(foreach d,$(STAGES),$(wildcard src/$(d)/*.c))  # src/cli: the CLI
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
-CLI_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/main*.c))
+CLI_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/cli/*.c))
 PIC_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
 VERSION  := $(shell sed -n 's/^\#define ESF_VERSION "\(.*\)"/\1/p' include/esfmon.h)
 MAJOR    := $(firstword $(subst ., ,$(VERSION)))
@@ -136,7 +141,7 @@ $(BUILD)/esfmon: $(CLI_OBJ) $(BUILD)/libesfmon.a
 $(BUILD)/esfgen: $(BUILD)/obj/esfgen.o $(BUILD)/obj/esfgen_stat.o
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lz -lm $(if $(READSTAT_DEF),-lreadstat)
 
-$(BUILD)/obj/main%.o: src/main%.c
+$(BUILD)/obj/cli/%.o: src/cli/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -149,13 +154,13 @@ $(BUILD)/obj/esfgen.o $(BUILD)/obj/esfgen_stat.o: $(BUILD)/obj/%.o: scripts/%.c
 # would drop the tests Criterion registers in a section nothing refers to.
 $(BUILD)/tests/%: tests/%.c tests/helpers.h tests/internal.h $(BUILD)/libesfmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fno-lto -Wno-missing-prototypes -Wno-conversion -Itests $< -o $@ \
+	$(CC) $(ALL_CFLAGS) -fno-lto -Wno-missing-prototypes -Wno-conversion $(TEST_INC) $< -o $@ \
 	    $(BUILD)/libesfmon.a -no-pie $(LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Programs the end-to-end tests use: the library with a test's knob.
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libesfmon.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fno-lto $< -o $@ $(BUILD)/libesfmon.a $(LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -fno-lto $(TEST_INC) $< -o $@ $(BUILD)/libesfmon.a $(LDFLAGS) $(LIBS)
 
 unit: $(TEST_BIN) $(BUILD)/esfgen
 	@set -e; for t in $(TEST_BIN); do $$t --jobs 2 || exit 1; done
@@ -213,12 +218,12 @@ bench-check: all
 # ---- fuzzing: one libFuzzer target per input stage (tests/fuzz) -------------
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Werror=implicit-function-declaration -Iinclude -Isrc -Itests \
+FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Werror=implicit-function-declaration -Iinclude -Isrc $(TEST_INC) \
                 $(ISAL_DEF) $(READSTAT_DEF) \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZERS      := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard src/*.h) include/esfmon.h
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard src/*/*.h) include/esfmon.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRC) -o $@ $(LIBS)
 
@@ -253,7 +258,7 @@ TIDY_CHECKS := -*,bugprone-*,clang-analyzer-*,cert-*,-bugprone-easily-swappable-
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	    --suppress=missingIncludeSystem -D__GNUC__ -Iinclude -Isrc src/
-	@printf '%s\n' $(wildcard src/*.c) | xargs -P $(NPROC) -n 3 sh -c 'clang-tidy --quiet \
+	@printf '%s\n' $(wildcard src/*/*.c) | xargs -P $(NPROC) -n 3 sh -c 'clang-tidy --quiet \
 	    --warnings-as-errors="*" --checks="$(TIDY_CHECKS)" "$$@" -- -std=c11 -D_GNU_SOURCE -Iinclude -Isrc' tidy \
 	    2>&1 | grep -v ' warnings\? generated\.$$'; test $${PIPESTATUS[1]} -eq 0
 

@@ -3,7 +3,7 @@
  * cells.  The interval audit itself, independent of this code, is
  * tests/ref/audit.py (tests/e2e/90-disclosure.sh). */
 #include "helpers.h"
-#include "run.h"
+#include "state.h"
 
 #include <limits.h>
 #include <libgen.h>

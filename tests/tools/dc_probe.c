@@ -4,7 +4,7 @@
  * writes the CSV tables with --suppress-below N, the relations of the items
  * in the bit mask OMIT (bit k: item k) left out of the engine. */
 #include "output.h"
-#include "run.h"
+#include "state.h"
 
 #include <stdio.h>
 #include <stdlib.h>

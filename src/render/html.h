@@ -1,0 +1,37 @@
+/* html.h - stage 6: SVG figures and the frame of the HTML report (html.c);
+ * report.c lays out the sections and their tables. */
+#ifndef ESF_HTML_H
+#define ESF_HTML_H
+
+#include "tabulate/tabulate.h"
+
+/* Grouped horizontal bars: a row per category (or measure), a bar per series
+ * (group), each the share of a published count in a published total. */
+typedef struct {
+    const char *table;
+    int nseries;
+    const char *const *groups;         /* group of each series            */
+    const char *const *series_labels;
+    int nrows;
+    const char *const *row_labels;
+    const char *dim;                   /* the counted cell of row r:       */
+    const char *const *cats;           /*   cats[r] or cat                 */
+    const char *cat;
+    const char *const *measures;       /*   measures[r] or measure         */
+    const char *measure;
+    const char *of_dim, *of_cat, *of_measure; /* its total                 */
+    bool zoom;                         /* axis to the largest share, not 100% */
+} html_bars_spec;
+
+void esf_html_head(FILE *out);
+void esf_html_foot(FILE *out);
+void esf_html_escape(FILE *out, const char *s, size_t n);
+/* A number's text in Dutch notation: "1234567" -> "1.234.567", "12.5" ->
+ * "12,5"; "x" and "" as they are.  For the reports and the figures. */
+void esf_dutch(const char *v, char *dst, size_t len);
+void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);
+void esf_html_indicators(FILE *out, const esf_pub *p, const char *id);
+void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
+                 const char *const *pos_labels, const char *const *state_labels);
+
+#endif

@@ -1,0 +1,112 @@
+/* tables.h - stage 5: one pass over the person table fills every table of
+ * SPEC §5 (derived groups amr and totaal included); the result is a sorted
+ * list of cells, each knowing whether it is a person count (subject to
+ * disclosure control) or derived from person counts. */
+#ifndef ESF_TABLES_H
+#define ESF_TABLES_H
+
+#include "count/count.h"
+#include "targets.h"
+
+typedef enum {
+    CELL_COUNT,    /* a count of rows: never rounded or suppressed      */
+    CELL_PERSONS,  /* a count of persons: rounded and suppressed (§6)  */
+    CELL_DERIVED,  /* text derived from the person counts in dep[]     */
+    CELL_TEXT,     /* text as given (streefwaarde)                     */
+    CELL_STRUCTURAL /* a count no person can fall in: always 0, never
+                       suppressed, "-" in the reports (SPEC §6)        */
+} cell_kind;
+
+/* The relations between exact counts that a reader may use (SPEC §6), by
+ * the item of §6 that lists them. */
+typedef enum {
+    REL_DIMENSION = 1, /* 1: categories of a dimension add up to totaal     */
+    REL_CELL,          /* 2: result <= afgerond <= deelnemers in one cell    */
+    REL_TRANSITION,    /* 3: overgangen against afgerond and the results     */
+    REL_INDICATOR,     /* 4: indicators against the counts they come from    */
+    REL_PROJECT,       /* 5: within a project, and attributed over projects  */
+    REL_GROUPS,        /* 6: across the groups                               */
+    REL_FAMILIES = REL_GROUPS
+} esf_rel_family;
+
+/* sum(coef * value of cell) = 0 (REL_EQ) or <= 0 (REL_LE). */
+typedef struct {
+    uint32_t cell;
+    int32_t coef;
+} esf_term;
+typedef struct {
+    uint32_t first, n; /* terms[first .. first+n) */
+    uint8_t le;        /* 1: <= 0, 0: = 0 */
+    uint8_t family;    /* esf_rel_family */
+} esf_rel;
+
+typedef struct {
+    const char *table, *dim, *measure;
+    const char *group;          /* not NUL-terminated: project ids are bytes */
+    uint32_t group_len;
+    char cat[48];
+    uint8_t kind;
+    uint8_t ndep;
+    uint64_t value;             /* CELL_COUNT, CELL_PERSONS                 */
+    uint64_t dep[2];            /* CELL_DERIVED: the exact counts it uses   */
+    char text[48];              /* CELL_DERIVED, CELL_TEXT; "" = empty      */
+} esf_tcell;
+
+typedef struct esf_tables esf_tables;
+struct esf_tables {
+    esf_tcell *cells;
+    size_t n, cap;
+    char *groups;               /* project ids, owned */
+    int32_t period_from, period_to; /* the run's --period (0: open), for the reports */
+    uint32_t ninputs;           /* inputs read, for the reports */
+    int32_t peildatum;          /* the reference date, yyyymmdd (0: none) */
+    esf_rel *rels;              /* the relations of SPEC §6 (relations.c) */
+    size_t nrels, rels_cap;
+    esf_term *terms;
+    size_t nterms, terms_cap;
+};
+
+#define ESF_N_GROUPS 6
+#define ESF_N_RESULTS 9
+#define ESF_N_STATES 5
+
+/* Names as written in the output, in the order of SPEC §5. */
+extern const char *const esf_group_names[ESF_N_GROUPS]; /* gemeente vsopro uwv jenv amr totaal */
+extern const char *const esf_age_names[4];
+extern const char *const esf_res_names[ESF_N_RESULTS];
+extern const char *const esf_state_names[ESF_N_STATES];
+
+/* The cell with these keys (group as a C string), NULL if there is none. */
+const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const char *group,
+                             const char *dim, const char *cat, const char *measure);
+
+/* Builds the tables from the accumulated state (one esf_agg per partition
+ * of the persons, see pkey_part) and the input counters. */
+esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
+                        const esf_targets *targets, int32_t peildatum, esf_tables **out);
+void esf_tables_free(esf_tables *t);
+
+/* Cells of one table, group and dimension: adjacent in the sorted cells. */
+static inline bool esf_tcell_same_dim(const esf_tcell *a, const esf_tcell *b)
+{
+    return !strcmp(a->table, b->table) && a->group_len == b->group_len &&
+           !memcmp(a->group, b->group, a->group_len) && !strcmp(a->dim, b->dim);
+}
+
+/* Protected counts (SPEC §6): rounded and suppressed. */
+static inline bool esf_cell_protected(const esf_tcell *c) { return c->kind == CELL_PERSONS; }
+
+/* relations.c: the relations of SPEC §6 between the cells of t (sorted)
+ * into t->rels, once (a second call does nothing); built when disclosure
+ * control needs them. ESF_ERR_LIMIT if a cell they name is missing. */
+esf_status esf_relations_build(esf_tables *t);
+
+/* num/den * 100 as "12.3": one decimal, halves away from zero, from the
+ * exact integers; "" when den is 0.  Every percentage of the tables, the
+ * reports and the figures is this one. */
+void esf_tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst, size_t len);
+
+/* Writes n tenths as "12.3" (n / 10 with one decimal). */
+void esf_tenths_format(unsigned __int128 tenths, char *dst, size_t len);
+
+#endif
