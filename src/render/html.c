@@ -191,10 +191,11 @@ void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *titl
                 putc('\n', out);
                 continue;
             }
-            /* the table's percentage: from the exact counts (SPEC §6) */
+            /* the table's percentage: from the published counts (SPEC §6) */
             char ps[48];
-            esf_tables_percent(v.c->value, of.c->value, ps, sizeof ps);
-            const double pct = of.c->value ? 100.0 * (double)v.c->value / (double)of.c->value : 0;
+            const uint64_t vn = esf_pub_count(p, v.c), ofn = esf_pub_count(p, of.c);
+            esf_tables_percent(vn, ofn, ps, sizeof ps);
+            const double pct = ofn ? 100.0 * (double)vn / (double)ofn : 0;
             const double w = PLOT_W * (pct > axis ? axis : pct) / axis;
             decimal_comma(ps);
             fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"", LABEL_W, y, w,

@@ -44,6 +44,9 @@ static void csv_field(csv_line *l, const char *s, size_t len)
  * field) as CSV, written a line at a time. */
 static void csv_cells(const esf_pub *p, FILE *out, bool log)
 {
+    if (log) /* SPEC §6, end: for the output checker, before the header */
+        fputs("# Differencing: two runs on overlapping data (another --period, a file more or less) are two "
+              "releases; suppression per run does not protect against subtracting one from the other.\n", out);
     fputs(log ? "table,group,dimension,category,measure,reason\n"
               : "table,group,dimension,category,measure,value\n", out);
     char buf[64];

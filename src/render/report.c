@@ -5,6 +5,7 @@
 #include "grid.h"
 #include "html.h"
 #include "report.h"
+#include "intro.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -56,8 +57,9 @@ static void put_count(const esf_pub *p, const esf_tcell *c, char *dst)
 }
 
 /* The sum of the k counts n[] / of as a percentage with one decimal, from
- * exact counts; "x" when any is suppressed, "" when one is missing or of
- * is 0. */
+ * the published counts (SPEC §6: rounded ones under --round, whose base 0
+ * gives "-"); "x" when any is suppressed, "" when one is missing or of is
+ * 0 (exact). */
 static void put_share(const esf_pub *p, const esf_tcell *const *n, int k, const esf_tcell *of, char *dst)
 {
     bool hidden = !of || pub_suppressed(p, of);
@@ -68,14 +70,19 @@ static void put_share(const esf_pub *p, const esf_tcell *const *n, int k, const 
             return;
         }
         hidden |= pub_suppressed(p, n[i]);
-        sum += n[i]->value;
+        sum += esf_pub_count(p, n[i]);
     }
     if (hidden) {
         esf_grid_put(dst, "x");
         return;
     }
+    const uint64_t base = esf_pub_count(p, of);
+    if (base == 0 && p->dc.round > 1) {
+        esf_grid_put(dst, "-");
+        return;
+    }
     char buf[48];
-    esf_tables_percent(sum, of->value, buf, sizeof buf);
+    esf_tables_percent(sum, base, buf, sizeof buf);
     esf_dutch(buf, dst, CW - 1);
 }
 
@@ -512,64 +519,13 @@ static void projecten(ctx *x)
     end(x);
 }
 
-/* yyyymmdd as "1-1-2014". */
-static void dutch_date(int32_t d, char *dst, size_t len)
-{
-    snprintf(dst, len, "%d-%d-%d", (int)(d % 100), (int)(d / 100 % 100), (int)(d / 10000));
-}
-
-static uint64_t invoer_n(const ctx *x, const char *cat)
-{
-    const esf_tcell *c = find(x->p, "invoer", "invoer", "rijen", cat, "n");
-    return c ? c->value : 0;
-}
-
-/* The top of every report: the period, the inputs, and what changes the
- * numbers (rounding, suppression), the same in a full and a --period run. */
+/* The top of every report (intro.c), as paragraphs. */
 static void intro(ctx *x)
 {
-    const esf_tables *t = x->p->t;
-    const esf_disclosure *dc = &x->p->dc;
-    char lines[3][320], a[16], b[16], n[4][32];
-    if (t->period_from || t->period_to) {
-        dutch_date(t->period_from, a, sizeof a);
-        dutch_date(t->period_to, b, sizeof b);
-        if (t->period_from && t->period_to)
-            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start van %s tot en met %s.", a, b);
-        else if (t->period_from)
-            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start vanaf %s.", a);
-        else
-            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start tot en met %s.", b);
-    } else {
-        snprintf(lines[0], sizeof lines[0], "Periode: alle trajecten (geen selectie op startdatum).");
-    }
-    if (t->peildatum) /* the reference date (SPEC §5), after the period */
-        dutch_date(t->peildatum, a, sizeof a), snprintf(lines[0] + strlen(lines[0]), sizeof lines[0] - strlen(lines[0]),
-                 " Peildatum %s: wie minder dan 12 maanden eerder afrondde, is na 12 maanden nog niet waarneembaar en telt niet mee in RI2 en RI4.", a);
-    const char *cats[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
+    char lines[INTRO_LINES][400];
+    esf_report_intro(x->p, html(x), lines);
     for (int i = 0; i < 4; i++) {
-        char v[32];
-        snprintf(v, sizeof v, "%llu", (unsigned long long)invoer_n(x, cats[i]));
-        esf_dutch(v, n[i], sizeof n[i]);
-    }
-    snprintf(lines[1], sizeof lines[1],
-             "Invoer: %u %s, %s rijen gelezen: %s geteld, %s afgewezen, %s buiten de periode.", t->ninputs,
-             t->ninputs == 1 ? "bestand" : "bestanden", n[0], n[1], n[2], n[3]);
-    if (dc->round > 1 && dc->suppress_below)
-        snprintf(lines[2], sizeof lines[2],
-                 "Aantallen personen afgerond op %u; kleiner dan %u onderdrukt, met de cellen waaruit ze te herleiden zijn (x%s); percentages uit exacte aantallen.",
-                 dc->round, dc->suppress_below, html(x) ? ", gearceerd in de figuren" : "");
-    else if (dc->round > 1)
-        snprintf(lines[2], sizeof lines[2],
-                 "Aantallen personen afgerond op %u, niets onderdrukt; percentages uit exacte aantallen.", dc->round);
-    else if (dc->suppress_below)
-        snprintf(lines[2], sizeof lines[2],
-                 "Exacte aantallen; kleiner dan %u onderdrukt, met de cellen waaruit ze te herleiden zijn (x%s).", dc->suppress_below,
-                 html(x) ? ", gearceerd in de figuren" : "");
-    else
-        snprintf(lines[2], sizeof lines[2],
-                 "Exacte aantallen, zonder afronding of onderdrukking: niet zonder controle publiceren.");
-    for (int i = 0; i < 3; i++) {
+        if (!lines[i][0]) continue;
         if (html(x)) {
             fputs("<p class=\"note\">", x->out);
             esf_html_escape(x->out, lines[i], strlen(lines[i]));

@@ -32,22 +32,30 @@ void esf_pub_free(esf_pub *p)
     p->sup = NULL;
 }
 
+/* v to the nearest multiple of r (r > 1), halves away from zero. */
+static uint64_t rounded(uint64_t v, uint64_t r)
+{
+    return r > 1 ? (uint64_t)(((unsigned __int128)v * 2 + r) / (2 * (unsigned __int128)r) * r) : v;
+}
+
+uint64_t esf_pub_count(const esf_pub *p, const esf_tcell *c)
+{
+    return c->kind == CELL_PERSONS ? rounded(c->value, p->dc.round) : c->value;
+}
+
 const char *esf_pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t len)
 {
     if (pub_suppressed(p, c)) return "x";
     switch ((cell_kind)c->kind) {
     case CELL_STRUCTURAL: /* 0; the reports write "-" (esf_pub_structural) */
     case CELL_COUNT:
-        esf_u64_text(buf, len, c->value);
+    case CELL_PERSONS:
+        esf_u64_text(buf, len, esf_pub_count(p, c));
         return buf;
-    case CELL_PERSONS: {
-        uint64_t v = c->value, r = p->dc.round;
-        if (r > 1) /* nearest multiple, halves away from zero */
-            v = (uint64_t)(((unsigned __int128)v * 2 + r) / (2 * (unsigned __int128)r) * r);
-        esf_u64_text(buf, len, v);
+    case CELL_DERIVED: /* its counts are protected ones: as published */
+        if (p->dc.round <= 1) return c->text;
+        esf_derive_text(c, rounded(c->dep[0], p->dc.round), rounded(c->dep[1], p->dc.round), buf, len);
         return buf;
-    }
-    case CELL_DERIVED:
     case CELL_TEXT:
         return c->text;
     }

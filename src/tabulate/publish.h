@@ -16,8 +16,13 @@ typedef struct {
 esf_status esf_pub_init(esf_pub *p, const esf_tables *t, const esf_disclosure *dc, esf_err *err);
 void esf_pub_free(esf_pub *p);
 
-/* The published text of a cell: rounded, "x" or as computed. */
+/* The published text of a cell: rounded, "x" or as computed; a derived
+ * cell (procent, behaald) from the published counts (SPEC §6: under
+ * --round, from the rounded ones). */
 const char *esf_pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t len);
+/* A count as published: a protected one rounded under --round (not "x":
+ * ask pub_suppressed). */
+uint64_t esf_pub_count(const esf_pub *p, const esf_tcell *c);
 static inline bool pub_suppressed(const esf_pub *p, const esf_tcell *c)
 {
     return p->sup[c - p->t->cells] != SUP_NONE;

@@ -50,16 +50,28 @@ static esf_status add_count(esf_tables *t, cell_kind kind, uint64_t v, const cha
     return ESF_OK;
 }
 
-static esf_status add_text(esf_tables *t, cell_kind kind, const char *text, uint64_t dep0,
-                           uint64_t dep1, int ndep, const char *group, const char *cat,
+static esf_status add_text(esf_tables *t, const char *text, const char *group, const char *cat,
                            const char *measure)
 {
     ADD_OR_FAIL(c, t, "indicatoren", group, "indicator", cat, measure);
-    c->kind = (uint8_t)kind;
+    c->kind = CELL_TEXT;
     esf_copy_cut(c->text, sizeof c->text, text);
+    return ESF_OK;
+}
+
+/* A derived cell: its text from the exact counts (esf_derive_text). */
+static esf_status add_derived(esf_tables *t, esf_derive how, uint64_t dep0, uint64_t dep1,
+                              unsigned __int128 m, unsigned __int128 p10, const char *group,
+                              const char *cat, const char *measure)
+{
+    ADD_OR_FAIL(c, t, "indicatoren", group, "indicator", cat, measure);
+    c->kind = CELL_DERIVED;
+    c->derive = (uint8_t)how;
     c->dep[0] = dep0;
     c->dep[1] = dep1;
-    c->ndep = (uint8_t)ndep;
+    c->ndep = how == DERIVE_OI_PROCENT || how == DERIVE_OI_BEHAALD ? 1 : 2;
+    c->target_m = m, c->target_p10 = p10;
+    esf_derive_text(c, dep0, dep1, c->text, sizeof c->text);
     return ESF_OK;
 }
 
@@ -106,6 +118,20 @@ void esf_tables_percent(unsigned __int128 num, unsigned __int128 den, char *dst,
     esf_tenths_format((num * 2000 + den) / (2 * den), dst, len);
 }
 
+void esf_derive_text(const esf_tcell *c, uint64_t a, uint64_t b, char *dst, size_t len)
+{
+    const unsigned __int128 m = c->target_m, p10 = c->target_p10;
+    switch ((esf_derive)c->derive) {
+    case DERIVE_OI_PROCENT: esf_tables_percent((unsigned __int128)a * p10, m, dst, len); return;
+    case DERIVE_OI_BEHAALD: esf_copy_cut(dst, len, (unsigned __int128)a * p10 >= m ? "1" : "0"); return;
+    case DERIVE_RI_PROCENT: esf_tables_percent(a, b, dst, len); return;
+    case DERIVE_RI_BEHAALD: /* the exact ratio decides, not the rounded one */
+        esf_copy_cut(dst, len, b == 0 ? "" : (unsigned __int128)a * 100 * p10 >= m * b ? "1" : "0");
+        return;
+    }
+    esf_copy_cut(dst, len, c->text);
+}
+
 static esf_status add_indicators(esf_tables *t, const esf_tally *c, const esf_targets *targets)
 {
     const uint64_t(*res)[C_COUNT][R_COUNT] = c->res;
@@ -115,18 +141,15 @@ static esf_status add_indicators(esf_tables *t, const esf_tally *c, const esf_ta
         int g = esf_indicators[i].group;
         unsigned __int128 m, p10;
         target_parse(target, &m, &p10);
-        char pct[48];
-        FORWARD_IF_ERROR(add_text(t, CELL_TEXT, target, 0, 0, 0, group, name, "streefwaarde"));
+        FORWARD_IF_ERROR(add_text(t, target, group, name, "streefwaarde"));
         if (esf_indicators[i].kind == IND_OI) {
             const uint64_t w = esf_indicators[i].num == NUM_SOM
                                    ? c->deel[G_GEMEENTE][C_TOTAAL] + c->deel[G_VSOPRO][C_TOTAAL]
                                    : c->deel[g][C_TOTAAL];
-            esf_tables_percent((unsigned __int128)w * p10, m, pct, sizeof pct);
             FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, "indicatoren", group, "indicator", name,
                                        "waarde"));
-            FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, pct, w, 0, 1, group, name, "procent"));
-            FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, (unsigned __int128)w * p10 >= m ? "1" : "0",
-                                      w, 0, 1, group, name, "behaald"));
+            FORWARD_IF_ERROR(add_derived(t, DERIVE_OI_PROCENT, w, 0, m, p10, group, name, "procent"));
+            FORWARD_IF_ERROR(add_derived(t, DERIVE_OI_BEHAALD, w, 0, m, p10, group, name, "behaald"));
             continue;
         }
         uint64_t teller = 0, noemer = 0;
@@ -154,17 +177,12 @@ static esf_status add_indicators(esf_tables *t, const esf_tally *c, const esf_ta
         case NUM_NONE:
         case NUM_SOM: break; /* OI, above */
         }
-        esf_tables_percent(teller, noemer, pct, sizeof pct);
-        const char *behaald = noemer == 0 ? ""
-                              : (unsigned __int128)teller * 100 * p10 >= m * noemer ? "1"
-                                                                                     : "0";
         FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, teller, "indicatoren", group, "indicator",
                                    name, "teller"));
         FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, noemer, "indicatoren", group, "indicator",
                                    name, "noemer"));
-        FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, pct, teller, noemer, 2, group, name, "procent"));
-        FORWARD_IF_ERROR(add_text(t, CELL_DERIVED, behaald, teller, noemer, 2, group, name,
-                                  "behaald"));
+        FORWARD_IF_ERROR(add_derived(t, DERIVE_RI_PROCENT, teller, noemer, m, p10, group, name, "procent"));
+        FORWARD_IF_ERROR(add_derived(t, DERIVE_RI_BEHAALD, teller, noemer, m, p10, group, name, "behaald"));
     }
     return ESF_OK;
 }

@@ -50,7 +50,19 @@ typedef struct {
     uint64_t value;             /* CELL_COUNT, CELL_PERSONS                 */
     uint64_t dep[2];            /* CELL_DERIVED: the exact counts it uses   */
     char text[48];              /* CELL_DERIVED, CELL_TEXT; "" = empty      */
+    uint8_t derive;             /* CELL_DERIVED: esf_derive, how text follows
+                                   from dep (and the target)               */
+    unsigned __int128 target_m, target_p10; /* the target, m / p10         */
 } esf_tcell;
+
+/* How a derived cell follows from its counts (SPEC §5): an OI's procent of
+ * its target and behaald from its waarde (dep[0]), an RI's from teller
+ * (dep[0]) and noemer (dep[1]). */
+typedef enum { DERIVE_OI_PROCENT = 1, DERIVE_OI_BEHAALD, DERIVE_RI_PROCENT, DERIVE_RI_BEHAALD } esf_derive;
+
+/* The text of a derived cell from counts a and b (the exact ones, or the
+ * published, rounded ones: SPEC §6), into dst. */
+void esf_derive_text(const esf_tcell *c, uint64_t a, uint64_t b, char *dst, size_t len);
 
 typedef struct esf_tables esf_tables;
 struct esf_tables {

@@ -95,3 +95,34 @@ for item in $items; do
     then ok "relations of SPEC §6 item $item left out: the audit finds a leak"
     else bad "relations of SPEC §6 item $item left out: the audit finds a leak" "$(head -2 "$T/probe$item.out")"; fi
 done
+# Everything published follows from what is published (SPEC §6): under
+# --round, procent and behaald from the rounded counts, an empty procent
+# where the rounded noemer is 0; the reports and --help say what rounding
+# is; the reports and the log name differencing.
+$ESFMON -q --round 5 "$A" > "$T/dcA/r5.csv"
+check "round: every indicator procent and behaald from the rounded counts (a rounded noemer of 0: empty)" python3 - "$T/dcA/r5.csv" <<'PY'
+import csv, sys
+from decimal import Decimal, ROUND_HALF_UP
+cells = {tuple(r[:5]): r[5] for r in csv.reader(open(sys.argv[1])) if r[0] == "indicatoren"}
+ok, n = True, 0
+for (t, g, d, c, m), v in cells.items():
+    if m != "procent" or (t, g, d, c, "noemer") not in cells:
+        continue
+    te, no = int(cells[(t, g, d, c, "teller")]), int(cells[(t, g, d, c, "noemer")])
+    assert te % 5 == 0 and no % 5 == 0, (c, te, no)
+    want = "" if no == 0 else str((Decimal(te) * 100 / Decimal(no)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    target = Decimal(cells[(t, g, d, c, "streefwaarde")])
+    beh = "" if no == 0 else ("1" if te * 100 >= target * no else "0")
+    if v != want or cells[(t, g, d, c, "behaald")] != beh:
+        print(c, te, no, v, want, cells[(t, g, d, c, "behaald")], beh); ok = False
+    n += 1
+sys.exit(0 if ok and n >= 8 else 1)
+PY
+check "round: without it, procent is the exact counts' (output unchanged)" bash -c "$ESFMON -q '$A' | grep -q '^indicatoren,' && ! cmp -s <($ESFMON -q '$A' | grep ',procent,') <(grep ',procent,' '$T/dcA/r5.csv')"
+$ESFMON -q --round 5 -f text "$A" > "$T/dcA/r5.txt"
+check "round: the report says rounding is presentation, not protection" has "$T/dcA/r5.txt" "Afronden is presentatie, geen geheimhouding" "uit de afgeronde aantallen"
+check "round: --help says so" bash -c "$ESFMON --help | grep -q 'Presentation, not'"
+$ESFMON -q --suppress-below 5 --suppression-log "$T/dcA/diff.log" -f text "$A" > "$T/dcA/s5.txt"
+check "differencing: the report names it under --suppress-below" has "$T/dcA/s5.txt" "twee runs op overlappende gegevens .* zijn twee publicaties"
+check "differencing: the suppression log's first line names it" bash -c "head -1 '$T/dcA/diff.log' | grep -q '^# Differencing: two runs on overlapping data' && sed -n 2p '$T/dcA/diff.log' | grep -q '^table,group,dimension,category,measure,reason$'"
+check "differencing: not said without --suppress-below" lacks "$T/dcA/r5.txt" "overlappende gegevens"

@@ -31,7 +31,7 @@ ATTRIBUTED = ["werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"]
 
 def read(path):
     with open(path, newline="", encoding="utf-8", errors="surrogateescape") as f:
-        rows = list(csv.reader(f))
+        rows = list(csv.reader(line for line in f if not line.startswith("#")))  # the log's note
     return {tuple(r[:5]): r[5] for r in rows[1:]}
 
 
