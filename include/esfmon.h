@@ -152,8 +152,8 @@ ESF_API esf_status esf_run_add_path(esf_run *run, const char *path);
 
 /* Adds inputs in order, as esf_run_add_path does each, stopping at the first
  * that fails.  With more than one thread, a gzip'd file is decoded ahead
- * while the input before it is still counted; a statistical file is
- * converted ahead with any number of threads. */
+ * while the input before it is still counted; statistical files are
+ * converted ahead, one per thread (at most eight; one with one thread). */
 ESF_API esf_status esf_run_add_paths(esf_run *run, const char *const *paths, size_t n);
 
 /* Adds one input held in memory (plain or gzip); name is used in messages. */

@@ -361,34 +361,45 @@ static esf_status run_reader(esf_run *r, esf_reader *rd, esf_status open_st, con
     return st;
 }
 
+/* Inputs opened ahead of the one being read: one, or with several threads
+ * one per thread (at most AHEAD_MAX), so that statistical files, converted
+ * from the moment they are opened, convert side by side while the files
+ * before them are counted. */
+enum { AHEAD_MAX = 8 };
+
 esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
 {
-    esf_reader rd[2];
-    esf_err open_err[2];
-    esf_status open_st[2], st = ESF_OK;
-    const char *names[2];
-    for (size_t i = 0; i <= n; i++) {
-        const unsigned cur = (i + 1) & 1, nxt = i & 1; /* input i-1 runs while i opens */
-        if (i < n) {
-            names[nxt] = strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i];
-            open_st[nxt] = esf_reader_open_path(&rd[nxt], paths[i], names[nxt], &open_err[nxt]);
-            if (open_st[nxt] == ESF_OK && (open_st[nxt] = input_opened(r, &rd[nxt], names[nxt], &open_err[nxt])) != ESF_OK)
-                esf_reader_close(&rd[nxt]);
-            /* A gzip'd file (mapped: a stream or stdin could be read twice)
-             * is decoded ahead while input i-1 is parsed, so its threads do
-             * not wait for its first blocks; a failure is reported when its
-             * turn comes. */
-            if (i > 0 && open_st[nxt] == ESF_OK && r->nthreads > 1 && rd[nxt].in_memory &&
-                rd[nxt].gz) {
-                open_st[nxt] = start_decoder(r, &rd[nxt], false, &open_err[nxt]);
-                if (open_st[nxt] != ESF_OK) esf_reader_close(&rd[nxt]);
-            }
+    esf_reader rd[AHEAD_MAX + 1];
+    esf_err open_err[AHEAD_MAX + 1];
+    esf_status open_st[AHEAD_MAX + 1], st = ESF_OK;
+    const char *names[AHEAD_MAX + 1];
+    const size_t ahead = r->nthreads > 1 ? (r->nthreads < AHEAD_MAX ? r->nthreads : AHEAD_MAX) : 1,
+                 ring = ahead + 1;
+    size_t opened = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (; opened < n && opened <= i + ahead; opened++) {
+            const size_t k = opened % ring;
+            names[k] = strcmp(paths[opened], "-") == 0 ? "<stdin>" : paths[opened];
+            open_st[k] = esf_reader_open_path(&rd[k], paths[opened], names[k], &open_err[k]);
+            if (open_st[k] == ESF_OK && (open_st[k] = input_opened(r, &rd[k], names[k], &open_err[k])) != ESF_OK)
+                esf_reader_close(&rd[k]);
         }
-        if (i == 0) continue;
-        if (open_st[cur] != ESF_OK) r->err = open_err[cur];
-        st = run_reader(r, &rd[cur], open_st[cur], names[cur]);
+        /* The next gzip'd file (mapped: a stream or stdin could be read
+         * twice) is decoded ahead while this one is parsed, so its threads
+         * do not wait for its first blocks; a failure is reported when its
+         * turn comes. */
+        const size_t nx = (i + 1) % ring;
+        if (i + 1 < n && open_st[nx] == ESF_OK && r->nthreads > 1 && rd[nx].in_memory && rd[nx].gz &&
+            !rd[nx].pipe) {
+            open_st[nx] = start_decoder(r, &rd[nx], false, &open_err[nx]);
+            if (open_st[nx] != ESF_OK) esf_reader_close(&rd[nx]);
+        }
+        const size_t k = i % ring;
+        if (open_st[k] != ESF_OK) r->err = open_err[k];
+        st = run_reader(r, &rd[k], open_st[k], names[k]);
         if (st != ESF_OK) {
-            if (i < n && open_st[nxt] == ESF_OK) esf_reader_close(&rd[nxt]);
+            for (size_t j = i + 1; j < opened; j++)
+                if (open_st[j % ring] == ESF_OK) esf_reader_close(&rd[j % ring]);
             return st;
         }
     }

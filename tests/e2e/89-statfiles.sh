@@ -29,6 +29,16 @@ done
 # a mix of formats in one run is one extract
 check ".sav and .dta mixed in one run are the two files as CSV" bash -c \
     "$ESFMON -q --max-rejects 100% '$S/messy-sav/extract_01.sav' '$S/messy-dta/extract_02.dta' | cmp -s - '$S/messy.out'"
+# several files converted side by side (one per thread, opened ahead)
+$ESFGEN --persons 4000 --files 5 --seed 7 --dialect messy --format dta -o "$S/five-dta" 2>/dev/null
+$ESFGEN --persons 4000 --files 5 --seed 7 --dialect messy --format csv -o "$S/five-csv" 2>/dev/null
+$ESFMON -q --max-rejects 100% -j 1 "$S/five-csv"/extract_0*.csv > "$S/five.out"
+for j in 1 2 4 8; do
+    check "five .dta files at -j $j give the five CSV files' tables" bash -c \
+        "$ESFMON -q --max-rejects 100% -j $j '$S/five-dta'/extract_0*.dta | cmp -s - '$S/five.out'"
+done
+rm -f "$S/five-dta/extract_03.dta"
+expect_exit "a missing third file of five: exit 2 at its turn, naming it" 2 "extract_03.dta: cannot open" $ESFMON -q -j 4 --max-rejects 100% "$S/five-dta/extract_01.dta" "$S/five-dta/extract_02.dta" "$S/five-dta/extract_03.dta" "$S/five-dta/extract_04.dta" "$S/five-dta/extract_05.dta"
 # standard input
 check "a .sav on standard input" bash -c "$ESFMON -q --max-rejects 100% - '$S/canonical-sav/extract_02.sav' < '$S/canonical-sav/extract_01.sav' | cmp -s - '$S/canonical.out'"
 # rejects name the case; the rejects file says 'case N' in its line column
