@@ -206,6 +206,14 @@ void esf_grid_html(const grid *g, const char *id, FILE *out)
     }
     fputs("</tr>\n</thead>\n<tbody>\n", out);
     for (size_t i = 0; i < g->nrows; i++) {
+        int filled = 0; /* a row of a label alone heads the rows below it */
+        for (int j = 1; j < g->ncols; j++) filled += g->rows[i].c[j][0] != '\0';
+        if (!filled && g->ncols > 1) {
+            fprintf(out, "<tr class=\"sub\"><th colspan=\"%d\">", g->ncols);
+            esf_html_escape(out, g->rows[i].c[0], strlen(g->rows[i].c[0]));
+            fputs("</th></tr>\n", out);
+            continue;
+        }
         fputs("<tr>", out);
         for (int j = 0; j < g->ncols; j++) {
             fputs(j ? "<td class=\"n\">" : "<td>", out);

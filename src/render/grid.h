@@ -14,7 +14,7 @@ typedef struct {
 
 typedef struct {
     char title[160];
-    char note[320];  /* a line under the table, "" for none */
+    char note[400];  /* a line under the table, "" for none */
     int ncols;
     grid_row head[2];  /* head[0]: spanning group titles, head[1]: column titles */
     grid_row *rows;

@@ -98,10 +98,20 @@ static void decimal_comma(char *s)
 }
 
 /* An axis tick (not a number of the tables). */
-static void pct_text(double pct, char *dst, size_t len)
+/* An axis tick with the decimals its axis's step needs (25: none, 12,5:
+ * one, 0,25: two), the same for every tick of the axis. */
+static void pct_text(double pct, double step, char *dst, size_t len)
 {
-    snprintf(dst, len, "%.1f", pct);
+    const int d = step == (double)(long)step ? 0 : step * 10 == (double)(long)(step * 10) ? 1 : 2;
+    snprintf(dst, len, "%.*f", d, pct);
     decimal_comma(dst);
+}
+
+/* A count of the tables in a tooltip as the report writes it (64.450). */
+static const char *dutch(const char *v, char *dst, size_t len)
+{
+    esf_dutch(v, dst, len);
+    return dst;
 }
 
 static void svg_open(FILE *out, const char *id, int w, int h, const char *label)
@@ -169,7 +179,7 @@ void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *titl
     for (int t = 0; t <= 4; t++) {
         int x = LABEL_W + PLOT_W * t / 4;
         char ts[32];
-        pct_text(axis * t / 4, ts, sizeof ts);
+        pct_text(axis * t / 4, axis / 4, ts, sizeof ts);
         fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>", x, ax, x, h - 8);
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"ax\">%s%%</text>\n", x, ax - 2, ts);
     }
@@ -192,7 +202,7 @@ void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *titl
                 continue;
             }
             /* the table's percentage: from the published counts (SPEC §6) */
-            char ps[48];
+            char ps[48], dv[48], dof[48];
             const uint64_t vn = esf_pub_count(p, v.c), ofn = esf_pub_count(p, of.c);
             esf_tables_percent(vn, ofn, ps, sizeof ps);
             const double pct = ofn ? 100.0 * (double)vn / (double)ofn : 0;
@@ -202,11 +212,12 @@ void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *titl
                     BAR_H, palette[k % 8]);
             data_attrs(out, &v);
             if (!ps[0]) { /* 0 of 0: no percentage, as in the table */
-                fprintf(out, "><title>%s: %s van %s</title></rect>\n", s->series_labels[k], v.text, of.text);
+                fprintf(out, "><title>%s: %s van %s</title></rect>\n", s->series_labels[k],
+                        dutch(v.text, dv, sizeof dv), dutch(of.text, dof, sizeof dof));
                 continue;
             }
-            fprintf(out, "><title>%s: %s van %s (%s%%)</title></rect>", s->series_labels[k], v.text,
-                    of.text, ps);
+            fprintf(out, "><title>%s: %s van %s (%s%%)</title></rect>", s->series_labels[k],
+                    dutch(v.text, dv, sizeof dv), dutch(of.text, dof, sizeof dof), ps);
             fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>\n", LABEL_W + w + 3,
                     y + BAR_H - 1, ps);
         }
@@ -257,6 +268,7 @@ static void indicator_panel(FILE *out, const esf_pub *p, const char *id, esf_ind
         pval v = get(p, "indicatoren", group, "indicator", ind->name, "procent");
         pval t = get(p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
         double target = oi ? 100 : t.v;
+        const double tw = PLOT_W * target / max; /* the target mark, from the axis */
         if (v.sup) {
             gap_mark(out, id, y + 2, 12, y + 12, &v, ind->name);
         } else if (!v.missing) {
@@ -264,13 +276,16 @@ static void indicator_panel(FILE *out, const esf_pub *p, const char *id, esf_ind
             char ps[64];
             snprintf(ps, sizeof ps, "%s", v.text); /* the published procent */
             decimal_comma(ps);
+            /* the value's label after the bar, or after the target mark when
+             * that would stand on it (a label is some 40 units wide) */
+            const double lx = !t.missing && tw > w - 3 && tw < w + 44 ? tw + 4 : w + 3;
             fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"12\" fill=\"%s\"", LABEL_W, y + 2, w, palette[0]);
             data_attrs(out, &v);
             fprintf(out, "><title>%s: %s%%</title></rect><text x=\"%.1f\" y=\"%d\" class=\"vl\">%s%%</text>", ind->name, ps,
-                    LABEL_W + w + 3, y + 12, ps);
+                    LABEL_W + lx, y + 12, ps);
         }
         if (!t.missing) {
-            double x = LABEL_W + PLOT_W * target / max;
+            double x = LABEL_W + tw;
             fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" class=\"target\"", x, y, x, y + 16);
             data_attrs(out, &t);
             fprintf(out, "><title>streefwaarde %s</title></line>", t.text);
@@ -382,7 +397,9 @@ static int sankey_links(FILE *out, const sankey *k, const char *const *pos_label
                         state_colour[stage == 0 ? 1 + f : f], xa, ya, xm, ya, xm, yb, xb, yb, xb, yb + w, xm, yb + w, xm,
                         ya + w, xa, ya + w);
                 data_attrs(out, v);
-                fprintf(out, "><title>%s &#8594; %s: %s</title></path>\n", from, state_labels[s], v->text);
+                char dv[48];
+                fprintf(out, "><title>%s &#8594; %s: %s</title></path>\n", from, state_labels[s],
+                        dutch(v->text, dv, sizeof dv));
             }
     }
     return nsup;
@@ -468,8 +485,10 @@ void esf_html_head(FILE *out)
           "svg .colh{text-anchor:middle;font-weight:bold}svg .vl{fill:#333}svg .lg{font-size:10px}\n"
           "svg .grid{stroke:#ddd;stroke-width:1}svg .target{stroke:#D55E00;stroke-width:3}\n"
           "svg .link{opacity:.55}svg .node{fill:#444}svg .sup-link{fill:none;stroke:#888;stroke-dasharray:3 3}\n"
-          ".note{color:#555}\n"
-          "@page{size:A4;margin:15mm}@media print{body{max-width:none;margin:0}h2{break-before:auto}}\n"
+          ".note{color:#555}tr.sub th{text-align:left;background:none;font-style:italic;padding-top:.6em;border-bottom:1px solid #999}\n"
+          "h2,h3,figcaption,caption{break-after:avoid;page-break-after:avoid}tr{break-inside:avoid}\n"
+          "@page{size:A4;margin:15mm 15mm 18mm;@bottom-center{content:\"ESF Actieve Inclusie: monitor \\2014  pagina \" counter(page) \" van \" counter(pages);font:9px \"DejaVu Sans\",Arial,sans-serif;color:#666}}\n"
+          "@media print{body{max-width:none;margin:0}h2{break-before:auto}}\n"
           "</style>\n</head>\n<body>\n<h1>ESF Actieve Inclusie: monitor</h1>\n", out);
 }
 

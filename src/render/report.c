@@ -319,17 +319,53 @@ static void deelnemers_startjaar(ctx *x)
     end(x);
 }
 
+/* A dimension's categories without those published as 0 in every group
+ * (the target groups no applicant has: Bijlage 4 shows only those that
+ * apply), into the caller's arrays (d's size); the left-out ones' labels in
+ * gone. */
+typedef struct {
+    const char *cats[DG_COUNT], *labels[DG_COUNT], *shorts[DG_COUNT];
+    char gone[220];
+} dim_kept;
+
+static dimension without_zero_rows(const ctx *x, const dimension *d, dim_kept *k)
+{
+    dimension out = *d;
+    out.n = 0, out.cats = k->cats, out.labels = k->labels, out.short_labels = k->shorts;
+    k->gone[0] = '\0';
+    for (int c = 0; c < d->n && c < DG_COUNT; c++) {
+        bool any = false;
+        for (int g = 0; g < ESF_N_GROUPS && !any; g++) {
+            const esf_tcell *cell = find(x->p, "deelnemers", esf_group_names[g], d->dim, d->cats[c], "n");
+            char buf[48];
+            any = cell && strcmp(esf_pub_text(x->p, cell, buf, sizeof buf), "0") != 0;
+        }
+        if (any) {
+            k->cats[out.n] = d->cats[c], k->labels[out.n] = d->labels[c], k->shorts[out.n++] = d->short_labels[c];
+        } else {
+            const size_t l = strlen(k->gone);
+            snprintf(k->gone + l, sizeof k->gone - l, "%s%s", l ? ", " : "", d->short_labels[c]);
+        }
+    }
+    return out;
+}
+
 static void deelnemers(ctx *x)
 {
     section(x, "deelnemers", "Unieke deelnemers");
-    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+    for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
+        /* a person can be in several target groups: their rows add up to
+         * more than the persons, so the last row gives persons, no 100 % */
+        const bool overlap = !strcmp(dims[i].dim, "doelgroep");
+        dim_kept kept;
+        const dimension dm = overlap ? without_zero_rows(x, &dims[i], &kept) : dims[i], *d = &dm;
         char id[64], title[160];
-        snprintf(id, sizeof id, "deelnemers-%s", dims[d].dim);
-        snprintf(title, sizeof title, "Unieke deelnemers naar %s (%% van de deelnemers per aanvrager)", dims[d].title);
+        snprintf(id, sizeof id, "deelnemers-%s", d->dim);
+        snprintf(title, sizeof title, "Unieke deelnemers naar %s (%% van de deelnemers per aanvrager)", d->title);
         if (html(x)) {
             html_bars_spec s = {.table = "deelnemers", .nseries = ESF_N_GROUPS, .groups = ordered_groups(),
-                                .series_labels = ordered_labels(), .nrows = dims[d].n, .row_labels = dims[d].labels,
-                                .dim = dims[d].dim, .cats = dims[d].cats, .measure = "n", .of_dim = "totaal",
+                                .series_labels = ordered_labels(), .nrows = d->n, .row_labels = d->labels,
+                                .dim = d->dim, .cats = d->cats, .measure = "n", .of_dim = "totaal",
                                 .of_cat = "totaal", .of_measure = "n"};
             char cid[72];
             snprintf(cid, sizeof cid, "c-%s", id);
@@ -337,25 +373,22 @@ static void deelnemers(ctx *x)
             esf_html_bars(x->out, x->p, cid, title, &s);
             figure_close(x);
         }
-        grid *g = begin(x, id, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", dims[d].title);
+        grid *g = begin(x, id, 1 + 2 * ESF_N_GROUPS, true, "Unieke deelnemers naar %s", d->title);
         group_heads(g);
-        /* a person can be in several target groups: their rows add up to
-         * more than the persons, so the last row gives persons, no 100 % */
-        const bool overlap = !strcmp(dims[d].dim, "doelgroep");
-        for (int c = 0; c <= dims[d].n; c++) {
-            grid_row *r = row(x, c < dims[d].n ? label(x, &dims[d], c) : overlap ? "Personen" : "Totaal");
+        for (int c = 0; c <= d->n; c++) {
+            grid_row *r = row(x, c < d->n ? label(x, d, c) : overlap ? "Personen" : "Totaal");
             for (int k = 0; k < ESF_N_GROUPS; k++) {
                 const char *gn = esf_group_names[group_order[k]];
                 const esf_tcell *tot = find(x->p, "deelnemers", gn, "totaal", "totaal", "n");
-                const esf_tcell *cell = c < dims[d].n ? find(x->p, "deelnemers", gn, dims[d].dim, dims[d].cats[c], "n") : tot;
+                const esf_tcell *cell = c < d->n ? find(x->p, "deelnemers", gn, d->dim, d->cats[c], "n") : tot;
                 put_count(x->p, cell, r->c[1 + 2 * k]);
-                if (c < dims[d].n || !overlap) put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
+                if (c < d->n || !overlap) put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
             }
         }
         if (overlap)
-            snprintf(g->note, sizeof g->note, "%s",
-                     "Een deelnemer kan tot meer doelgroepen behoren: de rijen tellen op tot meer dan "
-                     "het aantal personen.");
+            snprintf(g->note, sizeof g->note, "Een deelnemer kan tot meer doelgroepen behoren: de rijen tellen op "
+                     "tot meer dan het aantal personen.%s%s%s", kept.gone[0] ? " Zonder deelnemers, weggelaten: " : "",
+                     kept.gone, kept.gone[0] ? "." : "");
         end(x);
     }
     deelnemers_startjaar(x);
@@ -383,6 +416,12 @@ static void resultaten(ctx *x)
         esf_html_bars(x->out, x->p, "c-resultaten", t, &sp);
         figure_close(x);
     }
+    /* the dimensions' rows as in deelnemers: no target group without participants */
+    const int ndims = (int)(sizeof dims / sizeof dims[0]);
+    dimension rd[sizeof dims / sizeof dims[0]];
+    dim_kept kept;
+    for (int d = 0; d < ndims; d++)
+        rd[d] = !strcmp(dims[d].dim, "doelgroep") ? without_zero_rows(x, &dims[d], &kept) : dims[d];
     for (int k = 0; k < ESF_N_GROUPS; k++) {
         const char *gn = esf_group_names[group_order[k]];
         for (int s = 0; s < 2; s++) {
@@ -396,23 +435,22 @@ static void resultaten(ctx *x)
                 esf_grid_put(g->head[1].c[2 + 2 * m], "n");
                 esf_grid_put(g->head[1].c[3 + 2 * m], "%");
             }
-            const int ndims = (int)(sizeof dims / sizeof dims[0]);
             for (int d = -1; d <= ndims; d++) { /* totaal, the dimensions, eindjaar */
                 const char *years[MAX_YEARS];
-                int n = d < 0 ? 1 : d < ndims ? dims[d].n : year_cats(x, "resultaten", "eindjaar", "afgerond", years);
+                int n = d < 0 ? 1 : d < ndims ? rd[d].n : year_cats(x, "resultaten", "eindjaar", "afgerond", years);
                 if (d >= 0) { /* a sub-heading: the dimension of the rows below */
                     char sub[96];
                     snprintf(sub, sizeof sub, "Naar %s",
                              d == ndims ? "jaar van beëindiging"
-                             : !strcmp(dims[d].dim, "positie_start") ? "positie bij start" : dims[d].title);
+                             : !strcmp(rd[d].dim, "positie_start") ? "positie bij start" : rd[d].title);
                     row(x, sub);
                 }
                 for (int c = 0; c < n; c++) {
-                    const char *dim = d < 0 ? "totaal" : d < ndims ? dims[d].dim : "eindjaar";
-                    const char *cat = d < 0 ? "totaal" : d < ndims ? dims[d].cats[c] : years[c];
+                    const char *dim = d < 0 ? "totaal" : d < ndims ? rd[d].dim : "eindjaar";
+                    const char *cat = d < 0 ? "totaal" : d < ndims ? rd[d].cats[c] : years[c];
                     char yl[32];
                     if (d == ndims) snprintf(yl, sizeof yl, "%s", years[c]);
-                    grid_row *r = row(x, d < 0 ? "Totaal" : d < ndims ? label(x, &dims[d], c) : yl);
+                    grid_row *r = row(x, d < 0 ? "Totaal" : d < ndims ? label(x, &rd[d], c) : yl);
                     const esf_tcell *afg = find(x->p, "resultaten", gn, dim, cat, "afgerond");
                     put_count(x->p, afg, r->c[1]);
                     for (int m = 0; m < 4; m++) {

@@ -49,3 +49,28 @@ fi
 check "projecten: trajecten by applicant (1 gemeente, 2 uwv)" bash -c "$ESFMON -q '$P/mix.csv' | grep -q '^projecten,MIX,aanvrager,uwv,trajecten,2$' && $ESFMON -q '$P/mix.csv' | grep -q '^projecten,MIX,aanvrager,gemeente,trajecten,1$'"
 check "projecten: a project of two applicants is gemengd in the report" bash -c "$ESFMON -q -f text '$P/mix.csv' | grep -Eq '^MIX +gemengd'"
 check "projecten: one of one applicant is shown with it" bash -c "$ESFMON -q -f text $M '$G' | grep -Eq '^U1 +UWV '"
+# the report as the monitor lays it out (issue 35, part): target groups no
+# applicant has are left out and named; tooltips in Dutch notation; value
+# labels of the indicator chart clear of the target marks; sub-headings as
+# such; page numbers and headings kept with what follows in print
+$ESFMON -q $M -f text "$G" > "$T/mon.txt"; $ESFMON -q $M -f html "$G" > "$T/mon.html"
+check "report: target groups without participants in any group are left out, and named" \
+    bash -c "! grep -q '^Ouderen ' '$T/mon.txt' && grep -q 'Zonder deelnemers, weggelaten: .*Ouderen' '$T/mon.txt' && grep -q '^Gedetineerden ' '$T/mon.txt'"
+$ESFMON -q --max-rejects 10000 -f html "$P/gen"/*.csv > "$T/big.html"
+check "report: tooltips write counts as the tables do (1.234 van 5.678)" bash -c "grep -qE '<title>[^<]*: [0-9]{1,3}(\.[0-9]{3})+ van [0-9]{1,3}(\.[0-9]{3})+' '$T/big.html' && ! grep -qE '<title>[^<]*: [0-9]{4,} van' '$T/big.html'"
+check "report: an indicator's value label starts after its target mark when the mark is near the bar's end" python3 - "$T/big.html" <<'PY'
+import re, sys
+svg = re.search(r'<svg id="c-indicatoren-ri".*?</svg>', open(sys.argv[1]).read(), re.S).group(0)
+ok = True
+for row in svg.split("\n"):
+    bar = re.search(r'<rect x="(\d+)" y="\d+" width="([\d.]+)"', row)
+    lab = re.search(r'class="vl">', row) and re.search(r'<text x="([\d.]+)" y="\d+" class="vl"', row)
+    mark = re.search(r'<line x1="([\d.]+)"[^>]*class="target"', row)
+    if bar and lab and mark:
+        end, lx, mx = float(bar.group(1)) + float(bar.group(2)), float(lab.group(1)), float(mark.group(1))
+        if lx <= mx < lx + 40:  # the mark would stand on the label
+            print("label at", lx, "mark at", mx); ok = False
+sys.exit(0 if ok else 1)
+PY
+check "report: sub-headings of a table are rows of their own kind" grep -q '<tr class="sub"><th colspan="10">Naar leeftijd</th></tr>' "$T/mon.html"
+check "report: printed pages are numbered, headings kept with what follows" bash -c "grep -q '@bottom-center{content:\"ESF Actieve Inclusie: monitor .* counter(page)' '$T/mon.html' && grep -q 'h2,h3,figcaption,caption{break-after:avoid' '$T/mon.html'"
