@@ -127,7 +127,21 @@ typedef struct {
                                      as read (esf_run_input)                 */
     const char *peildatum;        /* the reference date (SPEC §5), a date as
                                      start; NULL = none                      */
+    const char *stat_helper;      /* a program that converts SPSS, Stata and
+                                     SAS files in a process of its own when
+                                     run as HELPER ESF_STAT_HELPER_ARG ...:
+                                     one whose main calls
+                                     esf_stat_helper_main (the esfmon command
+                                     gives itself, /proc/self/exe).  NULL:
+                                     they are converted in this process, and
+                                     a damaged file that crashes ReadStat
+                                     crashes it too                          */
 } esf_options;
+
+/* The helper's side (esf_options.stat_helper): a program's main calls this
+ * first when argv[1] is ESF_STAT_HELPER_ARG, and returns what it returns. */
+#define ESF_STAT_HELPER_ARG "--esfmon-stat-helper"
+ESF_API int esf_stat_helper_main(int argc, char **argv);
 
 typedef struct esf_run esf_run;
 

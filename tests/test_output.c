@@ -37,7 +37,11 @@ ParameterizedTest(round_case *c, output, rounding_halves_away_from_zero)
     free(in);
 }
 
-Test(output, percentages_come_from_exact_counts)
+/* SPEC §6: everything published follows from what is published: under
+ * --round, procent and behaald from the rounded counts (the exact 1/16 =
+ * 6.3 % would pin teller and noemer beside 0 and 20), and none when the
+ * rounded noemer is 0; without --round, from the exact counts. */
+Test(output, percentages_come_from_the_published_counts)
 {
     size_t len;
     char *in = uwv_extract(16, 1, &len); /* 1/16 = 6.25 % */
@@ -45,7 +49,18 @@ Test(output, percentages_come_from_exact_counts)
     char *out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
     expect_cell(out, "indicatoren,uwv,indicator,RI3,teller", "0");
     expect_cell(out, "indicatoren,uwv,indicator,RI3,noemer", "20");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "0.0");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,behaald", "0");
+    free(out);
+    out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, NULL);
     expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "6.3");
+    free(out);
+    free(in);
+    in = uwv_extract(4, 4, &len); /* 4/4, noemer 4 rounds to 0 */
+    out = run_fmt(in, len, NULL, ESF_FORMAT_CSV, &dc);
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,noemer", "0");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,procent", "");
+    expect_cell(out, "indicatoren,uwv,indicator,RI3,behaald", "");
     free(out);
     free(in);
 }

@@ -4,6 +4,9 @@
  * that are not, every date format family, system- and user-missing values,
  * strings that need quotes, and the case of each line. */
 #include "helpers.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 #include "statfile.h"
 
 #ifdef ESF_HAVE_READSTAT
@@ -166,7 +169,7 @@ ParameterizedTest(conv_case *c, statfile, convert)
     cr_assert_eq(esf_stat_magic((unsigned char *)m.p, m.len), c->kind);
     esf_stat *s;
     esf_err err = {{0}};
-    cr_assert_eq(esf_stat_convert((unsigned char *)m.p, m.len, c->kind, "t", &s, &err), ESF_OK, "%s", err.msg);
+    cr_assert_eq(esf_stat_read((unsigned char *)m.p, m.len, c->kind, "t", &s, &err), ESF_OK, "%s", err.msg);
     size_t n;
     const char *text = esf_stat_text(s, &n);
     cr_expect_eq(n, strlen(c->text), "got:\n%.*s", (int)n, text);
@@ -181,7 +184,7 @@ ParameterizedTest(conv_case *c, statfile, convert)
     /* cut short anywhere after its header: an input error naming the file,
      * or, when only padding is gone, every case read */
     for (size_t cut = m.len / 2; cut < m.len; cut += (m.len - cut + 1) / 2) {
-        esf_status st = esf_stat_convert((unsigned char *)m.p, cut, c->kind, "cut.file", &s, &err);
+        esf_status st = esf_stat_read((unsigned char *)m.p, cut, c->kind, "cut.file", &s, &err);
         if (st == ESF_OK) { /* only a tail of padding cut: every case there */
             const char *t = esf_stat_text(s, &n);
             cr_expect(n == strlen(c->text) && memcmp(t, c->text, n) == 0, "cut at %zu of %zu gave:\n%.*s",
@@ -248,3 +251,43 @@ Test(statfile, portable_magic_after_splash)
     cr_expect_eq(esf_stat_magic(p, sizeof p), ESF_STAT_POR);
     cr_expect_eq(esf_stat_magic(p, 470), ESF_STAT_NONE); /* not all there */
 }
+
+#ifdef ESF_HAVE_READSTAT
+/* The helper process (esf_options.stat_helper) dying on a file, as ReadStat
+ * 1.1.8 does on some damaged ones, or failing otherwise: an input error
+ * naming the file, never the end of the calling process. */
+typedef struct {
+    const char *script;
+    const char *msg;
+} helper_case;
+
+ParameterizedTestParameters(statfile, helper_fails)
+{
+    static helper_case cases[] = {
+        {"#!/bin/sh\nkill -SEGV $$\n", "ReadStat stopped on it with signal 11"},
+        {"#!/bin/sh\nexit 7\n", "ended with status 7"},
+        {"#!/bin/sh\nexit 0\n", "could not be read back"},
+    };
+    return cr_make_param_array(helper_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(helper_case *c, statfile, helper_fails)
+{
+    char path[] = "/tmp/esfmon-helper-XXXXXX";
+    const int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, c->script, strlen(c->script)), (ssize_t)strlen(c->script));
+    close(fd);
+    chmod(path, 0700);
+    membuf m = write_file(F_SAV);
+    esf_options o = {.stat_helper = path};
+    esf_run *run;
+    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
+    cr_expect_eq(esf_run_add_memory(run, "t.sav", m.p, m.len), ESF_ERR_INPUT);
+    cr_expect(strstr(esf_run_error(run), "t.sav: ") == esf_run_error(run), "%s", esf_run_error(run));
+    cr_expect(strstr(esf_run_error(run), c->msg) != NULL, "%s", esf_run_error(run));
+    esf_run_free(run);
+    unlink(path);
+    free(m.p);
+}
+#endif

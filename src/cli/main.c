@@ -268,6 +268,8 @@ static int run_cli(int argc, char **argv, esf_column_map *cols);
 
 int main(int argc, char **argv)
 {
+    /* this program is also the process that converts a statistical file */
+    if (argc > 1 && strcmp(argv[1], ESF_STAT_HELPER_ARG) == 0) return esf_stat_helper_main(argc, argv);
     /* Room for every --column; freed here whatever path run_cli takes. */
     esf_column_map *cols = calloc((size_t)argc, sizeof *cols);
     if (!cols) {
@@ -473,6 +475,7 @@ static int run_and_write(const cli *k, int nin, char **in, esf_column_map *cols,
     esf_disclosure dc = k->dc;
     opts.columns = cols;
     opts.on_reject = on_reject;
+    opts.stat_helper = "/proc/self/exe"; /* SPSS, Stata and SAS files in a process of their own */
     opts.reject_ctx = sink;
     opts.digest = k->manifest_path != NULL; /* the record gives each input's digest */
     progress_line pl = {.delay = 1.0, .ninputs = (size_t)nin, .total = total};

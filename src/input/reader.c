@@ -45,7 +45,9 @@ struct esf_statin {
     const unsigned char *raw;  /* the file's bytes: mapped, read (then owned),
                                   or the caller's memory (neither)     */
     size_t raw_len;
-    bool raw_mapped, raw_owned, started, joined;
+    bool raw_mapped, raw_owned, begun, started, joined;
+    int fd;                    /* the file's descriptor, -1: none */
+    const char *helper;        /* the program that converts it (esf_stat_convert) */
     pthread_t tid;
     const char *name;
     esf_stat *stat;
@@ -56,7 +58,7 @@ struct esf_statin {
 static void *stat_main(void *arg)
 {
     struct esf_statin *si = arg;
-    si->st = esf_stat_convert(si->raw, si->raw_len, si->kind, si->name, &si->stat, &si->err);
+    si->st = esf_stat_convert(si->raw, si->raw_len, si->fd, si->kind, si->name, si->helper, &si->stat, &si->err);
     return NULL;
 }
 
@@ -67,8 +69,7 @@ static void raw_free(const void *raw, size_t len, raw_kind how)
 }
 
 /* The statistical file [raw, raw + len) (mapped, malloc'd, both now the
- * reader's, or the caller's): its conversion begun, on a thread of its own
- * when one starts. */
+ * reader's, or the caller's), to be converted (esf_reader_stat_begin). */
 static esf_status stat_start(esf_reader *r, esf_stat_kind k, const void *raw, size_t len, raw_kind how,
                              esf_err *err)
 {
@@ -78,13 +79,22 @@ static esf_status stat_start(esf_reader *r, esf_stat_kind k, const void *raw, si
         return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory", r->name);
     }
     *si = (struct esf_statin){.kind = k, .raw = raw, .raw_len = len, .raw_mapped = how == RAW_MAPPED,
-                              .raw_owned = how == RAW_OWNED, .name = r->name};
+                              .raw_owned = how == RAW_OWNED, .name = r->name,
+                              .fd = how == RAW_MAPPED ? r->fd : -1};
     r->statin = si;
     r->in_memory = true;
     r->size = len;
+    return ESF_OK;
+}
+
+void esf_reader_stat_begin(esf_reader *r, const char *helper)
+{
+    struct esf_statin *si = r->statin;
+    if (!si || si->begun) return;
+    si->begun = true;
+    si->helper = helper;
     si->started = esf_thread_start(&si->tid, stat_main, si) == 0;
     if (!si->started) stat_main(si);
-    return ESF_OK;
 }
 
 /* Whether the first two bytes at p could begin a statistical file whose
@@ -119,6 +129,7 @@ static esf_status stat_slurp(esf_reader *r, esf_stat_kind k, size_t have, esf_er
 static esf_status stat_wait(esf_reader *r, esf_err *err)
 {
     struct esf_statin *si = r->statin;
+    if (!si->begun) si->begun = true, stat_main(si); /* not begun: here, in this process */
     if (si->started && !si->joined) pthread_join(si->tid, NULL), si->joined = true;
     if (si->st != ESF_OK) {
         *err = si->err;

@@ -29,6 +29,11 @@ esf_status esf_reader_open_memory(esf_reader *r, const char *name, const void *d
 esf_status esf_reader_next(esf_reader *r, size_t keep, const char **data, size_t *len, bool *eof,
                        esf_err *err);
 void esf_reader_close(esf_reader *r);
+/* A statistical file's conversion begun, on a thread of its own, by the
+ * helper program (NULL: in this process; see esf_stat_convert); without
+ * this call, esf_reader_next converts it in this process when first
+ * called.  Nothing for other inputs. */
+void esf_reader_stat_begin(esf_reader *r, const char *helper);
 /* The statistical file an input is (ESF_STAT_NONE: text, plain or gzip),
  * and, once its text is read, its cases (esf_stat_case; NULL before). */
 int esf_reader_stat_kind(const esf_reader *r);

@@ -47,14 +47,21 @@ typedef struct esf_stat {
 /* Converts the file [raw, raw + len) of kind k into CSV text (*out, freed
  * by esf_stat_free).  A file ReadStat cannot read to its end, or one that
  * holds fewer cases than its header says, is ESF_ERR_INPUT naming the file
- * and what ReadStat reported.  esf_stat_convert does it in a child
- * process (statfile.c; in this one when none can be made), so that a file
- * that crashes ReadStat is an input error too; esf_stat_read (statread.c)
- * in this process. */
-esf_status esf_stat_convert(const unsigned char *raw, size_t len, esf_stat_kind k, const char *name,
-                            esf_stat **out, esf_err *err);
+ * and what ReadStat reported.  esf_stat_read (statread.c) does it in this
+ * process; esf_stat_convert (statproc.c), given a helper program (esf_options.stat_helper), in a
+ * process of its own started from that program (a fresh process: no lock
+ * of this one's threads is inherited, as a fork's child would), so that a
+ * file that crashes ReadStat is an input error too; fd is the file's
+ * descriptor when it has one (else -1: its bytes are handed over in a
+ * memory file). */
 esf_status esf_stat_read(const unsigned char *raw, size_t len, esf_stat_kind k, const char *name,
                          esf_stat **out, esf_err *err);
+esf_status esf_stat_convert(const unsigned char *raw, size_t len, int fd, esf_stat_kind k, const char *name,
+                            const char *helper, esf_stat **out, esf_err *err);
+/* The converting process's side: the file on descriptor 3, the result to
+ * the memory file on 4 (esf_stat_convert reads it back); 0 when the result
+ * is written (the conversion's own error is in it). */
+int esf_stat_child(int in, int out, esf_stat_kind k, const char *name);
 const char *esf_stat_text(const esf_stat *s, size_t *len);
 /* The case a line of the text begins (line 1, the header: 0); a string
  * that holds line feeds makes its case span lines. */

@@ -1,22 +1,14 @@
 /* statread.c - stage 1b: a statistical file converted to CSV text
- * through ReadStat (see statfile.h), in a process of its own
- * (esf_stat_convert): ReadStat 1.1.8 crashes on some damaged files
- * (fuzzing found them), and a damaged file must be an input error naming
- * it, not the end of the run and of its temporary outputs' clean-up.
- * ReadStat parses from memory here (io handlers over the file's bytes). */
+ * through ReadStat (see statfile.h), in the calling process; statproc.c
+ * runs this in a process of its own.  ReadStat parses from memory here
+ * (io handlers over the file's bytes). */
 #include "statfile.h"
 #include "fields.h"
 
-#include <errno.h>
 #include <locale.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #ifndef ESF_HAVE_READSTAT
 esf_status esf_stat_read(const unsigned char *raw, size_t len, esf_stat_kind k, const char *name,
@@ -505,92 +497,3 @@ esf_status esf_stat_read(const unsigned char *raw, size_t len, esf_stat_kind k, 
     return ESF_OK;
 }
 #endif
-
-/* ---- the conversion in a child process ------------------------------------
- * The child writes to a memory file: a page of head, the text from the
- * next page on (the parent maps it, no copy), then the case shifts. */
-typedef struct {
-    esf_status st;
-    uint64_t len, nshift;
-    esf_err err;
-} child_head;
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    for (const char *c = p; n;) {
-        const ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        c += w, n -= (size_t)w;
-    }
-    return true;
-}
-
-static void child(int fd, size_t page, const unsigned char *raw, size_t len, esf_stat_kind k,
-                  const char *name)
-{
-    child_head h = {0};
-    esf_stat *s = NULL;
-    h.st = esf_stat_read(raw, len, k, name, &s, &h.err);
-    if (s) h.len = s->len, h.nshift = s->nshift;
-    bool ok = pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h && lseek(fd, (off_t)page, SEEK_SET) == (off_t)page;
-    if (ok && s) ok = write_all(fd, s->text, s->len) && write_all(fd, s->shift, s->nshift * sizeof *s->shift);
-    _exit(ok ? 0 : 1);
-}
-
-/* The child's result into *out (the text mapped where it lies). */
-static esf_status take(int fd, size_t page, const char *name, esf_stat **out, esf_err *err)
-{
-    child_head h;
-    struct stat st;
-    RETURN_ERROR_IF(pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h || fstat(fd, &st) != 0, err, ESF_ERR_NOMEM,
-                    "%s: the conversion's result could not be read back", name);
-    if (h.st != ESF_OK) {
-        *err = h.err;
-        return h.st;
-    }
-    const size_t need = page + h.len + h.nshift * sizeof(*(*out)->shift);
-    RETURN_ERROR_IF((uint64_t)st.st_size != need, err, ESF_ERR_NOMEM, "%s: the conversion's result is incomplete", name);
-    esf_stat *s = calloc(1, sizeof *s);
-    void *m = s ? mmap(NULL, need, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
-    if (s && m != MAP_FAILED && h.nshift) s->shift = malloc(h.nshift * sizeof *s->shift);
-    if (!s || m == MAP_FAILED || (h.nshift && !s->shift)) {
-        if (m != MAP_FAILED) munmap(m, need);
-        free(s);
-        return esf_fail(err, ESF_ERR_NOMEM, "%s: out of memory", name);
-    }
-    s->map = m, s->map_len = need;
-    s->text = (char *)m + page, s->len = h.len;
-    if (h.nshift) memcpy(s->shift, (char *)m + page + h.len, h.nshift * sizeof *s->shift); /* aligned */
-    s->nshift = h.nshift;
-    *out = s;
-    return ESF_OK;
-}
-
-esf_status esf_stat_convert(const unsigned char *raw, size_t len, esf_stat_kind k, const char *name,
-                            esf_stat **out, esf_err *err)
-{
-    *out = NULL;
-    if (!esf_stat_available()) return esf_stat_read(raw, len, k, name, out, err);
-    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    const int fd = memfd_create("esfmon-statfile", MFD_CLOEXEC);
-    const pid_t pid = fd >= 0 ? fork() : -1;
-    if (pid < 0) { /* no child to be had: here, then */
-        if (fd >= 0) close(fd);
-        return esf_stat_read(raw, len, k, name, out, err);
-    }
-    if (pid == 0) child(fd, page, raw, len, k, name);
-    int ws = 0;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
-    esf_status st;
-    if (WIFSIGNALED(ws))
-        st = esf_fail(err, ESF_ERR_INPUT, "%s: %s that cannot be read: ReadStat stopped on it with signal %d (%s); "
-                      "the file is damaged", name, esf_stat_what(k), WTERMSIG(ws), strsignal(WTERMSIG(ws)));
-    else if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
-        st = esf_fail(err, ESF_ERR_NOMEM, "%s: the conversion's result could not be written (out of memory?)", name);
-    else
-        st = take(fd, page, name, out, err);
-    close(fd);
-    return st;
-}
-

@@ -358,6 +358,7 @@ static void deelnemers(ctx *x)
          * more than the persons, so the last row gives persons, no 100 % */
         const bool overlap = !strcmp(dims[i].dim, "doelgroep");
         dim_kept kept;
+        memset(&kept, 0, sizeof kept);
         const dimension dm = overlap ? without_zero_rows(x, &dims[i], &kept) : dims[i], *d = &dm;
         char id[64], title[160];
         snprintf(id, sizeof id, "deelnemers-%s", d->dim);
@@ -420,6 +421,7 @@ static void resultaten(ctx *x)
     const int ndims = (int)(sizeof dims / sizeof dims[0]);
     dimension rd[sizeof dims / sizeof dims[0]];
     dim_kept kept;
+    memset(&kept, 0, sizeof kept);
     for (int d = 0; d < ndims; d++)
         rd[d] = !strcmp(dims[d].dim, "doelgroep") ? without_zero_rows(x, &dims[d], &kept) : dims[d];
     for (int k = 0; k < ESF_N_GROUPS; k++) {

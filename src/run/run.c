@@ -256,6 +256,7 @@ static esf_status start_decoder(const esf_run *r, esf_reader *rd, bool pumped, e
 static esf_status input_opened(esf_run *r, esf_reader *rd, const char *name, esf_err *err)
 {
     if (r->opts.digest) FORWARD_IF_ERROR(esf_reader_digest(rd, err));
+    esf_reader_stat_begin(rd, r->opts.stat_helper); /* converted from now on */
     void *b = r->inputs;
     RETURN_ERROR_IF(esf_grow(&b, &r->inputs_cap, r->nopened + 1, sizeof *r->inputs), err, ESF_ERR_NOMEM,
                     "%s: out of memory", name);
@@ -371,7 +372,7 @@ esf_status esf_run_add_paths(esf_run *r, const char *const *paths, size_t n)
 {
     esf_reader rd[AHEAD_MAX + 1];
     esf_err open_err[AHEAD_MAX + 1];
-    esf_status open_st[AHEAD_MAX + 1], st = ESF_OK;
+    esf_status open_st[AHEAD_MAX + 1] = {ESF_OK}, st = ESF_OK;
     const char *names[AHEAD_MAX + 1];
     const size_t ahead = r->nthreads > 1 ? (r->nthreads < AHEAD_MAX ? r->nthreads : AHEAD_MAX) : 1,
                  ring = ahead + 1;
