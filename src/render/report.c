@@ -536,14 +536,17 @@ static void projecten(ctx *x)
         esf_utf8_clean(c->group, c->group_len, label, sizeof label); /* U+FFFD for bytes not UTF-8 */
         grid_row *r = row(x, label);
         const esf_tcell *m[NM] = {0};
-        int applicants = 0, which = 0; /* with trajecten: published as a number > 0 or x (zeros are) */
+        int applicants = 0, which = 0; /* with trajecten as published: a number > 0 or x (zeros are
+                                          published; under --round, a count that rounds to 0 is 0) */
         /* the cells of one project are adjacent (sorted by table, group) */
         for (; i < t->n && !strcmp(t->cells[i].table, "projecten") && t->cells[i].group_len == c->group_len &&
                !memcmp(t->cells[i].group, c->group, c->group_len);
              i++) {
             const esf_tcell *e = &t->cells[i];
-            for (int a = 0; !strcmp(e->dim, "aanvrager") && a < AANV_COUNT; a++)
-                if (e->value > 0 && !strcmp(e->cat, esf_aanvrager_names[a])) applicants++, which = a;
+            char pb[48];
+            const char *pt = !strcmp(e->dim, "aanvrager") ? esf_pub_text(x->p, e, pb, sizeof pb) : "0";
+            for (int a = 0; strcmp(pt, "0") && a < AANV_COUNT; a++)
+                if (!strcmp(e->cat, esf_aanvrager_names[a])) applicants++, which = a;
             for (int k = 0; k < NM && strcmp(e->dim, "aanvrager"); k++)
                 if (!strcmp(e->measure, order[k])) m[k] = e;
         }

@@ -74,3 +74,7 @@ sys.exit(0 if ok else 1)
 PY
 check "report: sub-headings of a table are rows of their own kind" grep -q '<tr class="sub"><th colspan="10">Naar leeftijd</th></tr>' "$T/mon.html"
 check "report: printed pages are numbered, headings kept with what follows" bash -c "grep -q '@bottom-center{content:\"ESF Actieve Inclusie: monitor .* counter(page)' '$T/mon.html' && grep -q 'h2,h3,figcaption,caption{break-after:avoid' '$T/mon.html'"
+{ head -1 "$G"; for i in $(seq 1 12); do echo "R,90000$((1000 + i)),MIX2,gemeente,,m,,20150101,,,,,,,,,"; done
+  for i in 1 2; do echo "R,90000$((2000 + i)),MIX2,uwv,,v,,20150101,,,,,,,,,"; done; } > "$P/mix2.csv"
+check "projecten: the applicant follows the published cells (2 uwv rounded to 0: not gemengd)" bash -c \
+    "$ESFMON -q -f text '$P/mix2.csv' | grep -Eq '^MIX2 +gemengd' && $ESFMON -q -f text --round 5 '$P/mix2.csv' | grep -Eq '^MIX2 +Gemeente '"
