@@ -456,9 +456,9 @@ void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *gr
     sankey k;
     sankey_layout(&k, p, group);
     char label[128];
-    snprintf(label, sizeof label, "Overgangen %s: positie bij start, na traject en na 12 maanden", group);
+    snprintf(label, sizeof label, "Overgangen %s: positie bij start, bij einde traject en na 12 maanden", group);
     svg_open(out, id, SK_W, SK_H + SK_TOP + 74, label);
-    fprintf(out, "<text x=\"%d\" y=\"16\" class=\"colh\">bij start</text><text x=\"%d\" y=\"16\" class=\"colh\">na traject</text>"
+    fprintf(out, "<text x=\"%d\" y=\"16\" class=\"colh\">bij start</text><text x=\"%d\" y=\"16\" class=\"colh\">bij einde traject</text>"
                  "<text x=\"%d\" y=\"16\" class=\"colh\">na 12 maanden</text>\n",
             k.xs[0], k.xs[1], k.xs[2]);
     const int nsup = sankey_links(out, &k, pos_labels, state_labels);

@@ -399,20 +399,20 @@ static void resultaten(ctx *x)
 {
     static const char *const sets[2][4] = {{"werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"},
                                            {"onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"}};
-    static const char *const heads[2][4] = {{"Betaald werk eind", "Betaald werk na jaar", "Verbeterd eind", "Verbeterd na jaar"},
-                                            {"Positie onbekend eind", "Onbekend na jaar", "Onderwijs eind", "Onderwijs na jaar"}};
+    static const char *const heads[2][4] = {{"Betaald werk bij einde traject", "Betaald werk na 12 maanden", "Verbeterd bij einde traject", "Verbeterd na 12 maanden"},
+                                            {"Positie onbekend bij einde traject", "Onbekend na 12 maanden", "Onderwijs bij einde traject", "Onderwijs na 12 maanden"}};
     /* the text report stays within about 100 columns */
-    static const char *const short_heads[2][4] = {{"Werk eind", "Werk 12 mnd", "Verb. eind", "Verb. 12 mnd"},
-                                                  {"Onbek. eind", "Onbek. 12 mnd", "Onderw. eind", "Onderw. 12 mnd"}};
+    static const char *const short_heads[2][4] = {{"Werk einde", "Werk 12 mnd", "Verb. einde", "Verb. 12 mnd"},
+                                                  {"Onbek. einde", "Onbek. 12 mnd", "Onderw. einde", "Onderw. 12 mnd"}};
     section(x, "resultaten", "Resultaten");
     if (html(x)) {
-        static const char *const rows[4] = {"Betaald werk na traject (4 weken)", "Betaald werk na 12 maanden",
-                                            "Positie verbeterd na traject", "Positie verbeterd na 12 maanden"};
+        static const char *const rows[4] = {"Betaald werk bij einde traject", "Betaald werk na 12 maanden",
+                                            "Positie verbeterd bij einde traject", "Positie verbeterd na 12 maanden"};
         html_bars_spec sp = {.table = "resultaten", .nseries = ESF_N_GROUPS, .groups = ordered_groups(),
                              .series_labels = ordered_labels(), .nrows = 4, .row_labels = rows, .dim = "totaal",
                              .cat = "totaal", .measures = sets[0], .of_dim = "totaal", .of_cat = "totaal",
                              .of_measure = "afgerond"};
-        const char *t = "Resultaten na traject en na 12 maanden (% van de deelnemers met beëindigd traject)";
+        const char *t = "Resultaten bij einde traject en na 12 maanden (% van de deelnemers met beëindigd traject)";
         figure_open_n(x, "resultaten", t, "resultaten", "totaal", "totaal", "totaal", "afgerond");
         esf_html_bars(x->out, x->p, "c-resultaten", t, &sp);
         figure_close(x);
@@ -476,7 +476,7 @@ static void overgangen(ctx *x)
             char id[64], cid[72], t[160];
             snprintf(id, sizeof id, "overgangen-%s", gn);
             snprintf(cid, sizeof cid, "c-%s", id);
-            snprintf(t, sizeof t, "Overgangen %s: positie bij start, na traject en na 12 maanden", group_label[group_order[k]]);
+            snprintf(t, sizeof t, "Overgangen %s: positie bij start, bij einde traject en na 12 maanden", group_label[group_order[k]]);
             figure_open_n(x, id, t, "resultaten", gn, "totaal", "totaal", "afgerond");
             esf_html_sankey(x->out, x->p, cid, gn, pos_label, state_label);
             figure_close(x);
@@ -485,9 +485,9 @@ static void overgangen(ctx *x)
             char id[64];
             snprintf(id, sizeof id, "overgangen-%s-%s", gn, s == 0 ? "start_eind" : "eind_12m");
             grid *g = begin(x, id, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
-                            s == 0 ? "positie bij start (rij) naar positie na traject (kolom)"
-                                   : "positie na traject (rij) naar positie na 12 maanden (kolom)");
-            esf_grid_put(g->head[1].c[0], s == 0 ? "Start \\ eind" : "Eind \\ 12 mnd");
+                            s == 0 ? "positie bij start (rij) naar positie bij einde traject (kolom)"
+                                   : "positie bij einde traject (rij) naar positie na 12 maanden (kolom)");
+            esf_grid_put(g->head[1].c[0], s == 0 ? "Start \\ einde" : "Einde \\ 12 mnd");
             for (int t = 0; t < ESF_N_STATES; t++) esf_grid_put(g->head[1].c[1 + t], state_label[t]);
             int nfrom = s == 0 ? POS_COUNT : ESF_N_STATES;
             for (int f = 0; f < nfrom; f++) {
