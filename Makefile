@@ -223,20 +223,30 @@ FUZZ_FLAGS   := -std=c11 -g -O1 -D_GNU_SOURCE -Werror=implicit-function-declarat
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZERS      := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard src/*/*.h) include/esfmon.h
+# The library compiled once for every target (it was compiled once per
+# target: four times the work).
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(BUILD)/fuzz/obj/%.o)
+$(BUILD)/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRC) -o $@ $(LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) include/esfmon.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_OBJ) -o $@ $(LIBS)
 
 fuzz: $(FUZZERS)
 
-# New inputs go to $(BUILD)/fuzz/corpus-*; tests/corpus/* is the read-only seed.
+# New inputs go to $(BUILD)/fuzz/corpus-*; tests/corpus/* is the read-only
+# seed.  The targets run two at a time (a core each), each reporting when
+# done; any that fails fails the run.
 fuzz-run: fuzz
-	@set -e; for f in $(FUZZERS); do n=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	@printf '%s\n' $(FUZZERS) | xargs -P 2 -I{} bash -c 'f={}; n=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	    out=$$($$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	        -artifact_prefix=$(BUILD)/fuzz/crash-$$n- $(BUILD)/fuzz/corpus-$$n tests/corpus/$$n 2>&1); rc=$$?; \
 	    echo "fuzz_$$n: $(FUZZ_SECONDS) s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
-	        -artifact_prefix=$(BUILD)/fuzz/crash-$$n- $(BUILD)/fuzz/corpus-$$n tests/corpus/$$n 2>&1 \
-	        | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+[[:space:]]+DONE|==[0-9]+==ERROR|SUMMARY)' ; \
-	    test $${PIPESTATUS[0]} -eq 0; done
+	    echo "$$out" | grep -E "^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+[[:space:]]+DONE|==[0-9]+==ERROR|SUMMARY)"; \
+	    exit $$rc'
+
 
 # ---- static analysis -----------------------------------------------------------
 # cppcheck: warning, portability and performance checks (style is the
@@ -269,4 +279,4 @@ layout: $(LIB_OBJ)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/obj/esfgen.d $(BUILD)/obj/esfgen_stat.d
+-include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BUILD)/obj/esfgen.d $(BUILD)/obj/esfgen_stat.d
