@@ -108,8 +108,13 @@ typedef struct {
     const char *header;
 } esf_column_map;
 
+/* The field delimiters esfmon reads (SPEC §2.1), in the order detection
+ * prefers them on a tie. */
+#define ESF_DELIMITERS ",;\t|"
+
 typedef struct {
-    char delimiter;               /* 0 = detect per file from its header     */
+    char delimiter;               /* 0 = detect per file from its header,
+                                     else one of ESF_DELIMITERS              */
     const char *period;           /* "FROM:TO" (SPEC §2.7), NULL = all       */
     const esf_column_map *columns;
     size_t ncolumns;

@@ -99,12 +99,12 @@ static ssize_t write_bytes(const void *p, size_t n, void *ctx)
     return fwrite(p, 1, n, ctx) == n ? (ssize_t)n : -1;
 }
 
-/* The values of column c, one per row, in turn. */
-static const char *value_at(const gen_table *t, const char **cur, int c)
+/* The next value of the table's text (row by row, column by column):
+ * each is NUL-terminated. */
+static const char *next_value(const char **cur)
 {
     const char *v = *cur;
     *cur += strlen(v) + 1;
-    (void)t, (void)c;
     return v;
 }
 
@@ -131,7 +131,7 @@ static int add_variables(readstat_writer_t *w, gen_table *t, gen_format f, var_o
     size_t width[64] = {0};
     for (long r = 0; r < t->nrows; r++)
         for (int c = 0; c < t->ncol; c++) {
-            const char *v = value_at(t, &cur, c);
+            const char *v = next_value(&cur);
             const size_t n = strlen(v);
             if (n > width[c]) width[c] = n;
             if (t->cols[c].role != ROLE_CODE || !*v || key_of(&vo[c], v) >= 0) continue;
@@ -238,7 +238,7 @@ int gen_table_write(gen_table *t, gen_format f, const char *path, char *err, siz
     for (long r = 0; r < t->nrows && e == READSTAT_OK; r++) {
         e = readstat_begin_row(w);
         for (int c = 0; c < t->ncol && e == READSTAT_OK; c++) {
-            const char *v = value_at(t, &cur, c);
+            const char *v = next_value(&cur);
             e = *v ? put_value(w, &vo[c], f, v) : put_missing(w, &vo[c], f, r);
         }
         if (e == READSTAT_OK) e = readstat_end_row(w);

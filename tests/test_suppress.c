@@ -3,40 +3,20 @@
  * cells.  The interval audit itself, independent of this code, is
  * tests/ref/audit.py (tests/e2e/90-disclosure.sh). */
 #include "helpers.h"
-#include "state.h"
+#include "generated.h"
 
-#include <limits.h>
-#include <libgen.h>
-#include <unistd.h>
-
-/* The tables (and their relations) of build/esfgen --persons N --seed S (esfgen one directory up
- * from this binary); the run is returned for esf_run_free. */
+/* The tables and their relations of esfgen --persons N --seed S. */
 static esf_run *generated(int persons, int seed)
 {
-    char exe[PATH_MAX], cmd[PATH_MAX * 2 + 128], dir[] = "/tmp/esfmon-supp.XXXXXX";
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    cr_assert(n > 0);
-    exe[n] = '\0';
-    cr_assert(mkdtemp(dir));
-    snprintf(cmd, sizeof cmd, "%s/esfgen --persons %d --seed %d -o %s 2>/dev/null", dirname(dirname(exe)),
-             persons, seed, dir);
-    cr_assert_eq(system(cmd), 0, "%s", cmd);
-    char path[sizeof dir + 32];
-    snprintf(path, sizeof path, "%s/extract_01.csv", dir);
-    esf_options o = {0};
-    esf_run *run;
-    cr_assert_eq(esf_run_new(&o, &run), ESF_OK);
-    cr_assert_eq(esf_run_add_path(run, path), ESF_OK, "%s", esf_run_error(run));
-    cr_assert_eq(esf_run_finish(run), ESF_OK, "%s", esf_run_error(run));
+    esf_run *run = generated_run(persons, seed, NULL);
     cr_assert_eq(esf_relations_build(run->tables), ESF_OK);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
     return run;
 }
 
 static const char *name(const esf_tcell *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s,%.*s,%s,%s,%s", c->table, (int)c->group_len, c->group, c->dim, c->cat, c->measure);
+    snprintf(buf, len, "%s,%.*s,%s,%s,%s", esf_table_names[c->table], (int)c->group_len, c->group,
+             esf_dim_names[c->dim], c->cat, esf_measure_names[c->measure]);
     return buf;
 }
 
@@ -93,7 +73,7 @@ Test(suppress, primary_below_n_secondary_at_least_n_zeros_and_structural_publish
     /* trajecten is protected with deelnemers (SPEC §6) */
     bool traj = false;
     for (size_t i = 0; i < t->n; i++)
-        traj |= !strcmp(t->cells[i].measure, "trajecten") && esf_cell_protected(&t->cells[i]);
+        traj |= t->cells[i].measure == MS_TRAJECTEN && esf_cell_protected(&t->cells[i]);
     cr_expect(traj);
     free(reason);
     esf_run_free(run);

@@ -326,7 +326,7 @@ static int parse_args(int argc, char **argv, esf_column_map *cols, cli *k)
             break;
         case 'd':
             if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0) opts->delimiter = '\t';
-            else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0])) opts->delimiter = optarg[0];
+            else if (strlen(optarg) == 1 && strchr(ESF_DELIMITERS, optarg[0])) opts->delimiter = optarg[0];
             else return usage_error("--delimiter: '%s' is not one of , ; | tab", optarg);
             break;
         case 'c': {

@@ -4,6 +4,7 @@
 #define ESF_COMMON_H
 
 #include "esfmon.h"
+#include "schema.h"
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>

@@ -5,27 +5,21 @@
 
 #include "persons.h"
 
-enum { G_GEMEENTE, G_VSOPRO, G_UWV, G_JENV, G_AMR, G_TOTAAL, G_COUNT };
-_Static_assert(G_UWV == 2 && G_JENV == 3 && G_AMR == 4, "esf_indicators (targets.c) counts groups so");
-
-/* Categories of the person tables: index -> (dimension, category). */
-enum { C_TOTAAL = 0, C_LEEFTIJD = 1, C_GESLACHT = 5, C_POSITIE = 8, C_DOELGROEP = 12, C_COUNT = 23 };
-
+/* Categories of the person tables, the groups (G_), results (R_) and
+ * states (S_) of common/schema.h: index -> (dimension, category). */
 enum {
-    R_AFGEROND, R_WERK_EIND, R_WERK_12M, R_VERBETERD_EIND, R_VERBETERD_12M, R_ONBEKEND_EIND,
-    R_ONBEKEND_12M, R_ONDERWIJS_EIND, R_ONDERWIJS_12M,
-    R_NIET_WAARNEEMBAAR_12M, /* --peildatum: L.eind + 12 months after it (SPEC §5) */
-    R_NW_RESULT_12M,         /* of those, werk_12m or verbeterd_12m (for RI2, RI4) */
-    R_NW_ONBEKEND_12M,       /* of those, onbekend_12m (for their _bekend)         */
+    C_TOTAAL = 0, C_LEEFTIJD = 1, C_GESLACHT = C_LEEFTIJD + AGE_COUNT, C_POSITIE = C_GESLACHT + SEX_COUNT,
+    C_DOELGROEP = C_POSITIE + POS_COUNT, C_COUNT = C_DOELGROEP + DG_COUNT
+};
+
+/* The results of resultaten (R_, schema.h; niet_waarneembaar_12m with
+ * --peildatum: L.eind + 12 months after it, SPEC §5), and two counted for
+ * the indicators only. */
+enum {
+    R_NW_RESULT_12M = R_PUBLISHED, /* of niet_waarneembaar_12m, werk_12m or verbeterd_12m (RI2, RI4) */
+    R_NW_ONBEKEND_12M,             /* of those, onbekend_12m (for their _bekend)                    */
     R_COUNT
 };
-/* The measures of resultaten: the first ESF_N_RESULTS, and with a
- * reference date niet_waarneembaar_12m; the last two are counted for the
- * indicators only. */
-enum { R_PUBLISHED = R_NIET_WAARNEEMBAAR_12M + 1 };
-
-/* Transition states: verbeterd, then the four positions. */
-enum { S_VERBETERD, S_COUNT = 1 + POS_COUNT };
 
 /* RI5/RI6 and their _cbs2018 variants: population and two numerators. */
 enum { J_RI5, J_RI6, J_COUNT };
@@ -49,10 +43,7 @@ enum { G_ONLY = G_COUNT, G_SLOTS = G_COUNT + AANV_COUNT };
 #define ONLY_MASK (((1u << AANV_COUNT) - 1) << G_ONLY)
 
 /* A person's leeftijd, geslacht and positie_start categories at once. */
-enum { N_COMBOS = (C_GESLACHT - C_LEEFTIJD) * SEX_COUNT * POS_COUNT };
-_Static_assert(C_POSITIE - C_GESLACHT == SEX_COUNT && C_DOELGROEP - C_POSITIE == POS_COUNT &&
-                   C_COUNT - C_DOELGROEP == DG_COUNT,
-               "the categories: totaal, 4 leeftijd, the sexes, the positions, the target groups");
+enum { N_COMBOS = AGE_COUNT * SEX_COUNT * POS_COUNT };
 
 /* Only uint64_t counters: the partitions' are added up as arrays, the
  * years (last) only over the years counted (esf_year_span_of). */

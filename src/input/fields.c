@@ -3,13 +3,6 @@
 
 #include <string.h>
 
-const char *const esf_aanvrager_names[AANV_COUNT] = {"gemeente", "vsopro", "uwv", "jenv"};
-const char *const esf_sex_names[SEX_COUNT] = {"man", "vrouw", "onbekend"};
-const char *const esf_pos_names[POS_COUNT] = {"werkzaam", "niet_werkzaam", "inactief", "onbekend"};
-const char *const esf_dg_names[DG_COUNT] = {
-    "uitkering_6m", "arbeidsbelemmerd", "niet_uitkeringsontvanger", "statushouder", "jongere",
-    "oudere", "gedetineerde", "tbs", "jji", "cji", "uwv_breed"};
-
 const esf_traj esf_traj_empty = {
     .geslacht = SEX_ONBEKEND,
     .pos = {POS_ONBEKEND, POS_ONBEKEND, POS_ONBEKEND},

@@ -6,22 +6,11 @@
 #include "common/common.h"
 
 /* Codes are numbered by their position in SPEC §2.2 / §2.3, which is also the
- * tie-break order of §3. */
-enum { AANV_GEMEENTE, AANV_VSOPRO, AANV_UWV, AANV_JENV, AANV_COUNT };
-enum { SEX_MAN, SEX_VROUW, SEX_ONBEKEND, SEX_COUNT };
-enum { POS_WERKZAAM, POS_NIET_WERKZAAM, POS_INACTIEF, POS_ONBEKEND, POS_COUNT };
+ * tie-break order of §3: aanvrager, geslacht, positie and doelgroep are
+ * declared in common/schema.h, with their names. */
 enum { CONTRACT_NONE, CONTRACT_VAST, CONTRACT_TIJDELIJK };
 enum { BOOL_YES, BOOL_NO };
-enum {
-    DG_UITKERING_6M, DG_ARBEIDSBELEMMERD, DG_NIET_UITKERINGSONTVANGER, DG_STATUSHOUDER,
-    DG_JONGERE, DG_OUDERE, DG_GEDETINEERDE, DG_TBS, DG_JJI, DG_CJI, DG_UWV_BREED, DG_COUNT
-};
 enum { M_START, M_EIND, M_12M, M_COUNT }; /* moments of the position columns */
-
-extern const char *const esf_aanvrager_names[AANV_COUNT];
-extern const char *const esf_sex_names[SEX_COUNT];
-extern const char *const esf_pos_names[POS_COUNT];
-extern const char *const esf_dg_names[DG_COUNT];
 
 /* Number values are fixed-point: units of 1e-9, so that comparisons are exact
  * for up to 9 decimals. */

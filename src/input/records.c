@@ -305,8 +305,9 @@ bool esf_rec_skip_quote_open(const esf_rec_skip *s)
 
 char esf_rec_detect_delimiter(const char *p, const char *end)
 {
-    static const char cand[4] = {',', ';', '\t', '|'};
-    size_t count[4] = {0, 0, 0, 0};
+    static const char cand[] = ESF_DELIMITERS;
+    enum { N = sizeof cand - 1 };
+    size_t count[N] = {0};
     bool inq = false;
     /* the first physical line only, even inside quotes: what follows it
      * differs with the block the header is read from */
@@ -314,10 +315,10 @@ char esf_rec_detect_delimiter(const char *p, const char *end)
         char c = *p;
         if (c == '"') inq = !inq;
         else if (!inq)
-            for (int i = 0; i < 4; i++) count[i] += (c == cand[i]);
+            for (int i = 0; i < N; i++) count[i] += (c == cand[i]);
     }
     int best = 0;
-    for (int i = 1; i < 4; i++)
+    for (int i = 1; i < N; i++)
         if (count[i] > count[best]) best = i;
     return cand[best];
 }

@@ -6,16 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-const char *const esf_col_names[COL_COUNT] = {
-    "rinpersoons", "rinpersoon", "project", "aanvrager", "doelgroep",
-    "geslacht", "geboortedatum", "start", "eind", "eind_project",
-    "positie_start", "positie_eind", "positie_12m",
-    "contract_start", "contract_eind", "contract_12m",
-    "uren_start", "uren_eind", "uren_12m",
-    "uurloon_start", "uurloon_eind", "uurloon_12m",
-    "srg_start", "srg_eind", "srg_12m",
-    "onderwijs_start", "onderwijs_eind", "onderwijs_12m"};
-
 static esf_view trim(const char *p, size_t len)
 {
     while (len && *p == ' ') p++, len--;

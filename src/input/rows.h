@@ -7,18 +7,7 @@
 #include "fields.h"
 #include "records.h"
 
-enum {
-    COL_RINPERSOONS, COL_RINPERSOON, COL_PROJECT, COL_AANVRAGER, COL_DOELGROEP,
-    COL_GESLACHT, COL_GEBOORTEDATUM, COL_START, COL_EIND, COL_EIND_PROJECT,
-    COL_POSITIE_START, COL_POSITIE_EIND, COL_POSITIE_12M,
-    COL_CONTRACT_START, COL_CONTRACT_EIND, COL_CONTRACT_12M,
-    COL_UREN_START, COL_UREN_EIND, COL_UREN_12M,
-    COL_UURLOON_START, COL_UURLOON_EIND, COL_UURLOON_12M,
-    COL_SRG_START, COL_SRG_EIND, COL_SRG_12M,
-    COL_ONDERWIJS_START, COL_ONDERWIJS_EIND, COL_ONDERWIJS_12M,
-    COL_COUNT
-};
-extern const char *const esf_col_names[COL_COUNT];
+/* The input columns (COL_, esf_col_names) are declared in common/schema.h. */
 
 /* Index of a canonical column name (case-insensitive), -1 if unknown. */
 int esf_col_lookup(const char *p, size_t len);

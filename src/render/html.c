@@ -35,8 +35,9 @@ static void esc(FILE *out, const char *s)
     esf_html_escape(out, s, strlen(s));
 }
 
-/* A published value: *sup when suppressed ("x"), *missing when there is no
- * cell or it is empty; else the number. */
+/* A published value (esf_pub_value): *sup when suppressed ("x"),
+ * *missing when there is no cell or it is empty; else the number v.  Its
+ * text is what the CSV has, for data-value and the tooltips. */
 typedef struct {
     const esf_tcell *c;
     char text[64];
@@ -44,19 +45,16 @@ typedef struct {
     bool sup, missing;
 } pval;
 
-static pval get(const esf_pub *p, const char *table, const char *group, const char *dim,
-                const char *cat, const char *measure)
+static pval get(const esf_pub *p, esf_table table, uint32_t group, esf_dim dim, unsigned cat,
+                esf_measure measure)
 {
-    pval r = {.c = esf_tables_find(p->t, table, group, dim, cat, measure)};
-    if (!r.c) {
-        r.missing = true;
-        return r;
-    }
+    pval r = {.c = esf_tables_at(p->t, table, group, dim, cat, measure)};
+    const esf_pval v = esf_pub_value(p, r.c);
+    r.sup = v.kind == PV_SUPPRESSED;
+    r.missing = v.kind == PV_NONE;
+    r.v = esf_pval_double(v);
     char buf[64];
-    snprintf(r.text, sizeof r.text, "%s", esf_pub_text(p, r.c, buf, sizeof buf));
-    r.sup = strcmp(r.text, "x") == 0;
-    r.missing = !r.sup && r.text[0] == '\0';
-    r.v = r.sup || r.missing ? 0 : strtod(r.text, NULL);
+    if (r.c) esf_copy_cut(r.text, sizeof r.text, esf_pub_text(p, r.c, buf, sizeof buf));
     return r;
 }
 
@@ -65,12 +63,12 @@ static void data_attrs(FILE *out, const pval *v)
 {
     if (!v->c) return;
     fputs(" data-key=\"", out);
-    esc(out, v->c->table);
+    esc(out, esf_table_names[v->c->table]);
     putc('|', out);
     esf_html_escape(out, v->c->group, v->c->group_len);
-    fprintf(out, "|%s|", v->c->dim);
+    fprintf(out, "|%s|", esf_dim_names[v->c->dim]);
     esc(out, v->c->cat);
-    fprintf(out, "|%s\" data-value=\"", v->c->measure);
+    fprintf(out, "|%s\" data-value=\"", esf_measure_names[v->c->measure]);
     esc(out, v->text);
     putc('"', out);
 }
@@ -190,8 +188,8 @@ void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *titl
         esc(out, s->row_labels[r]);
         fputs("</text>\n", out);
         for (int k = 0; k < s->nseries; k++) {
-            const char *cat = s->cats ? s->cats[r] : s->cat;
-            const char *measure = s->measures ? s->measures[r] : s->measure;
+            const unsigned cat = s->cats ? s->cats[r] : s->cat;
+            const esf_measure measure = s->measures ? s->measures[r] : s->measure;
             pval v = get(p, s->table, s->groups[k], s->dim, cat, measure);
             pval of = get(p, s->table, s->groups[k], s->of_dim, s->of_cat, s->of_measure);
             int y = y0 + k * (BAR_H + BAR_GAP);
@@ -232,7 +230,6 @@ void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *titl
  * squeezes the other. */
 static void indicator_panel(FILE *out, const esf_pub *p, const char *id, esf_ind_kind kind)
 {
-    static const char *const group_label[ESF_N_GROUPS] = {"Gemeenten", "Vso/pro", "UWV", "JenV", "AMR", "Totaal"};
     int idx[N_INDICATORS] = {0}, n = 0;
     for (int i = 0; i < N_INDICATORS; i++)
         if (esf_indicators[i].kind == kind) idx[n++] = i;
@@ -241,8 +238,8 @@ static void indicator_panel(FILE *out, const esf_pub *p, const char *id, esf_ind
     double max = oi ? 100 : 50;
     for (int k = 0; k < n; k++) {
         const esf_indicator *ind = &esf_indicators[idx[k]];
-        pval v = get(p, "indicatoren", esf_group_names[ind->group], "indicator", ind->name, "procent");
-        pval t = get(p, "indicatoren", esf_group_names[ind->group], "indicator", ind->name, "streefwaarde");
+        pval v = get(p, TB_INDICATOREN, (uint32_t)ind->group, DIM_INDICATOR, (unsigned)idx[k], MS_PROCENT);
+        pval t = get(p, TB_INDICATOREN, (uint32_t)ind->group, DIM_INDICATOR, (unsigned)idx[k], MS_STREEFWAARDE);
         if (v.v > max) max = v.v;
         if (!oi && t.v > max) max = t.v;
     }
@@ -261,12 +258,11 @@ static void indicator_panel(FILE *out, const esf_pub *p, const char *id, esf_ind
     }
     for (int k = 0; k < n; k++) {
         const esf_indicator *ind = &esf_indicators[idx[k]];
-        const char *group = esf_group_names[ind->group];
         int y = top + k * row_h;
         fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"rl\">%s (%s)</text>", LABEL_W - 6, y + 12, ind->name,
-                group_label[ind->group]);
-        pval v = get(p, "indicatoren", group, "indicator", ind->name, "procent");
-        pval t = get(p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
+                esf_group_labels[ind->group]);
+        pval v = get(p, TB_INDICATOREN, (uint32_t)ind->group, DIM_INDICATOR, (unsigned)idx[k], MS_PROCENT);
+        pval t = get(p, TB_INDICATOREN, (uint32_t)ind->group, DIM_INDICATOR, (unsigned)idx[k], MS_STREEFWAARDE);
         double target = oi ? 100 : t.v;
         const double tw = PLOT_W * target / max; /* the target mark, from the axis */
         if (v.sup) {
@@ -325,23 +321,20 @@ typedef struct {
     int xs[3];                                   /* the three columns      */
 } sankey;
 
-static void sankey_layout(sankey *k, const esf_pub *p, const char *group)
+static void sankey_layout(sankey *k, const esf_pub *p, uint32_t group)
 {
     enum { NP = SK_NP, NS = SK_NS };
     double in1[NS] = {0}, out1[NS] = {0};
-    char cat[64];
     memset(k, 0, sizeof *k);
     for (int f = 0; f < NP; f++)
         for (int s = 0; s < NS; s++) {
-            snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], esf_state_names[s]);
-            k->se[f][s] = get(p, "overgangen", group, "start_eind", cat, "n");
+            k->se[f][s] = get(p, TB_OVERGANGEN, group, DIM_START_EIND, esf_trans_cat(f, s), MS_N);
             k->col0[f] += k->se[f][s].v;
             in1[s] += k->se[f][s].v;
         }
     for (int f = 0; f < NS; f++)
         for (int s = 0; s < NS; s++) {
-            snprintf(cat, sizeof cat, "%s>%s", esf_state_names[f], esf_state_names[s]);
-            k->e12[f][s] = get(p, "overgangen", group, "eind_12m", cat, "n");
+            k->e12[f][s] = get(p, TB_OVERGANGEN, group, DIM_EIND_12M, esf_trans_cat(f, s), MS_N);
             out1[f] += k->e12[f][s].v;
             k->col2[s] += k->e12[f][s].v;
         }
@@ -450,13 +443,14 @@ static void sankey_legend(FILE *out, const char *const *state_labels, int nsup)
                 SK_H + SK_TOP + 66, nsup);
 }
 
-void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
-                 const char *const *pos_labels, const char *const *state_labels)
+void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, int group)
 {
+    const char *const *pos_labels = esf_pos_labels, *const *state_labels = esf_state_labels;
     sankey k;
-    sankey_layout(&k, p, group);
+    sankey_layout(&k, p, (uint32_t)group);
     char label[128];
-    snprintf(label, sizeof label, "Overgangen %s: positie bij start, bij einde traject en na 12 maanden", group);
+    snprintf(label, sizeof label, "Overgangen %s: positie bij start, bij einde traject en na 12 maanden",
+             esf_group_names[group]);
     svg_open(out, id, SK_W, SK_H + SK_TOP + 74, label);
     fprintf(out, "<text x=\"%d\" y=\"16\" class=\"colh\">bij start</text><text x=\"%d\" y=\"16\" class=\"colh\">bij einde traject</text>"
                  "<text x=\"%d\" y=\"16\" class=\"colh\">na 12 maanden</text>\n",

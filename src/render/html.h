@@ -8,18 +8,20 @@
 /* Grouped horizontal bars: a row per category (or measure), a bar per series
  * (group), each the share of a published count in a published total. */
 typedef struct {
-    const char *table;
+    esf_table table;
     int nseries;
-    const char *const *groups;         /* group of each series            */
+    const uint32_t *groups;            /* group of each series (G_)       */
     const char *const *series_labels;
     int nrows;
     const char *const *row_labels;
-    const char *dim;                   /* the counted cell of row r:       */
-    const char *const *cats;           /*   cats[r] or cat                 */
-    const char *cat;
-    const char *const *measures;       /*   measures[r] or measure         */
-    const char *measure;
-    const char *of_dim, *of_cat, *of_measure; /* its total                 */
+    esf_dim dim;                       /* the counted cell of row r:       */
+    const unsigned *cats;              /*   category cats[r] or cat        */
+    unsigned cat;
+    const esf_measure *measures;       /*   measures[r] or measure         */
+    esf_measure measure;
+    esf_dim of_dim;                    /* its total                        */
+    unsigned of_cat;
+    esf_measure of_measure;
     bool zoom;                         /* axis to the largest share, not 100% */
 } html_bars_spec;
 
@@ -31,7 +33,6 @@ void esf_html_escape(FILE *out, const char *s, size_t n);
 void esf_dutch(const char *v, char *dst, size_t len);
 void esf_html_bars(FILE *out, const esf_pub *p, const char *id, const char *title, const html_bars_spec *s);
 void esf_html_indicators(FILE *out, const esf_pub *p, const char *id);
-void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, const char *group,
-                 const char *const *pos_labels, const char *const *state_labels);
+void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, int group);
 
 #endif

@@ -13,9 +13,9 @@ static void dutch_date(int32_t d, char *dst, size_t len)
     snprintf(dst, len, "%d-%d-%d", (int)(d % 100), (int)(d / 100 % 100), (int)(d / 10000));
 }
 
-static uint64_t invoer_n(const esf_pub *p, const char *cat)
+static uint64_t invoer_n(const esf_pub *p, int row)
 {
-    const esf_tcell *c = esf_tables_find(p->t, "invoer", "invoer", "rijen", cat, "n");
+    const esf_tcell *c = esf_tables_at(p->t, TB_INVOER, 0, DIM_RIJEN, (unsigned)row, MS_N);
     return c ? c->value : 0;
 }
 
@@ -23,7 +23,7 @@ void esf_report_intro(const esf_pub *p, bool html, char lines[INTRO_LINES][400])
 {
     const esf_tables *t = p->t;
     const esf_disclosure *dc = &p->dc;
-    char a[16], b[16], n[4][32];
+    char a[16], b[16], n[ROW_COUNT][32];
     if (t->period_from || t->period_to) {
         dutch_date(t->period_from, a, sizeof a);
         dutch_date(t->period_to, b, sizeof b);
@@ -39,10 +39,9 @@ void esf_report_intro(const esf_pub *p, bool html, char lines[INTRO_LINES][400])
     if (t->peildatum) /* the reference date (SPEC §5), after the period */
         dutch_date(t->peildatum, a, sizeof a), snprintf(lines[0] + strlen(lines[0]), sizeof lines[0] - strlen(lines[0]),
                  " Peildatum %s: wie minder dan 12 maanden eerder afrondde, is na 12 maanden nog niet waarneembaar en telt niet mee in RI2 en RI4.", a);
-    const char *cats[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < ROW_COUNT; i++) {
         char v[32];
-        snprintf(v, sizeof v, "%llu", (unsigned long long)invoer_n(p, cats[i]));
+        snprintf(v, sizeof v, "%llu", (unsigned long long)invoer_n(p, i));
         esf_dutch(v, n[i], sizeof n[i]);
     }
     snprintf(lines[1], sizeof lines[1],

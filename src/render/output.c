@@ -55,9 +55,11 @@ static void csv_cells(const esf_pub *p, FILE *out, bool log)
         const esf_tcell *c = &p->t->cells[i];
         if (log && !p->sup[i]) continue;
         const char *v = log ? esf_sup_reason_names[p->sup[i]] : esf_pub_text(p, c, buf, sizeof buf);
-        const char *f[6] = {c->table, c->group, c->dim, c->cat, c->measure, v};
-        const size_t n[6] = {strlen(c->table), c->group_len, strlen(c->dim), strlen(c->cat),
-                             strlen(c->measure), strlen(v)};
+        const char *table = esf_table_names[c->table], *dim = esf_dim_names[c->dim],
+                   *measure = esf_measure_names[c->measure];
+        const char *f[6] = {table, c->group, dim, c->cat, measure, v};
+        const size_t n[6] = {strlen(table), c->group_len, strlen(dim), strlen(c->cat), strlen(measure),
+                             strlen(v)};
         l.n = 0;
         for (int k = 0; k < 6; k++) {
             if (k) line_put(&l, ',');
@@ -99,26 +101,26 @@ void esf_output_json(const esf_pub *p, FILE *out)
         const esf_tcell *c = &p->t->cells[i];
         int lvl = 0; /* first key level that differs from the previous cell */
         if (prev) {
-            if (strcmp(prev->table, c->table)) lvl = 0;
+            if (prev->table != c->table) lvl = 0;
             else if (prev->group_len != c->group_len || memcmp(prev->group, c->group, c->group_len)) lvl = 1;
-            else if (strcmp(prev->dim, c->dim)) lvl = 2;
+            else if (prev->dim != c->dim) lvl = 2;
             else if (strcmp(prev->cat, c->cat)) lvl = 3;
             else lvl = 4;
             for (int k = 4; k > lvl; k--) fputs("}", out);
             fputs(",", out);
         }
-        const char *keys[5] = {c->table, c->group, c->dim, c->cat, c->measure};
-        const size_t lens[5] = {strlen(c->table), c->group_len, strlen(c->dim), strlen(c->cat),
-                                strlen(c->measure)};
+        const char *keys[5] = {esf_table_names[c->table], c->group, esf_dim_names[c->dim], c->cat,
+                               esf_measure_names[c->measure]};
+        const size_t lens[5] = {strlen(keys[0]), c->group_len, strlen(keys[2]), strlen(c->cat), strlen(keys[4])};
         for (int k = lvl; k < 5; k++) {
             fputs(k == 0 ? "\n " : "", out);
             json_str(out, keys[k], lens[k]);
             fputs(k < 4 ? ":{" : ":", out);
         }
         const char *v = esf_pub_text(p, c, buf, sizeof buf);
-        bool number = !pub_suppressed(p, c) && (c->kind == CELL_COUNT || c->kind == CELL_PERSONS || c->kind == CELL_STRUCTURAL ||
-                                                (v[0] && strspn(v, "0123456789.") == strlen(v)));
-        if (!v[0]) fputs("null", out);
+        const esf_pv_kind kind = esf_pub_value(p, c).kind;
+        const bool number = kind == PV_NUMBER || kind == PV_STRUCTURAL;
+        if (kind == PV_NONE) fputs("null", out);
         else if (number) fputs(v, out);
         else json_str(out, v, strlen(v));
         prev = c;

@@ -11,41 +11,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const group_label[ESF_N_GROUPS] = {"Gemeenten", "Vso/pro", "UWV", "JenV", "AMR", "Totaal"};
-static const int group_order[ESF_N_GROUPS] = {0, 1, 4, 2, 3, 5}; /* as in the report */
-static const char *const age_label[4] = {"Jonger dan 28 jaar", "28-49 jaar", "50 jaar en ouder", "Onbekend"};
-static const char *const sex_label[3] = {"Man", "Vrouw", "Onbekend"};
-static const char *const pos_label[4] = {"Werkzaam", "Niet-werkzaam", "Inactief", "Onbekend"};
-static const char *const state_label[ESF_N_STATES] = {"Verbeterd", "Werkzaam", "Niet-werkzaam",
-                                                      "Inactief", "Onbekend"};
-static const char *const dg_label[DG_COUNT] = {
-    "Uitkering min. 6 maanden", "Arbeidsbelemmerden", "Niet-uitkeringsontvangers", "Statushouders",
-    "Jongeren", "Ouderen", "(Ex-)gedetineerden", "TBS'ers", "Jongeren justitiële jeugdinrichting",
-    "Jongeren civielrechtelijke jeugdinrichting", "Brede UWV-doelgroep"};
-
-/* Short forms for the text report, which must stay readable at 100 columns. */
-static const char *const age_short[4] = {"< 28 jaar", "28-49 jaar", "50 jaar e.o.", "Onbekend"};
-static const char *const dg_short[DG_COUNT] = {
-    "Uitkering 6m+", "Arb.belemmerd", "Niet-uitk.ontv.", "Statushouders", "Jongeren", "Ouderen",
-    "Gedetineerden", "TBS'ers", "Jongeren JJI", "Jongeren CJI", "UWV breed"};
-
+/* A dimension's rows: categories, their labels and the short forms of the
+ * text report, which must stay readable at 100 columns (common/schema.h). */
 typedef struct {
-    const char *dim, *title;
+    const char *title;
+    const unsigned *cats;
+    const char *const *labels, *const *short_labels;
+    esf_dim dim;
     int n;
-    const char *const *cats, *const *labels, *const *short_labels;
 } dimension;
 
+static const unsigned every_cat[DG_COUNT] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+_Static_assert(DG_COUNT == 11 && (int)AGE_COUNT <= (int)DG_COUNT && (int)POS_COUNT <= (int)DG_COUNT, "every_cat");
+
 static const dimension dims[] = {
-    {"leeftijd", "leeftijd", 4, esf_age_names, age_label, age_short},
-    {"geslacht", "geslacht", 3, esf_sex_names, sex_label, sex_label},
-    {"positie_start", "arbeidsmarktpositie bij start traject", 4, esf_pos_names, pos_label, pos_label},
-    {"doelgroep", "doelgroep", DG_COUNT, esf_dg_names, dg_label, dg_short},
+    {"leeftijd", every_cat, esf_age_labels, esf_age_short, DIM_LEEFTIJD, AGE_COUNT},
+    {"geslacht", every_cat, esf_sex_labels, esf_sex_labels, DIM_GESLACHT, SEX_COUNT},
+    {"arbeidsmarktpositie bij start traject", every_cat, esf_pos_labels, esf_pos_labels, DIM_POSITIE_START, POS_COUNT},
+    {"doelgroep", every_cat, esf_dg_labels, esf_dg_short, DIM_DOELGROEP, DG_COUNT},
 };
 
-static const esf_tcell *find(const esf_pub *p, const char *table, const char *group, const char *dim,
-                             const char *cat, const char *measure)
+static const esf_tcell *find(const esf_pub *p, esf_table table, int group, esf_dim dim, unsigned cat,
+                             esf_measure measure)
 {
-    return esf_tables_find(p->t, table, group, dim, cat, measure);
+    return esf_tables_at(p->t, table, (uint32_t)group, dim, cat, measure);
+}
+
+/* The group of the report's column k (schema: esf_group_column). */
+static int group_at(int k)
+{
+    int g = 0;
+    while (g < G_COUNT - 1 && esf_group_column[g] != k) g++;
+    return g;
 }
 
 /* A published count in Dutch notation; "-" for one that cannot occur. */
@@ -114,12 +111,10 @@ static void section(ctx *x, const char *id, const char *title)
 /* The start and end of an HTML figure around a chart.  The caption gives
  * N, the published count the figure is of, as the report does ("N =
  * 88.540"); n_table NULL: none. */
-static void figure_open_n(ctx *x, const char *id, const char *caption, const char *n_table,
-                          const char *n_group, const char *n_dim, const char *n_cat, const char *n_measure)
+static void figure_open_n(ctx *x, const char *id, const char *caption, const esf_tcell *c)
 {
     fprintf(x->out, "<figure id=\"f-%s\">\n<figcaption>", id);
     esf_html_escape(x->out, caption, strlen(caption));
-    const esf_tcell *c = n_table ? find(x->p, n_table, n_group, n_dim, n_cat, n_measure) : NULL;
     if (c) {
         char buf[64], n[64];
         esf_dutch(esf_pub_text(x->p, c, buf, sizeof buf), n, sizeof n);
@@ -130,7 +125,7 @@ static void figure_open_n(ctx *x, const char *id, const char *caption, const cha
 
 static void figure_open(ctx *x, const char *id, const char *caption)
 {
-    figure_open_n(x, id, caption, NULL, NULL, NULL, NULL, NULL);
+    figure_open_n(x, id, caption, NULL);
 }
 
 static void figure_close(ctx *x)
@@ -181,30 +176,30 @@ static const char *label(const ctx *x, const dimension *d, int c)
 
 static void invoer(ctx *x)
 {
-    static const char *const rows[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
-    static const char *const labels[4] = {"Rijen gelezen", "Geaccepteerd", "Afgewezen", "Gefilterd (periode)"};
-    section(x, "invoer", "Invoer");
+    section(x, esf_table_names[TB_INVOER], "Invoer");
+    const esf_tcell *all = find(x->p, TB_INVOER, 0, DIM_RIJEN, ROW_GELEZEN, MS_N);
     if (html(x)) {
         const char *reasons[ESF_REJ_COUNT];
-        for (int k = 0; k < ESF_REJ_COUNT; k++) reasons[k] = esf_reject_name((esf_reject_reason)k);
-        static const char *const one[1] = {"invoer"}, *const one_label[1] = {"rijen"};
-        html_bars_spec s = {.table = "invoer", .nseries = 1, .groups = one, .series_labels = one_label,
-                            .nrows = ESF_REJ_COUNT, .row_labels = reasons, .dim = "afwijzing", .cats = reasons,
-                            .measure = "n", .of_dim = "rijen", .of_cat = "afgewezen", .of_measure = "n",
+        unsigned cats[ESF_REJ_COUNT];
+        for (int k = 0; k < ESF_REJ_COUNT; k++) reasons[k] = esf_reject_name((esf_reject_reason)k), cats[k] = (unsigned)k;
+        static const uint32_t one[1] = {0};
+        static const char *const one_label[1] = {"rijen"};
+        html_bars_spec s = {.table = TB_INVOER, .nseries = 1, .groups = one, .series_labels = one_label,
+                            .nrows = ESF_REJ_COUNT, .row_labels = reasons, .dim = DIM_AFWIJZING, .cats = cats,
+                            .measure = MS_N, .of_dim = DIM_RIJEN, .of_cat = ROW_AFGEWEZEN, .of_measure = MS_N,
                             .zoom = true};
-        figure_open_n(x, "invoer", "Afgewezen rijen naar reden (% van de afgewezen rijen)", "invoer", "invoer",
-                      "rijen", "afgewezen", "n");
+        figure_open_n(x, esf_table_names[TB_INVOER], "Afgewezen rijen naar reden (% van de afgewezen rijen)",
+                      find(x->p, TB_INVOER, 0, DIM_RIJEN, ROW_AFGEWEZEN, MS_N));
         esf_html_bars(x->out, x->p, "c-invoer", "Afgewezen rijen naar reden", &s);
         figure_close(x);
     }
-    grid *g = begin(x, "invoer", 3, false, "%s", "Invoer");
+    grid *g = begin(x, esf_table_names[TB_INVOER], 3, false, "%s", "Invoer");
     esf_grid_put(g->head[1].c[0], "");
     esf_grid_put(g->head[1].c[1], "Rijen");
     esf_grid_put(g->head[1].c[2], "%");
-    const esf_tcell *all = find(x->p, "invoer", "invoer", "rijen", "gelezen", "n");
-    for (int i = 0; i < 4; i++) {
-        const esf_tcell *c = find(x->p, "invoer", "invoer", "rijen", rows[i], "n");
-        grid_row *r = row(x, labels[i]);
+    for (int i = 0; i < ROW_COUNT; i++) {
+        const esf_tcell *c = find(x->p, TB_INVOER, 0, DIM_RIJEN, (unsigned)i, MS_N);
+        grid_row *r = row(x, esf_row_labels[i]);
         put_count(x->p, c, r->c[1]);
         put_pct(x->p, c, all, r->c[2]);
     }
@@ -212,7 +207,7 @@ static void invoer(ctx *x)
         char label[64];
         const char *name = esf_reject_name((esf_reject_reason)k);
         snprintf(label, sizeof label, "  afgewezen: %s", name);
-        const esf_tcell *c = find(x->p, "invoer", "invoer", "afwijzing", name, "n");
+        const esf_tcell *c = find(x->p, TB_INVOER, 0, DIM_AFWIJZING, (unsigned)k, MS_N);
         grid_row *r = row(x, label);
         put_count(x->p, c, r->c[1]);
         put_pct(x->p, c, all, r->c[2]);
@@ -222,34 +217,33 @@ static void invoer(ctx *x)
 
 static void indicatoren(ctx *x)
 {
-    section(x, "indicatoren", "Indicatoren");
+    section(x, esf_table_names[TB_INDICATOREN], "Indicatoren");
     if (html(x)) {
-        figure_open(x, "indicatoren", "Indicatoren (Tabel 1.1): realisatie tegen streefwaarde");
+        figure_open(x, esf_table_names[TB_INDICATOREN], "Indicatoren (Tabel 1.1): realisatie tegen streefwaarde");
         esf_html_indicators(x->out, x->p, "c-indicatoren");
         figure_close(x);
     }
-    grid *g = begin(x, "indicatoren", 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
+    grid *g = begin(x, esf_table_names[TB_INDICATOREN], 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
     const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
     for (int j = 0; j < 7; j++) esf_grid_put(g->head[1].c[j], h[j]);
     for (int i = 0; i < N_INDICATORS; i++) {
         const esf_indicator *ind = &esf_indicators[i];
-        const char *group = esf_group_names[ind->group];
+        const int group = ind->group;
+        const unsigned ci = (unsigned)i;
         grid_row *r = row(x, ind->name);
-        esf_grid_put(r->c[1], group_label[ind->group]);
+        esf_grid_put(r->c[1], esf_group_labels[group]);
         bool oi = ind->kind == IND_OI;
         char buf[64];
-        put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, oi ? "waarde" : "teller"), r->c[2]);
-        if (!oi) put_count(x->p, find(x->p, "indicatoren", group, "indicator", ind->name, "noemer"), r->c[3]);
-        const esf_tcell *pc = find(x->p, "indicatoren", group, "indicator", ind->name, "procent");
-        const char *pv = pc ? esf_pub_text(x->p, pc, buf, sizeof buf) : "";
-        esf_dutch(pv, r->c[4], CW - 1);
-        if (pv[0] && strcmp(pv, "x")) esf_grid_append(r->c[4], "%");
-        const esf_tcell *tc = find(x->p, "indicatoren", group, "indicator", ind->name, "streefwaarde");
+        put_count(x->p, find(x->p, TB_INDICATOREN, group, DIM_INDICATOR, ci, oi ? MS_WAARDE : MS_TELLER), r->c[2]);
+        if (!oi) put_count(x->p, find(x->p, TB_INDICATOREN, group, DIM_INDICATOR, ci, MS_NOEMER), r->c[3]);
+        const esf_tcell *pc = find(x->p, TB_INDICATOREN, group, DIM_INDICATOR, ci, MS_PROCENT);
+        esf_dutch(pc ? esf_pub_text(x->p, pc, buf, sizeof buf) : "", r->c[4], CW - 1);
+        if (esf_pub_value(x->p, pc).kind == PV_NUMBER) esf_grid_append(r->c[4], "%");
+        const esf_tcell *tc = find(x->p, TB_INDICATOREN, group, DIM_INDICATOR, ci, MS_STREEFWAARDE);
         esf_dutch(tc ? tc->text : "", r->c[5], CW - 1);
         if (!oi) esf_grid_append(r->c[5], "%");
-        const esf_tcell *bc = find(x->p, "indicatoren", group, "indicator", ind->name, "behaald");
-        const char *bv = bc ? esf_pub_text(x->p, bc, buf, sizeof buf) : "";
-        esf_grid_put(r->c[6], !strcmp(bv, "1") ? "ja" : !strcmp(bv, "0") ? "nee" : bv);
+        const esf_pval bv = esf_pub_value(x->p, find(x->p, TB_INDICATOREN, group, DIM_INDICATOR, ci, MS_BEHAALD));
+        esf_grid_put(r->c[6], bv.kind == PV_SUPPRESSED ? "x" : bv.kind != PV_NUMBER ? "" : bv.num ? "ja" : "nee");
     }
     snprintf(g->note, sizeof g->note, "%s",
              "OI1 telt ieder persoon één keer. OI1_som telt de deelnemers van gemeenten en die van vso/pro "
@@ -261,39 +255,42 @@ static void indicatoren(ctx *x)
 static void group_heads(grid *g)
 {
     for (int k = 0; k < ESF_N_GROUPS; k++) {
-        esf_grid_put(g->head[0].c[1 + 2 * k], group_label[group_order[k]]);
+        esf_grid_put(g->head[0].c[1 + 2 * k], esf_group_labels[group_at(k)]);
         esf_grid_put(g->head[1].c[1 + 2 * k], "n");
         esf_grid_put(g->head[1].c[2 + 2 * k], "%");
     }
 }
 
-static const char *const *ordered_groups(void)
-{
-    static const char *g[ESF_N_GROUPS];
-    for (int k = 0; k < ESF_N_GROUPS; k++) g[k] = esf_group_names[group_order[k]];
-    return g;
-}
+/* The groups in the report's column order, and their labels. */
+typedef struct {
+    uint32_t g[G_COUNT];
+    const char *label[G_COUNT];
+} ordered;
 
-static const char *const *ordered_labels(void)
+static ordered ordered_groups(void)
 {
-    static const char *g[ESF_N_GROUPS];
-    for (int k = 0; k < ESF_N_GROUPS; k++) g[k] = group_label[group_order[k]];
-    return g;
+    ordered o;
+    for (int k = 0; k < G_COUNT; k++) o.g[k] = (uint32_t)group_at(k), o.label[k] = esf_group_labels[o.g[k]];
+    return o;
 }
 
 /* The years of a year dimension (startjaar, eindjaar) as the tables list
- * them: those of the totaal group, in order.  Returns how many. */
+ * them: those of the totaal group, in order, with their names.  Returns how
+ * many. */
 enum { MAX_YEARS = 201 };
-static int year_cats(const ctx *x, const char *table, const char *dim, const char *measure,
-                     const char *cats[MAX_YEARS])
+typedef struct {
+    unsigned ci[MAX_YEARS];
+    const char *name[MAX_YEARS];
+} years_of;
+
+static int year_cats(const ctx *x, esf_table table, esf_dim dim, esf_measure measure, years_of *y)
 {
     int n = 0;
     const esf_tables *t = x->p->t;
     for (size_t i = 0; i < t->n && n < MAX_YEARS; i++) {
         const esf_tcell *c = &t->cells[i];
-        if (!strcmp(c->table, table) && c->group_len == 6 && !memcmp(c->group, "totaal", 6) &&
-            !strcmp(c->dim, dim) && !strcmp(c->measure, measure))
-            cats[n++] = c->cat;
+        if (c->table == table && c->gid == G_TOTAAL && c->dim == dim && c->measure == measure)
+            y->ci[n] = c->ci, y->name[n++] = c->cat;
     }
     return n;
 }
@@ -301,17 +298,17 @@ static int year_cats(const ctx *x, const char *table, const char *dim, const cha
 /* Unique participants by the year of their first trajectory's start. */
 static void deelnemers_startjaar(ctx *x)
 {
-    const char *years[MAX_YEARS];
-    const int n = year_cats(x, "deelnemers", "startjaar", "n", years);
+    years_of years;
+    const int n = year_cats(x, TB_DEELNEMERS, DIM_STARTJAAR, MS_N, &years);
     grid *g = begin(x, "deelnemers-startjaar", 1 + 2 * ESF_N_GROUPS, true, "%s",
                     "Unieke deelnemers naar jaar van start (eerste traject)");
     group_heads(g);
     for (int c = 0; c <= n; c++) {
-        grid_row *r = row(x, c < n ? years[c] : "Totaal");
+        grid_row *r = row(x, c < n ? years.name[c] : "Totaal");
         for (int k = 0; k < ESF_N_GROUPS; k++) {
-            const char *gn = esf_group_names[group_order[k]];
-            const esf_tcell *tot = find(x->p, "deelnemers", gn, "totaal", "totaal", "n");
-            const esf_tcell *cell = c < n ? find(x->p, "deelnemers", gn, "startjaar", years[c], "n") : tot;
+            const int gn = group_at(k);
+            const esf_tcell *tot = find(x->p, TB_DEELNEMERS, gn, DIM_TOTAAL, 0, MS_N);
+            const esf_tcell *cell = c < n ? find(x->p, TB_DEELNEMERS, gn, DIM_STARTJAAR, years.ci[c], MS_N) : tot;
             put_count(x->p, cell, r->c[1 + 2 * k]);
             put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
         }
@@ -324,7 +321,8 @@ static void deelnemers_startjaar(ctx *x)
  * apply), into the caller's arrays (d's size); the left-out ones' labels in
  * gone. */
 typedef struct {
-    const char *cats[DG_COUNT], *labels[DG_COUNT], *shorts[DG_COUNT];
+    unsigned cats[DG_COUNT];
+    const char *labels[DG_COUNT], *shorts[DG_COUNT];
     char gone[220];
 } dim_kept;
 
@@ -336,9 +334,8 @@ static dimension without_zero_rows(const ctx *x, const dimension *d, dim_kept *k
     for (int c = 0; c < d->n && c < DG_COUNT; c++) {
         bool any = false;
         for (int g = 0; g < ESF_N_GROUPS && !any; g++) {
-            const esf_tcell *cell = find(x->p, "deelnemers", esf_group_names[g], d->dim, d->cats[c], "n");
-            char buf[48];
-            any = cell && strcmp(esf_pub_text(x->p, cell, buf, sizeof buf), "0") != 0;
+            const esf_pval v = esf_pub_value(x->p, find(x->p, TB_DEELNEMERS, g, d->dim, d->cats[c], MS_N));
+            any = v.kind == PV_SUPPRESSED || (v.kind == PV_NUMBER && v.num != 0);
         }
         if (any) {
             k->cats[out.n] = d->cats[c], k->labels[out.n] = d->labels[c], k->shorts[out.n++] = d->short_labels[c];
@@ -352,25 +349,26 @@ static dimension without_zero_rows(const ctx *x, const dimension *d, dim_kept *k
 
 static void deelnemers(ctx *x)
 {
-    section(x, "deelnemers", "Unieke deelnemers");
+    section(x, esf_table_names[TB_DEELNEMERS], "Unieke deelnemers");
     for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++) {
         /* a person can be in several target groups: their rows add up to
          * more than the persons, so the last row gives persons, no 100 % */
-        const bool overlap = !strcmp(dims[i].dim, "doelgroep");
+        const bool overlap = !(esf_dim_flags[dims[i].dim] & DIM_SUMS);
         dim_kept kept;
         memset(&kept, 0, sizeof kept);
         const dimension dm = overlap ? without_zero_rows(x, &dims[i], &kept) : dims[i], *d = &dm;
         char id[64], title[160];
-        snprintf(id, sizeof id, "deelnemers-%s", d->dim);
+        snprintf(id, sizeof id, "deelnemers-%s", esf_dim_names[d->dim]);
         snprintf(title, sizeof title, "Unieke deelnemers naar %s (%% van de deelnemers per aanvrager)", d->title);
         if (html(x)) {
-            html_bars_spec s = {.table = "deelnemers", .nseries = ESF_N_GROUPS, .groups = ordered_groups(),
-                                .series_labels = ordered_labels(), .nrows = d->n, .row_labels = d->labels,
-                                .dim = d->dim, .cats = d->cats, .measure = "n", .of_dim = "totaal",
-                                .of_cat = "totaal", .of_measure = "n"};
+            const ordered o = ordered_groups();
+            html_bars_spec s = {.table = TB_DEELNEMERS, .nseries = ESF_N_GROUPS, .groups = o.g,
+                                .series_labels = o.label, .nrows = d->n, .row_labels = d->labels,
+                                .dim = d->dim, .cats = d->cats, .measure = MS_N, .of_dim = DIM_TOTAAL,
+                                .of_cat = 0, .of_measure = MS_N};
             char cid[72];
             snprintf(cid, sizeof cid, "c-%s", id);
-            figure_open_n(x, id, title, "deelnemers", "totaal", "totaal", "totaal", "n");
+            figure_open_n(x, id, title, find(x->p, TB_DEELNEMERS, G_TOTAAL, DIM_TOTAAL, 0, MS_N));
             esf_html_bars(x->out, x->p, cid, title, &s);
             figure_close(x);
         }
@@ -379,9 +377,9 @@ static void deelnemers(ctx *x)
         for (int c = 0; c <= d->n; c++) {
             grid_row *r = row(x, c < d->n ? label(x, d, c) : overlap ? "Personen" : "Totaal");
             for (int k = 0; k < ESF_N_GROUPS; k++) {
-                const char *gn = esf_group_names[group_order[k]];
-                const esf_tcell *tot = find(x->p, "deelnemers", gn, "totaal", "totaal", "n");
-                const esf_tcell *cell = c < d->n ? find(x->p, "deelnemers", gn, d->dim, d->cats[c], "n") : tot;
+                const int gn = group_at(k);
+                const esf_tcell *tot = find(x->p, TB_DEELNEMERS, gn, DIM_TOTAAL, 0, MS_N);
+                const esf_tcell *cell = c < d->n ? find(x->p, TB_DEELNEMERS, gn, d->dim, d->cats[c], MS_N) : tot;
                 put_count(x->p, cell, r->c[1 + 2 * k]);
                 if (c < d->n || !overlap) put_pct(x->p, cell, tot, r->c[2 + 2 * k]);
             }
@@ -397,23 +395,24 @@ static void deelnemers(ctx *x)
 
 static void resultaten(ctx *x)
 {
-    static const char *const sets[2][4] = {{"werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"},
-                                           {"onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"}};
+    static const esf_measure sets[2][4] = {{MS_WERK_EIND, MS_WERK_12M, MS_VERBETERD_EIND, MS_VERBETERD_12M},
+                                           {MS_ONBEKEND_EIND, MS_ONBEKEND_12M, MS_ONDERWIJS_EIND, MS_ONDERWIJS_12M}};
     static const char *const heads[2][4] = {{"Betaald werk bij einde traject", "Betaald werk na 12 maanden", "Verbeterd bij einde traject", "Verbeterd na 12 maanden"},
                                             {"Positie onbekend bij einde traject", "Onbekend na 12 maanden", "Onderwijs bij einde traject", "Onderwijs na 12 maanden"}};
     /* the text report stays within about 100 columns */
     static const char *const short_heads[2][4] = {{"Werk einde", "Werk 12 mnd", "Verb. einde", "Verb. 12 mnd"},
                                                   {"Onbek. einde", "Onbek. 12 mnd", "Onderw. einde", "Onderw. 12 mnd"}};
-    section(x, "resultaten", "Resultaten");
+    section(x, esf_table_names[TB_RESULTATEN], "Resultaten");
     if (html(x)) {
         static const char *const rows[4] = {"Betaald werk bij einde traject", "Betaald werk na 12 maanden",
                                             "Positie verbeterd bij einde traject", "Positie verbeterd na 12 maanden"};
-        html_bars_spec sp = {.table = "resultaten", .nseries = ESF_N_GROUPS, .groups = ordered_groups(),
-                             .series_labels = ordered_labels(), .nrows = 4, .row_labels = rows, .dim = "totaal",
-                             .cat = "totaal", .measures = sets[0], .of_dim = "totaal", .of_cat = "totaal",
-                             .of_measure = "afgerond"};
+        const ordered o = ordered_groups();
+        html_bars_spec sp = {.table = TB_RESULTATEN, .nseries = ESF_N_GROUPS, .groups = o.g,
+                             .series_labels = o.label, .nrows = 4, .row_labels = rows, .dim = DIM_TOTAAL,
+                             .cat = 0, .measures = sets[0], .of_dim = DIM_TOTAAL, .of_cat = 0,
+                             .of_measure = MS_AFGEROND};
         const char *t = "Resultaten bij einde traject en na 12 maanden (% van de deelnemers met beëindigd traject)";
-        figure_open_n(x, "resultaten", t, "resultaten", "totaal", "totaal", "totaal", "afgerond");
+        figure_open_n(x, esf_table_names[TB_RESULTATEN], t, find(x->p, TB_RESULTATEN, G_TOTAAL, DIM_TOTAAL, 0, MS_AFGEROND));
         esf_html_bars(x->out, x->p, "c-resultaten", t, &sp);
         figure_close(x);
     }
@@ -423,13 +422,13 @@ static void resultaten(ctx *x)
     dim_kept kept;
     memset(&kept, 0, sizeof kept);
     for (int d = 0; d < ndims; d++)
-        rd[d] = !strcmp(dims[d].dim, "doelgroep") ? without_zero_rows(x, &dims[d], &kept) : dims[d];
+        rd[d] = dims[d].dim == DIM_DOELGROEP ? without_zero_rows(x, &dims[d], &kept) : dims[d];
     for (int k = 0; k < ESF_N_GROUPS; k++) {
-        const char *gn = esf_group_names[group_order[k]];
+        const int gn = group_at(k);
         for (int s = 0; s < 2; s++) {
             char id[64];
-            snprintf(id, sizeof id, "resultaten-%s-%s", gn, s == 0 ? "werk" : "onbekend");
-            grid *g = begin(x, id, 10, true, "Resultaten deelnemers %s%s", group_label[group_order[k]],
+            snprintf(id, sizeof id, "resultaten-%s-%s", esf_group_names[gn], s == 0 ? "werk" : "onbekend");
+            grid *g = begin(x, id, 10, true, "Resultaten deelnemers %s%s", esf_group_labels[gn],
                             s == 0 ? " (met beëindigd traject)" : ": onbekend en onderwijs");
             esf_grid_put(g->head[1].c[1], "Afgerond");
             for (int m = 0; m < 4; m++) {
@@ -438,25 +437,23 @@ static void resultaten(ctx *x)
                 esf_grid_put(g->head[1].c[3 + 2 * m], "%");
             }
             for (int d = -1; d <= ndims; d++) { /* totaal, the dimensions, eindjaar */
-                const char *years[MAX_YEARS];
-                int n = d < 0 ? 1 : d < ndims ? rd[d].n : year_cats(x, "resultaten", "eindjaar", "afgerond", years);
+                years_of years;
+                int n = d < 0 ? 1 : d < ndims ? rd[d].n : year_cats(x, TB_RESULTATEN, DIM_EINDJAAR, MS_AFGEROND, &years);
                 if (d >= 0) { /* a sub-heading: the dimension of the rows below */
                     char sub[96];
                     snprintf(sub, sizeof sub, "Naar %s",
                              d == ndims ? "jaar van beëindiging"
-                             : !strcmp(rd[d].dim, "positie_start") ? "positie bij start" : rd[d].title);
+                             : rd[d].dim == DIM_POSITIE_START ? "positie bij start" : rd[d].title);
                     row(x, sub);
                 }
                 for (int c = 0; c < n; c++) {
-                    const char *dim = d < 0 ? "totaal" : d < ndims ? rd[d].dim : "eindjaar";
-                    const char *cat = d < 0 ? "totaal" : d < ndims ? rd[d].cats[c] : years[c];
-                    char yl[32];
-                    if (d == ndims) snprintf(yl, sizeof yl, "%s", years[c]);
-                    grid_row *r = row(x, d < 0 ? "Totaal" : d < ndims ? label(x, &rd[d], c) : yl);
-                    const esf_tcell *afg = find(x->p, "resultaten", gn, dim, cat, "afgerond");
+                    const esf_dim dim = d < 0 ? DIM_TOTAAL : d < ndims ? rd[d].dim : DIM_EINDJAAR;
+                    const unsigned cat = d < 0 ? 0 : d < ndims ? rd[d].cats[c] : years.ci[c];
+                    grid_row *r = row(x, d < 0 ? "Totaal" : d < ndims ? label(x, &rd[d], c) : years.name[c]);
+                    const esf_tcell *afg = find(x->p, TB_RESULTATEN, gn, dim, cat, MS_AFGEROND);
                     put_count(x->p, afg, r->c[1]);
                     for (int m = 0; m < 4; m++) {
-                        const esf_tcell *cell = find(x->p, "resultaten", gn, dim, cat, sets[s][m]);
+                        const esf_tcell *cell = find(x->p, TB_RESULTATEN, gn, dim, cat, sets[s][m]);
                         put_count(x->p, cell, r->c[2 + 2 * m]);
                         put_pct(x->p, cell, afg, r->c[3 + 2 * m]);
                     }
@@ -469,34 +466,32 @@ static void resultaten(ctx *x)
 
 static void overgangen(ctx *x)
 {
-    section(x, "overgangen", "Overgangen");
+    section(x, esf_table_names[TB_OVERGANGEN], "Overgangen");
     for (int k = 0; k < ESF_N_GROUPS; k++) {
-        const char *gn = esf_group_names[group_order[k]];
+        const int gn = group_at(k);
         if (html(x)) {
             char id[64], cid[72], t[160];
-            snprintf(id, sizeof id, "overgangen-%s", gn);
+            snprintf(id, sizeof id, "overgangen-%s", esf_group_names[gn]);
             snprintf(cid, sizeof cid, "c-%s", id);
-            snprintf(t, sizeof t, "Overgangen %s: positie bij start, bij einde traject en na 12 maanden", group_label[group_order[k]]);
-            figure_open_n(x, id, t, "resultaten", gn, "totaal", "totaal", "afgerond");
-            esf_html_sankey(x->out, x->p, cid, gn, pos_label, state_label);
+            snprintf(t, sizeof t, "Overgangen %s: positie bij start, bij einde traject en na 12 maanden", esf_group_labels[gn]);
+            figure_open_n(x, id, t, find(x->p, TB_RESULTATEN, gn, DIM_TOTAAL, 0, MS_AFGEROND));
+            esf_html_sankey(x->out, x->p, cid, gn);
             figure_close(x);
         }
         for (int s = 0; s < 2; s++) {
             char id[64];
-            snprintf(id, sizeof id, "overgangen-%s-%s", gn, s == 0 ? "start_eind" : "eind_12m");
-            grid *g = begin(x, id, 1 + ESF_N_STATES, false, "Overgangen %s: %s", group_label[group_order[k]],
+            snprintf(id, sizeof id, "overgangen-%s-%s", esf_group_names[gn], esf_dim_names[s == 0 ? DIM_START_EIND : DIM_EIND_12M]);
+            grid *g = begin(x, id, 1 + ESF_N_STATES, false, "Overgangen %s: %s", esf_group_labels[gn],
                             s == 0 ? "positie bij start (rij) naar positie bij einde traject (kolom)"
                                    : "positie bij einde traject (rij) naar positie na 12 maanden (kolom)");
             esf_grid_put(g->head[1].c[0], s == 0 ? "Start \\ einde" : "Einde \\ 12 mnd");
-            for (int t = 0; t < ESF_N_STATES; t++) esf_grid_put(g->head[1].c[1 + t], state_label[t]);
+            for (int t = 0; t < ESF_N_STATES; t++) esf_grid_put(g->head[1].c[1 + t], esf_state_labels[t]);
             int nfrom = s == 0 ? POS_COUNT : ESF_N_STATES;
             for (int f = 0; f < nfrom; f++) {
-                grid_row *r = row(x, s == 0 ? pos_label[f] : state_label[f]);
-                for (int t = 0; t < ESF_N_STATES; t++) {
-                    char cat[48];
-                    snprintf(cat, sizeof cat, "%s>%s", s == 0 ? esf_pos_names[f] : esf_state_names[f], esf_state_names[t]);
-                    put_count(x->p, find(x->p, "overgangen", gn, s == 0 ? "start_eind" : "eind_12m", cat, "n"), r->c[1 + t]);
-                }
+                grid_row *r = row(x, s == 0 ? esf_pos_labels[f] : esf_state_labels[f]);
+                for (int t = 0; t < ESF_N_STATES; t++)
+                    put_count(x->p, find(x->p, TB_OVERGANGEN, gn, s == 0 ? DIM_START_EIND : DIM_EIND_12M,
+                                         esf_trans_cat(f, t), MS_N), r->c[1 + t]);
             }
             if (s == 0)
                 snprintf(g->note, sizeof g->note, "%s",
@@ -511,16 +506,15 @@ static void overgangen(ctx *x)
 static void projecten(ctx *x)
 {
     enum { NM = 8, NC = NM + 3 };
-    static const char *const order[NM] = {"deelnemers", "trajecten", "afgerond", "toegerekend",
-                                          "werk_eind", "verbeterd_eind", "werk_12m", "verbeterd_12m"};
-    static const char *const applicant[AANV_COUNT] = {"Gemeente", "Vso/pro", "UWV", "JenV"};
+    static const esf_measure order[NM] = {MS_DEELNEMERS, MS_TRAJECTEN, MS_AFGEROND, MS_TOEGEREKEND,
+                                          MS_WERK_EIND, MS_VERBETERD_EIND, MS_WERK_12M, MS_VERBETERD_12M};
     /* the applicant, the measures, after each pair of results the share of
      * toegerekend with werk or verbeterd (as RI1 and RI2 do) */
     static const char *const head[1 + NC] = {"Project", "Aanvrager", "Deeln.", "Traj.", "Afgerond", "Toegerek.",
                                              "Werk", "Verbeterd", "%", "Werk", "Verbeterd", "%"};
     static const int col[NM] = {2, 3, 4, 5, 6, 7, 9, 10};
-    section(x, "projecten", "Projecten");
-    grid *g = begin(x, "projecten", 1 + NC, true, "%s",
+    section(x, esf_table_names[TB_PROJECTEN], "Projecten");
+    grid *g = begin(x, esf_table_names[TB_PROJECTEN], 1 + NC, true, "%s",
                     "Projecten; resultaten toegerekend aan het project van het laatste afgeronde traject");
     for (int j = 0; j <= NC; j++) esf_grid_put(g->head[1].c[j], head[j]);
     esf_grid_put(g->head[0].c[6], "Na traject");
@@ -528,7 +522,7 @@ static void projecten(ctx *x)
     const esf_tables *t = x->p->t;
     for (size_t i = 0; i < t->n;) {
         const esf_tcell *c = &t->cells[i];
-        if (strcmp(c->table, "projecten")) {
+        if (c->table != TB_PROJECTEN) {
             i++;
             continue;
         }
@@ -539,18 +533,17 @@ static void projecten(ctx *x)
         int applicants = 0, which = 0; /* with trajecten as published: a number > 0 or x (zeros are
                                           published; under --round, a count that rounds to 0 is 0) */
         /* the cells of one project are adjacent (sorted by table, group) */
-        for (; i < t->n && !strcmp(t->cells[i].table, "projecten") && t->cells[i].group_len == c->group_len &&
-               !memcmp(t->cells[i].group, c->group, c->group_len);
-             i++) {
+        for (; i < t->n && t->cells[i].table == TB_PROJECTEN && t->cells[i].gid == c->gid; i++) {
             const esf_tcell *e = &t->cells[i];
-            char pb[48];
-            const char *pt = !strcmp(e->dim, "aanvrager") ? esf_pub_text(x->p, e, pb, sizeof pb) : "0";
-            for (int a = 0; strcmp(pt, "0") && a < AANV_COUNT; a++)
-                if (!strcmp(e->cat, esf_aanvrager_names[a])) applicants++, which = a;
-            for (int k = 0; k < NM && strcmp(e->dim, "aanvrager"); k++)
-                if (!strcmp(e->measure, order[k])) m[k] = e;
+            if (e->dim == DIM_AANVRAGER) {
+                const esf_pval v = esf_pub_value(x->p, e);
+                if (v.kind == PV_SUPPRESSED || (v.kind == PV_NUMBER && v.num)) applicants++, which = e->ci;
+                continue;
+            }
+            for (int k = 0; k < NM; k++)
+                if (e->measure == order[k]) m[k] = e;
         }
-        esf_grid_put(r->c[1], applicants == 1 ? applicant[which] : "gemengd");
+        esf_grid_put(r->c[1], applicants == 1 ? esf_aanvrager_labels[which] : "gemengd");
         for (int k = 0; k < NM; k++) put_count(x->p, m[k], r->c[col[k]]);
         for (int k = 4; k < NM; k += 2) /* (werk + verbeterd) / toegerekend */
             put_share(x->p, &m[k], 2, m[3], r->c[col[k + 1] + 1]);

@@ -62,8 +62,8 @@ esf_hdr_again esf_header_again(esf_pass *pt, const char *p, const char *next,
 
 /* An input that is not UTF-8 text with LF or CRLF lines (SPEC §2.1) is
  * named for what it is, with how to convert it, before its header is read:
- * the magic bytes of an archive, compressor, spreadsheet or statistical
- * package's file (inside a gzip member too: gz), a UTF-16 byte order mark,
+ * the magic bytes of an archive, compressor or spreadsheet (below) or of a
+ * statistical package's file (esf_stat_magic) (inside a gzip member too: gz), a UTF-16 byte order mark,
  * and in the first line a NUL byte (UTF-16) or a CR not followed by LF (old
  * Mac line endings: the whole file would be one header line). */
 static const struct {
@@ -84,22 +84,9 @@ static const struct {
      "if it is an Excel file, save it as 'CSV UTF-8' in Excel, else unzip -p FILE > extract.csv", false, false},
     {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, 0, "an old Excel .xls file (an OLE2 document)",
      "save it as 'CSV UTF-8' in Excel", false, false},
-    {"$FL2", 4, 0, "an SPSS data file (.sav)", STAT_HOW, false, false},
-    {"$FL3", 4, 0, "a compressed SPSS data file (.zsav)", STAT_HOW, false, false},
-    {"SPSSPORT", 8, 456, "an SPSS portable file (.por)", STAT_HOW, false, false},
-    {"<stata_dta>", 11, 0, "a Stata data file (.dta)", STAT_HOW, false, false},
-    {"\0\0\0\0\0\0\0\0\0\0\0\0\xc2\xea\x81\x60", 16, 0, "a SAS data file (.sas7bdat)",
-     STAT_HOW, false, false},
     {"\xff\xfe", 2, 0, "UTF-16 text (byte order mark FF FE)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false, false},
     {"\xfe\xff", 2, 0, "UTF-16 text (byte order mark FE FF)", "iconv -f UTF-16 -t UTF-8 FILE > extract.csv", false, false},
 };
-
-/* A Stata file before version 117: its release (104-115), byte order (1
- * or 2) and file type 1 in its first three bytes. */
-static bool old_stata(const unsigned char *p, size_t n)
-{
-    return n >= 4 && p[0] >= 104 && p[0] <= 115 && (p[1] == 1 || p[1] == 2) && p[2] == 1;
-}
 
 static esf_status not_text_error(esf_err *err, const char *name, const char *what, const char *how,
                                  bool pipe, bool gz)
@@ -128,8 +115,10 @@ static esf_status check_text(esf_err *err, const char *name, const char *p, cons
         if (n >= not_text[i].at + not_text[i].len &&
             memcmp(p + not_text[i].at, not_text[i].magic, not_text[i].len) == 0 && (gz || !not_text[i].in_gz))
             return not_text_error(err, name, not_text[i].what, not_text[i].how, not_text[i].pipe, gz);
-    if (old_stata((const unsigned char *)p, n))
-        return not_text_error(err, name, "a Stata data file (.dta, before version 117)", STAT_HOW, false, gz);
+    /* a statistical file (statfile.c knows their magic) is read as such
+     * when it is not gzip'd: here it is, or this build has no ReadStat */
+    const esf_stat_kind stat = esf_stat_magic((const unsigned char *)p, n);
+    if (stat != ESF_STAT_NONE) return not_text_error(err, name, esf_stat_what(stat), STAT_HOW, false, gz);
     const char *file = strcmp(name, "<stdin>") ? name : "FILE";
     const char *lf = memchr(p, '\n', n), *stop = lf ? lf : end;
     RETURN_ERROR_IF(memchr(p, '\0', (size_t)(stop - p)), err, ESF_ERR_INPUT,

@@ -59,7 +59,7 @@ static esf_status options_check(const esf_options *opts, esf_err *err)
                             "--column: '%s' and '%s' are both mapped to the header '%s': a header is one column",
                             a->name, b->name, b->header);
         }
-    RETURN_ERROR_IF(opts->delimiter && !strchr(",;\t|", opts->delimiter), err, ESF_ERR_USAGE,
+    RETURN_ERROR_IF(opts->delimiter && !strchr(ESF_DELIMITERS, opts->delimiter), err, ESF_ERR_USAGE,
                     "--delimiter: must be one of , ; TAB |");
     return ESF_OK;
 }

@@ -43,6 +43,39 @@ uint64_t esf_pub_count(const esf_pub *p, const esf_tcell *c)
     return c->kind == CELL_PERSONS ? rounded(c->value, p->dc.round) : c->value;
 }
 
+esf_pval esf_pub_value(const esf_pub *p, const esf_tcell *c)
+{
+    if (!c) return (esf_pval){PV_NONE, 0, 0};
+    if (pub_suppressed(p, c)) return (esf_pval){PV_SUPPRESSED, 0, 0};
+    switch ((cell_kind)c->kind) {
+    case CELL_STRUCTURAL: return (esf_pval){PV_STRUCTURAL, 0, 1};
+    case CELL_COUNT:
+    case CELL_PERSONS: return (esf_pval){PV_NUMBER, esf_pub_count(p, c), 1};
+    case CELL_DERIVED: {
+        const uint64_t a = p->dc.round > 1 ? rounded(c->dep[0], p->dc.round) : c->dep[0];
+        const uint64_t b = p->dc.round > 1 ? rounded(c->dep[1], p->dc.round) : c->dep[1];
+        const unsigned __int128 m = c->target_m, p10 = c->target_p10;
+        switch ((esf_derive)c->derive) {
+        case DERIVE_OI_BEHAALD: return (esf_pval){PV_NUMBER, (unsigned __int128)a * p10 >= m, 1};
+        case DERIVE_RI_BEHAALD:
+            if (b == 0) break;
+            return (esf_pval){PV_NUMBER, (unsigned __int128)a * 100 * p10 >= m * b, 1};
+        case DERIVE_OI_PROCENT:
+            if (m == 0) break;
+            return (esf_pval){PV_NUMBER, (uint64_t)(((unsigned __int128)a * p10 * 2000 + m) / (2 * m)), 10};
+        case DERIVE_RI_PROCENT:
+            if (b == 0) break;
+            return (esf_pval){PV_NUMBER, (uint64_t)(((unsigned __int128)a * 2000 + b) / (2 * (unsigned __int128)b)), 10};
+        }
+        return (esf_pval){PV_NONE, 0, 0};
+    }
+    case CELL_TEXT:
+        return c->target_p10 ? (esf_pval){PV_NUMBER, (uint64_t)c->target_m, (uint64_t)c->target_p10}
+                             : (esf_pval){PV_NONE, 0, 0};
+    }
+    return (esf_pval){PV_NONE, 0, 0};
+}
+
 const char *esf_pub_text(const esf_pub *p, const esf_tcell *c, char *buf, size_t len)
 {
     if (pub_suppressed(p, c)) return "x";

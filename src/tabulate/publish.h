@@ -28,6 +28,27 @@ static inline bool pub_suppressed(const esf_pub *p, const esf_tcell *c)
     return p->sup[c - p->t->cells] != SUP_NONE;
 }
 
+/* A published value, typed: what the writers and figures use instead of
+ * reading the text back. */
+typedef enum {
+    PV_NONE,       /* no cell, or an empty one (a percentage of 0)         */
+    PV_NUMBER,     /* num / den: a count (den 1), a percentage in tenths
+                      (den 10), a target (m / 10^k), behaald (0 or 1)      */
+    PV_SUPPRESSED, /* "x"                                                  */
+    PV_STRUCTURAL  /* cannot occur: "-" in the reports, 0 in CSV and JSON  */
+} esf_pv_kind;
+typedef struct {
+    esf_pv_kind kind;
+    uint64_t num, den;
+} esf_pval;
+
+/* The published value of cell c (NULL: PV_NONE). */
+esf_pval esf_pub_value(const esf_pub *p, const esf_tcell *c);
+static inline double esf_pval_double(esf_pval v)
+{
+    return v.kind == PV_NUMBER && v.den ? (double)v.num / (double)v.den : 0;
+}
+
 /* A cell that cannot occur: "-" in the reports (SPEC §6), 0 in CSV and JSON. */
 static inline bool esf_pub_structural(const esf_tcell *c) { return c->kind == CELL_STRUCTURAL; }
 

@@ -49,12 +49,12 @@ static void rel(rb *b, size_t first, bool le)
     t->rels[t->nrels++] = (esf_rel){(uint32_t)first, (uint32_t)(t->nterms - first), le, b->family};
 }
 
-/* The index of a cell of a named group; a missing cell is a bug of this
- * file, reported as ESF_ERR_LIMIT rather than a relation left out. */
-static uint32_t cell(rb *b, const char *table, const char *group, const char *dim, const char *cat,
-                     const char *measure)
+/* The index of cell (table, group, dim, ci, measure); a missing cell is a
+ * bug of this file, reported as ESF_ERR_LIMIT rather than a relation left
+ * out. */
+static uint32_t cell(rb *b, esf_table table, uint32_t g, esf_dim dim, unsigned ci, esf_measure measure)
 {
-    const esf_tcell *c = esf_tables_find(b->t, table, group, dim, cat, measure);
+    const esf_tcell *c = esf_tables_at(b->t, table, g, dim, ci, measure);
     if (!c) {
         if (b->st == ESF_OK) b->st = ESF_ERR_LIMIT;
         return 0;
@@ -73,86 +73,98 @@ static void diff(rb *b, bool le, uint32_t a, const uint32_t *bs, int n)
 
 static const esf_tcell *at(const rb *b, size_t i) { return &b->t->cells[i]; }
 
-/* 1: in deelnemers and resultaten, the categories of leeftijd, geslacht,
- * positie_start and the year dimension add up to totaal, per measure. */
+/* The end of the run of cells of one table, group and dimension from a. */
+static size_t dim_end(const rb *b, size_t a)
+{
+    size_t e = a + 1;
+    while (e < b->t->n && esf_tcell_same_dim(at(b, a), at(b, e))) e++;
+    return e;
+}
+
+/* 1: the categories of a dimension that sums (DIM_SUMS) add up to totaal,
+ * per measure. */
 static void dimensions(rb *b)
 {
-    static const char *const dims[] = {"leeftijd", "geslacht", "positie_start", "startjaar", "eindjaar"};
     const esf_tables *t = b->t;
     for (size_t a = 0, e; a < t->n; a = e) {
-        for (e = a + 1; e < t->n && esf_tcell_same_dim(at(b, a), at(b, e)); e++) {}
+        e = dim_end(b, a);
         const esf_tcell *c = at(b, a);
-        if (strcmp(c->table, "deelnemers") && strcmp(c->table, "resultaten")) continue;
-        bool summed = false;
-        for (size_t d = 0; d < sizeof dims / sizeof *dims; d++) summed |= !strcmp(c->dim, dims[d]);
-        if (!summed) continue;
+        if (!(esf_dim_flags[c->dim] & DIM_SUMS)) continue;
         /* the measures of the first category, each summed over the run */
-        for (size_t m = a; m < e && !strcmp(at(b, m)->cat, c->cat); m++) {
-            const char *measure = at(b, m)->measure;
-            uint32_t tot = cell(b, c->table, c->group, "totaal", "totaal", measure);
+        for (size_t m = a; m < e && at(b, m)->ci == c->ci; m++) {
+            const uint8_t measure = at(b, m)->measure;
+            uint32_t tot = cell(b, (esf_table)c->table, c->gid, DIM_TOTAAL, 0, (esf_measure)measure);
             size_t first = t->nterms;
             term(b, tot, -1);
             for (size_t i = a; i < e; i++)
-                if (!strcmp(at(b, i)->measure, measure)) term(b, (uint32_t)i, 1);
+                if (at(b, i)->measure == measure) term(b, (uint32_t)i, 1);
             rel(b, first, false);
         }
     }
 }
 
-/* 2: every result <= afgerond <= deelnemers of the same cell (but
- * positie_start's afgerond, of L's position, and deelnemers, of first's). */
-static void within_cell(rb *b)
+/* The bounds of ESF_BOUNDS for the cells [a, e) of one table, group,
+ * dimension and category, in the schema's order.  A measure the run does
+ * not have (niet_waarneembaar_12m without a reference date) has none; a
+ * bound in another table holds where that table has the category and the
+ * dimension is not DIM_BY_LAST. */
+static void bounds(rb *b, size_t a, size_t e)
 {
-    const esf_tables *t = b->t;
-    for (size_t i = 0; i < t->n; i++) {
-        const esf_tcell *c = at(b, i);
-        if (strcmp(c->table, "resultaten") || strcmp(c->measure, "afgerond")) continue;
-        for (int r = 1; r < ESF_N_RESULTS; r++) {
-            uint32_t a = (uint32_t)i;
-            diff(b, true, cell(b, "resultaten", c->group, c->dim, c->cat, esf_res_names[r]), &a, 1);
+    const esf_tcell *c = at(b, a);
+    for (unsigned k = 0; k < esf_nbounds; k++) {
+        const esf_bound *bd = &esf_bounds[k];
+        if (bd->table != c->table) continue;
+        const esf_tcell *lhs = NULL, *rhs = NULL;
+        for (size_t i = a; i < e; i++) {
+            if (at(b, i)->measure == bd->measure) lhs = at(b, i);
+            if (bd->bound_table == c->table && at(b, i)->measure == bd->bound) rhs = at(b, i);
         }
-        if (t->peildatum) { /* niet_waarneembaar_12m <= afgerond */
-            uint32_t a = (uint32_t)i;
-            diff(b, true, cell(b, "resultaten", c->group, c->dim, c->cat, "niet_waarneembaar_12m"), &a, 1);
+        if (!lhs) continue;
+        if (bd->bound_table != c->table) {
+            if (esf_dim_flags[c->dim] & DIM_BY_LAST) continue;
+            rhs = esf_tables_at(b->t, (esf_table)bd->bound_table, c->gid, (esf_dim)c->dim, c->ci,
+                                (esf_measure)bd->bound);
+            if (!rhs) continue;
+        } else if (!rhs) {
+            if (b->st == ESF_OK) b->st = ESF_ERR_LIMIT;
+            return;
         }
-        /* afgerond <= deelnemers of the same cell, but for positie_start:
-         * there results go by L's position, deelnemers by first's (SPEC §5) */
-        const esf_tcell *d = strcmp(c->dim, "positie_start")
-                                 ? esf_tables_find(t, "deelnemers", c->group, c->dim, c->cat, "n")
-                                 : NULL;
-        if (d) {
-            uint32_t di = (uint32_t)(d - t->cells);
-            diff(b, true, (uint32_t)i, &di, 1);
-        }
+        uint32_t r = (uint32_t)(rhs - b->t->cells);
+        diff(b, true, (uint32_t)(lhs - b->t->cells), &r, 1);
     }
 }
 
-static uint32_t res(rb *b, const char *g, const char *m)
+/* 2: within one cell (the bounds of the schema), but those of projecten,
+ * which are item 5. */
+static void within_cell(rb *b)
 {
-    return cell(b, "resultaten", g, "totaal", "totaal", m);
+    const esf_tables *t = b->t;
+    for (size_t a = 0, e; a < t->n; a = e) {
+        for (e = a + 1; e < t->n && esf_tcell_same_dim(at(b, a), at(b, e)) && at(b, e)->ci == at(b, a)->ci; e++) {}
+        if (at(b, a)->table != TB_PROJECTEN) bounds(b, a, e);
+    }
+}
+
+static uint32_t res(rb *b, int g, esf_measure m)
+{
+    return cell(b, TB_RESULTATEN, (uint32_t)g, DIM_TOTAAL, 0, m);
 }
 
 /* The transition FROM>TO of dimension dim (start_eind: FROM a position). */
-static uint32_t trans(rb *b, const char *g, const char *dim, const char *from, const char *to)
+static uint32_t trans(rb *b, int g, esf_dim dim, int from, int to)
 {
-    char cat[48];
-    snprintf(cat, sizeof cat, "%s>%s", from, to);
-    return cell(b, "overgangen", g, dim, cat, "n");
+    return cell(b, TB_OVERGANGEN, (uint32_t)g, dim, esf_trans_cat(from, to), MS_N);
 }
 
-/* sum of dim's FROM>to over every FROM (to NULL: every TO too) - the cell
+/* sum of dim's FROM>to over every FROM (to < 0: every TO too) - the cell
  * minus = 0. */
-static void trans_sum(rb *b, const char *g, const char *dim, const char *to, uint32_t minus)
+static void trans_sum(rb *b, int g, esf_dim dim, int to, uint32_t minus)
 {
-    const bool se = !strcmp(dim, "start_eind");
-    const char *const *froms = se ? esf_pos_names : esf_state_names;
-    const int nfrom = se ? POS_COUNT : ESF_N_STATES;
+    const int nfrom = dim == DIM_START_EIND ? POS_COUNT : S_COUNT;
     size_t first = b->t->nterms;
     for (int f = 0; f < nfrom; f++)
-        for (int s = 0; s < ESF_N_STATES; s++) {
-            if (to && strcmp(esf_state_names[s], to)) continue;
-            term(b, trans(b, g, dim, froms[f], esf_state_names[s]), 1);
-        }
+        for (int s = 0; s < S_COUNT; s++)
+            if (to < 0 || s == to) term(b, trans(b, g, dim, f, s), 1);
     term(b, minus, -1);
     rel(b, first, false);
 }
@@ -160,29 +172,26 @@ static void trans_sum(rb *b, const char *g, const char *dim, const char *to, uin
 /* 3: overgangen against afgerond and the results of the same group. */
 static void transitions(rb *b)
 {
-    for (int gi = 0; gi < ESF_N_GROUPS; gi++) {
-        const char *g = esf_group_names[gi];
-        uint32_t afg = res(b, g, "afgerond");
-        trans_sum(b, g, "start_eind", NULL, afg);
-        trans_sum(b, g, "eind_12m", NULL, afg);
-        for (int s = 0; s < ESF_N_STATES; s++) { /* into S at the end = out of S after 12 months */
+    for (int g = 0; g < G_COUNT; g++) {
+        uint32_t afg = res(b, g, MS_AFGEROND);
+        trans_sum(b, g, DIM_START_EIND, -1, afg);
+        trans_sum(b, g, DIM_EIND_12M, -1, afg);
+        for (int s = 0; s < S_COUNT; s++) { /* into S at the end = out of S after 12 months */
             size_t first = b->t->nterms;
-            for (int f = 0; f < POS_COUNT; f++)
-                term(b, trans(b, g, "start_eind", esf_pos_names[f], esf_state_names[s]), 1);
-            for (int u = 0; u < ESF_N_STATES; u++)
-                term(b, trans(b, g, "eind_12m", esf_state_names[s], esf_state_names[u]), -1);
+            for (int f = 0; f < POS_COUNT; f++) term(b, trans(b, g, DIM_START_EIND, f, s), 1);
+            for (int u = 0; u < S_COUNT; u++) term(b, trans(b, g, DIM_EIND_12M, s, u), -1);
             rel(b, first, false);
         }
-        trans_sum(b, g, "start_eind", "onbekend", res(b, g, "onbekend_eind"));
-        uint32_t r = res(b, g, "verbeterd_eind");
-        diff(b, false, trans(b, g, "start_eind", "werkzaam", "verbeterd"), &r, 1);
+        trans_sum(b, g, DIM_START_EIND, S_ONBEKEND, res(b, g, MS_ONBEKEND_EIND));
+        uint32_t r = res(b, g, MS_VERBETERD_EIND);
+        diff(b, false, trans(b, g, DIM_START_EIND, POS_WERKZAAM, S_VERBETERD), &r, 1);
         size_t first = b->t->nterms;
-        term(b, trans(b, g, "start_eind", "niet_werkzaam", "werkzaam"), 1);
-        term(b, trans(b, g, "start_eind", "inactief", "werkzaam"), 1);
-        term(b, res(b, g, "werk_eind"), -1);
+        term(b, trans(b, g, DIM_START_EIND, POS_NIET_WERKZAAM, S_WERKZAAM), 1);
+        term(b, trans(b, g, DIM_START_EIND, POS_INACTIEF, S_WERKZAAM), 1);
+        term(b, res(b, g, MS_WERK_EIND), -1);
         rel(b, first, false);
-        trans_sum(b, g, "eind_12m", "verbeterd", res(b, g, "verbeterd_12m"));
-        trans_sum(b, g, "eind_12m", "onbekend", res(b, g, "onbekend_12m"));
+        trans_sum(b, g, DIM_EIND_12M, S_VERBETERD, res(b, g, MS_VERBETERD_12M));
+        trans_sum(b, g, DIM_EIND_12M, S_ONBEKEND, res(b, g, MS_ONBEKEND_12M));
     }
 }
 
@@ -191,26 +200,27 @@ static void indicators(rb *b)
 {
     for (int i = 0; i < N_INDICATORS; i++) {
         const esf_indicator *ind = &esf_indicators[i];
-        const char *g = esf_group_names[ind->group];
+        const int g = ind->group;
+        const uint32_t gi = (uint32_t)g;
         if (ind->kind == IND_OI) {
-            uint32_t w = cell(b, "indicatoren", g, "indicator", ind->name, "waarde");
-            uint32_t of[2] = {cell(b, "deelnemers", ind->num == NUM_SOM ? "gemeente" : g, "totaal", "totaal", "n"),
-                              cell(b, "deelnemers", "vsopro", "totaal", "totaal", "n")};
+            uint32_t w = cell(b, TB_INDICATOREN, gi, DIM_INDICATOR, (unsigned)i, MS_WAARDE);
+            uint32_t of[2] = {cell(b, TB_DEELNEMERS, ind->num == NUM_SOM ? G_GEMEENTE : gi, DIM_TOTAAL, 0, MS_N),
+                              cell(b, TB_DEELNEMERS, G_VSOPRO, DIM_TOTAAL, 0, MS_N)};
             diff(b, false, w, of, ind->num == NUM_SOM ? 2 : 1);
             continue;
         }
-        uint32_t tel = cell(b, "indicatoren", g, "indicator", ind->name, "teller");
-        uint32_t noe = cell(b, "indicatoren", g, "indicator", ind->name, "noemer");
+        uint32_t tel = cell(b, TB_INDICATOREN, gi, DIM_INDICATOR, (unsigned)i, MS_TELLER);
+        uint32_t noe = cell(b, TB_INDICATOREN, gi, DIM_INDICATOR, (unsigned)i, MS_NOEMER);
         diff(b, true, tel, &noe, 1);
         /* with a reference date, RI2 and RI4 leave out who is niet_waarneembaar_12m
          * (nw): teller between results - nw and results, noemer afgerond - nw; _bekend's
          * noemer between afgerond - onbekend_12m - nw and afgerond - onbekend_12m */
         const bool pd = b->t->peildatum && ind->num == NUM_12M;
-        const uint32_t nw = pd ? res(b, g, "niet_waarneembaar_12m") : 0;
+        const uint32_t nw = pd ? res(b, g, MS_NIET_WAARNEEMBAAR_12M) : 0;
         if (ind->num == NUM_EIND || ind->num == NUM_12M) {
             const bool eind = ind->num == NUM_EIND;
-            uint32_t of[3] = {res(b, g, eind ? "werk_eind" : "werk_12m"),
-                              res(b, g, eind ? "verbeterd_eind" : "verbeterd_12m"), nw};
+            uint32_t of[3] = {res(b, g, eind ? MS_WERK_EIND : MS_WERK_12M),
+                              res(b, g, eind ? MS_VERBETERD_EIND : MS_VERBETERD_12M), nw};
             diff(b, pd, tel, of, 2);
             if (pd) { /* results - nw <= teller */
                 const size_t first = b->t->nterms;
@@ -223,8 +233,8 @@ static void indicators(rb *b)
             for (int side = 0; side < (pd && bekend ? 2 : 1); side++) {
                 size_t first = b->t->nterms; /* noemer - afgerond (+ onbekend_12m) (+ nw) = or <= 0 */
                 term(b, noe, side ? -1 : 1);
-                term(b, res(b, g, "afgerond"), side ? 1 : -1);
-                if (bekend) term(b, res(b, g, "onbekend_12m"), side ? -1 : 1);
+                term(b, res(b, g, MS_AFGEROND), side ? 1 : -1);
+                if (bekend) term(b, res(b, g, MS_ONBEKEND_12M), side ? -1 : 1);
                 if (pd && (!bekend || side)) term(b, nw, side ? -1 : 1);
                 rel(b, first, pd && bekend);
             }
@@ -232,81 +242,78 @@ static void indicators(rb *b)
     }
 }
 
-/* 5: within each project, and the attributed results over all projects;
- * 7: trajecten of a project by applicant add up to its trajecten.  (Over
- * all projects they add up to invoer geaccepteerd, which is published as
- * it is: not a relation yet, since a published constant breaks the
- * engine's premise that every relation is homogeneous; issue 38.) */
+/* 5: within each project (the bounds of the schema), and the attributed
+ * results over all projects; 7: trajecten of a project by applicant add up
+ * to its trajecten.  (Over all projects they add up to invoer geaccepteerd,
+ * which is published as it is: not a relation yet, since a published
+ * constant breaks the engine's premise that every relation is homogeneous;
+ * issue 38.) */
 static void projects(rb *b)
 {
-    static const char *const attributed[] = {"werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
+    static const esf_measure attributed[] = {MS_TOEGEREKEND, MS_WERK_EIND, MS_WERK_12M, MS_VERBETERD_EIND,
+                                             MS_VERBETERD_12M};
     const esf_tables *t = b->t;
     size_t a = 0;
-    while (a < t->n && strcmp(at(b, a)->table, "projecten")) a++;
+    while (a < t->n && at(b, a)->table != TB_PROJECTEN) a++;
     size_t first_proj = a, end = a;
-    while (end < t->n && !strcmp(at(b, end)->table, "projecten")) end++;
+    while (end < t->n && at(b, end)->table == TB_PROJECTEN) end++;
     if (first_proj == end) return;
     uint32_t aanv[AANV_COUNT] = {0}, naanv = 0; /* the project's trajecten by applicant, just before its totaal row */
     for (size_t e; a < end; a = e) {
-        uint32_t m[8] = {0}; /* afgerond deelnemers toegerekend trajecten then attributed */
-        static const char *const order[8] = {"afgerond", "deelnemers", "toegerekend", "trajecten",
-                                             "werk_eind", "werk_12m", "verbeterd_eind", "verbeterd_12m"};
-        unsigned found = 0;
-        if (!strcmp(at(b, a)->dim, "aanvrager")) { /* sorted: aanvrager before totaal */
-            for (e = a, naanv = 0; e < end && esf_tcell_same_dim(at(b, a), at(b, e)) && naanv < AANV_COUNT; e++)
-                aanv[naanv++] = (uint32_t)e;
+        e = dim_end(b, a);
+        if (at(b, a)->dim == DIM_AANVRAGER) { /* sorted: aanvrager before totaal */
+            for (size_t i = a; i < e && naanv < AANV_COUNT; i++) aanv[naanv++] = (uint32_t)i;
             continue;
         }
-        for (e = a; e < end && esf_tcell_same_dim(at(b, a), at(b, e)); e++)
-            for (int k = 0; k < 8; k++)
-                if (!strcmp(at(b, e)->measure, order[k])) m[k] = (uint32_t)e, found |= 1u << k;
-        if (found != 0xffu || naanv != AANV_COUNT) {
+        if (naanv != AANV_COUNT) {
             b->st = ESF_ERR_LIMIT;
             return;
         }
-        diff(b, true, m[0], &m[1], 1); /* afgerond <= deelnemers */
-        diff(b, true, m[1], &m[3], 1); /* deelnemers <= trajecten */
-        diff(b, true, m[2], &m[0], 1); /* toegerekend <= afgerond */
-        for (int k = 4; k < 8; k++) diff(b, true, m[k], &m[2], 1);
-        diff(b, false, m[3], aanv, AANV_COUNT); /* 7: trajecten = its applicants' */
+        bounds(b, a, e);
+        diff(b, false, cell(b, TB_PROJECTEN, at(b, a)->gid, DIM_TOTAAL, 0, MS_TRAJECTEN), aanv, AANV_COUNT);
         naanv = 0;
     }
-    for (int k = -1; k < 4; k++) {
-        const char *measure = k < 0 ? "toegerekend" : attributed[k];
+    for (size_t k = 0; k < sizeof attributed / sizeof *attributed; k++) {
         size_t first = t->nterms;
         for (size_t i = first_proj; i < end; i++)
-            if (!strcmp(at(b, i)->measure, measure)) term(b, (uint32_t)i, 1);
-        term(b, res(b, "totaal", k < 0 ? "afgerond" : measure), -1);
+            if (at(b, i)->measure == attributed[k]) term(b, (uint32_t)i, 1);
+        term(b, res(b, G_TOTAAL, k ? attributed[k] : MS_AFGEROND), -1);
         rel(b, first, false);
     }
 }
 
-/* amr <= gemeente + vsopro and totaal <= the four applicant groups, for
- * the cell c (of group amr) and its namesakes in the other groups. */
+/* A derived group (amr, totaal) <= the applicants it is made of, for the
+ * cell c of group amr and its namesakes in the others. */
 static void groups_sum(rb *b, const esf_tcell *c)
 {
-    uint32_t g[4];
-    for (int k = 0; k < 4; k++) g[k] = cell(b, c->table, esf_group_names[k], c->dim, c->cat, c->measure);
-    diff(b, true, cell(b, c->table, "amr", c->dim, c->cat, c->measure), g, 2);
-    diff(b, true, cell(b, c->table, "totaal", c->dim, c->cat, c->measure), g, 4);
+    for (int d = G_AMR; d <= G_TOTAAL; d++) {
+        uint32_t of[AANV_COUNT];
+        int n = 0;
+        for (int k = 0; k < AANV_COUNT; k++)
+            if (esf_group_of[d] & 1u << k)
+                of[n++] = cell(b, (esf_table)c->table, (uint32_t)k, (esf_dim)c->dim, c->ci, (esf_measure)c->measure);
+        diff(b, true, cell(b, (esf_table)c->table, (uint32_t)d, (esf_dim)c->dim, c->ci, (esf_measure)c->measure), of, n);
+    }
 }
 
-/* 6: across the groups. */
+/* 6: across the groups: the derived groups against their applicants, for
+ * the cells of the tables' ESF_TABLES across; the growing counts of each
+ * group against the groups made of it (ESF_GROWING). */
 static void across_groups(rb *b)
 {
     const esf_tables *t = b->t;
     for (size_t i = 0; i < t->n; i++) {
         const esf_tcell *c = at(b, i);
-        if (!strcmp(c->table, "projecten") || c->group_len != 3 || memcmp(c->group, "amr", 3)) continue;
-        const bool deel = !strcmp(c->table, "deelnemers"), res_tot = !strcmp(c->table, "resultaten") &&
-                                                                     !strcmp(c->dim, "totaal");
-        if (deel || !strcmp(c->table, "overgangen") || res_tot) groups_sum(b, c);
-        if ((deel && !strcmp(c->dim, "totaal")) || (res_tot && !strcmp(c->measure, "afgerond"))) {
-            uint32_t amr = (uint32_t)i, tot = cell(b, c->table, "totaal", c->dim, c->cat, c->measure);
-            diff(b, true, cell(b, c->table, "gemeente", c->dim, c->cat, c->measure), &amr, 1);
-            diff(b, true, cell(b, c->table, "vsopro", c->dim, c->cat, c->measure), &amr, 1);
-            for (int k = 0; k < G_TOTAAL; k++)
-                diff(b, true, cell(b, c->table, esf_group_names[k], c->dim, c->cat, c->measure), &tot, 1);
+        const uint8_t across = esf_table_across[c->table];
+        if (across == ACROSS_NONE || c->gid != G_AMR) continue;
+        if (across == ACROSS_ALL || c->dim == DIM_TOTAAL) groups_sum(b, c);
+        if (c->dim != DIM_TOTAAL || !esf_growing(c->table, c->measure)) continue;
+        for (int d = G_AMR; d <= G_TOTAAL; d++) {
+            uint32_t of = cell(b, (esf_table)c->table, (uint32_t)d, DIM_TOTAAL, 0, (esf_measure)c->measure);
+            for (int k = 0; k < d; k++)
+                if (d == G_TOTAAL || esf_group_of[d] & 1u << k)
+                    diff(b, true, cell(b, (esf_table)c->table, (uint32_t)k, DIM_TOTAAL, 0, (esf_measure)c->measure),
+                         &of, 1);
         }
     }
 }

@@ -6,19 +6,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const esf_group_names[G_COUNT] = {"gemeente", "vsopro", "uwv", "jenv", "amr",
-                                                 "totaal"};
-const char *const esf_age_names[4] = {"jonger_dan_28", "28_49", "50_plus", "onbekend"};
-const char *const esf_res_names[ESF_N_RESULTS] = {
-    "afgerond",     "werk_eind",    "werk_12m",       "verbeterd_eind", "verbeterd_12m",
-    "onbekend_eind", "onbekend_12m", "onderwijs_eind", "onderwijs_12m"};
-const char *const esf_state_names[ESF_N_STATES] = {"verbeterd", "werkzaam", "niet_werkzaam",
-                                                 "inactief", "onbekend"};
-
 /* ---- cells ------------------------------------------------------------- */
 
-static esf_tcell *add(esf_tables *t, const char *table, const char *group, const char *dim,
-                      const char *cat, const char *measure)
+/* The key's five parts packed, table first (bits: 4, 5, 5, 18, 32). */
+static uint64_t pack(esf_table table, uint32_t gid, esf_dim dim, unsigned ci, esf_measure measure)
+{
+    return (uint64_t)table << 60 | (uint64_t)dim << 55 | (uint64_t)measure << 50 |
+           (uint64_t)(ci & 0x3ffffu) << 32 | gid;
+}
+_Static_assert(TB_COUNT <= 16 && DIM_COUNT <= 32 && MS_COUNT <= 32, "the key's bits (pack)");
+
+void esf_cat_name(esf_dim dim, unsigned ci, char *dst, size_t len)
+{
+    const char *name = "";
+    switch (dim) {
+    case DIM_TOTAAL: name = "totaal"; break;
+    case DIM_LEEFTIJD: name = ci < AGE_COUNT ? esf_age_names[ci] : ""; break;
+    case DIM_GESLACHT: name = ci < SEX_COUNT ? esf_sex_names[ci] : ""; break;
+    case DIM_POSITIE_START: name = ci < POS_COUNT ? esf_pos_names[ci] : ""; break;
+    case DIM_DOELGROEP: name = ci < DG_COUNT ? esf_dg_names[ci] : ""; break;
+    case DIM_STARTJAAR:
+    case DIM_EINDJAAR: esf_u64_text(dst, len, YEAR_MIN + ci); return;
+    case DIM_START_EIND:
+    case DIM_EIND_12M: { /* FROM>TO */
+        esf_copy_cut(dst, len, dim == DIM_START_EIND ? esf_pos_names[ci / S_COUNT % POS_COUNT]
+                                                     : esf_state_names[ci / S_COUNT % S_COUNT]);
+        const size_t n = strlen(dst);
+        if (n + 1 < len) dst[n] = '>', esf_copy_cut(dst + n + 1, len - n - 1, esf_state_names[ci % S_COUNT]);
+        return;
+    }
+    case DIM_INDICATOR: name = ci < N_INDICATORS ? esf_indicators[ci].name : ""; break;
+    case DIM_AANVRAGER: name = ci < AANV_COUNT ? esf_aanvrager_names[ci] : ""; break;
+    case DIM_RIJEN: name = ci < ROW_COUNT ? esf_row_names[ci] : ""; break;
+    case DIM_AFWIJZING: name = ci < ESF_REJ_COUNT ? esf_reject_name((esf_reject_reason)ci) : ""; break;
+    case DIM_COUNT: break;
+    }
+    esf_copy_cut(dst, len, name);
+}
+
+/* A cell of a group of the schema's (gid < G_COUNT) or of invoer; a
+ * project's name is set by the caller. */
+static esf_tcell *add(esf_tables *t, esf_table table, uint32_t gid, esf_dim dim, unsigned ci,
+                      esf_measure measure)
 {
     if (t->n == t->cap) {
         void *b = t->cells;
@@ -27,12 +56,12 @@ static esf_tcell *add(esf_tables *t, const char *table, const char *group, const
     }
     esf_tcell *c = &t->cells[t->n++];
     memset(c, 0, sizeof *c);
-    c->table = table;
-    c->group = group;
-    c->group_len = (uint32_t)strlen(group);
-    c->dim = dim;
-    esf_copy_cut(c->cat, sizeof c->cat, cat);
-    c->measure = measure;
+    c->table = (uint8_t)table, c->dim = (uint8_t)dim, c->measure = (uint8_t)measure;
+    c->ci = (uint16_t)ci;
+    c->gid = gid;
+    c->group = table == TB_INVOER ? "invoer" : table == TB_PROJECTEN ? "" : esf_group_names[gid];
+    c->group_len = (uint32_t)strlen(c->group);
+    esf_cat_name(dim, ci, c->cat, sizeof c->cat);
     return c;
 }
 
@@ -40,31 +69,32 @@ static esf_tcell *add(esf_tables *t, const char *table, const char *group, const
     esf_tcell *var = add(__VA_ARGS__);                                                \
     if (!var) return ESF_ERR_NOMEM
 
-static esf_status add_count(esf_tables *t, cell_kind kind, uint64_t v, const char *table,
-                            const char *group, const char *dim, const char *cat,
-                            const char *measure)
+static esf_status add_count(esf_tables *t, cell_kind kind, uint64_t v, esf_table table, int g,
+                            esf_dim dim, unsigned ci, esf_measure measure)
 {
-    ADD_OR_FAIL(c, t, table, group, dim, cat, measure);
+    ADD_OR_FAIL(c, t, table, (uint32_t)g, dim, ci, measure);
     c->kind = (uint8_t)kind;
     c->value = v;
     return ESF_OK;
 }
 
-static esf_status add_text(esf_tables *t, const char *text, const char *group, const char *cat,
-                           const char *measure)
+/* The target as given, and as m / p10 for its typed value. */
+static esf_status add_target(esf_tables *t, const char *text, unsigned __int128 m, unsigned __int128 p10,
+                             int g, int ind)
 {
-    ADD_OR_FAIL(c, t, "indicatoren", group, "indicator", cat, measure);
+    ADD_OR_FAIL(c, t, TB_INDICATOREN, (uint32_t)g, DIM_INDICATOR, (unsigned)ind, MS_STREEFWAARDE);
     c->kind = CELL_TEXT;
+    c->target_m = m, c->target_p10 = p10;
     esf_copy_cut(c->text, sizeof c->text, text);
     return ESF_OK;
 }
 
 /* A derived cell: its text from the exact counts (esf_derive_text). */
 static esf_status add_derived(esf_tables *t, esf_derive how, uint64_t dep0, uint64_t dep1,
-                              unsigned __int128 m, unsigned __int128 p10, const char *group,
-                              const char *cat, const char *measure)
+                              unsigned __int128 m, unsigned __int128 p10, int g, int ind,
+                              esf_measure measure)
 {
-    ADD_OR_FAIL(c, t, "indicatoren", group, "indicator", cat, measure);
+    ADD_OR_FAIL(c, t, TB_INDICATOREN, (uint32_t)g, DIM_INDICATOR, (unsigned)ind, measure);
     c->kind = CELL_DERIVED;
     c->derive = (uint8_t)how;
     c->dep[0] = dep0;
@@ -136,20 +166,19 @@ static esf_status add_indicators(esf_tables *t, const esf_tally *c, const esf_ta
 {
     const uint64_t(*res)[C_COUNT][R_COUNT] = c->res;
     for (int i = 0; i < N_INDICATORS; i++) {
-        const char *name = esf_indicators[i].name, *group = esf_group_names[esf_indicators[i].group];
         const char *target = targets && targets->value[i][0] ? targets->value[i] : esf_indicators[i].target;
         int g = esf_indicators[i].group;
         unsigned __int128 m, p10;
         target_parse(target, &m, &p10);
-        FORWARD_IF_ERROR(add_text(t, target, group, name, "streefwaarde"));
+        FORWARD_IF_ERROR(add_target(t, target, m, p10, g, i));
         if (esf_indicators[i].kind == IND_OI) {
             const uint64_t w = esf_indicators[i].num == NUM_SOM
                                    ? c->deel[G_GEMEENTE][C_TOTAAL] + c->deel[G_VSOPRO][C_TOTAAL]
                                    : c->deel[g][C_TOTAAL];
-            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, "indicatoren", group, "indicator", name,
-                                       "waarde"));
-            FORWARD_IF_ERROR(add_derived(t, DERIVE_OI_PROCENT, w, 0, m, p10, group, name, "procent"));
-            FORWARD_IF_ERROR(add_derived(t, DERIVE_OI_BEHAALD, w, 0, m, p10, group, name, "behaald"));
+            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, w, TB_INDICATOREN, g, DIM_INDICATOR, (unsigned)i,
+                                       MS_WAARDE));
+            FORWARD_IF_ERROR(add_derived(t, DERIVE_OI_PROCENT, w, 0, m, p10, g, i, MS_PROCENT));
+            FORWARD_IF_ERROR(add_derived(t, DERIVE_OI_BEHAALD, w, 0, m, p10, g, i, MS_BEHAALD));
             continue;
         }
         uint64_t teller = 0, noemer = 0;
@@ -177,72 +206,67 @@ static esf_status add_indicators(esf_tables *t, const esf_tally *c, const esf_ta
         case NUM_NONE:
         case NUM_SOM: break; /* OI, above */
         }
-        FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, teller, "indicatoren", group, "indicator",
-                                   name, "teller"));
-        FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, noemer, "indicatoren", group, "indicator",
-                                   name, "noemer"));
-        FORWARD_IF_ERROR(add_derived(t, DERIVE_RI_PROCENT, teller, noemer, m, p10, group, name, "procent"));
-        FORWARD_IF_ERROR(add_derived(t, DERIVE_RI_BEHAALD, teller, noemer, m, p10, group, name, "behaald"));
+        FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, teller, TB_INDICATOREN, g, DIM_INDICATOR,
+                                   (unsigned)i, MS_TELLER));
+        FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, noemer, TB_INDICATOREN, g, DIM_INDICATOR,
+                                   (unsigned)i, MS_NOEMER));
+        FORWARD_IF_ERROR(add_derived(t, DERIVE_RI_PROCENT, teller, noemer, m, p10, g, i, MS_PROCENT));
+        FORWARD_IF_ERROR(add_derived(t, DERIVE_RI_BEHAALD, teller, noemer, m, p10, g, i, MS_BEHAALD));
     }
     return ESF_OK;
 }
 
-static void cat_name(int cat, const char **dim, const char **name)
+/* The dimension and category of a category index C_ of the tally. */
+static esf_dim cat_of(int cat, unsigned *ci)
 {
-    if (cat == C_TOTAAL) *dim = "totaal", *name = "totaal";
-    else if (cat < C_GESLACHT) *dim = "leeftijd", *name = esf_age_names[cat - C_LEEFTIJD];
-    else if (cat < C_POSITIE) *dim = "geslacht", *name = esf_sex_names[cat - C_GESLACHT];
-    else if (cat < C_DOELGROEP) *dim = "positie_start", *name = esf_pos_names[cat - C_POSITIE];
-    else *dim = "doelgroep", *name = esf_dg_names[cat - C_DOELGROEP];
+    static const struct {
+        int first;
+        esf_dim dim;
+    } from[] = {{C_DOELGROEP, DIM_DOELGROEP}, {C_POSITIE, DIM_POSITIE_START}, {C_GESLACHT, DIM_GESLACHT},
+                {C_LEEFTIJD, DIM_LEEFTIJD}, {C_TOTAAL, DIM_TOTAAL}};
+    size_t k = 0;
+    while (cat < from[k].first) k++;
+    *ci = (unsigned)(cat - from[k].first);
+    return from[k].dim;
 }
 
-/* The name of result measure r. */
-static const char *res_name(int r)
+/* Whether result r is published: niet_waarneembaar_12m only with a
+ * reference date. */
+static bool published(const esf_tables *t, int r)
 {
-    return r < ESF_N_RESULTS ? esf_res_names[r] : "niet_waarneembaar_12m";
+    return r != R_NIET_WAARNEEMBAAR_12M || t->peildatum;
 }
 
 static esf_status add_person_tables(esf_tables *t, const esf_tally *c, const esf_year_span *ys)
 {
-    const int nres = t->peildatum ? R_PUBLISHED : ESF_N_RESULTS; /* niet_waarneembaar_12m with a reference date */
     for (int g = 0; g < G_COUNT; g++) {
-        const char *group = esf_group_names[g];
         for (int k = 0; k < C_COUNT; k++) {
-            const char *dim, *cat;
-            cat_name(k, &dim, &cat);
-            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel[g][k], "deelnemers", group, dim, cat, "n"));
-            for (int r = 0; r < nres; r++)
-                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res[g][k][r], "resultaten", group,
-                                           dim, cat, res_name(r)));
+            unsigned ci;
+            const esf_dim dim = cat_of(k, &ci);
+            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel[g][k], TB_DEELNEMERS, g, dim, ci, MS_N));
+            for (int r = 0; r < R_PUBLISHED; r++)
+                if (published(t, r)) FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res[g][k][r], TB_RESULTATEN, g, dim, ci,
+                                           esf_result_measure(r)));
         }
-        char year[12];
-        for (int y = ys->start[0]; y <= ys->start[1]; y++) {
-            snprintf(year, sizeof year, "%d", YEAR_MIN + y);
-            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel_year[g][y], "deelnemers", group,
-                                       "startjaar", year, "n"));
-        }
-        for (int y = ys->eind[0]; y <= ys->eind[1]; y++) {
-            snprintf(year, sizeof year, "%d", YEAR_MIN + y);
-            for (int r = 0; r < nres; r++)
-                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res_year[g][y][r], "resultaten", group,
-                                           "eindjaar", year, res_name(r)));
-        }
-        char cat[48];
+        for (int y = ys->start[0]; y <= ys->start[1]; y++)
+            FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->deel_year[g][y], TB_DEELNEMERS, g, DIM_STARTJAAR,
+                                       (unsigned)y, MS_N));
+        for (int y = ys->eind[0]; y <= ys->eind[1]; y++)
+            for (int r = 0; r < R_PUBLISHED; r++)
+                if (published(t, r)) FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->res_year[g][y][r], TB_RESULTATEN, g,
+                                           DIM_EINDJAAR, (unsigned)y, esf_result_measure(r)));
         for (int f = 0; f < POS_COUNT; f++)
             for (int s = 0; s < S_COUNT; s++) {
-                snprintf(cat, sizeof cat, "%s>%s", esf_pos_names[f], esf_state_names[s]);
                 /* only who starts working can improve (SPEC §4): the rest of
                  * *>verbeterd is structurally empty */
                 const bool structural = s == S_VERBETERD && f != POS_WERKZAAM;
                 FORWARD_IF_ERROR(add_count(t, structural ? CELL_STRUCTURAL : CELL_PERSONS, c->se[g][f][s],
-                                           "overgangen", group, "start_eind", cat, "n"));
+                                           TB_OVERGANGEN, g, DIM_START_EIND, esf_trans_cat(f, s), MS_N));
             }
         for (int f = 0; f < S_COUNT; f++)
-            for (int s = 0; s < S_COUNT; s++) {
-                snprintf(cat, sizeof cat, "%s>%s", esf_state_names[f], esf_state_names[s]);
-                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->e12[g][f][s], "overgangen", group,
-                                           "eind_12m", cat, "n"));
-            }
+            for (int s = 0; s < S_COUNT; s++)
+                FORWARD_IF_ERROR(add_count(t, CELL_PERSONS, c->e12[g][f][s], TB_OVERGANGEN, g, DIM_EIND_12M,
+                                           esf_trans_cat(f, s), MS_N));
     }
     return ESF_OK;
 }
@@ -311,9 +335,9 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, uint64_t (*c
         np += parts[k].nprojects;
     }
     qsort(ps, np, sizeof *ps, proj_sum_cmp);
-    static const char *const measures[P_AANV] = {"deelnemers", "trajecten", "afgerond",
-                                                 "toegerekend", "werk_eind", "werk_12m",
-                                                 "verbeterd_eind", "verbeterd_12m"};
+    static const esf_measure measures[P_AANV] = {MS_DEELNEMERS, MS_TRAJECTEN, MS_AFGEROND,
+                                                 MS_TOEGEREKEND, MS_WERK_EIND, MS_WERK_12M,
+                                                 MS_VERBETERD_EIND, MS_VERBETERD_12M};
     size_t glen = 0;
     for (size_t i = 0; i < np;) {
         proj_sum s = ps[i];
@@ -321,8 +345,8 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, uint64_t (*c
             for (int m = 0; m < P_COUNT; m++) s.v[m] += ps[i].v[m];
         memcpy(t->groups + glen, s.id, s.len);
         for (int m = 0; m < P_COUNT; m++) { /* the totaal row, then trajecten by applicant */
-            esf_tcell *c = m < P_AANV ? add(t, "projecten", "", "totaal", "totaal", measures[m])
-                                      : add(t, "projecten", "", "aanvrager", esf_aanvrager_names[m - P_AANV], "trajecten");
+            esf_tcell *c = m < P_AANV ? add(t, TB_PROJECTEN, t->nprojects, DIM_TOTAAL, 0, measures[m])
+                                      : add(t, TB_PROJECTEN, t->nprojects, DIM_AANVRAGER, (unsigned)(m - P_AANV), MS_TRAJECTEN);
             if (!c) {
                 free(ps);
                 return ESF_ERR_NOMEM;
@@ -333,6 +357,7 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, uint64_t (*c
             c->value = s.v[m];
         }
         glen += s.len;
+        t->nprojects++;
     }
     free(ps);
     return ESF_OK;
@@ -340,13 +365,14 @@ static esf_status add_projects(esf_tables *t, const esf_agg *parts, uint64_t (*c
 
 static esf_status add_invoer(esf_tables *t, const esf_counts *n)
 {
-    static const char *const rows[4] = {"gelezen", "geaccepteerd", "afgewezen", "gefilterd"};
-    const uint64_t v[4] = {n->gelezen, n->geaccepteerd, n->afgewezen, n->gefilterd};
-    for (int i = 0; i < 4; i++)
-        FORWARD_IF_ERROR(add_count(t, CELL_COUNT, v[i], "invoer", "invoer", "rijen", rows[i], "n"));
+    uint64_t v[ROW_COUNT];
+    v[ROW_GELEZEN] = n->gelezen, v[ROW_GEACCEPTEERD] = n->geaccepteerd;
+    v[ROW_AFGEWEZEN] = n->afgewezen, v[ROW_GEFILTERD] = n->gefilterd;
+    for (int i = 0; i < ROW_COUNT; i++)
+        FORWARD_IF_ERROR(add_count(t, CELL_COUNT, v[i], TB_INVOER, 0, DIM_RIJEN, (unsigned)i, MS_N));
     for (int r = 0; r < ESF_REJ_COUNT; r++)
-        FORWARD_IF_ERROR(add_count(t, CELL_COUNT, n->per_reason[r], "invoer", "invoer",
-                                   "afwijzing", esf_reject_name((esf_reject_reason)r), "n"));
+        FORWARD_IF_ERROR(add_count(t, CELL_COUNT, n->per_reason[r], TB_INVOER, 0, DIM_AFWIJZING,
+                                   (unsigned)r, MS_N));
     return ESF_OK;
 }
 
@@ -354,22 +380,48 @@ static int cell_cmp(const void *pa, const void *pb)
 {
     const esf_tcell *a = pa, *b = pb;
     int c;
-    /* names are mostly the same literals: equal pointers, equal names */
-    if (a->table != b->table && (c = strcmp(a->table, b->table))) return c;
+    /* the output's order: by the names, bytewise */
+    if (a->table != b->table && (c = strcmp(esf_table_names[a->table], esf_table_names[b->table]))) return c;
     if (a->group != b->group && (c = cmp_str(a->group, a->group_len, b->group, b->group_len)))
         return c;
-    if (a->dim != b->dim && (c = strcmp(a->dim, b->dim))) return c;
+    if (a->dim != b->dim && (c = strcmp(esf_dim_names[a->dim], esf_dim_names[b->dim]))) return c;
     if ((c = strcmp(a->cat, b->cat))) return c;
-    return a->measure == b->measure ? 0 : strcmp(a->measure, b->measure);
+    return a->measure == b->measure ? 0 : strcmp(esf_measure_names[a->measure], esf_measure_names[b->measure]);
 }
 
-const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const char *group,
-                             const char *dim, const char *cat, const char *measure)
+/* The cells by key, for esf_tables_at: an open-addressed table of at
+ * least twice as many slots as cells (linear probing). */
+static size_t slot_of(uint64_t key, size_t mask)
 {
-    esf_tcell key = {.table = table, .group = group, .group_len = (uint32_t)strlen(group),
-                     .dim = dim, .measure = measure};
-    esf_copy_cut(key.cat, sizeof key.cat, cat);
-    return bsearch(&key, t->cells, t->n, sizeof *t->cells, cell_cmp);
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static esf_status index_keys(esf_tables *t)
+{
+    size_t cap = 16;
+    while (cap < 2 * t->n) cap *= 2;
+    t->by_key = malloc(cap * sizeof *t->by_key);
+    if (!t->by_key) return ESF_ERR_NOMEM;
+    t->key_mask = cap - 1;
+    for (size_t s = 0; s < cap; s++) t->by_key[s].cell = UINT32_MAX;
+    for (size_t i = 0; i < t->n; i++) {
+        const esf_tcell *c = &t->cells[i];
+        const uint64_t key = pack((esf_table)c->table, c->gid, (esf_dim)c->dim, c->ci, (esf_measure)c->measure);
+        size_t s = slot_of(key, t->key_mask);
+        while (t->by_key[s].cell != UINT32_MAX) s = (s + 1) & t->key_mask;
+        t->by_key[s] = (esf_keyed){key, (uint32_t)i};
+    }
+    return ESF_OK;
+}
+
+const esf_tcell *esf_tables_at(const esf_tables *t, esf_table table, uint32_t gid, esf_dim dim,
+                               unsigned ci, esf_measure measure)
+{
+    const uint64_t key = pack(table, gid, dim, ci, measure);
+    for (size_t s = slot_of(key, t->key_mask);; s = (s + 1) & t->key_mask) {
+        if (t->by_key[s].cell == UINT32_MAX) return NULL;
+        if (t->by_key[s].key == key) return &t->cells[t->by_key[s].cell];
+    }
 }
 
 esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_counts *counts,
@@ -387,6 +439,7 @@ esf_status esf_tables_build(const esf_agg *parts, size_t nparts, const esf_count
         (st = add_projects(t, parts, attr, nparts)) || (st = add_invoer(t, counts)))
         goto fail;
     qsort(t->cells, t->n, sizeof *t->cells, cell_cmp);
+    if ((st = index_keys(t)) != ESF_OK) goto fail;
     for (size_t k = 0; k < nparts; k++) free(attr[k]);
     free(c);
     *out = t;
@@ -405,5 +458,6 @@ void esf_tables_free(esf_tables *t)
     free(t->groups);
     free(t->rels);
     free(t->terms);
+    free(t->by_key);
     free(t);
 }

@@ -40,12 +40,19 @@ typedef struct {
     uint8_t family;    /* esf_rel_family */
 } esf_rel;
 
+/* A cell, addressed by its key of the schema (common/schema.h): table,
+ * group, dimension, category and measure. */
 typedef struct {
-    const char *table, *dim, *measure;
-    const char *group;          /* not NUL-terminated: project ids are bytes */
-    uint32_t group_len;
-    char cat[48];
+    uint8_t table, dim, measure; /* esf_table, esf_dim, esf_measure           */
     uint8_t kind;
+    uint16_t ci;                /* the category within dim: esf_cat_name     */
+    uint32_t gid;               /* the group (G_), the project's number in
+                                   projecten (in the order of their ids),
+                                   0 in invoer                                */
+    const char *group;          /* its name; not NUL-terminated: project ids
+                                   are bytes                                  */
+    uint32_t group_len;
+    char cat[48];               /* the category's name                       */
     uint8_t ndep;
     uint64_t value;             /* CELL_COUNT, CELL_PERSONS                 */
     uint64_t dep[2];            /* CELL_DERIVED: the exact counts it uses   */
@@ -64,6 +71,12 @@ typedef enum { DERIVE_OI_PROCENT = 1, DERIVE_OI_BEHAALD, DERIVE_RI_PROCENT, DERI
  * published, rounded ones: SPEC §6), into dst. */
 void esf_derive_text(const esf_tcell *c, uint64_t a, uint64_t b, char *dst, size_t len);
 
+/* A cell's key, packed (esf_tables_at), and the cell (UINT32_MAX: none). */
+typedef struct {
+    uint64_t key;
+    uint32_t cell;
+} esf_keyed;
+
 typedef struct esf_tables esf_tables;
 struct esf_tables {
     esf_tcell *cells;
@@ -76,21 +89,24 @@ struct esf_tables {
     size_t nrels, rels_cap;
     esf_term *terms;
     size_t nterms, terms_cap;
+    esf_keyed *by_key;          /* the cells by key (esf_tables_at)   */
+    size_t key_mask;
+    uint32_t nprojects;
 };
 
-#define ESF_N_GROUPS 6
-#define ESF_N_RESULTS 9
-#define ESF_N_STATES 5
+/* The cell with this key, NULL if the tables have none (a year no row
+ * has, a result measure without --peildatum).  ci: the category within
+ * dim (esf_cat_name); gid: the group, or a project's number. */
+const esf_tcell *esf_tables_at(const esf_tables *t, esf_table table, uint32_t gid, esf_dim dim,
+                               unsigned ci, esf_measure measure);
 
-/* Names as written in the output, in the order of SPEC §5. */
-extern const char *const esf_group_names[ESF_N_GROUPS]; /* gemeente vsopro uwv jenv amr totaal */
-extern const char *const esf_age_names[4];
-extern const char *const esf_res_names[ESF_N_RESULTS];
-extern const char *const esf_state_names[ESF_N_STATES];
+/* The name of category ci of dimension dim, into dst: the code's name, the
+ * year, FROM>TO of a transition, the indicator, the row of invoer. */
+void esf_cat_name(esf_dim dim, unsigned ci, char *dst, size_t len);
 
-/* The cell with these keys (group as a C string), NULL if there is none. */
-const esf_tcell *esf_tables_find(const esf_tables *t, const char *table, const char *group,
-                             const char *dim, const char *cat, const char *measure);
+/* The transition FROM>TO as a category: start_eind from a position, eind_12m
+ * from a state, to a state. */
+static inline unsigned esf_trans_cat(int from, int to) { return (unsigned)(from * S_COUNT + to); }
 
 /* Builds the tables from the accumulated state (one esf_agg per partition
  * of the persons, see pkey_part) and the input counters. */
@@ -101,8 +117,7 @@ void esf_tables_free(esf_tables *t);
 /* Cells of one table, group and dimension: adjacent in the sorted cells. */
 static inline bool esf_tcell_same_dim(const esf_tcell *a, const esf_tcell *b)
 {
-    return !strcmp(a->table, b->table) && a->group_len == b->group_len &&
-           !memcmp(a->group, b->group, a->group_len) && !strcmp(a->dim, b->dim);
+    return a->table == b->table && a->gid == b->gid && a->dim == b->dim;
 }
 
 /* Protected counts (SPEC §6): rounded and suppressed. */

@@ -7,24 +7,21 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-/* Groups as in esf_group_names: gemeente vsopro uwv jenv amr totaal. */
-enum { GRP_UWV = 2, GRP_JENV = 3, GRP_AMR = 4 };
-
 const esf_indicator esf_indicators[N_INDICATORS] = {
-    {"OI1", GRP_AMR, IND_OI, NUM_NONE, DEN_NONE, "72500"},
-    {"OI1_som", GRP_AMR, IND_OI, NUM_SOM, DEN_NONE, "72500"},
-    {"OI2", GRP_UWV, IND_OI, NUM_NONE, DEN_NONE, "5700"},
-    {"OI3", GRP_JENV, IND_OI, NUM_NONE, DEN_NONE, "10900"},
-    {"RI1", GRP_AMR, IND_RI, NUM_EIND, DEN_AFGEROND, "20"},
-    {"RI2", GRP_AMR, IND_RI, NUM_12M, DEN_AFGEROND, "25"},
-    {"RI2_bekend", GRP_AMR, IND_RI, NUM_12M, DEN_AFGEROND_12M, "25"},
-    {"RI3", GRP_UWV, IND_RI, NUM_EIND, DEN_AFGEROND, "55"},
-    {"RI4", GRP_UWV, IND_RI, NUM_12M, DEN_AFGEROND, "65"},
-    {"RI4_bekend", GRP_UWV, IND_RI, NUM_12M, DEN_AFGEROND_12M, "65"},
-    {"RI5", GRP_JENV, IND_RI, NUM_JENV, DEN_DETENTIE, "22"},
-    {"RI5_cbs2018", GRP_JENV, IND_RI, NUM_JENV_2018, DEN_DETENTIE, "22"},
-    {"RI6", GRP_JENV, IND_RI, NUM_JENV, DEN_JEUGD, "60"},
-    {"RI6_cbs2018", GRP_JENV, IND_RI, NUM_JENV_2018, DEN_JEUGD, "60"}};
+    {"OI1", G_AMR, IND_OI, NUM_NONE, DEN_NONE, "72500"},
+    {"OI1_som", G_AMR, IND_OI, NUM_SOM, DEN_NONE, "72500"},
+    {"OI2", G_UWV, IND_OI, NUM_NONE, DEN_NONE, "5700"},
+    {"OI3", G_JENV, IND_OI, NUM_NONE, DEN_NONE, "10900"},
+    {"RI1", G_AMR, IND_RI, NUM_EIND, DEN_AFGEROND, "20"},
+    {"RI2", G_AMR, IND_RI, NUM_12M, DEN_AFGEROND, "25"},
+    {"RI2_bekend", G_AMR, IND_RI, NUM_12M, DEN_AFGEROND_12M, "25"},
+    {"RI3", G_UWV, IND_RI, NUM_EIND, DEN_AFGEROND, "55"},
+    {"RI4", G_UWV, IND_RI, NUM_12M, DEN_AFGEROND, "65"},
+    {"RI4_bekend", G_UWV, IND_RI, NUM_12M, DEN_AFGEROND_12M, "65"},
+    {"RI5", G_JENV, IND_RI, NUM_JENV, DEN_DETENTIE, "22"},
+    {"RI5_cbs2018", G_JENV, IND_RI, NUM_JENV_2018, DEN_DETENTIE, "22"},
+    {"RI6", G_JENV, IND_RI, NUM_JENV, DEN_JEUGD, "60"},
+    {"RI6_cbs2018", G_JENV, IND_RI, NUM_JENV_2018, DEN_JEUGD, "60"}};
 
 int esf_indicator_lookup(const char *name)
 {

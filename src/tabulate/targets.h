@@ -31,7 +31,7 @@ typedef enum {
 
 typedef struct {
     const char *name;
-    int group;          /* index into esf_group_names (tables.h) */
+    int group;          /* G_ of common/schema.h */
     esf_ind_kind kind;
     esf_ind_num num;
     esf_ind_den den;
