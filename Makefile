@@ -203,6 +203,7 @@ bench: all
 	@BUILD=$(BUILD) python3 bench/bench.py
 	@BUILD=$(BUILD) python3 bench/one_pass.py
 	@BUILD=$(BUILD) python3 bench/statfiles.py
+	@BUILD=$(BUILD) python3 bench/disclosure.py
 
 # DuckDB, a statistician's alternative, as one more reference for make bench
 # (node bindings from npm; nothing else uses it).
