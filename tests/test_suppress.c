@@ -30,10 +30,11 @@ Test(relations, every_one_holds_on_the_exact_counts_and_every_item_has_some)
         long long sum = 0;
         for (uint32_t k = 0; k < rel->n; k++) {
             const esf_term *tm = &t->terms[rel->first + k];
-            /* counts only: protected ones and structural zeros (every
-             * relation is homogeneous: suppress.c's premise) */
+            /* counts only: protected ones, structural zeros and (item 7,
+             * published as it is) invoer geaccepteerd */
             const esf_tcell *c = &t->cells[tm->cell];
-            cr_assert(esf_cell_protected(c) || c->kind == CELL_STRUCTURAL);
+            cr_assert(esf_cell_protected(c) || c->kind == CELL_STRUCTURAL ||
+                      (c->table == TB_INVOER && c->ci == ROW_GEACCEPTEERD));
             sum += tm->coef * (long long)t->cells[tm->cell].value;
         }
         char buf[200];
@@ -80,11 +81,9 @@ Test(suppress, primary_below_n_secondary_at_least_n_zeros_and_structural_publish
 }
 
 /* Many small projects (600 of about 10 persons): nearly every project cell
- * is primary.  Most audits are settled together, by a few LP points that
- * show many cells at n or at 0, not by two LPs each: fewer solves than
- * primary cells (about two per primary cell without), and the same cells as
- * when each is audited on its own would give (settling adds no complement,
- * so there are no secondary cells here to differ). */
+ * is primary.  Most audits are settled together, by LP points that show
+ * many cells at n, at 1 or spanning n values, not by two or more LPs each:
+ * well under two solves per primary cell, complements included. */
 Test(suppress, many_small_projects_audited_together)
 {
     char *csv = NULL;
@@ -113,7 +112,9 @@ Test(suppress, many_small_projects_audited_together)
     cr_assert_eq(esf_suppress(t, 10, 0, reason, &solves, &err), ESF_OK, "%s", err.msg);
     for (size_t i = 0; i < t->n; i++) primary += reason[i] == SUP_PRIMARY;
     cr_expect_gt(primary, 1000, "%zu primary cells", primary);
-    cr_expect_lt(solves, primary / 4, "%zu LPs solved for %zu primary cells", solves, primary);
+    /* one by one, an audit is two LPs (max, min) at least, more with the
+     * span test of SPEC §6 and the complements it needs */
+    cr_expect_lt(solves, primary * 3 / 2, "%zu LPs solved for %zu primary cells", solves, primary);
     free(reason);
     esf_run_free(run);
     free(csv);

@@ -45,6 +45,9 @@ const char *const esf_dim_names[DIM_COUNT] = {ESF_DIMS(NAME_)};
 const uint8_t esf_dim_flags[DIM_COUNT] = {ESF_DIMS(FLAGS_)};
 const char *const esf_measure_names[MS_COUNT] = {ESF_MEASURES(NAME_)};
 
+#define JDG_(ID, a, b) {DG_##a, DG_##b},
+const uint8_t esf_jenv_dg[J_COUNT][2] = {ESF_JENV_POPULATIONS(JDG_)};
+
 #define BOUND_(table, measure, btable, bound) {TB_##table, MS_##measure, TB_##btable, MS_##bound},
 const esf_bound esf_bounds[] = {ESF_BOUNDS(BOUND_)};
 const unsigned esf_nbounds = sizeof esf_bounds / sizeof *esf_bounds;

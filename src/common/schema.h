@@ -88,22 +88,30 @@
 
 /* X(ID, name, across): across says which of its cells the relations
  * between groups hold for (SPEC §6 item 6): ACROSS_ALL every cell,
- * ACROSS_TOTAAL those of the dimension totaal, ACROSS_NONE none. */
+ * ACROSS_LAST those of totaal and of the DIM_BY_LAST dimensions (its
+ * counts are of L), ACROSS_NONE none. */
 #define ESF_TABLES(X)                                                                    \
-    X(DEELNEMERS, "deelnemers", ACROSS_ALL) X(RESULTATEN, "resultaten", ACROSS_TOTAAL)   \
+    X(DEELNEMERS, "deelnemers", ACROSS_ALL) X(RESULTATEN, "resultaten", ACROSS_LAST)     \
     X(OVERGANGEN, "overgangen", ACROSS_ALL) X(INDICATOREN, "indicatoren", ACROSS_NONE)  \
     X(PROJECTEN, "projecten", ACROSS_NONE) X(INVOER, "invoer", ACROSS_NONE)
 
 /* X(ID, name, flags): DIM_SUMS, its categories add up to totaal (SPEC §6
  * item 1; a target group's do not: a person can be in several);
- * DIM_BY_LAST, in resultaten a person's category is that of L, in
- * deelnemers that of the first trajectory (SPEC §5), so a cell of one does
- * not bound the same category's of the other. */
+ * DIM_BY_LAST, in resultaten a person's category is that of L (in
+ * deelnemers, where there is one, that of the first trajectory: SPEC §5),
+ * so a cell of one does not bound the same category's of the other, and in
+ * resultaten a group made of others is bounded by their sum (L of amr is L
+ * of gemeente or of vsopro; first(p,amr)'s category, leeftijd or geslacht,
+ * can belong to a group the person did not finish in); DIM_UNION, a person's
+ * categories are those of all the group's trajectories (a target group of
+ * amr can come from the applicant in which the person did not finish: in
+ * resultaten a group made of others is not bounded by their sum there), and
+ * a category's cell is at most the totaal cell (SPEC §6 item 8). */
 #define ESF_DIMS(X)                                                                      \
     X(TOTAAL, "totaal", 0) X(LEEFTIJD, "leeftijd", DIM_SUMS)                              \
     X(GESLACHT, "geslacht", DIM_SUMS) X(POSITIE_START, "positie_start", DIM_SUMS | DIM_BY_LAST) \
-    X(DOELGROEP, "doelgroep", 0) X(STARTJAAR, "startjaar", DIM_SUMS)                      \
-    X(EINDJAAR, "eindjaar", DIM_SUMS) X(START_EIND, "start_eind", 0)                      \
+    X(DOELGROEP, "doelgroep", DIM_UNION) X(STARTJAAR, "startjaar", DIM_SUMS)              \
+    X(EINDJAAR, "eindjaar", DIM_SUMS | DIM_BY_LAST) X(START_EIND, "start_eind", 0)        \
     X(EIND_12M, "eind_12m", 0) X(INDICATOR, "indicator", 0) X(AANVRAGER, "aanvrager", 0) \
     X(RIJEN, "rijen", 0) X(AFWIJZING, "afwijzing", 0)
 
@@ -139,12 +147,18 @@
     X(PROJECTEN, VERBETERD_EIND, PROJECTEN, TOEGEREKEND)                                 \
     X(PROJECTEN, VERBETERD_12M, PROJECTEN, TOEGEREKEND)
 
-/* The person counts of the dimension totaal that a group made of others
- * (amr, totaal) holds at least as many of as each of them: a person of a
- * group is a person of every group made of it (SPEC §6 item 6).  X(table,
- * measure).  (Within a category it does not hold: a person's first or last
+/* The person counts of the dimension totaal (and of a DIM_UNION one) that a
+ * group made of others (amr, totaal) holds at least as many of as each of
+ * them: a person of a group is a person of every group made of it, with
+ * at least its target groups (SPEC §6 item 6).  X(table, measure).  (In a
+ * category of first's or L's it does not hold: a person's first or last
  * trajectory can differ between the groups.) */
 #define ESF_GROWING(X) X(DEELNEMERS, N) X(RESULTATEN, AFGEROND)
+
+/* The populations of RI5 and RI6 (and their _cbs2018 variants): the
+ * persons afgerond in jenv with either of two target groups.  X(ID, target
+ * group, target group). */
+#define ESF_JENV_POPULATIONS(X) X(RI5, GEDETINEERDE, TBS) X(RI6, JJI, CJI)
 
 /* ---- the enums ------------------------------------------------------------ */
 
@@ -166,6 +180,8 @@ enum { ESF_GROUPS(ESF_ENUM_GROUP_, ESF_ENUM_GROUP_) G_COUNT };
 #define ESF_MS_(ID, ...) ESF_ENUM_(MS, ID)
 #define ESF_COL_(ID, ...) ESF_ENUM_(COL, ID)
 enum { ESF_COLUMNS(ESF_COL_) COL_COUNT };
+#define ESF_J_(ID, a, b) J_##ID,
+enum { ESF_JENV_POPULATIONS(ESF_J_) J_COUNT };
 enum { ESF_AGES(ESF_AGE_) AGE_COUNT };
 enum { ESF_SEXES(ESF_SEX_) SEX_COUNT };
 enum { ESF_POSITIONS(ESF_POS_) POS_COUNT };
@@ -177,8 +193,8 @@ enum { ESF_INVOER_ROWS(ESF_ROW_) ROW_COUNT };
 typedef enum { ESF_TABLES(ESF_TB_) TB_COUNT } esf_table;
 typedef enum { ESF_DIMS(ESF_DIM_) DIM_COUNT } esf_dim;
 typedef enum { ESF_MEASURES(ESF_MS_) MS_COUNT } esf_measure;
-enum { ACROSS_NONE, ACROSS_TOTAAL, ACROSS_ALL };
-enum { DIM_SUMS = 1, DIM_BY_LAST = 2 };
+enum { ACROSS_NONE, ACROSS_LAST, ACROSS_ALL };
+enum { DIM_SUMS = 1, DIM_BY_LAST = 2, DIM_UNION = 4 };
 
 #define ESF_N_GROUPS G_COUNT
 #define ESF_N_STATES S_COUNT
@@ -216,6 +232,7 @@ extern const char *const esf_measure_names[MS_COUNT];
 typedef struct {
     uint8_t table, measure, bound_table, bound;
 } esf_bound;
+extern const uint8_t esf_jenv_dg[J_COUNT][2]; /* the two target groups (DG_) */
 extern const esf_bound esf_bounds[];
 extern const unsigned esf_nbounds;
 

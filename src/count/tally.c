@@ -92,10 +92,9 @@ static void count_person(esf_tally *c, uint64_t (*attr)[A_COUNT], unsigned gmask
         bool result = L->pos[M_EIND] == POS_WERKZAAM || L->onderwijs[M_EIND] == BOOL_YES;
         bool result2018 = L->pos[M_EIND] == POS_WERKZAAM ||
                           (L->onderwijs[M_START] == BOOL_NO && L->onderwijs[M_EIND] == BOOL_YES);
-        const unsigned pop[J_COUNT] = {1u << DG_GEDETINEERDE | 1u << DG_TBS,
-                                       1u << DG_JJI | 1u << DG_CJI};
         for (int j = 0; j < J_COUNT; j++) {
-            if (!(s->dg & pop[j])) continue;
+            const unsigned pop = 1u << esf_jenv_dg[j][0] | 1u << esf_jenv_dg[j][1];
+            if (!(s->dg & pop)) continue;
             c->jpop[j]++;
             c->jnum[j] += result;
             c->jnum2018[j] += result2018;

@@ -21,8 +21,8 @@ enum {
     R_COUNT
 };
 
-/* RI5/RI6 and their _cbs2018 variants: population and two numerators. */
-enum { J_RI5, J_RI6, J_COUNT };
+/* RI5/RI6 and their _cbs2018 variants: population and two numerators
+ * (J_, esf_jenv_dg: common/schema.h). */
 
 /* Years of startjaar and eindjaar: dates lie in 1900-2100 (SPEC §2.4). */
 enum { YEAR_MIN = 1900, N_YEARS = 201 };

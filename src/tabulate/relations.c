@@ -282,23 +282,32 @@ static void projects(rb *b)
     }
 }
 
-/* A derived group (amr, totaal) <= the applicants it is made of, for the
+/* A derived group (amr, totaal) <= the groups it is made of: its
+ * applicants, and (totaal) amr with the applicants not in amr; for the
  * cell c of group amr and its namesakes in the others. */
 static void groups_sum(rb *b, const esf_tcell *c)
 {
-    for (int d = G_AMR; d <= G_TOTAAL; d++) {
-        uint32_t of[AANV_COUNT];
-        int n = 0;
-        for (int k = 0; k < AANV_COUNT; k++)
-            if (esf_group_of[d] & 1u << k)
-                of[n++] = cell(b, (esf_table)c->table, (uint32_t)k, (esf_dim)c->dim, c->ci, (esf_measure)c->measure);
-        diff(b, true, cell(b, (esf_table)c->table, (uint32_t)d, (esf_dim)c->dim, c->ci, (esf_measure)c->measure), of, n);
-    }
+    const esf_table tb = (esf_table)c->table;
+    const esf_dim dim = (esf_dim)c->dim;
+    const esf_measure ms = (esf_measure)c->measure;
+    for (int d = G_AMR; d <= G_TOTAAL; d++)
+        for (int part = -1; part < d; part++) { /* part: a derived group inside d, or -1: none */
+            const bool whole = part < 0;
+            if (!whole && part < G_AMR) continue;
+            if (!whole && (esf_group_of[part] & ~esf_group_of[d])) continue;
+            uint32_t of[AANV_COUNT + 1];
+            int n = 0;
+            if (!whole) of[n++] = cell(b, tb, (uint32_t)part, dim, c->ci, ms);
+            for (int k = 0; k < AANV_COUNT; k++)
+                if (esf_group_of[d] & 1u << k && (whole || !(esf_group_of[part] & 1u << k)))
+                    of[n++] = cell(b, tb, (uint32_t)k, dim, c->ci, ms);
+            diff(b, true, cell(b, tb, (uint32_t)d, dim, c->ci, ms), of, n);
+        }
 }
 
-/* 6: across the groups: the derived groups against their applicants, for
- * the cells of the tables' ESF_TABLES across; the growing counts of each
- * group against the groups made of it (ESF_GROWING). */
+/* 6: across the groups: the derived groups against the groups they are
+ * made of, for the cells of the tables' ESF_TABLES across; the growing counts of each group against the
+ * groups made of it (ESF_GROWING), in totaal and DIM_UNION. */
 static void across_groups(rb *b)
 {
     const esf_tables *t = b->t;
@@ -306,14 +315,108 @@ static void across_groups(rb *b)
         const esf_tcell *c = at(b, i);
         const uint8_t across = esf_table_across[c->table];
         if (across == ACROSS_NONE || c->gid != G_AMR) continue;
-        if (across == ACROSS_ALL || c->dim == DIM_TOTAAL) groups_sum(b, c);
-        if (c->dim != DIM_TOTAAL || !esf_growing(c->table, c->measure)) continue;
+        const bool uni = esf_dim_flags[c->dim] & DIM_UNION;
+        if (across == ACROSS_ALL || c->dim == DIM_TOTAAL || (esf_dim_flags[c->dim] & DIM_BY_LAST))
+            groups_sum(b, c);
+        if ((c->dim != DIM_TOTAAL && !uni) || !esf_growing(c->table, c->measure)) continue;
         for (int d = G_AMR; d <= G_TOTAAL; d++) {
-            uint32_t of = cell(b, (esf_table)c->table, (uint32_t)d, DIM_TOTAAL, 0, (esf_measure)c->measure);
+            uint32_t of = cell(b, (esf_table)c->table, (uint32_t)d, (esf_dim)c->dim, c->ci, (esf_measure)c->measure);
             for (int k = 0; k < d; k++)
                 if (d == G_TOTAAL || esf_group_of[d] & 1u << k)
-                    diff(b, true, cell(b, (esf_table)c->table, (uint32_t)k, DIM_TOTAAL, 0, (esf_measure)c->measure),
+                    diff(b, true, cell(b, (esf_table)c->table, (uint32_t)k, (esf_dim)c->dim, c->ci, (esf_measure)c->measure),
                          &of, 1);
+        }
+    }
+}
+
+/* 7: over all projects trajecten adds up to invoer geaccepteerd (published
+ * as it is: a constant to the attacker); deelnemers of totaal is at most
+ * the projects' deelnemers, and each project's at most it. */
+static void rows_and_projects(rb *b)
+{
+    const uint32_t np = b->t->nprojects;
+    if (!np) return;
+    size_t first = b->t->nterms;
+    for (uint32_t p = 0; p < np; p++) term(b, cell(b, TB_PROJECTEN, p, DIM_TOTAAL, 0, MS_TRAJECTEN), 1);
+    term(b, cell(b, TB_INVOER, 0, DIM_RIJEN, ROW_GEACCEPTEERD, MS_N), -1);
+    rel(b, first, false);
+    const uint32_t all = cell(b, TB_DEELNEMERS, G_TOTAAL, DIM_TOTAAL, 0, MS_N);
+    first = b->t->nterms;
+    term(b, all, 1);
+    for (uint32_t p = 0; p < np; p++) term(b, cell(b, TB_PROJECTEN, p, DIM_TOTAAL, 0, MS_DEELNEMERS), -1);
+    rel(b, first, true);
+    for (uint32_t p = 0; p < np; p++) diff(b, true, cell(b, TB_PROJECTEN, p, DIM_TOTAAL, 0, MS_DEELNEMERS), &all, 1);
+}
+
+/* 8: a DIM_UNION category is at most the totaal cell of its group; RI5
+ * and RI6 against their populations' target groups in jenv: noemer
+ * between the larger and the sum of their afgerond, teller at least each
+ * one's onderwijs_eind and werk_eind + verbeterd_eind; _cbs2018's noemer
+ * is theirs, its teller at most theirs. */
+static void target_groups(rb *b)
+{
+    const esf_tables *t = b->t;
+    for (size_t i = 0; i < t->n; i++) {
+        const esf_tcell *c = at(b, i);
+        if (!(esf_dim_flags[c->dim] & DIM_UNION)) continue;
+        uint32_t tot = cell(b, (esf_table)c->table, c->gid, DIM_TOTAAL, 0, (esf_measure)c->measure);
+        diff(b, true, (uint32_t)i, &tot, 1);
+    }
+    int main_of[J_COUNT] = {-1, -1}; /* RI5, RI6: before their _cbs2018 in esf_indicators */
+    for (int i = 0; i < N_INDICATORS; i++) {
+        const esf_indicator *ind = &esf_indicators[i];
+        if (ind->den != DEN_DETENTIE && ind->den != DEN_JEUGD) continue;
+        const int j = ind->den == DEN_DETENTIE ? J_RI5 : J_RI6;
+        const uint32_t g = (uint32_t)ind->group;
+        const uint32_t noe = cell(b, TB_INDICATOREN, g, DIM_INDICATOR, (unsigned)i, MS_NOEMER);
+        const uint32_t tel = cell(b, TB_INDICATOREN, g, DIM_INDICATOR, (unsigned)i, MS_TELLER);
+        if (ind->num == NUM_JENV_2018 && main_of[j] >= 0) {
+            uint32_t m = cell(b, TB_INDICATOREN, g, DIM_INDICATOR, (unsigned)main_of[j], MS_NOEMER);
+            diff(b, false, noe, &m, 1);
+            m = cell(b, TB_INDICATOREN, g, DIM_INDICATOR, (unsigned)main_of[j], MS_TELLER);
+            diff(b, true, tel, &m, 1);
+            continue;
+        }
+        main_of[j] = i;
+        uint32_t afg[2];
+        for (int k = 0; k < 2; k++) {
+            const unsigned dg = esf_jenv_dg[j][k];
+            afg[k] = cell(b, TB_RESULTATEN, g, DIM_DOELGROEP, dg, MS_AFGEROND);
+            diff(b, true, afg[k], &noe, 1);
+            diff(b, true, cell(b, TB_RESULTATEN, g, DIM_DOELGROEP, dg, MS_ONDERWIJS_EIND), &tel, 1);
+            const size_t first = b->t->nterms;
+            term(b, cell(b, TB_RESULTATEN, g, DIM_DOELGROEP, dg, MS_WERK_EIND), 1);
+            term(b, cell(b, TB_RESULTATEN, g, DIM_DOELGROEP, dg, MS_VERBETERD_EIND), 1);
+            term(b, tel, -1);
+            rel(b, first, true);
+        }
+        diff(b, true, noe, afg, 2);
+    }
+}
+
+/* 9: in every group, who finished by the end of a year started by then:
+ * the afgerond of the eindjaar up to Y at most the deelnemers of the
+ * startjaar up to Y. */
+static void years(rb *b)
+{
+    const esf_tables *t = b->t;
+    for (int g = 0; g < G_COUNT; g++) {
+        /* the group's year cells by year (UINT32_MAX: none) */
+        uint32_t fin[N_YEARS], began[N_YEARS];
+        for (unsigned y = 0; y < N_YEARS; y++) {
+            const esf_tcell *e = esf_tables_at(t, TB_RESULTATEN, (uint32_t)g, DIM_EINDJAAR, y, MS_AFGEROND);
+            const esf_tcell *s = esf_tables_at(t, TB_DEELNEMERS, (uint32_t)g, DIM_STARTJAAR, y, MS_N);
+            fin[y] = e ? (uint32_t)(e - t->cells) : UINT32_MAX;
+            began[y] = s ? (uint32_t)(s - t->cells) : UINT32_MAX;
+        }
+        for (unsigned y = 0; y < N_YEARS; y++) {
+            if (fin[y] == UINT32_MAX) continue;
+            const size_t first = t->nterms;
+            for (unsigned e = 0; e <= y; e++)
+                if (fin[e] != UINT32_MAX) term(b, fin[e], 1);
+            for (unsigned s = 0; s <= y; s++)
+                if (began[s] != UINT32_MAX) term(b, began[s], -1);
+            rel(b, first, true);
         }
     }
 }
@@ -328,5 +431,8 @@ esf_status esf_relations_build(esf_tables *t)
     b.family = REL_INDICATOR, indicators(&b);
     b.family = REL_PROJECT, projects(&b);
     b.family = REL_GROUPS, across_groups(&b);
+    b.family = REL_ROWS, rows_and_projects(&b);
+    b.family = REL_TARGET, target_groups(&b);
+    b.family = REL_YEARS, years(&b);
     return b.st;
 }

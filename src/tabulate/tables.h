@@ -26,7 +26,10 @@ typedef enum {
     REL_INDICATOR,     /* 4: indicators against the counts they come from    */
     REL_PROJECT,       /* 5: within a project, and attributed over projects  */
     REL_GROUPS,        /* 6: across the groups                               */
-    REL_FAMILIES = REL_GROUPS
+    REL_ROWS,          /* 7: projects against invoer and deelnemers totaal   */
+    REL_TARGET,        /* 8: target groups against totaal and RI5/RI6        */
+    REL_YEARS,         /* 9: who finished by a year started by it            */
+    REL_FAMILIES = REL_YEARS
 } esf_rel_family;
 
 /* sum(coef * value of cell) = 0 (REL_EQ) or <= 0 (REL_LE). */

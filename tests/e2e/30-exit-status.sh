@@ -47,8 +47,22 @@ check "period: same as the reference" [ $? -eq 0 ]
 printf 'indicator,streefwaarde\nOI1,1\nRI1,99.50\nRI5_cbs2018,0.000001\n' > "$T/targets.csv"
 $ESFMON -q --max-rejects 2 --targets "$T/targets.csv" "$G" > "$T/t.out"
 check "targets file overrides streefwaarde, procent and behaald" has "$T/t.out" 'OI1,behaald,1$' 'OI1,procent,100.0$' 'RI1,streefwaarde,99.5$' 'RI1,behaald,1$' 'RI5_cbs2018,streefwaarde,0.000001$' 'RI5_cbs2018,behaald,0$'
-$ESFMON -q --max-rejects 2 --round 10 --suppress-below 2 "$G" > "$T/dc.out"
-check "disclosure: rounding and suppression of person counts only; zeros and structural cells published" has "$T/dc.out" 'deelnemers,totaal,totaal,totaal,n,0$' 'deelnemers,gemeente,leeftijd,50_plus,n,0$' 'deelnemers,gemeente,totaal,totaal,n,x$' 'overgangen,amr,start_eind,inactief>verbeterd,n,0$' 'invoer,invoer,rijen,gelezen,n,9$' 'RI1,procent,x$'
+$ESFMON -q --round 10 --suppress-below 5 "$D" > "$T/dc.out"
+$ESFMON -q "$D" > "$T/dc.exact"
+check "disclosure: rounding and suppression of person counts only; zeros and structural cells published" has "$T/dc.out" 'deelnemers,totaal,totaal,totaal,n,300$' 'deelnemers,uwv,doelgroep,jji,n,0$' 'overgangen,amr,start_eind,inactief>verbeterd,n,0$' 'invoer,invoer,rijen,gelezen,n,377$' 'RI5,procent,x$' ',x$'
+check "disclosure: every published count of a person table is a multiple of 10, every zero published" python3 - "$T/dc.out" "$T/dc.exact" <<'PY'
+import csv, sys
+pub = {tuple(r[:5]): r[5] for r in list(csv.reader(open(sys.argv[1])))[1:]}
+exact = {tuple(r[:5]): r[5] for r in list(csv.reader(open(sys.argv[2])))[1:]}
+for k, v in pub.items():
+    if k[0] not in ("deelnemers", "resultaten", "overgangen", "projecten"):
+        continue
+    if v != "x":
+        assert int(v) % 10 == 0, (k, v)
+    if exact[k] == "0":
+        assert v == "0", (k, v)
+PY
+expect_exit "disclosure: the golden extract's dozen persons cannot be protected at N = 2: refused, the cell named (exit 2)" 2 "cannot be protected with --suppress-below 2: zeros and the invoer table are published" $ESFMON -q --max-rejects 2 --suppress-below 2 "$G"
 
 $ESFMON --max-rejects 2 "$G" 2> "$T/err.txt" > /dev/null
 check "no progress line when stderr is not a terminal" lacks "$T/err.txt" $'\r'

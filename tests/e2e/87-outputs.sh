@@ -5,10 +5,11 @@ M="--max-rejects 9"
 # 1. several outputs from one pass, each in the format its name says
 for dc in "" "--round 5 --suppress-below 3"; do
     tag=${dc:+ (--round 5 --suppress-below 3)}
-    $ESFMON -q $M $dc -o "$O/t.csv" -o "$O/t.json" -o "$O/r.html" -o "$O/r.txt" -o "$O/r.md" "$G"
+    in=$G; [ -n "$dc" ] && in=$D
+    $ESFMON -q $M $dc -o "$O/t.csv" -o "$O/t.json" -o "$O/r.html" -o "$O/r.txt" -o "$O/r.md" "$in"
     ok_all=true
     for f in csv:t.csv json:t.json html:r.html text:r.txt markdown:r.md; do
-        $ESFMON -q $M $dc -f "${f%%:*}" "$G" | cmp -s - "$O/${f#*:}" || { ok_all=false; echo "  ${f#*:} differs" >&2; }
+        $ESFMON -q $M $dc -f "${f%%:*}" "$in" | cmp -s - "$O/${f#*:}" || { ok_all=false; echo "  ${f#*:} differs" >&2; }
     done
     check "outputs: five formats from one pass equal five runs of one$tag" $ok_all
     check "outputs: the CSV, the JSON and the HTML's data-values hold the same numbers$tag" python3 - "$O/t.csv" "$O/t.json" "$O/r.html" <<'PY'
@@ -76,7 +77,7 @@ for j in 1 2; do for src in file gz pipe; do
     $ESFMON -q $M -j $j --chunk-size 1024 -o "$O/d.csv" --manifest "$O/d$j$src.json" "${in[@]}" < "$O/g.gz"
 done; done
 check "manifest: the digest as read is the same at -j 1 and -j 2, plain, gzip'd and through a pipe" [ "$(for f in "$O"/d[12]*.json; do field "$f" 'm["inputs"][0]["digest_xxh3_128"]'; done | sort -u | tr '\n' ' ')" = "$(xx "$G") $(xx "$O/g.gz") " -o "$(for f in "$O"/d[12]*.json; do field "$f" 'm["inputs"][0]["digest_xxh3_128"]'; done | sort -u | tr '\n' ' ')" = "$(xx "$O/g.gz") $(xx "$G") " ]
-$ESFMON -q $M --suppress-below 3 --suppression-log "$O/log.csv" -o "$O/p.csv" --manifest "$O/p.json" "$G"
+$ESFMON -q $M --suppress-below 3 --suppression-log "$O/log.csv" -o "$O/p.csv" --manifest "$O/p.json" "$D"
 check "manifest: the protection applied and the cells suppressed by reason" [ "$(field "$O/p.json" '"%s %s" % (m["protection"]["suppress_below"], sum(m["protection"]["suppressed"].values()) == len([l for l in open(sys.argv[1].replace("p.json", "log.csv")) if not l.startswith("#")]) - 1)')" = "3 True" ]
 echo old > "$O/keep.csv"
 $ESFMON -q $M -o "$O/keep.csv" --manifest "$O/fail.json" "$G" "$O/missing.csv" 2>/dev/null; rc=$?

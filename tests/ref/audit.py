@@ -47,8 +47,10 @@ def structural(k):
             and not k[3].startswith("werkzaam>"))
 
 
-def relations(cells):
-    """(item, terms {key: coef}, '=' or '<=') for every relation of SPEC §6."""
+def relations(cells, extended=True):
+    """(item, terms {key: coef}, '=' or '<=') for every relation of SPEC §6;
+    extended False: the first six items as SPEC §6 had them before issue 38
+    (item 6 on the totaal row of resultaten only, item 7 within projects)."""
     rels = []
 
     def add(item, terms, sense):
@@ -156,30 +158,78 @@ def relations(cells):
             t[res("totaal", of)] = -1
             add(5, t, "=")
     # 7. rows and projects: a project's trajecten by applicant add up to its
-    # trajecten.  (Over all projects they add up to invoer geaccepteerd,
-    # published as it is: the engine does not use that yet, issue 38.)
+    # trajecten; over all projects they add up to invoer geaccepteerd (a
+    # published constant); deelnemers of totaal <= the projects' sum, each
+    # project's <= it.  (A listed project has a participant and a
+    # trajectory: every unknown is >= 1 anyway.)
     for p in projects:
         t = {("projecten", p, "aanvrager", a, "trajecten"): 1 for a in ("gemeente", "vsopro", "uwv", "jenv")}
         t[pr(p, "trajecten")] = -1
         add(7, t, "=")
+    if extended and projects:
+        t = {pr(p, "trajecten"): 1 for p in projects}
+        t[("invoer", "invoer", "rijen", "geaccepteerd", "n")] = -1
+        add(7, t, "=")
+        t = {pr(p, "deelnemers"): -1 for p in projects}
+        t[deel("totaal")] = 1
+        add(7, t, "<=")
+        for p in projects:
+            add(7, {pr(p, "deelnemers"): 1, deel("totaal"): -1}, "<=")
     # 6. across groups
     for (t_, g, d, c, m) in list(cells):
         if g != "amr" or t_ not in ("deelnemers", "overgangen", "resultaten"):
             continue
-        if t_ == "resultaten" and d != "totaal":
+        if t_ == "resultaten" and d != "totaal" and not extended:
             continue
+        # in resultaten only the dimensions of L (SPEC §6 item 6 says of
+        # first's too; but first(p,amr)'s leeftijd or geslacht can be that of
+        # a group the person did not finish in: the golden extract has one)
+        by_l = d in ("totaal", "positie_start", "eindjaar")
         k = lambda grp: (t_, grp, d, c, m)
-        add(6, {k("amr"): 1, k("gemeente"): -1, k("vsopro"): -1}, "<=")
-        add(6, {k("totaal"): 1, k("gemeente"): -1, k("vsopro"): -1, k("uwv"): -1, k("jenv"): -1}, "<=")
-        if d == "totaal" and m in ("n", "afgerond"):
+        # (a result's target groups are those of all the group's
+        # trajectories, its result L's: in amr a person's target group can
+        # come from the group in which the person did not finish)
+        if t_ != "resultaten" or by_l:
+            add(6, {k("amr"): 1, k("gemeente"): -1, k("vsopro"): -1}, "<=")
+            add(6, {k("totaal"): 1, k("gemeente"): -1, k("vsopro"): -1, k("uwv"): -1, k("jenv"): -1}, "<=")
+            if extended:
+                add(6, {k("totaal"): 1, k("amr"): -1, k("uwv"): -1, k("jenv"): -1}, "<=")
+        if (d == "totaal" or (extended and d == "doelgroep")) and m in ("n", "afgerond"):
             add(6, {k("gemeente"): 1, k("amr"): -1}, "<=")
             add(6, {k("vsopro"): 1, k("amr"): -1}, "<=")
             for grp in GROUPS[:5]:
                 add(6, {k(grp): 1, k("totaal"): -1}, "<=")
+    if not extended:
+        return rels
+    # 8. target groups: each cell <= its group's totaal; RI5 (RI6) against
+    # the afgerond and results of its two target groups in jenv
+    for (t_, g, d, c, m) in list(cells):
+        if d == "doelgroep" and t_ in ("deelnemers", "resultaten"):
+            add(8, {(t_, g, d, c, m): 1, (t_, g, "totaal", "totaal", m): -1}, "<=")
+    dgc = lambda c, m: res("jenv", m, "doelgroep", c)
+    for i, (a, b) in (("RI5", ("gedetineerde", "tbs")), ("RI6", ("jji", "cji"))):
+        noe, tel = ind("jenv", i, "noemer"), ind("jenv", i, "teller")
+        for x in (a, b):
+            add(8, {dgc(x, "afgerond"): 1, noe: -1}, "<=")
+            add(8, {dgc(x, "onderwijs_eind"): 1, tel: -1}, "<=")
+            add(8, {dgc(x, "werk_eind"): 1, dgc(x, "verbeterd_eind"): 1, tel: -1}, "<=")
+        add(8, {noe: 1, dgc(a, "afgerond"): -1, dgc(b, "afgerond"): -1}, "<=")
+        add(8, {ind("jenv", i + "_cbs2018", "noemer"): 1, noe: -1}, "=")
+        add(8, {ind("jenv", i + "_cbs2018", "teller"): 1, tel: -1}, "<=")
+    # 9. years: who finished by Y started by Y, in every group
+    for g in GROUPS:
+        sy = sorted(cats.get(("deelnemers", g, "startjaar"), ()))
+        ey = sorted(cats.get(("resultaten", g, "eindjaar"), ()))
+        for y in ey:
+            t = {res(g, "afgerond", "eindjaar", e): 1 for e in ey if e <= y}
+            for s in sy:
+                if s <= y:
+                    t[deel(g, "startjaar", s)] = -1
+            add(9, t, "<=")
     return rels
 
 
-def interval_attack(exact, pub, rels, primaries, first_leak=None):
+def interval_attack(exact, pub, rels, primaries, first_leak=None, floor=0):
     """[lo, hi] of every primary cell given the published counts, one LP
     per connected part of the unknowns (cells tied by a relation). With
     first_leak(k, lo, hi) true, stops there."""
@@ -233,8 +283,8 @@ def interval_attack(exact, pub, rels, primaries, first_leak=None):
         col, A_eq, b_eq, A_ub, b_ub = lps[r]
         c = np.zeros(len(col))
         c[col[k]] = 1
-        lo = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs-ds")
-        hi = linprog(-c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs-ds")
+        lo = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(floor, None), method="highs-ds")
+        hi = linprog(-c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(floor, None), method="highs-ds")
         if lo.status not in (0, 3) or hi.status not in (0, 3):
             sys.exit("audit: the LP failed for %r: %s / %s" % (k, lo.message, hi.message))
         out[k] = (lo.fun if lo.status == 0 else float("-inf"),
@@ -253,15 +303,17 @@ def main(argv):
         print(" ".join("%d:%d" % kv for kv in sorted(by.items())))
         return 0
     first = "--first-leak" in argv  # for a pattern expected to leak: stop at the first
-    argv = [a for a in argv if a != "--first-leak"]
+    v1 = "--v1" in argv  # the six items and the test before issue 38
+    argv = [a for a in argv if a not in ("--first-leak", "--v1")]
     exact, pub, n = read(argv[1]), read(argv[2]), int(argv[3])
     log = None
     if len(argv) > 4:
         log = {k: v for k, v in read(argv[4]).items()}
     errors = []
     if set(exact) != set(pub):
-        errors.append("the published and exact tables have different cells")
-    rels = relations(exact)
+        print("audit: the published and exact tables have different cells (%d, %d)" % (len(pub), len(exact)))
+        return 1
+    rels = relations(exact, not v1)
     for item, terms, sense in rels:
         s = sum(a * int(exact[k]) for k, a in terms.items())
         if (sense == "=" and s != 0) or (sense == "<=" and s > 0):
@@ -292,8 +344,12 @@ def main(argv):
             diff = sorted(set(log.items()) ^ set(want.items()))[:5]
             errors.append("the suppression log differs from the published x cells: %r" % diff)
     leaks = []
-    leaky = lambda k, lo, hi: lo > 1e-6 or hi < n - 1e-6
-    for k, (lo, hi) in interval_attack(exact, pub, rels, primaries, leaky if first else None).items():
+    if v1:  # unknowns >= 0, the range from 0 to N
+        leaky = lambda k, lo, hi: lo > 1e-6 or hi < n - 1e-6
+    else:  # SPEC §6: every x >= 1; [lo, hi] reaches N and holds N whole numbers
+        leaky = lambda k, lo, hi: hi < n - 1e-6 or hi - lo < n - 1 - 1e-6
+    for k, (lo, hi) in interval_attack(exact, pub, rels, primaries, leaky if first else None,
+                                       0 if v1 else 1).items():
         if leaky(k, lo, hi):
             leaks.append("%s = %s lies in [%.4g, %.4g]" % (",".join(k), exact[k], lo, hi))
     nx = sum(1 for v in pub.values() if v == "x")
