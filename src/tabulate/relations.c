@@ -1,5 +1,5 @@
 /* relations.c - stage 5, second half: the relations between exact counts
- * that a reader of the tables may use (SPEC §6, items 1-6), as data for
+ * that a reader of the tables may use (SPEC §6, items 1-9; 10 and 11 are not modelled), as data for
  * disclosure control (suppress.c). The one list: the writers know nothing of
  * it. Each relation is sum(coef * cell) = 0 or <= 0 over cells of the sorted
  * table; tests/test_relations.c checks that every one holds on the exact

@@ -52,8 +52,11 @@ static char *run(const void *d, size_t n, bool reports, unsigned threads, esf_st
         esf_disclosure dc = {.round = 3, .suppress_below = 2};
         if (esf_run_write(r, ESF_FORMAT_CSV, NULL, f) != ESF_OK) abort();
         if (reports) {
-            if (esf_run_write(r, ESF_FORMAT_TEXT, &dc, f) != ESF_OK) abort();
-            if (esf_run_write(r, ESF_FORMAT_JSON, &dc, f) != ESF_OK) abort();
+            /* a few persons cannot be protected at all (SPEC §6: zeros and
+             * invoer published, every x at least 1): refused, named */
+            const esf_status ws = esf_run_write(r, ESF_FORMAT_TEXT, &dc, f);
+            if (ws != ESF_OK && !(ws == ESF_ERR_LIMIT && strstr(esf_run_error(r), "cannot be protected"))) abort();
+            if (ws == ESF_OK && esf_run_write(r, ESF_FORMAT_JSON, &dc, f) != ESF_OK) abort();
         }
         fclose(f);
     }
