@@ -461,6 +461,26 @@ void esf_html_sankey(FILE *out, const esf_pub *p, const char *id, int group)
     fputs("</svg>\n", out);
 }
 
+void esf_html_figure_open(FILE *out, const esf_pub *p, const char *id, int number, const char *caption,
+                          const esf_tcell *n)
+{
+    fprintf(out, "<figure id=\"f-%s\">\n<figcaption>Figuur %d. ", id, number);
+    esc(out, caption);
+    if (n) {
+        char buf[64], d[64];
+        esf_dutch(esf_pub_text(p, n, buf, sizeof buf), d, sizeof d);
+        fprintf(out, " (N = %s)", d);
+    }
+    fputs("</figcaption>\n", out);
+}
+
+void esf_html_figure_close(FILE *out, const char *period)
+{
+    fputs("<p class=\"bron\">Bron: CBS-microdata, bewerking esfmon; ", out);
+    esc(out, period);
+    fputs(".</p>\n</figure>\n", out);
+}
+
 void esf_html_head(FILE *out)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -479,7 +499,7 @@ void esf_html_head(FILE *out)
           "svg .colh{text-anchor:middle;font-weight:bold}svg .vl{fill:#333}svg .lg{font-size:10px}\n"
           "svg .grid{stroke:#ddd;stroke-width:1}svg .target{stroke:#D55E00;stroke-width:3}\n"
           "svg .link{opacity:.55}svg .node{fill:#444}svg .sup-link{fill:none;stroke:#888;stroke-dasharray:3 3}\n"
-          ".note{color:#555}tr.sub th{text-align:left;background:none;font-style:italic;padding-top:.6em;border-bottom:1px solid #999}\n"
+          ".note{color:#555}.bron{font-size:10px;color:#666;margin:.2em 0 0}tr.sub th{text-align:left;background:none;font-style:italic;padding-top:.6em;border-bottom:1px solid #999}\n"
           "h2,h3,figcaption,caption{break-after:avoid;page-break-after:avoid}tr{break-inside:avoid}\n"
           "@page{size:A4;margin:15mm 15mm 18mm;@bottom-center{content:\"ESF Actieve Inclusie: monitor \\2014  pagina \" counter(page) \" van \" counter(pages);font:9px \"DejaVu Sans\",Arial,sans-serif;color:#666}}\n"
           "@media print{body{max-width:none;margin:0}h2{break-before:auto}}\n"

@@ -25,6 +25,12 @@ typedef struct {
     bool zoom;                         /* axis to the largest share, not 100% */
 } html_bars_spec;
 
+/* An HTML figure: "Figuur number. caption (N = n)", n the published count
+ * the figure is of (NULL: none); closed with its source and the run's
+ * period in words. */
+void esf_html_figure_open(FILE *out, const esf_pub *p, const char *id, int number, const char *caption,
+                          const esf_tcell *n);
+void esf_html_figure_close(FILE *out, const char *period);
 void esf_html_head(FILE *out);
 void esf_html_foot(FILE *out);
 void esf_html_escape(FILE *out, const char *s, size_t n);

@@ -19,23 +19,24 @@ static uint64_t invoer_n(const esf_pub *p, int row)
     return c ? c->value : 0;
 }
 
+void esf_report_period(const esf_tables *t, char *dst, size_t len)
+{
+    char a[16], b[16];
+    dutch_date(t->period_from, a, sizeof a);
+    dutch_date(t->period_to, b, sizeof b);
+    if (t->period_from && t->period_to) snprintf(dst, len, "trajecten met een start van %s tot en met %s", a, b);
+    else if (t->period_from) snprintf(dst, len, "trajecten met een start vanaf %s", a);
+    else if (t->period_to) snprintf(dst, len, "trajecten met een start tot en met %s", b);
+    else snprintf(dst, len, "alle trajecten (geen selectie op startdatum)");
+}
+
 void esf_report_intro(const esf_pub *p, bool html, char lines[INTRO_LINES][400])
 {
     const esf_tables *t = p->t;
     const esf_disclosure *dc = &p->dc;
-    char a[16], b[16], n[ROW_COUNT][32];
-    if (t->period_from || t->period_to) {
-        dutch_date(t->period_from, a, sizeof a);
-        dutch_date(t->period_to, b, sizeof b);
-        if (t->period_from && t->period_to)
-            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start van %s tot en met %s.", a, b);
-        else if (t->period_from)
-            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start vanaf %s.", a);
-        else
-            snprintf(lines[0], sizeof lines[0], "Periode: trajecten met een start tot en met %s.", b);
-    } else {
-        snprintf(lines[0], sizeof lines[0], "Periode: alle trajecten (geen selectie op startdatum).");
-    }
+    char a[16], n[ROW_COUNT][32], period[160];
+    esf_report_period(t, period, sizeof period);
+    snprintf(lines[0], sizeof lines[0], "Periode: %s.", period);
     if (t->peildatum) /* the reference date (SPEC §5), after the period */
         dutch_date(t->peildatum, a, sizeof a), snprintf(lines[0] + strlen(lines[0]), sizeof lines[0] - strlen(lines[0]),
                  " Peildatum %s: wie minder dan 12 maanden eerder afrondde, is na 12 maanden nog niet waarneembaar en telt niet mee in RI2 en RI4.", a);

@@ -95,6 +95,8 @@ typedef struct {
     grid g;
     char id[64];
     bool nomem;
+    int nfig;         /* figures so far (HTML) */
+    char period[160]; /* esf_report_period */
 } ctx;
 
 static bool html(const ctx *x)
@@ -108,19 +110,11 @@ static void section(ctx *x, const char *id, const char *title)
     if (html(x)) fprintf(x->out, "<h2 id=\"%s\">%s</h2>\n", id, title);
 }
 
-/* The start and end of an HTML figure around a chart.  The caption gives
- * N, the published count the figure is of, as the report does ("N =
- * 88.540"); n_table NULL: none. */
+/* An HTML figure around a chart (html.c), numbered in the order of the
+ * report, its source and period below it. */
 static void figure_open_n(ctx *x, const char *id, const char *caption, const esf_tcell *c)
 {
-    fprintf(x->out, "<figure id=\"f-%s\">\n<figcaption>", id);
-    esf_html_escape(x->out, caption, strlen(caption));
-    if (c) {
-        char buf[64], n[64];
-        esf_dutch(esf_pub_text(x->p, c, buf, sizeof buf), n, sizeof n);
-        fprintf(x->out, " (N = %s)", n);
-    }
-    fputs("</figcaption>\n", x->out);
+    esf_html_figure_open(x->out, x->p, id, ++x->nfig, caption, c);
 }
 
 static void figure_open(ctx *x, const char *id, const char *caption)
@@ -130,7 +124,7 @@ static void figure_open(ctx *x, const char *id, const char *caption)
 
 static void figure_close(ctx *x)
 {
-    fputs("</figure>\n", x->out);
+    esf_html_figure_close(x->out, x->period);
 }
 
 __attribute__((format(printf, 5, 6))) static grid *begin(ctx *x, const char *id, int ncols,
@@ -576,6 +570,7 @@ static void intro(ctx *x)
 esf_status esf_report_write(const esf_pub *p, report_mode mode, FILE *out)
 {
     ctx x = {.p = p, .mode = mode, .out = out};
+    esf_report_period(p->t, x.period, sizeof x.period);
     bool markdown = mode == REPORT_MARKDOWN;
     if (mode == REPORT_HTML) esf_html_head(out);
     else fprintf(out, markdown ? "## ESF Actieve Inclusie: monitor (esfmon %s)\n\n" : "ESF Actieve Inclusie: monitor (esfmon %s)\n\n", ESF_VERSION);
