@@ -95,7 +95,7 @@ typedef struct {
     grid g;
     char id[64];
     bool nomem;
-    int nfig;         /* figures so far (HTML) */
+    int nfig, ntab;   /* figures (HTML) and tables so far */
     char period[160]; /* esf_report_period */
 } ctx;
 
@@ -137,9 +137,10 @@ __attribute__((format(printf, 5, 6))) static grid *begin(ctx *x, const char *id,
     g->spans = spans;
     g->note[0] = '\0';
     memset(g->head, 0, sizeof g->head);
+    const int at = snprintf(g->title, sizeof g->title, "Tabel %d. ", ++x->ntab); /* numbered as the report goes */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(g->title, sizeof g->title, fmt, ap);
+    vsnprintf(g->title + at, sizeof g->title - (size_t)at, fmt, ap);
     va_end(ap);
     return g;
 }
@@ -213,11 +214,11 @@ static void indicatoren(ctx *x)
 {
     section(x, esf_table_names[TB_INDICATOREN], "Indicatoren");
     if (html(x)) {
-        figure_open(x, esf_table_names[TB_INDICATOREN], "Indicatoren (Tabel 1.1): realisatie tegen streefwaarde");
+        figure_open(x, esf_table_names[TB_INDICATOREN], "Indicatoren (als Tabel 1.1 van de monitor): realisatie tegen streefwaarde");
         esf_html_indicators(x->out, x->p, "c-indicatoren");
         figure_close(x);
     }
-    grid *g = begin(x, esf_table_names[TB_INDICATOREN], 7, false, "%s", "Indicatoren (Tabel 1.1): realisatie en streefwaarde");
+    grid *g = begin(x, esf_table_names[TB_INDICATOREN], 7, false, "%s", "Indicatoren (als Tabel 1.1 van de monitor): realisatie en streefwaarde");
     const char *h[7] = {"Indicator", "Groep", "Aantal", "Noemer", "Procent", "Streefwaarde", "Behaald"};
     for (int j = 0; j < 7; j++) esf_grid_put(g->head[1].c[j], h[j]);
     for (int i = 0; i < N_INDICATORS; i++) {
