@@ -59,10 +59,8 @@ typedef struct {
     int *row_of;        /* relation -> its row, 0 if not in the LP */
     uint32_t *row_rel;  /* row (1-based) -> relation */
     uint32_t *adj_at, *adj; /* cell c's relations: adj[adj_at[c] .. adj_at[c+1]) */
-    uint32_t *row_mark;     /* relation -> the chunk whose LP has it (settle_chunk), 0: none */
+    uint32_t *row_mark, marks; /* relation -> the last chunk LP or walk that took it (0: none) */
     int *local;             /* column -> its column in the chunk's LP, 0: not in it */
-    uint32_t chunks;        /* chunk LPs made */
-    uint32_t *rel_walk, walks; /* relation -> the walk (neighbourhood) that took it */
     uint8_t *ok;        /* per column: bit 0 max >= n shown, bit 1 the span (below) */
     double *lo, *hi;    /* per column: the least and most seen at a point of the LP
                            (the exact counts are one): bit 0 when hi >= n, bit 1
@@ -152,9 +150,9 @@ static void seen(engine *e, int j, double x)
 
 /* Solves lp, whose column k is the engine's column map[k] (map NULL: k); the optimum
  * in *z, +-HUGE_VAL when unbounded; false if GLPK fails. A solution is a
- * point the attacker cannot rule out: every primary cell that is >= n there
- * can reach n, every one that is 0 can be 0, which spares those audits
- * (suppressing more never takes that back). */
+ * point the attacker cannot rule out: each primary cell's value there
+ * widens the range it is seen to take (seen), which spares its audit once
+ * that range passes (suppressing more never takes that back). */
 static bool solve_lp(engine *e, glp_prob *lp, const int *map, double *z)
 {
     e->solves++;
@@ -189,14 +187,12 @@ static bool solve(engine *e, double *z)
 static uint32_t complement(engine *e)
 {
     const esf_tables *t = e->t;
-    glp_prob *lp = e->lp;
-    const uint32_t *row_rel = e->row_rel;
-    const int nrows = glp_get_num_rows(lp);
+    const int nrows = glp_get_num_rows(e->lp);
     uint32_t best = UINT32_MAX;
     for (int pass = 0; pass < 3; pass++)
         for (int i = 1; i <= nrows; i++) {
-            const esf_rel *rel = &t->rels[row_rel[i]];
-            const double y = pass == 0 ? glp_get_row_dual(lp, i) : 0;
+            const esf_rel *rel = &t->rels[e->row_rel[i]];
+            const double y = pass == 0 ? glp_get_row_dual(e->lp, i) : 0;
             for (uint32_t m = 0; m < rel->n; m++) {
                 const esf_term *tm = &t->terms[rel->first + m];
                 const uint32_t c = tm->cell;
@@ -263,7 +259,8 @@ static bool settle_lp(engine *e, glp_prob *lp, const int *map)
  * rest. */
 enum { CHUNK = 256, BIG_CHUNK = 4096, SMALL_LP = 4 * CHUNK, MAX_WALKS = 256 };
 /* The LP of the columns map[1..n] alone, every other cell at its exact
- * value.  e->local maps the columns to theirs until local_done. */
+ * value (its relations marked chunk).  e->local maps the columns to
+ * theirs; settle_chunk clears it. */
 static glp_prob *local_lp(engine *e, const int *map, int n, uint32_t chunk)
 {
     const esf_tables *t = e->t;
@@ -297,17 +294,12 @@ static glp_prob *local_lp(engine *e, const int *map, int n, uint32_t chunk)
     return lp;
 }
 
-static void local_done(engine *e, glp_prob *lp, const int *map, int n)
-{
-    glp_delete_prob(lp);
-    for (int k = 1; k <= n; k++) e->local[map[k]] = 0;
-}
-
 static bool settle_chunk(engine *e, const int *map, int n, uint32_t chunk)
 {
     glp_prob *lp = local_lp(e, map, n, chunk);
     const bool ok = settle_lp(e, lp, map);
-    local_done(e, lp, map, n);
+    glp_delete_prob(lp);
+    for (int k = 1; k <= n; k++) e->local[map[k]] = 0;
     return ok;
 }
 
@@ -318,15 +310,15 @@ static bool settle_chunk(engine *e, const int *map, int n, uint32_t chunk)
 static int neighbourhood(engine *e, int j, int *map, int max)
 {
     const esf_tables *t = e->t;
-    const uint32_t stamp = ++e->walks;
+    const uint32_t stamp = ++e->marks;
     int n = 0;
     map[++n] = j;
     e->local[j] = n;
     for (int q = 1; q <= n && n < max; q++) {
         const uint32_t c = e->col_cell[map[q]];
         for (uint32_t a = e->adj_at[c]; a < e->adj_at[c + 1] && n < max; a++) {
-            if (e->rel_walk[e->adj[a]] == stamp) continue; /* each relation once */
-            e->rel_walk[e->adj[a]] = stamp;
+            if (e->row_mark[e->adj[a]] == stamp) continue; /* each relation once */
+            e->row_mark[e->adj[a]] = stamp;
             const esf_rel *rel = &t->rels[e->adj[a]];
             for (int i = 0, added = 0; i < (int)rel->n && n < max && added < max / 8; i++) {
                 const int col = e->col_of[t->terms[rel->first + (uint32_t)i].cell];
@@ -350,11 +342,11 @@ static bool settle_in_chunks(engine *e, int *map, bool all, int *open)
         ++*open;
         map[++n] = j;
         if (n == CHUNK) {
-            if (!settle_chunk(e, map, n, ++e->chunks)) return false;
+            if (!settle_chunk(e, map, n, ++e->marks)) return false;
             n = 0;
         }
     }
-    return n == 0 || settle_chunk(e, map, n, ++e->chunks);
+    return n == 0 || settle_chunk(e, map, n, ++e->marks);
 }
 
 static bool settle_chunks(engine *e)
@@ -375,7 +367,7 @@ static bool settle_chunks(engine *e)
     for (int max = CHUNK; ok && open && open <= MAX_WALKS && max <= BIG_CHUNK; max *= BIG_CHUNK / CHUNK) {
         open = 0;
         for (int j = 1; j <= ncols && ok; j++)
-            if ((e->ok[j] & 3) != 3) open++, ok = settle_chunk(e, map, neighbourhood(e, j, map, max), ++e->chunks);
+            if ((e->ok[j] & 3) != 3) open++, ok = settle_chunk(e, map, neighbourhood(e, j, map, max), ++e->marks);
     }
     free(map);
     return ok;
@@ -396,11 +388,8 @@ static bool add_complement(engine *e)
     return true;
 }
 
-/* Audits primary cell p, suppressing complements until it passes (SPEC
- * §6): max p >= n, and max p - min p >= n - 1 (min p <= 1 settles that,
- * every unknown being >= 1). ESF_ERR_LIMIT when the solver fails, or no
- * published count is left to suppress (e->stuck: p). */
-/* Solves the LP for p's audit: an unbounded max shows p unbounded. */
+/* Solves the LP for the audit of column j: an unbounded max shows j
+ * unbounded. */
 static bool solve_for(engine *e, int j)
 {
     double z;
@@ -409,6 +398,10 @@ static bool solve_for(engine *e, int j)
     return true;
 }
 
+/* Audits primary cell p, suppressing complements until it passes (SPEC
+ * §6): max p >= n, and max p - min p >= n - 1 (min p <= 1 settles that,
+ * every unknown being >= 1). ESF_ERR_LIMIT when the solver fails, or no
+ * published count is left to suppress (e->stuck: p). */
 static esf_status protect(engine *e, uint32_t p)
 {
     const int j = e->col_of[p];
@@ -454,11 +447,10 @@ static esf_status audit_all(engine *e)
     e->hi = malloc((t->n + 1) * sizeof *e->hi);
     e->row_mark = calloc(t->nrels + 1, sizeof *e->row_mark);
     e->local = calloc(t->n + 1, sizeof *e->local);
-    e->rel_walk = calloc(t->nrels + 1, sizeof *e->rel_walk);
     e->d = calloc(t->n + 1, sizeof *e->d);
     e->ind = malloc((maxn + 1) * sizeof *e->ind);
     e->val = malloc((maxn + 1) * sizeof *e->val);
-    if (!e->col_of || !e->col_cell || !e->row_of || !e->row_rel || !e->ok || !e->lo || !e->hi || !e->row_mark || !e->local || !e->rel_walk || !e->d || !e->ind ||
+    if (!e->col_of || !e->col_cell || !e->row_of || !e->row_rel || !e->ok || !e->lo || !e->hi || !e->row_mark || !e->local || !e->d || !e->ind ||
         !e->val || adjacency(e) != ESF_OK)
         return ESF_ERR_NOMEM;
     e->lp = glp_create_prob();
@@ -532,7 +524,6 @@ esf_status esf_suppress(const esf_tables *t, uint32_t n, unsigned omit, uint8_t 
     free(e.hi);
     free(e.row_mark);
     free(e.local);
-    free(e.rel_walk);
     free(e.d);
     free(e.ind);
     free(e.val);
